@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using OneClick.Core.Sales;
+
+namespace OneClick.Core.Orders;
+
+/// <summary>
+/// One purchase attempt started by a startorder request. Its state changes are methods that refuse
+/// an invalid move, and <see cref="Version"/> is a concurrency token: two requests that race to
+/// start a payment cannot both win, so an order is never charged twice.
+/// </summary>
+public sealed class Order
+{
+    private Order()
+    {
+    }
+
+    public Order(StartOrderRequest request, DateTime now)
+    {
+        Id = NewId();
+        ShopId = request.ShopId;
+        Version = request.Version;
+        Amount = request.Price.Amount;
+        Currency = request.Price.Currency;
+        Description = request.Description;
+        PaymentMethod = request.PaymentMethod ?? Orders.PaymentMethod.CC;
+        ReferenceId = request.ReferenceId;
+        Custom1 = request.Custom1;
+        Custom2 = request.Custom2;
+        Custom3 = request.Custom3;
+        BackUrl = request.BackUrl?.ToString();
+        DeclineUrl = request.DeclineUrl?.ToString();
+        Email = request.Email;
+        CustomerNumber = request.CustomerNumber;
+        State = OrderState.Open;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The opaque public id: 128 random bits, so order pages cannot be guessed.</summary>
+    public string Id { get; private set; } = "";
+
+    public int ShopId { get; private set; }
+
+    /// <summary>The protocol version the merchant spoke.</summary>
+    public string Version { get; private set; } = "";
+
+    public decimal Amount { get; private set; }
+
+    public string Currency { get; private set; } = "";
+
+    public Money Price => new(Amount, Currency);
+
+    public string Description { get; private set; } = "";
+
+    public PaymentMethod PaymentMethod { get; private set; }
+
+    public string? ReferenceId { get; private set; }
+
+    public string? Custom1 { get; private set; }
+
+    public string? Custom2 { get; private set; }
+
+    public string? Custom3 { get; private set; }
+
+    public string? BackUrl { get; private set; }
+
+    public string? DeclineUrl { get; private set; }
+
+    public string? Email { get; private set; }
+
+    public string? CustomerNumber { get; private set; }
+
+    public OrderState State { get; private set; }
+
+    /// <summary>The sale that holds or closed the order: the one in flight, approved or finally declined.</summary>
+    public long? CurrentSaleId { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>Incremented by every state change; the database refuses a stale write.</summary>
+    public int ConcurrencyStamp { get; private set; }
+
+    public bool IsClosed => State is OrderState.Approved or OrderState.Declined;
+
+    /// <summary>Takes the order for one payment attempt. Only an open order can start one.</summary>
+    public void StartPayment(DateTime now)
+    {
+        if (State != OrderState.Open)
+        {
+            throw new OrderStateException($"A payment can start only on an open order; this one is {State}.");
+        }
+
+        Move(OrderState.Processing, now);
+    }
+
+    public void AttachSale(Sale sale)
+    {
+        if (State != OrderState.Processing)
+        {
+            throw new OrderStateException("A sale belongs to an order that is processing a payment.");
+        }
+
+        CurrentSaleId = sale.Id;
+    }
+
+    public void RequireAuthentication(DateTime now)
+    {
+        if (State != OrderState.Processing)
+        {
+            throw new OrderStateException($"Only a payment in progress can ask for 3-D Secure; this order is {State}.");
+        }
+
+        Move(OrderState.AwaitingAuthentication, now);
+    }
+
+    public void Approve(DateTime now)
+    {
+        if (State is not (OrderState.Processing or OrderState.AwaitingAuthentication))
+        {
+            throw new OrderStateException($"Only a payment in progress can be approved; this order is {State}.");
+        }
+
+        Move(OrderState.Approved, now);
+    }
+
+    /// <summary>
+    /// A declined attempt. With somewhere to send the buyer back (a decline URL) the order closes;
+    /// otherwise it opens again so that the buyer can try another card.
+    /// </summary>
+    public void Decline(bool closeOrder, DateTime now)
+    {
+        if (State is not (OrderState.Processing or OrderState.AwaitingAuthentication))
+        {
+            throw new OrderStateException($"Only a payment in progress can be declined; this order is {State}.");
+        }
+
+        Move(closeOrder ? OrderState.Declined : OrderState.Open, now);
+    }
+
+    /// <summary>The acquirer could not be reached: nothing was charged and the buyer may retry.</summary>
+    public void Reopen(DateTime now)
+    {
+        if (State is not (OrderState.Processing or OrderState.AwaitingAuthentication))
+        {
+            throw new OrderStateException($"Only a payment in progress can be given up; this order is {State}.");
+        }
+
+        Move(OrderState.Open, now);
+    }
+
+    private void Move(OrderState state, DateTime now)
+    {
+        State = state;
+        UpdatedAt = now;
+        ConcurrencyStamp++;
+    }
+
+    private static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
+        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+public sealed class OrderStateException(string message) : InvalidOperationException(message);

@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using OneClick.Core.Shops;
+
+namespace OneClick.Core.Orders;
+
+/// <summary>
+/// Reads a startorder request in the order PROTOCOL.md sections 2 and 3 require: first its shape
+/// (known, unrepeated names; a shop to verify against), then the signature, then every value.
+/// The signature is a keyed prefix hash, so nothing outside the known parameters is let through.
+/// </summary>
+public static partial class StartOrderParser
+{
+    public static readonly IReadOnlyList<string> Versions = ["3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "4"];
+
+    public const decimal MaxAmount = 1_000_000m;
+
+    private static readonly string[] KnownNames =
+    [
+        "version", "shopID", "type", "priceAmount", "priceCurrency", "description", "paymentMethod",
+        "referenceID", "custom1", "custom2", "custom3", "backURL", "successURL", "declineURL", "email",
+        "customerNumber", "oneClickToken", "signature",
+    ];
+
+    /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
+    public static StartOrderEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
+    {
+        var errors = new List<ParameterError>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in raw)
+        {
+            if (!KnownNames.Contains(name, StringComparer.Ordinal))
+            {
+                var hint = KnownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                errors.Add(new(Shorten(name), hint is null
+                    ? "is not a parameter of startorder. Remove it: unknown parameters are refused because they would change what the signature covers."
+                    : $"is not a parameter of startorder. Parameter names are case-sensitive: did you mean '{hint}'?"));
+                continue;
+            }
+
+            if (!values.TryAdd(name, value))
+            {
+                if (!errors.Any(e => e.Parameter == name))
+                {
+                    errors.Add(new(name, "is given more than once. Send each parameter once."));
+                }
+            }
+        }
+
+        if (Get(values, "backURL") is not null && Get(values, "successURL") is not null)
+        {
+            errors.Add(new("successURL", "is an alias of backURL: send one of them, not both."));
+        }
+
+        int? shopId = null;
+        var shopText = Get(values, "shopID");
+        if (shopText is null)
+        {
+            errors.Add(new("shopID", "is required: the id of your shop as shown in the back-office."));
+        }
+        else if (!ShopIdPattern().IsMatch(shopText) || !int.TryParse(shopText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            errors.Add(new("shopID", $"must be a whole number (the id of your shop), not '{Shorten(shopText)}'."));
+        }
+        else
+        {
+            shopId = parsed;
+        }
+
+        if (Get(values, "signature") is null)
+        {
+            errors.Add(new("signature", "is required: the SHA-256 signature of the request, see section 2 of the protocol."));
+        }
+
+        return new StartOrderEnvelope(values, shopId, errors);
+    }
+
+    /// <summary>Step 3, after the signature matched: every value against its rule and the shop.</summary>
+    public static (StartOrderRequest? Request, IReadOnlyList<ParameterError> Errors) Validate(StartOrderEnvelope envelope, Shop shop)
+    {
+        var v = envelope.Values;
+        var errors = new List<ParameterError>();
+
+        var version = Get(v, "version");
+        if (version is null)
+        {
+            errors.Add(new("version", $"is required: one of {string.Join(", ", Versions)}."));
+        }
+        else if (!Versions.Contains(version, StringComparer.Ordinal))
+        {
+            errors.Add(new("version", $"must be one of {string.Join(", ", Versions)}, not '{Shorten(version)}'."));
+        }
+
+        var type = Get(v, "type");
+        if (type is null)
+        {
+            errors.Add(new("type", "is required: purchase."));
+        }
+        else if (type != "purchase")
+        {
+            errors.Add(new("type", $"must be 'purchase', not '{Shorten(type)}'."));
+        }
+
+        decimal amount = 0;
+        var amountText = Get(v, "priceAmount");
+        if (amountText is null)
+        {
+            errors.Add(new("priceAmount", "is required: the price, e.g. 9.99."));
+        }
+        else if (!AmountPattern().IsMatch(amountText) || !decimal.TryParse(amountText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
+        {
+            errors.Add(new("priceAmount", $"must be a number with '.' as the decimal separator and at most 2 decimals, e.g. 9.99, not '{Shorten(amountText)}'."));
+        }
+        else if (amount <= 0)
+        {
+            errors.Add(new("priceAmount", "must be greater than 0."));
+        }
+        else if (amount > MaxAmount)
+        {
+            errors.Add(new("priceAmount", "must be at most 1000000.00."));
+        }
+
+        var currency = Get(v, "priceCurrency");
+        if (currency is null)
+        {
+            errors.Add(new("priceCurrency", $"is required: one of {string.Join(", ", shop.Currencies)}."));
+        }
+        else if (!shop.AcceptsCurrency(currency))
+        {
+            errors.Add(new("priceCurrency", $"must be one of this shop's currencies ({string.Join(", ", shop.Currencies)}), not '{Shorten(currency)}'. Codes are upper-case ISO 4217."));
+        }
+
+        var description = Get(v, "description");
+        if (description is null)
+        {
+            errors.Add(new("description", "is required: 1 to 100 characters that tell the buyer what they pay for."));
+        }
+        else
+        {
+            CheckText(errors, "description", description, 100);
+            if (string.IsNullOrWhiteSpace(description))
+            {
+                errors.Add(new("description", "must not be blank."));
+            }
+        }
+
+        PaymentMethod? method = null;
+        var methodText = Get(v, "paymentMethod");
+        if (methodText is not null)
+        {
+            if (!Enum.TryParse<PaymentMethod>(methodText, ignoreCase: false, out var m) || !Enum.IsDefined(m) || methodText.Any(char.IsDigit))
+            {
+                errors.Add(new("paymentMethod", $"must be one of CC, DDEU, BTC, not '{Shorten(methodText)}'."));
+            }
+            else
+            {
+                method = m;
+            }
+        }
+
+        var referenceId = Get(v, "referenceID");
+        if (referenceId is not null)
+        {
+            CheckText(errors, "referenceID", referenceId, 64);
+        }
+
+        var custom = new string?[3];
+        for (var i = 0; i < 3; i++)
+        {
+            var name = $"custom{i + 1}";
+            custom[i] = Get(v, name);
+            if (custom[i] is not null)
+            {
+                CheckText(errors, name, custom[i]!, 255);
+            }
+        }
+
+        var backName = Get(v, "backURL") is not null ? "backURL" : "successURL";
+        var backUrl = CheckUrl(errors, backName, Get(v, backName), shop);
+        var declineUrl = CheckUrl(errors, "declineURL", Get(v, "declineURL"), shop);
+
+        var email = Get(v, "email");
+        if (email is not null)
+        {
+            if (email.Length > 100)
+            {
+                errors.Add(new("email", "must be at most 100 characters."));
+            }
+            else if (!IsEmailAddress(email))
+            {
+                errors.Add(new("email", $"must be an e-mail address such as buyer@example.com, not '{Shorten(email)}'."));
+            }
+        }
+
+        var customerNumber = Get(v, "customerNumber");
+        if (customerNumber is not null && !CustomerNumberPattern().IsMatch(customerNumber))
+        {
+            errors.Add(new("customerNumber", "must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '_' and '-'."));
+        }
+
+        var token = Get(v, "oneClickToken");
+        if (token is not null)
+        {
+            if (version is not null && Versions.Contains(version) && string.CompareOrdinal(version, "3.2") < 0)
+            {
+                errors.Add(new("oneClickToken", "needs version 3.2 or later."));
+            }
+            else if (token.Length > 128 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                errors.Add(new("oneClickToken", "is malformed: send the token exactly as the gateway gave it."));
+            }
+        }
+
+        if ((token is not null || customerNumber is not null) && method is not null and not PaymentMethod.CC)
+        {
+            errors.Add(new("paymentMethod", "must be CC or left out when oneClickToken or customerNumber is sent."));
+        }
+
+        if (method is PaymentMethod.DDEU or PaymentMethod.BTC)
+        {
+            errors.Add(new("paymentMethod", $"{method} is not offered by this gateway yet: use CC or leave paymentMethod out."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new StartOrderRequest(
+            version!, shop.Id, new Money(amount, currency!), description!, method, referenceId,
+            custom[0], custom[1], custom[2], backUrl, declineUrl, email, customerNumber, token), errors);
+    }
+
+    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) =>
+        values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    private static void CheckText(List<ParameterError> errors, string name, string value, int maxLength)
+    {
+        if (!IsWellFormed(value))
+        {
+            errors.Add(new(name, "is not valid UTF-8 text."));
+        }
+        else if (value.EnumerateRunes().Count() > maxLength)
+        {
+            errors.Add(new(name, $"must be at most {maxLength} characters."));
+        }
+        else if (value.EnumerateRunes().Any(r => Rune.IsControl(r)))
+        {
+            errors.Add(new(name, "must not contain control characters such as line breaks or tabs."));
+        }
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(value[i]) || value[i] == '\uFFFD')
+            {
+                // U+FFFD is what a bad byte sequence decodes to: the sender's encoding was not UTF-8.
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Uri? CheckUrl(List<ParameterError> errors, string name, string? value, Shop shop)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length > 2048)
+        {
+            errors.Add(new(name, "must be at most 2048 characters."));
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add(new(name, "must be an absolute http or https URL, e.g. https://shop.example/thanks."));
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            errors.Add(new(name, "must not contain a user name or password."));
+            return null;
+        }
+
+        if (!shop.MayRedirectTo(url))
+        {
+            errors.Add(new(name, $"points to host '{Shorten(url.IdnHost)}', which is not one of this shop's allowed redirect hosts. Add the host in the back-office, or use a URL on an allowed host."));
+            return null;
+        }
+
+        return url;
+    }
+
+    private static bool IsEmailAddress(string value)
+    {
+        if (value.Any(char.IsWhiteSpace) || value.Count(c => c == '@') != 1)
+        {
+            return false;
+        }
+
+        return System.Net.Mail.MailAddress.TryCreate(value, out var address)
+            && address.Address == value
+            && address.Host.Contains('.', StringComparison.Ordinal);
+    }
+
+    /// <summary>Echoes at most 40 characters of a rejected value: enough to recognise it.</summary>
+    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    [GeneratedRegex(@"^[1-9][0-9]{0,9}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ShopIdPattern();
+
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AmountPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CustomerNumberPattern();
+}
+
+/// <summary>A startorder request read as far as it can be without the shop's key.</summary>
+public sealed record StartOrderEnvelope(
+    IReadOnlyDictionary<string, string> Values,
+    int? ShopId,
+    IReadOnlyList<ParameterError> Errors)
+{
+    public string? Signature => StartOrderParser.Get(Values, "signature");
+
+    /// <summary>The name=value pairs the signature covers (the scheme drops the unsigned and empty ones).</summary>
+    public IEnumerable<KeyValuePair<string, string>> Parameters => Values;
+}

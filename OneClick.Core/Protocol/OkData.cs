@@ -1,0 +1,68 @@
+using OneClick.Core.Cards;
+using OneClick.Core.Orders;
+using OneClick.Core.Sales;
+using OneClick.Core.Shops;
+using OneClick.Core.Signatures;
+
+namespace OneClick.Core.Protocol;
+
+/// <summary>The signed fields that describe an approved sale (PROTOCOL.md section 5).</summary>
+public static class OkData
+{
+    public static IReadOnlyList<KeyValuePair<string, string>> For(Shop shop, Order order, Sale sale, string? oneClickToken = null)
+    {
+        if (sale.Result != SaleResult.Approved)
+        {
+            throw new InvalidOperationException("OK data describes approved sales only.");
+        }
+
+        var fields = new List<KeyValuePair<string, string>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                fields.Add(new(name, value));
+            }
+        }
+
+        Add("shopID", shop.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("saleID", sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("transactionID", sale.TransactionId);
+        Add("referenceID", order.ReferenceId);
+        Add("priceAmount", sale.Price.AmountText);
+        Add("priceCurrency", sale.Currency);
+        Add("paymentMethod", sale.PaymentMethod.ToString());
+        Add("type", "purchase");
+        Add("custom1", order.Custom1);
+        Add("custom2", order.Custom2);
+        Add("custom3", order.Custom3);
+        Add("customerNumber", order.CustomerNumber);
+        Add("CCBrand", sale.Brand.ProtocolName());
+        Add("truncatedPAN", sale.TruncatedPan);
+        Add("oneClickToken", oneClickToken);
+        return Signed(shop, fields);
+    }
+
+    /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("shopID", shop.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (!string.IsNullOrEmpty(order.ReferenceId))
+        {
+            fields.Add(new("referenceID", order.ReferenceId));
+        }
+
+        fields.Add(new("saleID", sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        fields.Add(new("saleResult", "DECLINED"));
+        return Signed(shop, fields);
+    }
+
+    private static List<KeyValuePair<string, string>> Signed(Shop shop, List<KeyValuePair<string, string>> fields)
+    {
+        fields.Add(new("signature", FlexPaySignature.Compute(shop.SigningKey, fields)));
+        return fields;
+    }
+}

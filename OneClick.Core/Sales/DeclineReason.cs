@@ -1,0 +1,26 @@
+namespace OneClick.Core.Sales;
+
+public enum DeclineReason
+{
+    CardDeclined,
+    InsufficientFunds,
+    IncorrectCvc,
+    ExpiredCard,
+    AuthenticationFailed,
+    AcquirerUnavailable,
+}
+
+public static class DeclineReasonText
+{
+    /// <summary>The reason in plain words, for the buyer.</summary>
+    public static string ForBuyer(this DeclineReason reason) => reason switch
+    {
+        DeclineReason.CardDeclined => "Your bank declined the payment. Try another card, or contact your bank.",
+        DeclineReason.InsufficientFunds => "The card has insufficient funds for this payment. Try another card.",
+        DeclineReason.IncorrectCvc => "The security code (CVC) is not correct. Check the code on the back of the card and try again.",
+        DeclineReason.ExpiredCard => "Your bank reports that this card has expired. Try another card.",
+        DeclineReason.AuthenticationFailed => "The payment was not authenticated by your bank (3-D Secure), so it was not made. You can try again.",
+        DeclineReason.AcquirerUnavailable => "We could not reach the card network. Nothing was charged: please try again in a moment.",
+        _ => "The payment was declined.",
+    };
+}

@@ -1,0 +1,147 @@
+namespace OneClick.Core.Shops;
+
+/// <summary>One website of a merchant, with its keys, URLs and settings (PROTOCOL.md section 1).</summary>
+public sealed class Shop
+{
+    public static readonly IReadOnlyList<string> DefaultCurrencies =
+        ["USD", "EUR", "GBP", "AUD", "CAD", "CHF", "DKK", "NOK", "SEK"];
+
+    private readonly List<ShopSignatureKey> signatureKeys = [];
+
+    private Shop()
+    {
+    }
+
+    public Shop(int id, int merchantId, string name, Uri websiteUrl, DateTime createdAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Id = id;
+        MerchantId = merchantId;
+        Name = name;
+        WebsiteUrl = RequireHttp(websiteUrl).ToString();
+        CreatedAt = createdAt;
+        AllowedRedirectHosts = [websiteUrl.IdnHost.ToLowerInvariant()];
+        Currencies = [.. DefaultCurrencies];
+    }
+
+    /// <summary>The protocol's <c>shopID</c>.</summary>
+    public int Id { get; private set; }
+
+    public int MerchantId { get; private set; }
+
+    public string Name { get; private set; } = "";
+
+    public string WebsiteUrl { get; private set; } = "";
+
+    public string? SuccessUrl { get; private set; }
+
+    public string? DeclineUrl { get; private set; }
+
+    public string? PostbackUrl { get; private set; }
+
+    public List<string> AllowedRedirectHosts { get; private set; } = [];
+
+    public List<string> Currencies { get; private set; } = [];
+
+    public bool IsActive { get; private set; } = true;
+
+    public bool AcceptLegacySha1 { get; private set; }
+
+    public bool OneClickEnabled { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+
+    public IReadOnlyCollection<ShopSignatureKey> SignatureKeys => signatureKeys;
+
+    /// <summary>The keys that verify incoming signatures: at most two while a key is rotated.</summary>
+    public IEnumerable<string> ActiveKeys => signatureKeys.Where(k => k.RetiredAt is null).Select(k => k.Secret);
+
+    /// <summary>The newest active key signs what the gateway sends.</summary>
+    public string SigningKey => signatureKeys.Where(k => k.RetiredAt is null).OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id).Select(k => k.Secret).FirstOrDefault()
+        ?? throw new InvalidOperationException($"Shop {Id} has no active signature key.");
+
+    public void SetUrls(Uri? successUrl, Uri? declineUrl, Uri? postbackUrl)
+    {
+        SuccessUrl = successUrl is null ? null : RequireHttp(successUrl).ToString();
+        DeclineUrl = declineUrl is null ? null : RequireHttp(declineUrl).ToString();
+        PostbackUrl = postbackUrl is null ? null : RequireHttp(postbackUrl).ToString();
+    }
+
+    public void SetAllowedRedirectHosts(IEnumerable<string> hosts)
+    {
+        var normalized = hosts.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct().ToList();
+        foreach (var host in normalized)
+        {
+            if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+            {
+                throw new ArgumentException($"'{host}' is not a host name.", nameof(hosts));
+            }
+        }
+
+        AllowedRedirectHosts = normalized;
+    }
+
+    public void SetLegacySha1(bool accept) => AcceptLegacySha1 = accept;
+
+    public void SetOneClick(bool enabled) => OneClickEnabled = enabled;
+
+    /// <summary>
+    /// Adds a signing key. A shop holds at most two active keys: the old one keeps verifying while
+    /// the merchant moves to the new one, and must be retired before the next rotation.
+    /// </summary>
+    public ShopSignatureKey AddSignatureKey(string secret, DateTime now)
+    {
+        if (signatureKeys.Count(k => k.RetiredAt is null) >= 2)
+        {
+            throw new InvalidOperationException("A shop holds at most two active signature keys: retire the older one first.");
+        }
+
+        var key = new ShopSignatureKey(secret, now);
+        signatureKeys.Add(key);
+        return key;
+    }
+
+    public void RetireSignatureKey(ShopSignatureKey key, DateTime now)
+    {
+        if (!signatureKeys.Contains(key))
+        {
+            throw new InvalidOperationException("The key is not one of this shop's.");
+        }
+
+        if (signatureKeys.Count(k => k.RetiredAt is null) < 2)
+        {
+            throw new InvalidOperationException("The last active signature key cannot be retired: add a new one first.");
+        }
+
+        key.Retire(now);
+    }
+
+    /// <summary>Puts a new key in the place of an active one at once (an operator's reset, not a rotation).</summary>
+    public ShopSignatureKey AddSignatureKeyReplacing(ShopSignatureKey old, string secret, DateTime now)
+    {
+        if (!signatureKeys.Contains(old))
+        {
+            throw new InvalidOperationException("The key is not one of this shop's.");
+        }
+
+        old.Retire(now);
+        var key = new ShopSignatureKey(secret, now);
+        signatureKeys.Add(key);
+        return key;
+    }
+
+    public bool AcceptsCurrency(string currency) => Currencies.Contains(currency, StringComparer.Ordinal);
+
+    /// <summary>Whether the gateway may send a buyer to this URL: http(s), no user info, an allowed host.</summary>
+    public bool MayRedirectTo(Uri url) =>
+        url.IsAbsoluteUri
+        && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+        && string.IsNullOrEmpty(url.UserInfo)
+        && AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant(), StringComparer.Ordinal);
+
+    private static Uri RequireHttp(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw new ArgumentException($"'{url}' is not an absolute http(s) URL.", nameof(url));
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>
+/// A real gateway with its own SQLite files in a fresh folder, the test shop seeded, and every log
+/// line captured. <see cref="StartOnKestrel"/> makes it listen on a loopback port for browsers.
+/// </summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
+{
+    public const int ShopId = 64233;
+    public const string SignatureKey = "BddJxtUBkDgFB9kj7Zwguxde4gAqha";
+    public const string MerchantHost = "merchant.test";
+    public const string SuccessUrl = "http://merchant.test/success";
+    public const string WebsiteUrl = "http://merchant.test/";
+
+    private readonly Dictionary<string, string?> settings = [];
+
+    public GatewayFactory()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "oneclick-tests", Guid.NewGuid().ToString("N"));
+        Set("OneClick:DataDirectory", DataDirectory);
+        Set("OneClick:Seed:Enabled", "true");
+        Set("OneClick:Seed:ShopId", ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Set("OneClick:Seed:SignatureKey", SignatureKey);
+        Set("OneClick:Seed:WebsiteUrl", WebsiteUrl);
+        Set("OneClick:Seed:SuccessUrl", SuccessUrl);
+        Set("OneClick:Seed:AllowedRedirectHosts:0", MerchantHost);
+        Set("OneClick:Seed:AllowedRedirectHosts:1", "127.0.0.1");
+        Set("OneClick:RateLimits:StartOrderPerMinute", "100000");
+        Set("OneClick:RateLimits:PaymentPerMinute", "100000");
+    }
+
+    public string DataDirectory { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public TestClock Clock { get; } = new();
+
+    /// <summary>Changes a setting before the gateway starts.</summary>
+    public GatewayFactory Set(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Listens on a loopback port (for Playwright); returns the gateway's base address.</summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
+
+    public HttpClient CreatePlainClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public async Task<T> WithDbAsync<T>(Func<OneClickDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<OneClickDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean: a test may still hold a file it is scanning.
+        }
+    }
+}

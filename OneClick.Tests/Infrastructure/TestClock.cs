@@ -1,0 +1,11 @@
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>A clock a test can move: it runs with real time from wherever it was set.</summary>
+public sealed class TestClock : TimeProvider
+{
+    private TimeSpan offset;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+
+    public void Advance(TimeSpan by) => offset += by;
+}

@@ -1,0 +1,36 @@
+namespace OneClick.Web.Features.Checkout;
+
+/// <summary>The card entry form as posted. It lives for one request and is never stored.</summary>
+public sealed class CardForm
+{
+    public string? Number { get; set; }
+
+    public string? Expiry { get; set; }
+
+    public string? Cvc { get; set; }
+
+    public string? Holder { get; set; }
+
+    public override string ToString() => "card form";
+
+    public static string? CheckHolder(string? input, out string? error)
+    {
+        var name = input?.Trim();
+        error = null;
+        if (string.IsNullOrEmpty(name))
+        {
+            error = "Enter the name as printed on the card.";
+        }
+        else if (name.Length > 100)
+        {
+            error = "The name may be at most 100 characters.";
+        }
+        else if (name.Any(char.IsControl) || name.Count(char.IsAsciiDigit) > 4)
+        {
+            // Digits in a name are most often a card number typed into the wrong field.
+            error = "Enter the cardholder's name here, not a number.";
+        }
+
+        return error is null ? name : null;
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Acquiring;
+using OneClick.Core.Cards;
+using OneClick.Core.Orders;
+using OneClick.Core.Sales;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.Checkout;
+
+/// <summary>
+/// Charges a card for an order. The order is taken for the attempt (a concurrency-checked state
+/// change) and the sale recorded before the acquirer is called, so that two submissions of the same
+/// form cannot both charge, and a crash leaves a pending sale to reconcile rather than a lost one.
+/// </summary>
+public sealed class CardPaymentService(
+    OneClickDbContext db,
+    IAcquirer acquirer,
+    TimeProvider clock,
+    ILogger<CardPaymentService> logger)
+{
+    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        if (order.State != OrderState.Open)
+        {
+            return new PaymentOutcome.NotPayable(order.State);
+        }
+
+        var sale = new Sale(order, card, Now);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            order.StartPayment(Now);
+            db.Sales.Add(sale);
+            await db.SaveChangesAsync(cancellationToken);
+            order.AttachSale(sale);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", orderId);
+            return new PaymentOutcome.NotPayable(OrderState.Processing);
+        }
+
+        logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}", order.Id, sale.Id, card.Truncated);
+        var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id);
+        AuthorizationResult result;
+        try
+        {
+            result = await acquirer.AuthorizeAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            logger.LogWarning("Order {OrderId}: the acquirer failed ({Error})", order.Id, ex.GetType().Name);
+            result = new AuthorizationResult.Unavailable(ex.GetType().Name);
+        }
+
+        return await ApplyAsync(order, sale, result, CancellationToken.None);
+    }
+
+    public async Task<PaymentOutcome> CompleteAuthenticationAsync(string orderId, bool authenticated, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        if (order.State != OrderState.AwaitingAuthentication || order.CurrentSaleId is not { } saleId)
+        {
+            return new PaymentOutcome.NotPayable(order.State);
+        }
+
+        var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
+        var result = await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
+        try
+        {
+            return await ApplyAsync(order, sale, result, CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The same challenge was answered twice at once; the first answer stands.
+            return new PaymentOutcome.NotPayable(OrderState.Processing);
+        }
+    }
+
+    private async Task<PaymentOutcome> ApplyAsync(Order order, Sale sale, AuthorizationResult result, CancellationToken cancellationToken)
+    {
+        PaymentOutcome outcome;
+        switch (result)
+        {
+            case AuthorizationResult.Approved approved:
+                sale.Approve(approved.TransactionId, Now);
+                order.Approve(Now);
+                outcome = new PaymentOutcome.Approved(sale.Id);
+                break;
+            case AuthorizationResult.Declined declined:
+                var close = await HasDeclineUrlAsync(order, cancellationToken);
+                sale.Decline(declined.TransactionId, declined.Reason, Now);
+                order.Decline(close, Now);
+                outcome = new PaymentOutcome.Declined(sale.Id, declined.Reason, close);
+                break;
+            case AuthorizationResult.ChallengeRequired challenge:
+                sale.AwaitAuthentication(challenge.TransactionId, Now);
+                order.RequireAuthentication(Now);
+                outcome = new PaymentOutcome.ChallengeRequired();
+                break;
+            default:
+                sale.Fail(Now);
+                order.Reopen(Now);
+                outcome = new PaymentOutcome.Unavailable();
+                break;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
+        return outcome;
+    }
+
+    private async Task<bool> HasDeclineUrlAsync(Order order, CancellationToken cancellationToken) =>
+        order.DeclineUrl is not null
+        || await db.Shops.Where(s => s.Id == order.ShopId).Select(s => s.DeclineUrl != null).SingleAsync(cancellationToken);
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+}
+
+public abstract record PaymentOutcome
+{
+    public sealed record Approved(long SaleId) : PaymentOutcome;
+
+    public sealed record Declined(long SaleId, DeclineReason Reason, bool OrderClosed) : PaymentOutcome;
+
+    public sealed record ChallengeRequired : PaymentOutcome;
+
+    /// <summary>The acquirer could not be reached; nothing was charged.</summary>
+    public sealed record Unavailable : PaymentOutcome;
+
+    public sealed record NotPayable(OrderState State) : PaymentOutcome;
+
+    public sealed record NotFound : PaymentOutcome;
+}

@@ -1,0 +1,94 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Orders;
+using OneClick.Core.Signatures;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.Checkout;
+
+/// <summary>Turns a startorder request into an order, or into the refusal that says what to fix.</summary>
+public sealed class OrderStarter(OneClickDbContext db, TimeProvider clock, ILogger<OrderStarter> logger)
+{
+    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var envelope = StartOrderParser.ReadEnvelope(parameters);
+        if (envelope.Errors.Count > 0)
+        {
+            return Refuse(envelope.Errors);
+        }
+
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == envelope.ShopId, cancellationToken);
+        if (shop is null || !shop.IsActive)
+        {
+            return Refuse([new("shopID", $"{envelope.ShopId} is not an active shop. Check the shop id in the back-office.")]);
+        }
+
+        if (!FlexPaySignature.Verify(envelope.Signature, shop.ActiveKeys, envelope.Parameters, shop.AcceptLegacySha1))
+        {
+            logger.LogWarning("startorder for shop {ShopId} refused: the signature does not match", shop.Id);
+            return new StartOrderOutcome.BadSignature();
+        }
+
+        var (request, errors) = StartOrderParser.Validate(envelope, shop);
+        if (request is null)
+        {
+            return Refuse(errors);
+        }
+
+        if (request.ReferenceId is not null)
+        {
+            var existing = await FindByReferenceAsync(request, cancellationToken);
+            if (existing is not null)
+            {
+                return Resume(existing, request);
+            }
+        }
+
+        var order = new Order(request, clock.GetUtcNow().UtcDateTime);
+        db.Orders.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && request.ReferenceId is not null)
+        {
+            // Another request with the same referenceID won the race: resume that order instead.
+            db.Entry(order).State = EntityState.Detached;
+            var winner = await FindByReferenceAsync(request, cancellationToken)
+                ?? throw new InvalidOperationException("The order that holds this referenceID vanished.", ex);
+            return Resume(winner, request);
+        }
+
+        logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
+        return new StartOrderOutcome.Started(order.Id);
+    }
+
+    private Task<Order?> FindByReferenceAsync(StartOrderRequest request, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.ShopId == request.ShopId && o.ReferenceId == request.ReferenceId, cancellationToken);
+
+    private StartOrderOutcome Resume(Order existing, StartOrderRequest request)
+    {
+        if (existing.Amount != request.Price.Amount || existing.Currency != request.Price.Currency)
+        {
+            return Refuse([new("referenceID", $"is already used by this shop's order of {existing.Price}. Every purchase needs its own referenceID.")]);
+        }
+
+        logger.LogInformation("Order {OrderId} resumed by its referenceID", existing.Id);
+        return new StartOrderOutcome.Started(existing.Id);
+    }
+
+    private StartOrderOutcome.Invalid Refuse(IReadOnlyList<ParameterError> errors)
+    {
+        logger.LogInformation("startorder refused: {Parameters}", string.Join(", ", errors.Select(e => e.Parameter)));
+        return new StartOrderOutcome.Invalid(errors);
+    }
+}
+
+public abstract record StartOrderOutcome
+{
+    public sealed record Started(string OrderId) : StartOrderOutcome;
+
+    public sealed record Invalid(IReadOnlyList<ParameterError> Errors) : StartOrderOutcome;
+
+    public sealed record BadSignature : StartOrderOutcome;
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace OneClick.Web.Features.Checkout;
+
+public static class StartOrderEndpoint
+{
+    public const string RateLimitPolicy = "startorder";
+
+    public static IEndpointRouteBuilder MapStartOrder(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/startorder", [HttpMethods.Get, HttpMethods.Post], HandleAsync)
+            .DisableAntiforgery() // A merchant's signed redirect, not a form of ours: the signature is its proof.
+            .RequireRateLimiting(RateLimitPolicy);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, [FromServices] OrderStarter starter, CancellationToken cancellationToken)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        Collect(parameters, context.Request.Query);
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            if (!context.Request.HasFormContentType)
+            {
+                return StartOrderErrorPage.Render(StatusCodes.Status415UnsupportedMediaType,
+                    [new("Content-Type", "must be application/x-www-form-urlencoded when startorder is posted.")]);
+            }
+
+            Collect(parameters, await context.Request.ReadFormAsync(cancellationToken));
+        }
+
+        return await starter.StartAsync(parameters, cancellationToken) switch
+        {
+            StartOrderOutcome.Started started => new RedirectToUri($"/order/{started.OrderId}"),
+            StartOrderOutcome.Invalid invalid => StartOrderErrorPage.Render(StatusCodes.Status400BadRequest, invalid.Errors),
+            _ => StartOrderErrorPage.Render(StatusCodes.Status403Forbidden, []),
+        };
+    }
+
+    private static void Collect(List<KeyValuePair<string, string>> parameters, IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source)
+    {
+        foreach (var (name, values) in source)
+        {
+            foreach (var value in values)
+            {
+                parameters.Add(new(name, value ?? ""));
+            }
+        }
+    }
+
+    /// <summary>303 See Other, so that a posted startorder is followed by a GET of the order page.</summary>
+    private sealed class RedirectToUri(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

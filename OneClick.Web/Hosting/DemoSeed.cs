@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OneClick.Core.Shops;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Hosting;
+
+/// <summary>
+/// Creates (or brings in line with configuration) the demo merchant and shop, so that a person or
+/// an outside test can start a gateway and pay at once with a shop they know.
+/// </summary>
+public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<DemoSeed> logger)
+{
+    public async Task<Shop> ApplyAsync(CancellationToken cancellationToken)
+    {
+        var seed = options.Value.Seed;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var website = new Uri(seed.WebsiteUrl, UriKind.Absolute);
+
+        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == seed.ShopId, cancellationToken);
+        if (shop is null)
+        {
+            var merchant = new Merchant(seed.MerchantName, now);
+            db.Merchants.Add(merchant);
+            await db.SaveChangesAsync(cancellationToken);
+            shop = new Shop(seed.ShopId, merchant.Id, seed.ShopName, website, now);
+            db.Shops.Add(shop);
+        }
+
+        shop.SetUrls(Optional(seed.SuccessUrl), Optional(seed.DeclineUrl), Optional(seed.PostbackUrl));
+        var hosts = seed.AllowedRedirectHosts.Count > 0 ? seed.AllowedRedirectHosts : [website.IdnHost];
+        shop.SetAllowedRedirectHosts(hosts);
+        shop.SetOneClick(seed.OneClickEnabled);
+        shop.SetLegacySha1(seed.AcceptLegacySha1);
+
+        if (!string.IsNullOrWhiteSpace(seed.SignatureKey))
+        {
+            // Configuration is the operator's word: the configured key becomes the only active one.
+            if (!shop.ActiveKeys.Contains(seed.SignatureKey, StringComparer.Ordinal))
+            {
+                var active = shop.SignatureKeys.Where(k => k.RetiredAt is null).ToList();
+                if (active.Count == 0)
+                {
+                    shop.AddSignatureKey(seed.SignatureKey, now);
+                }
+                else
+                {
+                    foreach (var extra in active.Skip(1))
+                    {
+                        shop.RetireSignatureKey(extra, now);
+                    }
+
+                    shop.AddSignatureKeyReplacing(active[0], seed.SignatureKey, now);
+                }
+            }
+        }
+        else if (!shop.ActiveKeys.Any())
+        {
+            shop.AddSignatureKey(NewKey(), now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Demo shop {ShopId} '{ShopName}' is ready at {WebsiteUrl} (redirect hosts: {Hosts}).",
+            shop.Id, shop.Name, shop.WebsiteUrl, string.Join(", ", shop.AllowedRedirectHosts));
+        return shop;
+    }
+
+    private static Uri? Optional(string? url) => string.IsNullOrWhiteSpace(url) ? null : new Uri(url, UriKind.Absolute);
+
+    private static string NewKey()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        return RandomNumberGenerator.GetString(alphabet, 30);
+    }
+}

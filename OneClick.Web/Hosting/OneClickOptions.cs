@@ -1,0 +1,67 @@
+namespace OneClick.Web.Hosting;
+
+/// <summary>The <c>OneClick</c> configuration section (PROTOCOL.md section 9, README "Configuration").</summary>
+public sealed class OneClickOptions
+{
+    public const string Section = "OneClick";
+
+    /// <summary>Folder for the SQLite databases and generated keys; relative paths start at the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public SeedOptions Seed { get; set; } = new();
+
+    public DemoShopOptions DemoShop { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>The demo merchant and shop created at start, so that a person or an outside test can pay at once.</summary>
+public sealed class SeedOptions
+{
+    /// <summary>Seed also outside Development (an outside test that starts a production-like gateway).</summary>
+    public bool Enabled { get; set; }
+
+    public string MerchantName { get; set; } = "Demo Merchant";
+
+    public string ShopName { get; set; } = "Demo Shop";
+
+    public int ShopId { get; set; } = 1000;
+
+    /// <summary>Left empty, a key is generated once and kept in the database.</summary>
+    public string? SignatureKey { get; set; }
+
+    public string WebsiteUrl { get; set; } = "http://localhost:5090/";
+
+    public string? SuccessUrl { get; set; }
+
+    public string? DeclineUrl { get; set; }
+
+    public string? PostbackUrl { get; set; }
+
+    public List<string> AllowedRedirectHosts { get; set; } = [];
+
+    public bool OneClickEnabled { get; set; }
+
+    public bool AcceptLegacySha1 { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    public string? OwnerEmail { get; set; }
+
+    public string? OwnerPassword { get; set; }
+}
+
+public sealed class DemoShopOptions
+{
+    public bool Enabled { get; set; }
+
+    public string Url { get; set; } = "http://localhost:5090";
+}
+
+/// <summary>Requests per client address per minute; the benchmark and tests raise them.</summary>
+public sealed class RateLimitOptions
+{
+    public int StartOrderPerMinute { get; set; } = 120;
+
+    public int PaymentPerMinute { get; set; } = 30;
+}

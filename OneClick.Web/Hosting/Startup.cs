@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Hosting;
+
+public static class Startup
+{
+    /// <summary>Migrates the database and, in development or when asked, seeds the demo shop and prints how to use it.</summary>
+    public static async Task InitializeAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<OneClickOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OneClick");
+        logger.LogInformation("Data folder: {DataDirectory}", app.Services.GetRequiredService<DataDirectory>().Path);
+        if (!app.Environment.IsDevelopment() && !options.Seed.Enabled)
+        {
+            return;
+        }
+
+        var shop = await scope.ServiceProvider.GetRequiredService<DemoSeed>().ApplyAsync(CancellationToken.None);
+        // Printed so that a person can sign requests by hand; only the seeded sandbox shop's key.
+        logger.LogInformation("Demo shop: shopID {ShopId}, signature key {SignatureKey}", shop.Id, shop.SigningKey);
+    }
+}

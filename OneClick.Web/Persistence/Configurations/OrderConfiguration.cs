@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OneClick.Core.Orders;
+using OneClick.Core.Shops;
+
+namespace OneClick.Web.Persistence.Configurations;
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> builder)
+    {
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Id).HasMaxLength(32).ValueGeneratedNever();
+        builder.Property(o => o.Version).HasMaxLength(8).IsRequired();
+        builder.Property(o => o.Amount).HasPrecision(12, 2);
+        builder.Property(o => o.Currency).HasMaxLength(3).IsRequired();
+        builder.Property(o => o.Description).HasMaxLength(400).IsRequired();
+        builder.Property(o => o.PaymentMethod).HasConversion<string>().HasMaxLength(8);
+        builder.Property(o => o.ReferenceId).HasMaxLength(256);
+        builder.Property(o => o.Custom1).HasMaxLength(1024);
+        builder.Property(o => o.Custom2).HasMaxLength(1024);
+        builder.Property(o => o.Custom3).HasMaxLength(1024);
+        builder.Property(o => o.BackUrl).HasMaxLength(2048);
+        builder.Property(o => o.DeclineUrl).HasMaxLength(2048);
+        builder.Property(o => o.Email).HasMaxLength(100);
+        builder.Property(o => o.CustomerNumber).HasMaxLength(32);
+        builder.Property(o => o.State).HasConversion<string>().HasMaxLength(32);
+        builder.Property(o => o.ConcurrencyStamp).IsConcurrencyToken();
+        builder.Ignore(o => o.Price);
+        builder.Ignore(o => o.IsClosed);
+        builder.HasOne<Shop>().WithMany().HasForeignKey(o => o.ShopId).OnDelete(DeleteBehavior.Restrict);
+        // A referenceID is paid at most once: the database holds the rule, not only the code.
+        builder.HasIndex(o => new { o.ShopId, o.ReferenceId }).IsUnique();
+    }
+}

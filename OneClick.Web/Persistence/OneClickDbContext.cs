@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OneClick.Core.Orders;
+using OneClick.Core.Sales;
+using OneClick.Core.Shops;
+
+namespace OneClick.Web.Persistence;
+
+public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> options) : DbContext(options)
+{
+    public DbSet<Merchant> Merchants => Set<Merchant>();
+
+    public DbSet<Shop> Shops => Set<Shop>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<Sale> Sales => Set<Sale>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OneClickDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC; SQLite stores ISO text, which sorts and compares correctly.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,27 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using OneClick.Web.Hosting;
+
+namespace OneClick.Web.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    public static IServiceCollection AddPersistence(this IServiceCollection services, DataDirectory dataDirectory)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = dataDirectory.PathOf("oneclick.db"),
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        services.AddDbContext<OneClickDbContext>(options => options
+            .UseSqlite(connectionString)
+            // Migrations are hand-written (docs/decisions/004); a test proves they equal the model.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddScoped<DatabaseInitializer>();
+        return services;
+    }
+}

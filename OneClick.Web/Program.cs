@@ -1,0 +1,45 @@
+using OneClick.Web.Components;
+using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Health;
+using OneClick.Web.Hosting;
+using OneClick.Web.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.UseTopLevelAppSettings();
+
+var options = builder.Configuration.GetSection(OneClickOptions.Section).Get<OneClickOptions>() ?? new OneClickOptions();
+var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environment);
+
+builder.Services.Configure<OneClickOptions>(builder.Configuration.GetSection(OneClickOptions.Section));
+builder.Services.AddSingleton(dataDirectory);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRazorComponents();
+builder.Services.AddPersistence(dataDirectory);
+builder.Services.AddScheduling(dataDirectory);
+builder.Services.AddOneClickRateLimiting(options.RateLimits);
+builder.Services.AddHealth();
+builder.Services.AddCheckout();
+builder.Services.AddScoped<DemoSeed>();
+
+var app = builder.Build();
+
+await app.InitializeAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseSecurityHeaders();
+app.UseRateLimiter();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealth();
+app.MapStartOrder();
+app.MapRazorComponents<App>();
+
+await app.RunAsync();
+
+/// <summary>The web host; public so that tests can start it.</summary>
+public partial class Program;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using OneClick.Web.Components;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Health;
@@ -14,6 +15,10 @@ builder.Services.Configure<OneClickOptions>(builder.Configuration.GetSection(One
 builder.Services.AddSingleton(dataDirectory);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRazorComponents();
+// Antiforgery and cookie keys survive restarts: they live in the data folder.
+builder.Services.AddDataProtection()
+    .SetApplicationName("OneClick")
+    .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.PathOf("keys")));
 builder.Services.AddPersistence(dataDirectory);
 builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);

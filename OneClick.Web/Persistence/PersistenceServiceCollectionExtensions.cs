@@ -19,7 +19,7 @@ public static class PersistenceServiceCollectionExtensions
 
         services.AddDbContext<OneClickDbContext>(options => options
             .UseSqlite(connectionString)
-            // Migrations are hand-written (docs/decisions/004); a test proves they equal the model.
+            // Migrations are hand-written (docs/decisions/002); a test proves they equal the model.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddScoped<DatabaseInitializer>();
         return services;

@@ -1,0 +1,132 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>
+/// A buyer's browser without JavaScript, driving the checkout by plain HTTP: it follows redirects
+/// by hand, keeps cookies, and posts forms with what the page put in them (antiforgery included).
+/// </summary>
+public sealed class Buyer(HttpClient client)
+{
+    public const string Visa = "4242 4242 4242 4242";
+
+    public HttpClient Client { get; } = client;
+
+    public static Buyer Of(GatewayFactory gateway) => new(gateway.CreatePlainClient());
+
+    /// <summary>Every HTML body this buyer received, to search for card data.</summary>
+    public List<string> Received { get; } = [];
+
+    public async Task<Page> GetAsync(string url)
+    {
+        var response = await Client.GetAsync(url);
+        return await ReadAsync(url, response);
+    }
+
+    /// <summary>Starts an order and follows the 303 to the order page.</summary>
+    public async Task<Page> StartAsync(IDictionary<string, string> parameters)
+    {
+        var start = await Client.GetAsync(Merchant.StartOrderUrl(parameters));
+        start.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await start.Content.ReadAsStringAsync());
+        return await GetAsync(start.Headers.Location!.ToString());
+    }
+
+    public Task<Page> PayAsync(Page orderPage, string number = Visa, string expiry = "12/30", string cvc = "123", string holder = "Jane Buyer") =>
+        SubmitAsync(orderPage, "Pay", new()
+        {
+            ["Card.Number"] = number,
+            ["Card.Expiry"] = expiry,
+            ["Card.Cvc"] = cvc,
+            ["Card.Holder"] = holder,
+        });
+
+    /// <summary>Presses the button with this accessible name (prefix match, e.g. "Pay") and follows redirects.</summary>
+    public async Task<Page> SubmitAsync(Page page, string buttonName, Dictionary<string, string>? fields = null)
+    {
+        var button = page.Document.QuerySelectorAll("button[type=submit]")
+            .FirstOrDefault(b => b.TextContent.Trim().StartsWith(buttonName, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"No button '{buttonName}' on {page.Url}:\n{page.Html}");
+        var form = (IHtmlFormElement)button.Closest("form")!;
+        var values = form.Elements.OfType<IHtmlInputElement>()
+            .Where(i => !string.IsNullOrEmpty(i.Name))
+            .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value))
+            .ToDictionary(p => p.Key, p => p.Value);
+        foreach (var (name, value) in fields ?? [])
+        {
+            values[name] = value;
+        }
+
+        if (button.GetAttribute("name") is { } buttonField)
+        {
+            values[buttonField] = button.GetAttribute("value") ?? "";
+        }
+
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
+        var response = await Client.PostAsync(action, new FormUrlEncodedContent(values));
+        return await ReadAsync(action, response);
+    }
+
+    private async Task<Page> ReadAsync(string url, HttpResponseMessage response)
+    {
+        for (var hops = 0; IsRedirect(response.StatusCode) && hops < 10; hops++)
+        {
+            var location = response.Headers.Location!;
+            if (location.IsAbsoluteUri && location.Host != "localhost")
+            {
+                // Left the gateway: the merchant's site is not here.
+                return new Page(location.ToString(), response.StatusCode, "", new HtmlParser().ParseDocument(""));
+            }
+
+            url = location.ToString();
+            response = await Client.GetAsync(url);
+        }
+
+        var html = await response.Content.ReadAsStringAsync();
+        Received.Add(html);
+        return new Page(url, response.StatusCode, html, new HtmlParser().ParseDocument(html));
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;
+}
+
+public sealed record Page(string Url, HttpStatusCode Status, string Html, IDocument Document)
+{
+    public string Heading => Document.QuerySelector("h1")?.TextContent.Trim() ?? "";
+
+    public string Text => Document.Body?.TextContent ?? "";
+
+    /// <summary>The URL the page sends the buyer on to by itself (meta refresh).</summary>
+    public string? RefreshTarget
+    {
+        get
+        {
+            var content = Document.QuerySelector("meta[http-equiv=refresh]")?.GetAttribute("content");
+            var at = content?.IndexOf("url=", StringComparison.OrdinalIgnoreCase) ?? -1;
+            return at < 0 ? null : content![(at + 4)..];
+        }
+    }
+
+    public string? LinkHref(string name) => Document.QuerySelectorAll("a")
+        .FirstOrDefault(a => a.TextContent.Trim() == name)?.GetAttribute("href");
+
+    /// <summary>The message shown next to a field, found through the field's label.</summary>
+    public string FieldMessage(string label)
+    {
+        var id = Document.QuerySelectorAll("label").First(l => l.TextContent.Trim() == label).GetAttribute("for");
+        var input = Document.GetElementById(id!)!;
+        var described = input.GetAttribute("aria-describedby")!;
+        return Document.GetElementById(described)!.TextContent.Trim();
+    }
+
+    public string OrderId
+    {
+        get
+        {
+            var segments = new Uri(new Uri("http://localhost"), Url).AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return segments[Array.IndexOf(segments, "order") + 1];
+        }
+    }
+}

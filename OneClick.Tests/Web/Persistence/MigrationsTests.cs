@@ -1,0 +1,252 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Tests.Web.Persistence;
+
+/// <summary>
+/// The migrations are written by hand (EF Core's design package cannot be restored here), so this
+/// proves them: an empty database migrated to the latest migration must have exactly the schema that
+/// <c>EnsureCreated</c> makes from the current model: tables, columns, indexes and foreign keys.
+/// EF Core's own bookkeeping tables (__EFMigrationsHistory, __EFMigrationsLock) are left out.
+/// </summary>
+public sealed class MigrationsTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "oneclick-migrations-" + Guid.NewGuid().ToString("N"));
+
+    public MigrationsTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    [Fact]
+    public async Task Migrations_create_the_same_schema_as_the_model()
+    {
+        var migrated = ConnectionString("migrated.db");
+        var created = ConnectionString("created.db");
+
+        await using (var db = CreateContext(migrated))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await using (var db = CreateContext(created))
+        {
+            (await db.Database.EnsureCreatedAsync()).ShouldBeTrue();
+        }
+
+        var migration = await ReadSchemaAsync(migrated);
+        var model = await ReadSchemaAsync(created);
+
+        model.ShouldNotBeEmpty("EnsureCreated made no tables; the comparison would prove nothing.");
+        var differences = Compare(migration, model);
+        differences.ShouldBeEmpty(
+            "The hand-written migrations do not create the schema of the current model:" + Environment.NewLine
+            + string.Join(Environment.NewLine, differences));
+    }
+
+    [Fact]
+    public async Task Migrations_apply_twice_without_change()
+    {
+        var connectionString = ConnectionString("twice.db");
+
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var schemaAfterFirst = await ReadSchemaAsync(connectionString);
+        var historyAfterFirst = await ReadHistoryAsync(connectionString);
+
+        await using (var db = CreateContext(connectionString))
+        {
+            (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
+            await db.Database.MigrateAsync();
+        }
+
+        historyAfterFirst.ShouldNotBeEmpty();
+        (await ReadHistoryAsync(connectionString)).ShouldBe(historyAfterFirst);
+        var differences = Compare(await ReadSchemaAsync(connectionString), schemaAfterFirst);
+        differences.ShouldBeEmpty(
+            "Migrating a second time changed the schema (\"migration\" = after the second run, \"model\" = after the first):"
+            + Environment.NewLine + string.Join(Environment.NewLine, differences));
+    }
+
+    [Fact]
+    public void Every_migration_has_a_down()
+    {
+        var migrations = typeof(OneClickDbContext).Assembly.GetTypes()
+            .Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToList();
+
+        migrations.ShouldNotBeEmpty("no migration types were found in OneClick.Web");
+
+        var missing = new List<string>();
+        foreach (var type in migrations)
+        {
+            var down = type.GetMethod(
+                "Down",
+                BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly,
+                [typeof(MigrationBuilder)]);
+            if (down is null)
+            {
+                missing.Add($"{type.Name}: does not override Down");
+                continue;
+            }
+
+            // An override that does nothing is no better than none: Down must undo something.
+            var migration = (Migration)Activator.CreateInstance(type, nonPublic: true)!;
+            if (migration.DownOperations.Count == 0)
+            {
+                missing.Add($"{type.Name}: Down is empty");
+            }
+        }
+
+        missing.ShouldBeEmpty(string.Join(Environment.NewLine, missing));
+    }
+
+    private string ConnectionString(string fileName) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_folder, fileName),
+            Pooling = false,
+        }.ToString();
+
+    private static OneClickDbContext CreateContext(string connectionString) =>
+        new(new DbContextOptionsBuilder<OneClickDbContext>()
+            .UseSqlite(connectionString)
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
+            .Options);
+
+    /// <summary>Lines of the form "key: migration X, model Y" for every key whose description differs.</summary>
+    private static List<string> Compare(SortedDictionary<string, string> migration, SortedDictionary<string, string> model) =>
+        migration.Keys.Union(model.Keys)
+            .Order(StringComparer.Ordinal)
+            .Select(key => (key, a: migration.GetValueOrDefault(key), b: model.GetValueOrDefault(key)))
+            .Where(x => x.a != x.b)
+            .Select(x => $"{x.key}: migration {x.a ?? "(missing)"}, model {x.b ?? "(missing)"}")
+            .ToList();
+
+    /// <summary>
+    /// The schema as a flat, sorted map from a readable key ("Orders.Amount", "index Orders.IX_…",
+    /// "foreign key Sales(OrderId)") to a readable description, read through PRAGMA queries.
+    /// </summary>
+    private static async Task<SortedDictionary<string, string>> ReadSchemaAsync(string connectionString)
+    {
+        var schema = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+
+        var tables = await QueryAsync(
+            connection,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock')");
+
+        foreach (var table in tables)
+        {
+            var name = (string)table["name"]!;
+            var sql = table["sql"] as string ?? "";
+            schema[$"table {name}"] = Regex.IsMatch(sql, @"\bAUTOINCREMENT\b", RegexOptions.IgnoreCase)
+                ? "exists, with AUTOINCREMENT"
+                : "exists, without AUTOINCREMENT";
+
+            foreach (var column in await QueryAsync(connection, $"PRAGMA table_info({Quote(name)})"))
+            {
+                var description = $"{column["type"]} {((long)column["notnull"]! == 1 ? "NOT NULL" : "NULL")}";
+                if (column["dflt_value"] is string defaultValue)
+                {
+                    description += $" DEFAULT {defaultValue}";
+                }
+
+                if ((long)column["pk"]! > 0)
+                {
+                    description += $" PK {column["pk"]}";
+                }
+
+                schema[$"{name}.{column["name"]}"] = description;
+            }
+
+            foreach (var index in await QueryAsync(connection, $"PRAGMA index_list({Quote(name)})"))
+            {
+                var indexName = (string)index["name"]!;
+                if (indexName.StartsWith("sqlite_autoindex_", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var columns = (await QueryAsync(connection, $"PRAGMA index_info({Quote(indexName)})"))
+                    .OrderBy(c => (long)c["seqno"]!)
+                    .Select(c => c["name"] as string ?? "(expression)");
+                var description = $"{((long)index["unique"]! == 1 ? "UNIQUE" : "NOT UNIQUE")} ({string.Join(", ", columns)})";
+                if ((long)index["partial"]! == 1)
+                {
+                    var indexSql = (await QueryAsync(connection, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = {QuoteLiteral(indexName)}"))
+                        .Single()["sql"] as string ?? "";
+                    var where = indexSql.IndexOf(" WHERE ", StringComparison.OrdinalIgnoreCase);
+                    description += where >= 0 ? $" PARTIAL{indexSql[where..]}" : " PARTIAL";
+                }
+
+                schema[$"index {name}.{indexName}"] = description;
+            }
+
+            var foreignKeys = (await QueryAsync(connection, $"PRAGMA foreign_key_list({Quote(name)})"))
+                .GroupBy(fk => (long)fk["id"]!);
+            foreach (var foreignKey in foreignKeys)
+            {
+                var rows = foreignKey.OrderBy(fk => (long)fk["seq"]!).ToList();
+                var from = string.Join(", ", rows.Select(fk => (string)fk["from"]!));
+                var to = string.Join(", ", rows.Select(fk => fk["to"] as string ?? "(primary key)"));
+                schema[$"foreign key {name}({from})"] = $"references {rows[0]["table"]}({to}) ON DELETE {rows[0]["on_delete"]}";
+            }
+        }
+
+        return schema;
+    }
+
+    private static async Task<List<string>> ReadHistoryAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        return (await QueryAsync(connection, "SELECT MigrationId, ProductVersion FROM __EFMigrationsHistory ORDER BY MigrationId"))
+            .Select(r => $"{r["MigrationId"]} {r["ProductVersion"]}")
+            .ToList();
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> QueryAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static string QuoteLiteral(string value) => "'" + value.Replace("'", "''") + "'";
+}

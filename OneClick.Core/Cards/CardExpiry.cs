@@ -54,7 +54,7 @@ public readonly partial record struct CardExpiry(int Year, int Month)
         return new(expiry, null);
     }
 
-    [GeneratedRegex(@"^(?<m>\d{1,2})\s*[/\-]?\s*(?<y>\d{2}|\d{4})$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^(?<m>[0-9]{1,2}) *[/\-]? *(?<y>[0-9]{2}|[0-9]{4})\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex ExpiryPattern();
 }
 

@@ -149,13 +149,16 @@ public static partial class StartOrderParser
         var methodText = Get(v, "paymentMethod");
         if (methodText is not null)
         {
-            if (!Enum.TryParse<PaymentMethod>(methodText, ignoreCase: false, out var m) || !Enum.IsDefined(m) || methodText.Any(char.IsDigit))
+            method = methodText switch
+            {
+                "CC" => PaymentMethod.CC,
+                "DDEU" => PaymentMethod.DDEU,
+                "BTC" => PaymentMethod.BTC,
+                _ => null,
+            };
+            if (method is null)
             {
                 errors.Add(new("paymentMethod", $"must be one of CC, DDEU, BTC, not '{Shorten(methodText)}'."));
-            }
-            else
-            {
-                method = m;
             }
         }
 
@@ -287,13 +290,14 @@ public static partial class StartOrderParser
             return null;
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (value.Trim() != value || value.Any(char.IsWhiteSpace)
+            || !Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             errors.Add(new(name, "must be an absolute http or https URL, e.g. https://shop.example/thanks."));
             return null;
         }
 
-        if (!string.IsNullOrEmpty(url.UserInfo))
+        if (!string.IsNullOrEmpty(url.UserInfo) || Authority(value).Contains('@', StringComparison.Ordinal))
         {
             errors.Add(new(name, "must not contain a user name or password."));
             return null;
@@ -306,6 +310,20 @@ public static partial class StartOrderParser
         }
 
         return url;
+    }
+
+    /// <summary>The raw text between the scheme and the path, where user info would hide.</summary>
+    private static string Authority(string url)
+    {
+        var start = url.IndexOf("//", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "";
+        }
+
+        var rest = url[(start + 2)..];
+        var end = rest.IndexOfAny(['/', '?', '#']);
+        return end < 0 ? rest : rest[..end];
     }
 
     private static bool IsEmailAddress(string value)
@@ -323,13 +341,13 @@ public static partial class StartOrderParser
     /// <summary>Echoes at most 40 characters of a rejected value: enough to recognise it.</summary>
     internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
-    [GeneratedRegex(@"^[1-9][0-9]{0,9}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ShopIdPattern();
 
-    [GeneratedRegex(@"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CustomerNumberPattern();
 }
 

@@ -46,6 +46,11 @@ public static class OkData
     /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale)
     {
+        if (sale.Result != SaleResult.Declined)
+        {
+            throw new InvalidOperationException("Decline fields describe declined sales only.");
+        }
+
         var fields = new List<KeyValuePair<string, string>>
         {
             new("shopID", shop.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),

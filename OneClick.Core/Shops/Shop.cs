@@ -58,7 +58,12 @@ public sealed class Shop
     public IEnumerable<string> ActiveKeys => signatureKeys.Where(k => k.RetiredAt is null).Select(k => k.Secret);
 
     /// <summary>The newest active key signs what the gateway sends.</summary>
-    public string SigningKey => signatureKeys.Where(k => k.RetiredAt is null).OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id).Select(k => k.Secret).FirstOrDefault()
+    public string SigningKey => signatureKeys
+        .Select((key, index) => (key, index))
+        .Where(k => k.key.RetiredAt is null)
+        .OrderByDescending(k => k.key.CreatedAt).ThenByDescending(k => k.key.Id).ThenByDescending(k => k.index)
+        .Select(k => k.key.Secret)
+        .FirstOrDefault()
         ?? throw new InvalidOperationException($"Shop {Id} has no active signature key.");
 
     public void SetUrls(Uri? successUrl, Uri? declineUrl, Uri? postbackUrl)
@@ -70,7 +75,7 @@ public sealed class Shop
 
     public void SetAllowedRedirectHosts(IEnumerable<string> hosts)
     {
-        var normalized = hosts.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct().ToList();
+        var normalized = hosts.Select(h => h.Trim()).Where(h => h.Length > 0).Select(AsciiHost).Distinct().ToList();
         foreach (var host in normalized)
         {
             if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
@@ -120,13 +125,13 @@ public sealed class Shop
     /// <summary>Puts a new key in the place of an active one at once (an operator's reset, not a rotation).</summary>
     public ShopSignatureKey AddSignatureKeyReplacing(ShopSignatureKey old, string secret, DateTime now)
     {
-        if (!signatureKeys.Contains(old))
+        if (!signatureKeys.Contains(old) || old.RetiredAt is not null)
         {
-            throw new InvalidOperationException("The key is not one of this shop's.");
+            throw new InvalidOperationException("Only an active key of this shop can be replaced.");
         }
 
-        old.Retire(now);
         var key = new ShopSignatureKey(secret, now);
+        old.Retire(now);
         signatureKeys.Add(key);
         return key;
     }
@@ -139,6 +144,19 @@ public sealed class Shop
         && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
         && string.IsNullOrEmpty(url.UserInfo)
         && AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant(), StringComparer.Ordinal);
+
+    /// <summary>Hosts are kept in their ASCII (IDN) form, the form <see cref="Uri.IdnHost"/> gives for comparison.</summary>
+    private static string AsciiHost(string host)
+    {
+        try
+        {
+            return new System.Globalization.IdnMapping().GetAscii(host).ToLowerInvariant();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"'{host}' is not a host name.", nameof(host), ex);
+        }
+    }
 
     private static Uri RequireHttp(Uri url) =>
         url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)

@@ -7,6 +7,7 @@ using OneClick.Web.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.UseTopLevelAppSettings();
+builder.UseDevelopmentUrlUnlessConfigured("http://localhost:5080");
 
 var options = builder.Configuration.GetSection(OneClickOptions.Section).Get<OneClickOptions>() ?? new OneClickOptions();
 var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environment);

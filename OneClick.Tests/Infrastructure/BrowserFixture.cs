@@ -16,11 +16,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: apt-get install chromium (.ci/run does).");
-        }
-
+        await EnsureChromiumAsync();
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -32,6 +28,49 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-sync", "--no-first-run", "--disable-quic",
             ],
         });
+    }
+
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    /// <summary>
+    /// The README's test command sets up a fresh machine too: where Chromium is missing and apt can
+    /// install it (root on Debian), it does; elsewhere it says what to install.
+    /// </summary>
+    private static async Task EnsureChromiumAsync()
+    {
+        await InstallLock.WaitAsync();
+        try
+        {
+            if (File.Exists(ChromiumPath))
+            {
+                return;
+            }
+
+            if (!File.Exists("/usr/bin/apt-get") || Environment.UserName != "root")
+            {
+                throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: run 'sudo apt-get install chromium' once.");
+            }
+
+            await RunAsync("apt-get", "update");
+            await RunAsync("apt-get", "install -y --no-install-recommends chromium");
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+    }
+
+    private static async Task RunAsync(string command, string arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(command, arguments) { UseShellExecute = false };
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{command} {arguments}' failed with exit code {process.ExitCode}; install Chromium by hand.");
+        }
     }
 
     public async Task DisposeAsync()

@@ -21,9 +21,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings = [];
 
-    public GatewayFactory()
+    /// <param name="dataDirectory">An existing data folder to start on, as after a restart; else a new one.</param>
+    public GatewayFactory(string? dataDirectory = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "oneclick-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "oneclick-tests", Guid.NewGuid().ToString("N"));
         Set("OneClick:DataDirectory", DataDirectory);
         Set("OneClick:Seed:Enabled", "true");
         Set("OneClick:Seed:ShopId", ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -37,6 +38,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Leave the data folder when disposed, so that another gateway can start on it.</summary>
+    public bool KeepDataDirectory { get; set; }
 
     public CapturedLogs Logs { get; } = new();
 
@@ -89,6 +93,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

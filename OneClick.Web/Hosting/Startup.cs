@@ -14,7 +14,12 @@ public static class Startup
         var options = scope.ServiceProvider.GetRequiredService<IOptions<OneClickOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OneClick");
         logger.LogInformation("Data folder: {DataDirectory}", app.Services.GetRequiredService<DataDirectory>().Path);
-        if (!app.Environment.IsDevelopment() && !options.Seed.Enabled)
+        // Outside development the demo shop exists only when asked for: Seed:Enabled, or a shop id or
+        // key given by an outside test (PROTOCOL.md section 9).
+        var asked = options.Seed.Enabled
+            || !string.IsNullOrEmpty(app.Configuration[$"{OneClickOptions.Section}:Seed:ShopId"])
+            || !string.IsNullOrEmpty(app.Configuration[$"{OneClickOptions.Section}:Seed:SignatureKey"]);
+        if (!app.Environment.IsDevelopment() && !asked)
         {
             return;
         }

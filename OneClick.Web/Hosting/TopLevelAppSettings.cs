@@ -10,6 +10,21 @@ public static class TopLevelAppSettings
     /// next to the program at build time. Point the host's own appsettings sources there, in place,
     /// so that environment variables and the command line still override them.
     /// </summary>
+    /// <summary>
+    /// The README's run command listens on a known port in development, yet ASPNETCORE_URLS or
+    /// --urls still decide (a launch profile's applicationUrl would override them).
+    /// </summary>
+    public static void UseDevelopmentUrlUnlessConfigured(this WebApplicationBuilder builder, string url)
+    {
+        if (builder.Environment.IsDevelopment()
+            && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+            && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(url);
+        }
+    }
+
     public static void UseTopLevelAppSettings(this ConfigurationManager configuration)
     {
         var folder = AppContext.BaseDirectory;

@@ -11,6 +11,7 @@ public sealed partial class CheckoutBrowserTests : IClassFixture<BrowserFixture>
     private readonly MerchantSite merchant = new();
     private readonly GatewayFactory gateway = new();
     private readonly Uri gatewayAddress;
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> consoleErrors = [];
 
     public CheckoutBrowserTests(BrowserFixture browser)
     {
@@ -73,10 +74,31 @@ public sealed partial class CheckoutBrowserTests : IClassFixture<BrowserFixture>
         await AssertLandsOnSuccessUrlAsync(page, "555555XXXXXX4444");
     }
 
+    [Fact]
+    public async Task Typing_the_card_number_names_the_brand()
+    {
+        var page = await OpenOrderPageAsync("1.00", "EUR");
+
+        await page.GetByLabel("Card number", new() { Exact = true }).PressSequentiallyAsync("3782 82");
+
+        // The script ran: the policy and its integrity hash let it through.
+        await Assertions.Expect(page.Locator("#card-brand")).ToHaveTextAsync("American Express");
+        (await page.GetByLabel("CVC", new() { Exact = true }).GetAttributeAsync("maxlength")).ShouldBe("4");
+        consoleErrors.ShouldBeEmpty("no policy violation, missing file or script error on the order page");
+    }
+
     private async Task<IPage> OpenOrderPageAsync(string amount, string currency)
     {
         var context = await browser.Browser.NewContextAsync(new() { BaseURL = gatewayAddress.ToString() });
         var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                consoleErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => consoleErrors.Add(error);
         var response = await page.GotoAsync(Merchant.StartOrderUrl(Merchant.Purchase(amount, currency)));
         response!.Ok.ShouldBeTrue();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay by card" })).ToBeVisibleAsync();

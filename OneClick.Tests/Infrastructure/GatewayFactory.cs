@@ -21,8 +21,12 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings = [];
 
-    /// <param name="dataDirectory">An existing data folder to start on, as after a restart; else a new one.</param>
-    public GatewayFactory(string? dataDirectory = null)
+    public GatewayFactory()
+        : this(null)
+    {
+    }
+
+    private GatewayFactory(string? dataDirectory)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "oneclick-tests", Guid.NewGuid().ToString("N"));
         Set("OneClick:DataDirectory", DataDirectory);
@@ -38,6 +42,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>A gateway that starts on an existing data folder, as after a restart.</summary>
+    public static GatewayFactory RestartedOn(string dataDirectory) => new(dataDirectory);
 
     /// <summary>Leave the data folder when disposed, so that another gateway can start on it.</summary>
     public bool KeepDataDirectory { get; set; }
@@ -72,6 +79,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Serve wwwroot and the npm assets from the build, as development does.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
 using Quartz;
@@ -27,7 +26,7 @@ public sealed class SchedulingTests
         }
 
         File.Exists(Path.Combine(dataDirectory, "scheduler.db")).ShouldBeTrue();
-        using var second = new GatewayFactory(dataDirectory);
+        using var second = GatewayFactory.RestartedOn(dataDirectory);
         var restarted = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         (await restarted.Exists(key)).ShouldBeTrue();
     }

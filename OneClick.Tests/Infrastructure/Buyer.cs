@@ -17,6 +17,10 @@ public sealed class Buyer(HttpClient client)
 
     public static Buyer Of(GatewayFactory gateway) => new(gateway.CreatePlainClient());
 
+    /// <summary>A buyer whose cookies live on, e.g. in the same browser across a gateway restart.</summary>
+    public static Buyer Of(GatewayFactory gateway, CookieContainer cookies) =>
+        new(gateway.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies)));
+
     /// <summary>Every HTML body this buyer received, to search for card data.</summary>
     public List<string> Received { get; } = [];
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Health;
@@ -31,6 +32,8 @@ var app = builder.Build();
 
 await app.InitializeAsync();
 
+// Behind a reverse proxy on this machine, the buyer's address (rate limits) and scheme come from it.
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -43,6 +46,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealth();
 app.MapStartOrder();
+app.MapErrorPage();
 app.MapRazorComponents<App>();
 
 await app.RunAsync();

@@ -14,6 +14,9 @@ public sealed class Order
     {
     }
 
+    /// <summary>Declined attempts an order takes before it closes: card testing gets no endless retries.</summary>
+    public const int MaxDeclinedAttempts = 5;
+
     public Order(StartOrderRequest request, DateTime now)
     {
         Id = NewId();
@@ -27,8 +30,8 @@ public sealed class Order
         Custom1 = request.Custom1;
         Custom2 = request.Custom2;
         Custom3 = request.Custom3;
-        BackUrl = request.BackUrl?.ToString();
-        DeclineUrl = request.DeclineUrl?.ToString();
+        BackUrl = request.BackUrl?.AbsoluteUri;
+        DeclineUrl = request.DeclineUrl?.AbsoluteUri;
         Email = request.Email;
         CustomerNumber = request.CustomerNumber;
         State = OrderState.Open;
@@ -113,6 +116,17 @@ public sealed class Order
         }
 
         Move(OrderState.AwaitingAuthentication, now);
+    }
+
+    /// <summary>Takes an order waiting for 3-D Secure for the buyer's answer, so that one answer counts.</summary>
+    public void StartAuthenticationAnswer(DateTime now)
+    {
+        if (State != OrderState.AwaitingAuthentication)
+        {
+            throw new OrderStateException($"Only an order waiting for 3-D Secure can take its answer; this one is {State}.");
+        }
+
+        Move(OrderState.Processing, now);
     }
 
     public void Approve(DateTime now)

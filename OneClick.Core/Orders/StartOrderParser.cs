@@ -303,6 +303,20 @@ public static partial class StartOrderParser
             return null;
         }
 
+        var own = Protocol.MerchantUrl.ParseQuery(url.Query.TrimStart('?'));
+        var clash = own.Select(p => p.Key).FirstOrDefault(Protocol.MerchantUrl.ReservedNames.Contains);
+        if (clash is not null)
+        {
+            errors.Add(new(name, $"has its own query parameter '{Shorten(clash)}', which the gateway adds itself. Rename it in the URL."));
+            return null;
+        }
+
+        if (own.GroupBy(p => p.Key, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            errors.Add(new(name, "repeats a query parameter: the signature could not say which value counts. Send each name once."));
+            return null;
+        }
+
         if (!shop.MayRedirectTo(url))
         {
             errors.Add(new(name, $"points to host '{Shorten(url.IdnHost)}', which is not one of this shop's allowed redirect hosts. Add the host in the back-office, or use a URL on an allowed host."));
@@ -339,7 +353,18 @@ public static partial class StartOrderParser
     }
 
     /// <summary>Echoes at most 40 characters of a rejected value: enough to recognise it.</summary>
-    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    internal static string Shorten(string value)
+    {
+        var shown = value.Length <= 40 ? value : value[..40] + "…";
+        // Control characters are shown as '?': they have no business in a page or a log line.
+        return string.Create(shown.Length, shown, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
 
     [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ShopIdPattern();

@@ -9,7 +9,12 @@ namespace OneClick.Core.Protocol;
 /// <summary>The signed fields that describe an approved sale (PROTOCOL.md section 5).</summary>
 public static class OkData
 {
-    public static IReadOnlyList<KeyValuePair<string, string>> For(Shop shop, Order order, Sale sale, string? oneClickToken = null)
+    /// <summary>The OK data with its signature, for a URL that carries no query of its own.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> For(Shop shop, Order order, Sale sale, string? oneClickToken = null) =>
+        Signed(shop, Fields(shop, order, sale, oneClickToken));
+
+    /// <summary>The OK data fields, unsigned: <see cref="MerchantUrl"/> signs them with the URL's own query.</summary>
+    public static List<KeyValuePair<string, string>> Fields(Shop shop, Order order, Sale sale, string? oneClickToken = null)
     {
         if (sale.Result != SaleResult.Approved)
         {
@@ -40,11 +45,14 @@ public static class OkData
         Add("CCBrand", sale.Brand.ProtocolName());
         Add("truncatedPAN", sale.TruncatedPan);
         Add("oneClickToken", oneClickToken);
-        return Signed(shop, fields);
+        return fields;
     }
 
     /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale)
+    public static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale) =>
+        Signed(shop, DeclineFields(shop, order, sale));
+
+    public static List<KeyValuePair<string, string>> DeclineFields(Shop shop, Order order, Sale sale)
     {
         if (sale.Result != SaleResult.Declined)
         {
@@ -62,7 +70,7 @@ public static class OkData
 
         fields.Add(new("saleID", sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         fields.Add(new("saleResult", "DECLINED"));
-        return Signed(shop, fields);
+        return fields;
     }
 
     private static List<KeyValuePair<string, string>> Signed(Shop shop, List<KeyValuePair<string, string>> fields)

@@ -19,7 +19,7 @@ public sealed class Shop
         Id = id;
         MerchantId = merchantId;
         Name = name;
-        WebsiteUrl = RequireHttp(websiteUrl).ToString();
+        WebsiteUrl = RequireHttp(websiteUrl).AbsoluteUri;
         CreatedAt = createdAt;
         AllowedRedirectHosts = [websiteUrl.IdnHost.ToLowerInvariant()];
         Currencies = [.. DefaultCurrencies];
@@ -68,9 +68,9 @@ public sealed class Shop
 
     public void SetUrls(Uri? successUrl, Uri? declineUrl, Uri? postbackUrl)
     {
-        SuccessUrl = successUrl is null ? null : RequireHttp(successUrl).ToString();
-        DeclineUrl = declineUrl is null ? null : RequireHttp(declineUrl).ToString();
-        PostbackUrl = postbackUrl is null ? null : RequireHttp(postbackUrl).ToString();
+        SuccessUrl = successUrl is null ? null : RequireHttp(successUrl).AbsoluteUri;
+        DeclineUrl = declineUrl is null ? null : RequireHttp(declineUrl).AbsoluteUri;
+        PostbackUrl = postbackUrl is null ? null : RequireHttp(postbackUrl).AbsoluteUri;
     }
 
     public void SetAllowedRedirectHosts(IEnumerable<string> hosts)

@@ -53,6 +53,15 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     public TestClock Clock { get; } = new();
 
+    private readonly List<Action<IServiceCollection>> serviceOverrides = [];
+
+    /// <summary>Replaces services before the gateway starts (e.g. an acquirer that fails).</summary>
+    public GatewayFactory WithServices(Action<IServiceCollection> configure)
+    {
+        serviceOverrides.Add(configure);
+        return this;
+    }
+
     /// <summary>Changes a setting before the gateway starts.</summary>
     public GatewayFactory Set(string key, string? value)
     {
@@ -95,6 +104,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            foreach (var configure in serviceOverrides)
+            {
+                configure(services);
+            }
         });
     }
 

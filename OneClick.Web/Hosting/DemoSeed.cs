@@ -10,7 +10,7 @@ namespace OneClick.Web.Hosting;
 /// Creates (or brings in line with configuration) the demo merchant and shop, so that a person or
 /// an outside test can start a gateway and pay at once with a shop they know.
 /// </summary>
-public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<DemoSeed> logger)
+public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<DemoSeed> logger)
 {
     public async Task<Shop> ApplyAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +29,11 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
         }
 
         shop.SetUrls(Optional(seed.SuccessUrl), Optional(seed.DeclineUrl), Optional(seed.PostbackUrl));
-        var hosts = seed.AllowedRedirectHosts.Count > 0 ? seed.AllowedRedirectHosts : [website.IdnHost];
+        // Configured hosts are the whole list; without any, the website's host (and, in development,
+        // the loopback names the demo shop runs on).
+        var hosts = seed.AllowedRedirectHosts.Count > 0
+            ? seed.AllowedRedirectHosts
+            : environment.IsDevelopment() ? [website.IdnHost, "localhost", "127.0.0.1"] : [website.IdnHost];
         shop.SetAllowedRedirectHosts(hosts);
         shop.SetOneClick(seed.OneClickEnabled);
         shop.SetLegacySha1(seed.AcceptLegacySha1);

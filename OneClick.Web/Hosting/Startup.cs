@@ -25,7 +25,14 @@ public static class Startup
         }
 
         var shop = await scope.ServiceProvider.GetRequiredService<DemoSeed>().ApplyAsync(CancellationToken.None);
-        // Printed so that a person can sign requests by hand; only the seeded sandbox shop's key.
-        logger.LogInformation("Demo shop: shopID {ShopId}, signature key {SignatureKey}", shop.Id, shop.SigningKey);
+        if (app.Environment.IsDevelopment())
+        {
+            // Printed so that a person can sign requests by hand; only in development.
+            logger.LogInformation("Demo shop: shopID {ShopId}, signature key {SignatureKey}", shop.Id, shop.SigningKey);
+        }
+        else
+        {
+            logger.LogInformation("Demo shop: shopID {ShopId}, signature key as configured", shop.Id);
+        }
     }
 }

@@ -35,6 +35,8 @@ public sealed class CardDataScanTests
             // Typed with spaces as a buyer does, and once with an error elsewhere on the form.
             var spaced = string.Join(' ', number.Chunk(4).Select(c => new string(c)));
             var withError = await buyer.PayAsync(orderPage, spaced, expiry: "13/99", cvc: cvc);
+            // And typed into the wrong fields.
+            withError = await buyer.PayAsync(withError, "4", expiry: number, cvc: cvc, holder: spaced);
             var result = await buyer.PayAsync(withError, spaced, cvc: cvc);
             if (result.Heading == "Authentication required")
             {

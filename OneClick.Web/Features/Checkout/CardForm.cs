@@ -13,6 +13,10 @@ public sealed class CardForm
 
     public override string ToString() => "card form";
 
+    /// <summary>An invalid expiry is shown again only when it cannot be part of a card number.</summary>
+    public static bool IsSafeToShowAsExpiry(string? input) =>
+        input is null || (input.Length <= 7 && input.All(c => char.IsAsciiDigit(c) || c is ' ' or '/' or '-') && input.Count(char.IsAsciiDigit) <= 6);
+
     public static string? CheckHolder(string? input, out string? error)
     {
         var name = input?.Trim();

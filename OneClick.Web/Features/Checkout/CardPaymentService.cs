@@ -55,8 +55,11 @@ public sealed class CardPaymentService(
         {
             result = await acquirer.AuthorizeAsync(request, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception ex)
         {
+            // Whatever went wrong, nothing was charged that we know of: the sale records the failure and
+            // the order opens again, rather than staying "in progress" for ever. Only the exception's
+            // type is logged: an acquirer's message is not ours to trust with card data.
             logger.LogWarning("Order {OrderId}: the acquirer failed ({Error})", order.Id, ex.GetType().Name);
             result = new AuthorizationResult.Unavailable(ex.GetType().Name);
         }
@@ -78,16 +81,29 @@ public sealed class CardPaymentService(
         }
 
         var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
-        var result = await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
         try
         {
-            return await ApplyAsync(order, sale, result, CancellationToken.None);
+            // One answer counts: the order is taken before the acquirer hears it.
+            order.StartAuthenticationAnswer(Now);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // The same challenge was answered twice at once; the first answer stands.
             return new PaymentOutcome.NotPayable(OrderState.Processing);
         }
+
+        AuthorizationResult result;
+        try
+        {
+            result = await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Order {OrderId}: the acquirer failed to complete 3-D Secure ({Error})", order.Id, ex.GetType().Name);
+            result = new AuthorizationResult.Unavailable(ex.GetType().Name);
+        }
+
+        return await ApplyAsync(order, sale, result, CancellationToken.None);
     }
 
     private async Task<PaymentOutcome> ApplyAsync(Order order, Sale sale, AuthorizationResult result, CancellationToken cancellationToken)
@@ -101,7 +117,8 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
-                var close = await HasDeclineUrlAsync(order, cancellationToken);
+                var close = await HasDeclineUrlAsync(order, cancellationToken)
+                    || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts;
                 sale.Decline(declined.TransactionId, declined.Reason, Now);
                 order.Decline(close, Now);
                 outcome = new PaymentOutcome.Declined(sale.Id, declined.Reason, close);
@@ -126,6 +143,9 @@ public sealed class CardPaymentService(
     private async Task<bool> HasDeclineUrlAsync(Order order, CancellationToken cancellationToken) =>
         order.DeclineUrl is not null
         || await db.Shops.Where(s => s.Id == order.ShopId).Select(s => s.DeclineUrl != null).SingleAsync(cancellationToken);
+
+    private Task<int> DeclinedAttemptsAsync(Order order, CancellationToken cancellationToken) =>
+        db.Sales.CountAsync(s => s.OrderId == order.Id && s.Result == SaleResult.Declined, cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 
 namespace OneClick.Web.Features.Checkout;
@@ -5,6 +6,15 @@ namespace OneClick.Web.Features.Checkout;
 public static class StartOrderEndpoint
 {
     public const string RateLimitPolicy = "startorder";
+
+    private static readonly FormOptions FormLimits = new()
+    {
+        ValueCountLimit = 64,
+        KeyLengthLimit = 256,
+        ValueLengthLimit = 8 * 1024,
+        MultipartBodyLengthLimit = 64 * 1024,
+        BufferBody = false,
+    };
 
     public static IEndpointRouteBuilder MapStartOrder(this IEndpointRouteBuilder app)
     {
@@ -26,7 +36,17 @@ public static class StartOrderEndpoint
                     [new("Content-Type", "must be application/x-www-form-urlencoded when startorder is posted.")]);
             }
 
-            Collect(parameters, await context.Request.ReadFormAsync(cancellationToken));
+            try
+            {
+                // startorder has 18 parameters of at most a few KB: anything far larger is refused, not read.
+                context.Features.Set<IFormFeature>(new FormFeature(context.Request, FormLimits));
+                Collect(parameters, await context.Request.ReadFormAsync(cancellationToken));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            {
+                return StartOrderErrorPage.Render(StatusCodes.Status400BadRequest,
+                    [new("(form)", "is too large or malformed: send only the startorder parameters, form-encoded, each value a few KB at most.")]);
+            }
         }
 
         return await starter.StartAsync(parameters, cancellationToken) switch

@@ -59,7 +59,65 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
 
         var result = await buyer.PayAsync(orderPage);
 
-        result.RefreshTarget.ShouldNotBeNull().ShouldStartWith("http://merchant.test/thanks?from=checkout&shopID=");
+        var target = result.RefreshTarget.ShouldNotBeNull();
+        target.ShouldStartWith("http://merchant.test/thanks?from=checkout&shopID=");
+        // The merchant verifies over every parameter it receives, its own included.
+        Merchant.VerifiedQuery(target)["from"].ShouldBe("checkout");
+    }
+
+    [Fact]
+    public async Task Pay_with_a_card_number_typed_into_other_fields_never_echoes_it()
+    {
+        var buyer = Buyer.Of(gateway);
+        var orderPage = await buyer.StartAsync(Merchant.Purchase());
+
+        var result = await buyer.PayAsync(orderPage, "4242", expiry: "4242424242424242", holder: "4242 4242 4242 4242");
+
+        result.FieldMessage("Cardholder name").ShouldContain("not a number");
+        result.Html.ShouldNotContain("4242424242424242");
+        result.Html.ShouldNotContain("4242 4242 4242 4242");
+    }
+
+    [Fact]
+    public async Task Pay_declined_five_times_closes_the_order()
+    {
+        var buyer = Buyer.Of(gateway);
+        var page = await buyer.StartAsync(Merchant.Purchase());
+
+        for (var attempt = 1; attempt <= OneClick.Core.Orders.Order.MaxDeclinedAttempts; attempt++)
+        {
+            page = await buyer.PayAsync(page, "4000 0000 0000 0002");
+            if (page.LinkHref("Try again") is { } again)
+            {
+                page = await buyer.GetAsync(again);
+            }
+        }
+
+        page.Heading.ShouldBe("Payment declined");
+        page.Text.ShouldContain("no more attempts");
+        page.Document.QuerySelector("form").ShouldBeNull();
+        (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.Id == page.OrderId))).State.ShouldBe(OrderState.Declined);
+    }
+
+    [Fact]
+    public async Task Authentication_answered_twice_at_once_counts_once()
+    {
+        var buyer = Buyer.Of(gateway);
+        var orderPage = await buyer.StartAsync(Merchant.Purchase());
+        var challenge = await buyer.PayAsync(orderPage, "4000 0027 6000 3184");
+
+        var answers = await Task.WhenAll(
+            buyer.SubmitAsync(challenge, "Complete authentication"),
+            buyer.SubmitAsync(challenge, "Fail authentication"),
+            buyer.SubmitAsync(challenge, "Complete authentication"));
+
+        answers.ShouldAllBe(a => a.Status == HttpStatusCode.OK);
+        var sale = await gateway.WithDbAsync(db => db.Sales.SingleAsync(s => s.OrderId == orderPage.OrderId));
+        sale.Result.ShouldBeOneOf(SaleResult.Approved, SaleResult.Declined);
+        var again = await buyer.SubmitAsync(challenge, "Complete authentication");
+        again.Status.ShouldBe(HttpStatusCode.OK);
+        // Declined without a decline URL, the order is open again for another card.
+        again.Heading.ShouldBe(sale.Result == SaleResult.Approved ? "Payment approved" : "Pay by card");
     }
 
     [Theory]

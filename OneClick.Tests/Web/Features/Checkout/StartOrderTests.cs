@@ -93,6 +93,29 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
     }
 
     [Fact]
+    public async Task Startorder_posted_with_thousands_of_fields_is_400_not_500()
+    {
+        var fields = Enumerable.Range(0, 2000).Select(i => new KeyValuePair<string, string>($"f{i}", "x"));
+
+        var response = await gateway.CreatePlainClient().PostAsync("/startorder", new FormUrlEncodedContent(fields));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("too large");
+    }
+
+    [Fact]
+    public async Task Startorder_with_backURL_query_using_a_gateway_field_name_is_refused()
+    {
+        var parameters = Merchant.Purchase();
+        parameters["backURL"] = "http://merchant.test/ok?saleID=1";
+
+        var response = await gateway.CreatePlainClient().GetAsync(Merchant.StartOrderUrl(parameters));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("saleID");
+    }
+
+    [Fact]
     public async Task Startorder_for_unknown_shop_is_400_naming_shopID()
     {
         var parameters = Merchant.Purchase();

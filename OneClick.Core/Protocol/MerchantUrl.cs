@@ -1,0 +1,49 @@
+using System.Text;
+using OneClick.Core.Signatures;
+
+namespace OneClick.Core.Protocol;
+
+/// <summary>
+/// Appends signed fields to a merchant's URL. A merchant's own query parameters (e.g.
+/// <c>?user=42</c>) arrive next to ours, and a merchant verifies over every parameter it receives
+/// (section 2), so the signature covers them too.
+/// </summary>
+public static class MerchantUrl
+{
+    /// <summary>Names the gateway puts on a merchant's URL; a merchant's own query may not use them.</summary>
+    public static readonly IReadOnlySet<string> ReservedNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "shopID", "saleID", "transactionID", "referenceID", "priceAmount", "priceCurrency", "paymentMethod",
+        "type", "custom1", "custom2", "custom3", "customerNumber", "CCBrand", "truncatedPAN", "oneClickToken",
+        "signature", "saleResult", "email", "event",
+    };
+
+    public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)
+    {
+        var fragmentAt = url.IndexOf('#', StringComparison.Ordinal);
+        var fragment = fragmentAt >= 0 ? url[fragmentAt..] : "";
+        var head = fragmentAt >= 0 ? url[..fragmentAt] : url;
+        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
+        var own = queryAt >= 0 ? ParseQuery(head[(queryAt + 1)..]) : [];
+
+        var signature = FlexPaySignature.Compute(signatureKey, own.Concat(fields));
+        var builder = new StringBuilder(head);
+        var separator = queryAt < 0 ? "?" : (head.EndsWith('?') || head.EndsWith('&') ? "" : "&");
+        foreach (var (name, value) in fields.Append(new("signature", signature)))
+        {
+            builder.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            separator = "&";
+        }
+
+        return builder.Append(fragment).ToString();
+    }
+
+    /// <summary>Reads a query string the way web frameworks do: <c>+</c> is a space, percent escapes decoded.</summary>
+    public static List<KeyValuePair<string, string>> ParseQuery(string query) => query
+        .Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Select(pair => pair.Split('=', 2))
+        .Select(parts => new KeyValuePair<string, string>(Decode(parts[0]), parts.Length > 1 ? Decode(parts[1]) : ""))
+        .ToList();
+
+    private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+}

@@ -148,6 +148,13 @@ public sealed class Shop
     /// <summary>Hosts are kept in their ASCII (IDN) form, the form <see cref="Uri.IdnHost"/> gives for comparison.</summary>
     private static string AsciiHost(string host)
     {
+        // IPv6 literals compare without their brackets, as Uri.IdnHost gives them; a final dot names the same host.
+        var bare = host.TrimStart('[').TrimEnd(']');
+        if (Uri.CheckHostName(bare) is UriHostNameType.IPv6 or UriHostNameType.IPv4)
+        {
+            return bare.ToLowerInvariant();
+        }
+
         try
         {
             return new System.Globalization.IdnMapping().GetAscii(host).ToLowerInvariant();

@@ -506,4 +506,13 @@ public class ShopTests
         Should.Throw<ArgumentException>(() => new Merchant(" ", T0));
         new Merchant("Acme", T0).Name.ShouldBe("Acme");
     }
+    [Fact]
+    public void MayRedirectTo_ipv6_loopback_configured_with_brackets_matches()
+    {
+        var shop = new Shop(64233, 1, "Test", new Uri("https://shop.example/"), DateTime.UnixEpoch);
+        shop.SetAllowedRedirectHosts(["[::1]"]);
+
+        shop.MayRedirectTo(new Uri("http://[::1]:8080/ok")).ShouldBeTrue();
+        shop.MayRedirectTo(new Uri("http://[::2]/ok")).ShouldBeFalse();
+    }
 }

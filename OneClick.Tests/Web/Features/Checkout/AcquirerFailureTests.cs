@@ -46,6 +46,7 @@ public sealed class AcquirerFailureTests
         fresh.Document.QuerySelector("meta[http-equiv=refresh]").ShouldNotBeNull();
         hung.Document.QuerySelector("meta[http-equiv=refresh]").ShouldBeNull();
         hung.Text.ShouldContain("Please do not pay again");
+        hung.Text.ShouldContain(orderPage.OrderId);
     }
 
     private sealed class ThrowingAcquirer : IAcquirer

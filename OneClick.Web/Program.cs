@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
 using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.DemoShop;
 using OneClick.Web.Features.Health;
+using OneClick.Web.Features.Postbacks;
+using OneClick.Web.Features.SaleStatus;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -26,7 +29,10 @@ builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();
 builder.Services.AddCheckout();
+builder.Services.AddDemoShop();
+builder.Services.AddSaleStatus();
 builder.Services.AddScoped<DemoSeed>();
+builder.Services.AddPostbacks(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +52,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealth();
 app.MapStartOrder();
+app.MapSaleStatus();
 app.MapErrorPage();
 app.MapRazorComponents<App>();
 

@@ -10,6 +10,16 @@ public interface IAcquirer
 
     /// <summary>Finishes a payment that asked for 3-D Secure, with what the buyer did on the challenge.</summary>
     Task<AuthorizationResult> CompleteAuthenticationAsync(string transactionId, bool authenticated, CancellationToken cancellationToken);
+
+    /// <summary>Gives back part or all of an approved charge.</summary>
+    Task<RefundResult> RefundAsync(string transactionId, Money amount, CancellationToken cancellationToken);
+}
+
+public abstract record RefundResult
+{
+    public sealed record Refunded(string RefundId) : RefundResult;
+
+    public sealed record Failed(string Reason) : RefundResult;
 }
 
 /// <summary>

@@ -51,5 +51,14 @@ public sealed class SandboxAcquirer : IAcquirer
         return Task.FromResult(result);
     }
 
+    public Task<RefundResult> RefundAsync(string transactionId, Money amount, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        RefundResult result = amount.Amount > 0
+            ? new RefundResult.Refunded("sbx_r_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)))
+            : new RefundResult.Failed("A refund needs a positive amount.");
+        return Task.FromResult(result);
+    }
+
     private static string NewTransactionId() => "sbx_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 }

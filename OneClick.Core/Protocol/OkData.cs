@@ -21,6 +21,11 @@ public static class OkData
             throw new InvalidOperationException("OK data describes approved sales only.");
         }
 
+        return FieldsOf(shop, order, sale, oneClickToken);
+    }
+
+    private static List<KeyValuePair<string, string>> FieldsOf(Shop shop, Order order, Sale sale, string? oneClickToken)
+    {
         var fields = new List<KeyValuePair<string, string>>();
         void Add(string name, string? value)
         {
@@ -45,6 +50,21 @@ public static class OkData
         Add("CCBrand", sale.Brand.ProtocolName());
         Add("truncatedPAN", sale.TruncatedPan);
         Add("oneClickToken", oneClickToken);
+        return fields;
+    }
+
+    /// <summary>A refund reported to the merchant: the OK data with <c>event=credit</c> and the refunded amount.</summary>
+    public static List<KeyValuePair<string, string>> CreditFields(Shop shop, Order order, Sale sale, decimal refundedAmount)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var field in FieldsOf(shop, order, sale, null))
+        {
+            fields.Add(field.Key == "priceAmount"
+                ? new(field.Key, refundedAmount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))
+                : field);
+        }
+
+        fields.Add(new("event", "credit"));
         return fields;
     }
 

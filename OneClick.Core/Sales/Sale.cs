@@ -12,6 +12,9 @@ public enum SaleResult
 
     /// <summary>The acquirer failed to answer: nothing was charged.</summary>
     Error,
+
+    /// <summary>Approved, then refunded in full (partial refunds leave it Approved).</summary>
+    Refunded,
 }
 
 /// <summary>
@@ -73,6 +76,11 @@ public sealed class Sale
 
     public DateTime? CompletedAt { get; private set; }
 
+    /// <summary>What has been given back so far, by full or partial refunds.</summary>
+    public decimal RefundedAmount { get; private set; }
+
+    public decimal RefundableAmount => Result == SaleResult.Approved ? Amount - RefundedAmount : 0m;
+
     public string LastFour => TruncatedPan[^4..];
 
     public void AwaitAuthentication(string transactionId, DateTime now)
@@ -95,6 +103,55 @@ public sealed class Sale
         RequirePending();
         TransactionId = transactionId ?? TransactionId;
         Complete(SaleResult.Declined, reason, now);
+    }
+
+    /// <summary>
+    /// Gives back part or all of an approved sale. Refused above what is left to refund; the sale
+    /// becomes <see cref="SaleResult.Refunded"/> once nothing is left.
+    /// </summary>
+    public Refund Refund(decimal amount, string reason, bool automatic, DateTime now)
+    {
+        if (Result != SaleResult.Approved)
+        {
+            throw new OrderStateException($"Only an approved sale can be refunded; sale {Id} is {Result}.");
+        }
+
+        if (amount <= 0 || decimal.Round(amount, 2) != amount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), "A refund is a positive amount with at most two decimals.");
+        }
+
+        if (amount > RefundableAmount)
+        {
+            throw new OrderStateException($"A refund of {amount:0.00} {Currency} is more than the {RefundableAmount:0.00} {Currency} left on sale {Id}.");
+        }
+
+        RefundedAmount += amount;
+        UpdatedAt = now;
+        if (RefundedAmount == Amount)
+        {
+            Result = SaleResult.Refunded;
+        }
+
+        return new Refund(this, amount, reason, automatic, now);
+    }
+
+    /// <summary>The acquirer refused a refund: its amount is refundable again.</summary>
+    public void RefundFailed(Refund refund, string reason, DateTime now)
+    {
+        if (refund.SaleId != Id || refund.State != RefundState.Requested)
+        {
+            throw new InvalidOperationException("Only a requested refund of this sale can fail.");
+        }
+
+        refund.Fail(reason);
+        RefundedAmount -= refund.Amount;
+        if (Result == SaleResult.Refunded)
+        {
+            Result = SaleResult.Approved;
+        }
+
+        UpdatedAt = now;
     }
 
     public void Fail(DateTime now)

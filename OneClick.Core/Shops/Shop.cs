@@ -52,6 +52,14 @@ public sealed class Shop
 
     public DateTime CreatedAt { get; private set; }
 
+    /// <summary>Seconds between failed postback deliveries, e.g. <c>60,300</c>; null for the default schedule.</summary>
+    public string? PostbackRetrySchedule { get; private set; }
+
+    public Postbacks.RetrySchedule RetrySchedule => Postbacks.RetrySchedule.Parse(PostbackRetrySchedule);
+
+    public void SetRetrySchedule(Postbacks.RetrySchedule? schedule) =>
+        PostbackRetrySchedule = schedule is null || schedule.ToString() == Postbacks.RetrySchedule.Default.ToString() ? null : schedule.ToString();
+
     public IReadOnlyCollection<ShopSignatureKey> SignatureKeys => signatureKeys;
 
     /// <summary>The keys that verify incoming signatures: at most two while a key is rotated.</summary>

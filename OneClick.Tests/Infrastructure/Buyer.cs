@@ -31,9 +31,9 @@ public sealed class Buyer(HttpClient client)
     }
 
     /// <summary>Starts an order and follows the 303 to the order page.</summary>
-    public async Task<Page> StartAsync(IDictionary<string, string> parameters)
+    public async Task<Page> StartAsync(IDictionary<string, string> parameters, string key = GatewayFactory.SignatureKey)
     {
-        var start = await Client.GetAsync(Merchant.StartOrderUrl(parameters));
+        var start = await Client.GetAsync(Merchant.StartOrderUrl(parameters, key));
         start.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await start.Content.ReadAsStringAsync());
         return await GetAsync(start.Headers.Location!.ToString());
     }
@@ -78,7 +78,7 @@ public sealed class Buyer(HttpClient client)
         for (var hops = 0; IsRedirect(response.StatusCode) && hops < 10; hops++)
         {
             var location = response.Headers.Location!;
-            if (location.IsAbsoluteUri && location.Host != "localhost")
+            if (location.IsAbsoluteUri && location.Authority != (Client.BaseAddress?.Authority ?? "localhost"))
             {
                 // Left the gateway: the merchant's site is not here.
                 return new Page(location.ToString(), response.StatusCode, "", new HtmlParser().ParseDocument(""));

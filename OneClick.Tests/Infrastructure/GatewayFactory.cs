@@ -69,6 +69,45 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Waits for a condition that background work (the outbox) makes true.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > (within ?? TimeSpan.FromSeconds(15)))
+            {
+                throw new TimeoutException($"Still not true after {deadline.Elapsed.TotalSeconds:0} s: {what}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Moves the clock on and wakes the outbox, as the scheduled sweep would at that time.</summary>
+    public void AdvanceAndSweep(TimeSpan by)
+    {
+        Clock.Advance(by);
+        Services.GetRequiredService<OneClick.Web.Features.Postbacks.OutboxSignal>().Wake();
+    }
+
+    /// <summary>Adds a second shop of another merchant, with its own key and postback URL.</summary>
+    public async Task<int> AddShopAsync(int shopId, string key, string? postbackUrl)
+    {
+        await WithDbAsync(async db =>
+        {
+            var merchant = new OneClick.Core.Shops.Merchant("Other Merchant", DateTime.UtcNow);
+            db.Merchants.Add(merchant);
+            await db.SaveChangesAsync();
+            var shop = new OneClick.Core.Shops.Shop(shopId, merchant.Id, "Other Shop", new Uri("http://other.test/"), DateTime.UtcNow);
+            shop.AddSignatureKey(key, DateTime.UtcNow);
+            shop.SetUrls(new Uri("http://other.test/ok"), null, postbackUrl is null ? null : new Uri(postbackUrl));
+            db.Shops.Add(shop);
+            return await db.SaveChangesAsync();
+        });
+        return shopId;
+    }
+
     /// <summary>Listens on a loopback port (for Playwright); returns the gateway's base address.</summary>
     public Uri StartOnKestrel()
     {

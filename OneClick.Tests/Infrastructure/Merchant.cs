@@ -5,10 +5,10 @@ namespace OneClick.Tests.Infrastructure;
 /// <summary>Signs startorder requests the way a merchant's integration does.</summary>
 public static class Merchant
 {
-    public static Dictionary<string, string> Purchase(string amount = "9.99", string currency = "EUR", string description = "100 credits") => new()
+    public static Dictionary<string, string> Purchase(string amount = "9.99", string currency = "EUR", string description = "100 credits", int shopId = GatewayFactory.ShopId) => new()
     {
         ["version"] = "3.4",
-        ["shopID"] = GatewayFactory.ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["shopID"] = shopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["type"] = "purchase",
         ["priceAmount"] = amount,
         ["priceCurrency"] = currency,

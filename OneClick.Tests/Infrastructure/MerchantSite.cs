@@ -26,6 +26,14 @@ public sealed class MerchantSite : IDisposable
 
     public ConcurrentQueue<Uri> Requests { get; } = new();
 
+    /// <summary>Postbacks received: the URL as sent and its X-OneClick-Signature header.</summary>
+    public ConcurrentQueue<(Uri Url, string? Signature)> Postbacks { get; } = new();
+
+    /// <summary>How the merchant answers a postback: given the number of postbacks so far (1 = the first).</summary>
+    public Func<int, Task<(int Status, string Body)>> AnswerPostback { get; set; } = _ => Task.FromResult((200, "OK"));
+
+    public string PostbackUrl => BaseUrl + "/postback";
+
     public void Dispose()
     {
         stop.Cancel();
@@ -47,11 +55,34 @@ public sealed class MerchantSite : IDisposable
                 return;
             }
 
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
             Requests.Enqueue(context.Request.Url!);
+            if (context.Request.Url!.AbsolutePath == "/postback")
+            {
+                Postbacks.Enqueue((context.Request.Url, context.Request.Headers["X-OneClick-Signature"]));
+                var (status, text) = await AnswerPostback(Postbacks.Count);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(text), stop.Token);
+                context.Response.Close();
+                return;
+            }
+
             var body = Encoding.UTF8.GetBytes("<!DOCTYPE html><html><head><title>Merchant</title></head><body><h1>Thank you, merchant here</h1></body></html>");
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.OutputStream.WriteAsync(body);
+            await context.Response.OutputStream.WriteAsync(body, stop.Token);
             context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The gateway gave up waiting, or the site is shutting down.
         }
     }
 

@@ -16,7 +16,10 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
     {
         var seed = options.Value.Seed;
         var now = clock.GetUtcNow().UtcDateTime;
-        var website = new Uri(seed.WebsiteUrl, UriKind.Absolute);
+        // With the demo shop running, the seeded shop is that shop: its pages are the defaults.
+        // Configured URLs always win.
+        var demoShop = options.Value.DemoShop.IsEnabledIn(environment) ? options.Value.DemoShop.BaseUrl : null;
+        var website = new Uri(Configured(seed.WebsiteUrl) ?? (demoShop is null ? SeedOptions.DefaultWebsiteUrl : demoShop + "/"), UriKind.Absolute);
 
         var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == seed.ShopId, cancellationToken);
         if (shop is null)
@@ -28,12 +31,21 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
             db.Shops.Add(shop);
         }
 
-        shop.SetUrls(Optional(seed.SuccessUrl), Optional(seed.DeclineUrl), Optional(seed.PostbackUrl));
+        shop.SetUrls(
+            Optional(Configured(seed.SuccessUrl) ?? DemoShopPage(demoShop, "return")),
+            Optional(Configured(seed.DeclineUrl) ?? DemoShopPage(demoShop, "declined")),
+            Optional(Configured(seed.PostbackUrl) ?? DemoShopPage(demoShop, "postback")));
         // Configured hosts are the whole list; without any, the website's host (and, in development,
-        // the loopback names the demo shop runs on).
-        var hosts = seed.AllowedRedirectHosts.Count > 0
-            ? seed.AllowedRedirectHosts
+        // the loopback names the demo shop runs on). The demo shop, when it runs, sends its own
+        // return and decline URLs as backURL / declineURL, so its host is always allowed.
+        List<string> hosts = seed.AllowedRedirectHosts.Count > 0
+            ? [.. seed.AllowedRedirectHosts]
             : environment.IsDevelopment() ? [website.IdnHost, "localhost", "127.0.0.1"] : [website.IdnHost];
+        if (demoShop is not null)
+        {
+            hosts.Add(new Uri(demoShop, UriKind.Absolute).IdnHost);
+        }
+
         shop.SetAllowedRedirectHosts(hosts);
         shop.SetOneClick(seed.OneClickEnabled);
         shop.SetLegacySha1(seed.AcceptLegacySha1);
@@ -71,6 +83,10 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
     }
 
     private static Uri? Optional(string? url) => string.IsNullOrWhiteSpace(url) ? null : new Uri(url, UriKind.Absolute);
+
+    private static string? Configured(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string? DemoShopPage(string? demoShop, string path) => demoShop is null ? null : $"{demoShop}/{path}";
 
     private static string NewKey()
     {

@@ -30,7 +30,10 @@ public sealed class SeedOptions
     /// <summary>Left empty, a key is generated once and kept in the database.</summary>
     public string? SignatureKey { get; set; }
 
-    public string WebsiteUrl { get; set; } = "http://localhost:5090/";
+    /// <summary>Left empty: the demo shop's page when it runs, else <see cref="DefaultWebsiteUrl"/>.</summary>
+    public string? WebsiteUrl { get; set; }
+
+    public const string DefaultWebsiteUrl = "http://localhost:5090/";
 
     public string? SuccessUrl { get; set; }
 
@@ -51,11 +54,20 @@ public sealed class SeedOptions
     public string? OwnerPassword { get; set; }
 }
 
+/// <summary>The demo merchant shop that the gateway starts next to itself (README "Demo shop").</summary>
 public sealed class DemoShopOptions
 {
-    public bool Enabled { get; set; }
+    public const string DefaultUrl = "http://localhost:5090";
 
-    public string Url { get; set; } = "http://localhost:5090";
+    /// <summary>Unset: on in Development, off elsewhere, so that production serves no demo unless asked to.</summary>
+    public bool? Enabled { get; set; }
+
+    public string Url { get; set; } = DefaultUrl;
+
+    public bool IsEnabledIn(IHostEnvironment environment) => Enabled ?? environment.IsDevelopment();
+
+    /// <summary><see cref="Url"/> without a trailing slash, ready for paths to be appended.</summary>
+    public string BaseUrl => (string.IsNullOrWhiteSpace(Url) ? DefaultUrl : Url).Trim().TrimEnd('/');
 }
 
 /// <summary>Requests per client address per minute; the benchmark and tests raise them.</summary>

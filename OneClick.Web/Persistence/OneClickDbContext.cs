@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OneClick.Core.Notifications;
 using OneClick.Core.Orders;
+using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 
@@ -15,6 +17,14 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<Sale> Sales => Set<Sale>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    public DbSet<PostbackDelivery> PostbackDeliveries => Set<PostbackDelivery>();
+
+    public DbSet<PostbackAttempt> PostbackAttempts => Set<PostbackAttempt>();
+
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OneClickDbContext).Assembly);

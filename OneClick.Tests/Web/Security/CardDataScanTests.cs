@@ -31,7 +31,9 @@ public sealed class CardDataScanTests
         var buyer = Buyer.Of(gateway);
         foreach (var (number, cvc) in Cards)
         {
-            var orderPage = await buyer.StartAsync(Merchant.Purchase());
+            var parameters = Merchant.Purchase();
+            parameters["email"] = "buyer@example.com"; // so that receipts go through the e-mail outbox too
+            var orderPage = await buyer.StartAsync(parameters);
             // Typed with spaces as a buyer does, and once with an error elsewhere on the form.
             var spaced = string.Join(' ', number.Chunk(4).Select(c => new string(c)));
             var withError = await buyer.PayAsync(orderPage, spaced, expiry: "13/99", cvc: cvc);
@@ -44,6 +46,10 @@ public sealed class CardDataScanTests
             }
         }
 
+        var outbox = Path.Combine(gateway.DataDirectory, "outbox");
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(Directory.Exists(outbox) && Directory.GetFiles(outbox).Length >= 4), "receipts are written");
+        var emails = string.Join('\n', Directory.GetFiles(outbox).Select(File.ReadAllText));
+        emails.ShouldContain("•••• 4242");
         var database = await ReadDatabaseAsync(gateway);
         var logs = gateway.Logs.All;
         logs.ShouldContain("XXXXXX4242"); // the scan reads real logs: the masked number is there
@@ -53,6 +59,7 @@ public sealed class CardDataScanTests
             {
                 database.Raw.ShouldNotContain(form, customMessage: $"the database holds {number[..6]}…");
                 logs.ShouldNotContain(form, customMessage: $"a log line holds {number[..6]}…");
+                emails.ShouldNotContain(form, customMessage: $"an e-mail holds {number[..6]}…");
             }
 
             database.Values.ShouldNotContain(cvc, $"a database column holds the CVC {cvc}");

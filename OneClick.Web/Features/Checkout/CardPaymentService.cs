@@ -3,6 +3,8 @@ using OneClick.Core.Acquiring;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
+using OneClick.Web.Features.Notifications;
+using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
@@ -15,6 +17,7 @@ namespace OneClick.Web.Features.Checkout;
 public sealed class CardPaymentService(
     OneClickDbContext db,
     IAcquirer acquirer,
+    OutboxSignal outbox,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
@@ -114,6 +117,7 @@ public sealed class CardPaymentService(
             case AuthorizationResult.Approved approved:
                 sale.Approve(approved.TransactionId, Now);
                 order.Approve(Now);
+                await WriteToOutboxAsync(order, sale, cancellationToken);
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
@@ -137,7 +141,30 @@ public sealed class CardPaymentService(
 
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
+        if (outcome is PaymentOutcome.Approved)
+        {
+            outbox.Wake();
+        }
+
         return outcome;
+    }
+
+    /// <summary>
+    /// The merchant's postback and the buyer's receipt are saved with the approval, in one
+    /// transaction: a crash after the commit cannot lose them, and none exists for a sale that was not saved.
+    /// </summary>
+    private async Task WriteToOutboxAsync(Order order, Sale sale, CancellationToken cancellationToken)
+    {
+        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
+        if (PostbackOutbox.ForSale(shop, order, sale, Now) is { } postback)
+        {
+            db.PostbackDeliveries.Add(postback);
+        }
+
+        if (order.Email is not null)
+        {
+            db.OutboxEmails.Add(BuyerEmails.Receipt(order.Email, shop, order, sale, Now));
+        }
     }
 
     private async Task<bool> HasDeclineUrlAsync(Order order, CancellationToken cancellationToken) =>

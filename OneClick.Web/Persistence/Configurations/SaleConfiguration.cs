@@ -18,6 +18,9 @@ internal sealed class SaleConfiguration : IEntityTypeConfiguration<Sale>
         builder.Property(s => s.Result).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.DeclineReason).HasConversion<string>().HasMaxLength(32);
         builder.Property(s => s.TransactionId).HasMaxLength(64);
+        // Two refunds racing on one sale: the second save fails instead of giving back too much.
+        builder.Property(s => s.RefundedAmount).HasPrecision(12, 2).HasDefaultValue(0m).IsConcurrencyToken();
+        builder.Ignore(s => s.RefundableAmount);
         builder.Ignore(s => s.Price);
         builder.Ignore(s => s.LastFour);
         builder.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Restrict);

@@ -16,6 +16,8 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.Property(s => s.SuccessUrl).HasMaxLength(2048);
         builder.Property(s => s.DeclineUrl).HasMaxLength(2048);
         builder.Property(s => s.PostbackUrl).HasMaxLength(2048);
+        builder.Property(s => s.PostbackRetrySchedule).HasMaxLength(200);
+        builder.Ignore(s => s.RetrySchedule);
         builder.PrimitiveCollection(s => s.AllowedRedirectHosts).IsRequired();
         builder.PrimitiveCollection(s => s.Currencies).IsRequired();
         builder.HasOne<Merchant>().WithMany().HasForeignKey(s => s.MerchantId).OnDelete(DeleteBehavior.Restrict);

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OneClick.Core.Postbacks;
+
+/// <summary>
+/// The <c>X-OneClick-Signature</c> header (PROTOCOL.md section 5): <c>t={unix seconds},v1={hex}</c>
+/// with v1 = HMAC-SHA256(key, "{t}.{query string as sent}"), so that a merchant can refuse replays.
+/// </summary>
+public static class PostbackSignature
+{
+    public const string HeaderName = "X-OneClick-Signature";
+
+    public static string Header(string signatureKey, string queryString, DateTimeOffset now)
+    {
+        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"t={t},v1={V1(signatureKey, t, queryString)}";
+    }
+
+    public static string V1(string signatureKey, string t, string queryString) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signatureKey), Encoding.UTF8.GetBytes($"{t}.{queryString.TrimStart('?')}")));
+
+    /// <summary>What a merchant does: the header matches and is at most <paramref name="tolerance"/> old.</summary>
+    public static bool Verify(string? header, string signatureKey, string queryString, DateTimeOffset now, TimeSpan tolerance)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return false;
+        }
+
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1)
+            || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(V1(signatureKey, t, queryString)), Encoding.ASCII.GetBytes(v1.ToLowerInvariant()));
+    }
+}

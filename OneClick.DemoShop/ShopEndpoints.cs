@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace OneClick.DemoShop;
+
+/// <summary>
+/// The shop's pages and its postback endpoint: what a merchant builds to sell through OneClick
+/// (PROTOCOL.md sections 2, 3, 4 rule 11 and 5).
+/// </summary>
+internal sealed partial class ShopEndpoints(DemoShopSettings settings, string shopUrl, PurchaseStore store, ILogger logger)
+{
+    private const string UserCookie = "OneClickDemoShop.User";
+
+    // The return page reloads itself while the postback is on its way; past this it stops and says so.
+    private static readonly TimeSpan ReturnWait = TimeSpan.FromMinutes(2);
+
+    private readonly string gatewayUrl = settings.GatewayUrl.TrimEnd('/');
+
+    private readonly string shopId = settings.ShopId.ToString(CultureInfo.InvariantCulture);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        // Cast to Delegate: as a RequestDelegate, the IResult they return would be dropped.
+        app.MapGet("/", (Delegate)HomeAsync);
+        app.MapGet("/buy/{credits:int}", (Delegate)BuyAsync);
+        app.MapGet("/return", (Delegate)ReturnAsync);
+        app.MapGet("/declined", (Delegate)DeclinedAsync);
+        app.MapGet("/postback", (Delegate)PostbackAsync);
+        app.MapGet("/health", () => Results.Text("Healthy", "text/plain"));
+        app.MapGet("/shop.css", () => Results.Text(ShopPage.Stylesheet, "text/css; charset=utf-8"));
+    }
+
+    private async Task<IResult> HomeAsync(HttpContext http)
+    {
+        var user = CurrentUser(http, create: true)!;
+        var balance = await store.BalanceOfAsync(user, http.RequestAborted);
+        var purchases = await store.PurchasesOfAsync(user, http.RequestAborted);
+        return ShopPage.Render("Shop", user, gatewayUrl, ShopPage.Home(balance, purchases));
+    }
+
+    /// <summary>A pending purchase in our store, then the buyer goes to the gateway with a signed startorder link.</summary>
+    private async Task<IResult> BuyAsync(HttpContext http, int credits)
+    {
+        if (CreditPackage.WithCredits(credits) is not { } package)
+        {
+            return ShopPage.Render("Not found", CurrentUser(http, create: false), gatewayUrl, ShopPage.Notice("No such package", "Pick one of the packages on the shop page.", error: true), StatusCodes.Status404NotFound);
+        }
+
+        var user = CurrentUser(http, create: true)!;
+        var purchase = await store.CreateAsync(user, package, settings.Clock.GetUtcNow(), http.RequestAborted);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("version", "3.4"),
+            new("shopID", shopId),
+            new("type", "purchase"),
+            new("priceAmount", package.PriceAmount),
+            new("priceCurrency", package.PriceCurrency),
+            new("description", package.Description),
+            new("referenceID", purchase.Id),
+            new("custom1", user),
+            new("backURL", shopUrl + "/return"),
+            new("declineURL", shopUrl + "/declined"),
+        };
+        fields.Add(new("signature", GatewaySignatures.Sign(settings.SignatureKey, fields)));
+        logger.LogInformation("Demo shop: purchase {PurchaseId} of {Credits} credits for {UserId} goes to the gateway.", purchase.Id, package.Credits, user);
+        return Results.Redirect(gatewayUrl + "/startorder?" + string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))));
+    }
+
+    /// <summary>The buyer is back with the OK data. Only the postback credits; this page shows whether it has.</summary>
+    private async Task<IResult> ReturnAsync(HttpContext http)
+    {
+        var user = CurrentUser(http, create: false);
+        var query = GatewaySignatures.SingleValued(http.Request.Query);
+        if (query is null || !GatewaySignatures.VerifyQuery(settings.SignatureKey, query) || Field(query, "shopID") != shopId)
+        {
+            logger.LogWarning("Demo shop: a return with a signature that does not match was refused.");
+            return ShopPage.Render("Signature does not match", user, gatewayUrl,
+                ShopPage.Notice("Signature does not match", "This payment answer is not signed with our key, so nothing was credited.", error: true),
+                StatusCodes.Status403Forbidden);
+        }
+
+        if (await store.FindAsync(Field(query, "referenceID") ?? "", http.RequestAborted) is not { } purchase)
+        {
+            return ShopPage.Render("Unknown purchase", user, gatewayUrl,
+                ShopPage.Notice("Unknown purchase", "This payment was not started in this shop, so there is nothing to credit here.", error: true), StatusCodes.Status404NotFound);
+        }
+
+        switch (purchase.Status)
+        {
+            case PurchaseStatus.Paid:
+                var balance = await store.BalanceOfAsync(purchase.UserId, http.RequestAborted);
+                return ShopPage.Render("Payment received", user, gatewayUrl, ShopPage.Notice("Payment received",
+                    $"Your {ShopPage.Credits(purchase.Credits)} have arrived.",
+                    extra: $"<p class=\"balance\">Balance: <strong id=\"balance\">{ShopPage.Credits(balance)}</strong></p>"));
+            case PurchaseStatus.Refunded:
+                return ShopPage.Render("Purchase refunded", user, gatewayUrl, ShopPage.Notice("Purchase refunded", "This purchase was refunded, and its credits were taken back."));
+        }
+
+        var now = settings.Clock.GetUtcNow();
+        var returnedAt = await store.MarkReturnedAsync(purchase.Id, now, http.RequestAborted);
+        if (now - returnedAt > ReturnWait)
+        {
+            return ShopPage.Render("Payment received", user, gatewayUrl, ShopPage.Notice("Payment received",
+                "The gateway has not confirmed the payment to us yet. Your credits appear on the shop page as soon as it does."));
+        }
+
+        return ShopPage.Render("Payment received", user, gatewayUrl, ShopPage.Notice("Payment received",
+            "Payment received, your credits arrive in a moment. This page refreshes by itself."), refreshSeconds: 2);
+    }
+
+    private async Task<IResult> DeclinedAsync(HttpContext http)
+    {
+        var user = CurrentUser(http, create: false);
+        var query = GatewaySignatures.SingleValued(http.Request.Query);
+        if (query is null || !GatewaySignatures.VerifyQuery(settings.SignatureKey, query) || Field(query, "shopID") != shopId)
+        {
+            logger.LogWarning("Demo shop: a decline with a signature that does not match was refused.");
+            return ShopPage.Render("Signature does not match", user, gatewayUrl,
+                ShopPage.Notice("Signature does not match", "This payment answer is not signed with our key.", error: true), StatusCodes.Status403Forbidden);
+        }
+
+        if (Field(query, "referenceID") is { } purchaseId)
+        {
+            await store.MarkDeclinedAsync(purchaseId, http.RequestAborted);
+        }
+
+        return ShopPage.Render("Payment declined", user, gatewayUrl,
+            ShopPage.Notice("Payment declined", "The payment was declined: nothing was charged and no credits were added. You can try again with another card."));
+    }
+
+    /// <summary>
+    /// The gateway's server tells us of a sale or a refund. Both signatures must match; then the sale
+    /// is booked once per saleID and <c>OK</c> acknowledges it (anything else makes the gateway retry).
+    /// </summary>
+    private async Task<IResult> PostbackAsync(HttpContext http)
+    {
+        var query = GatewaySignatures.SingleValued(http.Request.Query);
+        if (query is null)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "a parameter is repeated");
+        }
+
+        if (!GatewaySignatures.VerifyQuery(settings.SignatureKey, query))
+        {
+            return Refuse(StatusCodes.Status403Forbidden, "the signature does not match");
+        }
+
+        var now = settings.Clock.GetUtcNow();
+        var headers = http.Request.Headers[GatewaySignatures.PostbackHeaderName];
+        if (headers.Count != 1
+            || !GatewaySignatures.VerifyPostbackHeader(settings.SignatureKey, headers[0], GatewaySignatures.RawQuery(http.Request), now, settings.PostbackMaxAge))
+        {
+            return Refuse(StatusCodes.Status403Forbidden, $"{GatewaySignatures.PostbackHeaderName} is missing, does not match, or is too old");
+        }
+
+        if (Field(query, "shopID") != shopId)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "shopID is not this shop's");
+        }
+
+        if (Field(query, "saleID") is not { } saleId)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "saleID is missing");
+        }
+
+        var cancellationToken = http.RequestAborted;
+        switch (Field(query, "event"))
+        {
+            case "credit":
+                var refund = await store.RecordRefundAsync(saleId, Field(query, "referenceID"), now, cancellationToken);
+                if (refund == RefundOutcome.UnknownSale)
+                {
+                    return Refuse(StatusCodes.Status404NotFound, $"no purchase of sale {saleId}");
+                }
+
+                logger.LogInformation("Demo shop: refund of sale {SaleId}: {Outcome}.", saleId, refund);
+                return Acknowledge();
+            case null:
+                break;
+            default:
+                return Refuse(StatusCodes.Status400BadRequest, "unknown event");
+        }
+
+        if (Field(query, "referenceID") is not { } purchaseId || Field(query, "custom1") is not { } userId
+            || Field(query, "priceAmount") is not { } amount || Field(query, "priceCurrency") is not { } currency)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "referenceID, custom1, priceAmount or priceCurrency is missing");
+        }
+
+        var outcome = await store.RecordSaleAsync(new SaleNotice(saleId, purchaseId, userId, amount, currency), now, cancellationToken);
+        logger.LogInformation("Demo shop: sale {SaleId} for purchase {PurchaseId}: {Outcome}.", saleId, purchaseId, outcome);
+        return outcome switch
+        {
+            SaleOutcome.Credited or SaleOutcome.AlreadyCredited => Acknowledge(),
+            SaleOutcome.UnknownPurchase => Refuse(StatusCodes.Status404NotFound, $"no purchase {purchaseId}"),
+            _ => Refuse(StatusCodes.Status409Conflict, $"sale {saleId} does not match purchase {purchaseId}"),
+        };
+    }
+
+    private static IResult Acknowledge() => Results.Text("OK", "text/plain");
+
+    private IResult Refuse(int statusCode, string reason)
+    {
+        logger.LogWarning("Demo shop: postback refused: {Reason}.", reason);
+        return Results.Text("Refused: " + reason + ".", "text/plain", statusCode: statusCode);
+    }
+
+    private static string? Field(Dictionary<string, string> query, string name) =>
+        query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>The visitor's user id, a random one kept in a cookie; a person can be several users in several browsers.</summary>
+    private static string? CurrentUser(HttpContext http, bool create)
+    {
+        if (http.Request.Cookies[UserCookie] is { } cookie && UserIdPattern().IsMatch(cookie))
+        {
+            return cookie;
+        }
+
+        if (!create)
+        {
+            return null;
+        }
+
+        var user = "user-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        http.Response.Cookies.Append(UserCookie, user, new CookieOptions
+        {
+            HttpOnly = true,
+            // Lax: the cookie still comes along when the gateway sends the buyer back.
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps,
+            IsEssential = true,
+            MaxAge = TimeSpan.FromDays(365),
+            Path = "/",
+        });
+        return user;
+    }
+
+    [GeneratedRegex("^user-[0-9a-f]{8}$")]
+    private static partial Regex UserIdPattern();
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using AngleSharp.Html.Parser;
+using Microsoft.Extensions.Logging.Abstractions;
+using OneClick.Core.Signatures;
+using OneClick.DemoShop;
+using OneClick.Tests.Infrastructure;
+
+namespace OneClick.Tests.DemoShop;
+
+/// <summary>
+/// The demo shop started alone on a loopback port, with a key the test knows, and a browser-like
+/// client (its own user cookie) that buys and reads the shop page; it also plays the gateway's
+/// server sending postbacks.
+/// </summary>
+public sealed class DemoShopClient : IAsyncDisposable
+{
+    public const int ShopId = 64233;
+    public const string SignatureKey = "DemoShopTestKey-5c1d8e2a9f";
+    public const string GatewayUrl = "http://gateway.test";
+
+    private readonly CookieContainer cookies = new();
+    private readonly HttpClient browser;
+    private readonly HttpClient gatewayServer;
+
+    private DemoShopClient(DemoShopServer server, string dataDirectory)
+    {
+        Server = server;
+        DataDirectory = dataDirectory;
+        browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
+        {
+            BaseAddress = new Uri(server.Url + "/"),
+        };
+        gatewayServer = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
+    }
+
+    public DemoShopServer Server { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Leave the data folder when disposed, so that another shop can start on it.</summary>
+    public bool KeepDataDirectory { get; set; }
+
+    /// <summary>The browser comes as this user (the shop keeps the user id in a cookie).</summary>
+    public void ActAs(string userId) => cookies.Add(new Uri(Server.Url), new Cookie("OneClickDemoShop.User", userId));
+
+    public static async Task<DemoShopClient> StartAsync(string? dataDirectory = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "oneclick-tests", "demoshop-" + Guid.NewGuid().ToString("N"));
+        var server = await DemoShopServer.StartAsync(new DemoShopSettings
+        {
+            Url = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            GatewayUrl = GatewayUrl,
+            ShopId = ShopId,
+            SignatureKey = SignatureKey,
+            DataDirectory = dataDirectory,
+        }, NullLoggerFactory.Instance, CancellationToken.None);
+        return new DemoShopClient(server, dataDirectory);
+    }
+
+    /// <summary>Clicks "Buy N credits": the shop answers with a redirect to the gateway's startorder.</summary>
+    public async Task<Dictionary<string, string>> BuyAsync(int credits)
+    {
+        using var response = await browser.GetAsync(new Uri($"buy/{credits}", UriKind.Relative));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var location = response.Headers.Location.ShouldNotBeNull();
+        location.GetLeftPart(UriPartial.Path).ShouldBe(GatewayUrl + "/startorder");
+        return Merchant.ParseQuery(location.Query);
+    }
+
+    /// <summary>The OK-data fields the gateway sends for an approved sale of a startorder.</summary>
+    public static Dictionary<string, string> OkData(IReadOnlyDictionary<string, string> startOrder, long saleId) => new(StringComparer.Ordinal)
+    {
+        ["shopID"] = startOrder["shopID"],
+        ["saleID"] = saleId.ToString(CultureInfo.InvariantCulture),
+        ["transactionID"] = "sbx_" + saleId.ToString(CultureInfo.InvariantCulture),
+        ["referenceID"] = startOrder["referenceID"],
+        ["priceAmount"] = startOrder["priceAmount"],
+        ["priceCurrency"] = startOrder["priceCurrency"],
+        ["paymentMethod"] = "CC",
+        ["type"] = "purchase",
+        ["custom1"] = startOrder["custom1"],
+        ["CCBrand"] = "VISA",
+        ["truncatedPAN"] = "424242XXXXXX4242",
+    };
+
+    /// <summary>The query string as the gateway sends it: signed fields, percent-encoded.</summary>
+    public static string SignedQuery(IReadOnlyDictionary<string, string> fields, string key = SignatureKey) =>
+        string.Join('&', fields.Append(new("signature", FlexPaySignature.Compute(key, fields)))
+            .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
+
+    /// <summary>X-OneClick-Signature as PROTOCOL.md section 5 defines it, written out here as a merchant reads it.</summary>
+    public static string SignatureHeader(string query, DateTimeOffset at, string key = SignatureKey)
+    {
+        var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var v1 = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes($"{t}.{query}")));
+        return $"t={t},v1={v1}";
+    }
+
+    /// <summary>A postback as the gateway's server sends it; <paramref name="header"/> null leaves the header out.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostbackAsync(string query, string? header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("postback?" + query, UriKind.Relative));
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-OneClick-Signature", header);
+        }
+
+        using var response = await gatewayServer.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public Task<(HttpStatusCode Status, string Body)> SignedPostbackAsync(IReadOnlyDictionary<string, string> fields)
+    {
+        var query = SignedQuery(fields);
+        return PostbackAsync(query, SignatureHeader(query, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>The shop page as the buyer sees it: the balance and the rows of the purchases table.</summary>
+    public async Task<(string Balance, List<string[]> Purchases)> ShopPageAsync()
+    {
+        var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        var document = new HtmlParser().ParseDocument(html);
+        var rows = document.QuerySelectorAll("tbody tr")
+            .Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToArray())
+            .ToList();
+        return (document.QuerySelector("#balance").ShouldNotBeNull().TextContent.Trim(), rows);
+    }
+
+    /// <summary>The buyer's browser lands on a page of the shop (the gateway sent it there).</summary>
+    public async Task<(HttpStatusCode Status, string Html)> VisitAsync(string pathAndQuery)
+    {
+        using var response = await browser.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        browser.Dispose();
+        gatewayServer.Dispose();
+        await Server.DisposeAsync();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+}

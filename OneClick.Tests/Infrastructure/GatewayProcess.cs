@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>
+/// The gateway as a real operating-system process (the built OneClick.Web.dll), so that a test can
+/// kill it without warning, as a crash or a power cut would, and start it again on the same data.
+/// </summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly Dictionary<string, string> environment;
+    private Process? process;
+
+    public GatewayProcess(string dataDirectory, IDictionary<string, string> settings)
+    {
+        Port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+        environment = new Dictionary<string, string>(settings)
+        {
+            ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["OneClick__DataDirectory"] = dataDirectory,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    public async Task StartAsync()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "OneClick.Web.dll");
+        var start = new ProcessStartInfo("dotnet", $"exec \"{dll}\"")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway process exited with code {process.ExitCode} while starting.");
+            }
+
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The gateway process did not become ready within 60 s.");
+    }
+
+    /// <summary>Ends the process at once: no shutdown, no flushing, as in a crash.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OneClick.Core.Postbacks;
+using OneClick.Web.Features.Refunds;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.Postbacks;
+
+/// <summary>
+/// Sends one postback: GET the stored URL with a fresh <c>X-OneClick-Signature</c>, record the
+/// attempt, and move the delivery on (delivered, retry later, or given up and the sale refunded).
+/// </summary>
+public sealed class PostbackSender(
+    OneClickDbContext db,
+    IHttpClientFactory httpClients,
+    RefundService refunds,
+    IOptions<PostbackOptions> options,
+    TimeProvider clock,
+    ILogger<PostbackSender> logger)
+{
+    public const string HttpClientName = "postbacks";
+
+    public async Task SendAsync(long deliveryId, CancellationToken stopping)
+    {
+        var delivery = await db.PostbackDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, stopping);
+        if (delivery is null || delivery.State != PostbackState.Pending || delivery.NextAttemptAt > Now)
+        {
+            return;
+        }
+
+        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == delivery.ShopId, stopping);
+        var started = Now;
+        var stopwatch = Stopwatch.StartNew();
+        int? status = null;
+        string? body = null;
+        string? error = null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, delivery.Url);
+            request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, QueryOf(delivery.Url), clock.GetUtcNow()));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(options.Value.Timeout);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            body = await ReadExcerptAsync(response, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            error = $"No answer within {options.Value.Timeout.TotalSeconds:0} s";
+        }
+        catch (HttpRequestException ex)
+        {
+            error = ex.HttpRequestError == HttpRequestError.Unknown ? "Request failed" : ex.HttpRequestError.ToString();
+        }
+
+        var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, body);
+        db.PostbackAttempts.Add(new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged));
+        var givenUp = false;
+        if (acknowledged)
+        {
+            delivery.Delivered(Now);
+        }
+        else
+        {
+            givenUp = delivery.Failed(shop.RetrySchedule, Now);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
+            delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
+            acknowledged ? "OK" : error ?? $"HTTP {status}");
+
+        if (givenUp && delivery.Kind == PostbackKind.Sale)
+        {
+            logger.LogWarning("Postback for sale {SaleId} was never acknowledged: refunding it", delivery.SaleId);
+            await refunds.RefundUnacknowledgedAsync(delivery.SaleId, CancellationToken.None);
+        }
+    }
+
+    private static string QueryOf(string url)
+    {
+        var fragmentAt = url.IndexOf('#', StringComparison.Ordinal);
+        var head = fragmentAt >= 0 ? url[..fragmentAt] : url;
+        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
+        return queryAt >= 0 ? head[(queryAt + 1)..] : "";
+    }
+
+    /// <summary>The first 1 KB of the answer, read no further: a merchant's page need not be downloaded whole.</summary>
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[PostbackAttempt.ExcerptLength];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using OneClick.Core.Orders;
+
+namespace OneClick.Web.Features.SaleStatus;
+
+/// <summary>
+/// Reads a salestatus request (PROTOCOL.md section 6) in the order startorder is read: first its
+/// shape (known, unrepeated names; a shop to verify against), then the signature, then every value.
+/// The signature is a keyed prefix hash, so nothing outside the known parameters is let through.
+/// </summary>
+public static partial class SaleStatusParser
+{
+    public const int MaxReferenceIdLength = 64;
+
+    private static readonly string[] KnownNames = ["shopID", "version", "saleID", "referenceID", "signature"];
+
+    /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
+    public static SaleStatusEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
+    {
+        var errors = new List<ParameterError>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in raw)
+        {
+            if (!KnownNames.Contains(name, StringComparer.Ordinal))
+            {
+                var hint = KnownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                errors.Add(new(name.Length == 0 ? "(a parameter without a name)" : Shorten(name), hint is null
+                    ? $"is not a parameter of salestatus (those are {string.Join(", ", KnownNames)}). Remove it: unknown parameters are refused because they would change what the signature covers."
+                    : $"is not a parameter of salestatus. Parameter names are case-sensitive: did you mean '{hint}'?"));
+                continue;
+            }
+
+            if (!values.TryAdd(name, value) && !errors.Any(e => e.Parameter == name))
+            {
+                errors.Add(new(name, "is given more than once. Send each parameter once."));
+            }
+        }
+
+        int? shopId = null;
+        var shopText = Get(values, "shopID");
+        if (shopText is null)
+        {
+            errors.Add(new("shopID", "is required: the id of your shop as shown in the back-office."));
+        }
+        else if (!ShopIdPattern().IsMatch(shopText) || !int.TryParse(shopText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            errors.Add(new("shopID", $"must be a whole number (the id of your shop), not '{Shorten(shopText)}'."));
+        }
+        else
+        {
+            shopId = parsed;
+        }
+
+        if (Get(values, "signature") is null)
+        {
+            errors.Add(new("signature", "is required: the SHA-256 signature of the request, see section 2 of the protocol."));
+        }
+
+        return new SaleStatusEnvelope(values, shopId, errors);
+    }
+
+    /// <summary>Step 3, after the signature matched: every value against its rule.</summary>
+    public static (SaleStatusRequest? Request, IReadOnlyList<ParameterError> Errors) Validate(SaleStatusEnvelope envelope)
+    {
+        var v = envelope.Values;
+        var errors = new List<ParameterError>();
+
+        var version = Get(v, "version");
+        if (version is null)
+        {
+            errors.Add(new("version", $"is required: one of {string.Join(", ", StartOrderParser.Versions)}."));
+        }
+        else if (!StartOrderParser.Versions.Contains(version, StringComparer.Ordinal))
+        {
+            errors.Add(new("version", $"must be one of {string.Join(", ", StartOrderParser.Versions)}, not '{Shorten(version)}'."));
+        }
+
+        var saleText = Get(v, "saleID");
+        var referenceId = Get(v, "referenceID");
+        long? saleId = null;
+        if (saleText is null && referenceId is null)
+        {
+            errors.Add(new("saleID", "or referenceID is required: send the saleID of the sale, or the referenceID of its order."));
+        }
+        else if (saleText is not null && referenceId is not null)
+        {
+            errors.Add(new("referenceID", "cannot be sent together with saleID: send one of them, not both."));
+        }
+        else if (saleText is not null)
+        {
+            if (SaleIdPattern().IsMatch(saleText) && long.TryParse(saleText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                saleId = parsed;
+            }
+            else
+            {
+                errors.Add(new("saleID", $"must be a whole number (the saleID of the OK data), not '{Shorten(saleText)}'."));
+            }
+        }
+        else if (CheckReferenceId(referenceId!) is { } problem)
+        {
+            errors.Add(new("referenceID", problem));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new SaleStatusRequest(envelope.ShopId!.Value, version!, saleId, saleId is null ? referenceId : null), errors);
+    }
+
+    /// <summary>
+    /// Echoes at most 40 characters of a rejected value, control characters shown as '?': enough to
+    /// recognise it, and a line break cannot forge a line of the answer (as StartOrderParser does).
+    /// </summary>
+    public static string Shorten(string value)
+    {
+        var shown = value.Length <= 40 ? value : value[..40] + "…";
+        return string.Create(shown.Length, shown, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
+
+    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) =>
+        values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>The rules a referenceID was given under at startorder: anything else names no order.</summary>
+    private static string? CheckReferenceId(string value)
+    {
+        // A bad byte sequence decodes to U+FFFD (as does a lone surrogate): the sender's encoding was not UTF-8.
+        if (value.EnumerateRunes().Any(r => r == Rune.ReplacementChar))
+        {
+            return "is not valid UTF-8 text.";
+        }
+
+        if (value.EnumerateRunes().Count() > MaxReferenceIdLength)
+        {
+            return $"must be at most {MaxReferenceIdLength} characters.";
+        }
+
+        if (value.EnumerateRunes().Any(Rune.IsControl))
+        {
+            return "must not contain control characters such as line breaks or tabs.";
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ShopIdPattern();
+
+    [GeneratedRegex(@"^[1-9][0-9]{0,18}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SaleIdPattern();
+}
+
+/// <summary>A salestatus request read as far as it can be without the shop's key.</summary>
+public sealed record SaleStatusEnvelope(
+    IReadOnlyDictionary<string, string> Values,
+    int? ShopId,
+    IReadOnlyList<ParameterError> Errors)
+{
+    public string? Signature => SaleStatusParser.Get(Values, "signature");
+}
+
+/// <summary>A salestatus request whose shape, signature and values have been checked: exactly one of saleID or referenceID.</summary>
+public sealed record SaleStatusRequest(int ShopId, string Version, long? SaleId, string? ReferenceId);

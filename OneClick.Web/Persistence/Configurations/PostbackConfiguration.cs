@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OneClick.Core.Postbacks;
+using OneClick.Core.Sales;
+using OneClick.Core.Shops;
+
+namespace OneClick.Web.Persistence.Configurations;
+
+internal sealed class PostbackDeliveryConfiguration : IEntityTypeConfiguration<PostbackDelivery>
+{
+    public void Configure(EntityTypeBuilder<PostbackDelivery> builder)
+    {
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.Url).HasMaxLength(8192).IsRequired();
+        builder.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Sale>().WithMany().HasForeignKey(d => d.SaleId).OnDelete(DeleteBehavior.Restrict);
+        // The dispatcher's question: which pending deliveries are due?
+        builder.HasIndex(d => new { d.State, d.NextAttemptAt });
+    }
+}
+
+internal sealed class PostbackAttemptConfiguration : IEntityTypeConfiguration<PostbackAttempt>
+{
+    public void Configure(EntityTypeBuilder<PostbackAttempt> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Url).HasMaxLength(8192).IsRequired();
+        builder.Property(a => a.ResponseExcerpt).HasMaxLength(PostbackAttempt.ExcerptLength);
+        builder.Property(a => a.Error).HasMaxLength(500);
+        builder.HasOne<PostbackDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

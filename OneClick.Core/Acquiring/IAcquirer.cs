@@ -11,8 +11,11 @@ public interface IAcquirer
     /// <summary>Finishes a payment that asked for 3-D Secure, with what the buyer did on the challenge.</summary>
     Task<AuthorizationResult> CompleteAuthenticationAsync(string transactionId, bool authenticated, CancellationToken cancellationToken);
 
-    /// <summary>Gives back part or all of an approved charge.</summary>
-    Task<RefundResult> RefundAsync(string transactionId, Money amount, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives back part or all of an approved charge. The same <paramref name="idempotencyKey"/> asked
+    /// again (after a crash or a timeout) answers the first refund again instead of refunding twice.
+    /// </summary>
+    Task<RefundResult> RefundAsync(string transactionId, Money amount, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 public abstract record RefundResult

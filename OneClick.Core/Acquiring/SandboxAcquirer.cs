@@ -51,14 +51,21 @@ public sealed class SandboxAcquirer : IAcquirer
         return Task.FromResult(result);
     }
 
-    public Task<RefundResult> RefundAsync(string transactionId, Money amount, CancellationToken cancellationToken)
+    public Task<RefundResult> RefundAsync(string transactionId, Money amount, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(transactionId);
-        RefundResult result = amount.Amount > 0
-            ? new RefundResult.Refunded("sbx_r_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)))
-            : new RefundResult.Failed("A refund needs a positive amount.");
-        return Task.FromResult(result);
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        if (amount.Amount <= 0)
+        {
+            return Task.FromResult<RefundResult>(new RefundResult.Failed("A refund needs a positive amount."));
+        }
+
+        var refundId = refunds.GetOrAdd(idempotencyKey, _ => "sbx_r_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)));
+        return Task.FromResult<RefundResult>(new RefundResult.Refunded(refundId));
     }
+
+    /// <summary>Refunds already made, by idempotency key (a bank remembers them; the sandbox until restart).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> refunds = new(StringComparer.Ordinal);
 
     private static string NewTransactionId() => "sbx_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 }

@@ -43,5 +43,6 @@ public sealed class PostbackAttempt
     public bool Acknowledged { get; private set; }
 
     /// <summary>The merchant's acknowledgement rule: HTTP 200 and <c>OK</c>, surrounding white space ignored.</summary>
-    public static bool IsAcknowledgement(int statusCode, string? body) => statusCode == 200 && body?.Trim() == "OK";
+    public static bool IsAcknowledgement(int statusCode, string? body) =>
+        statusCode == 200 && body?.Trim().TrimStart('\uFEFF').Trim() == "OK"; // a byte-order mark is an editor's, not an answer
 }

@@ -55,7 +55,10 @@ public sealed class Refund
 
     public DateTime CreatedAt { get; private set; }
 
-    public void Complete(string acquirerRefundId)
+    /// <summary>The key the acquirer de-duplicates on: asking twice for this refund refunds once.</summary>
+    public string IdempotencyKey => $"refund-{Id}";
+
+    internal void Complete(string acquirerRefundId)
     {
         RequireRequested();
         AcquirerRefundId = acquirerRefundId;

@@ -106,8 +106,8 @@ public sealed class Sale
     }
 
     /// <summary>
-    /// Gives back part or all of an approved sale. Refused above what is left to refund; the sale
-    /// becomes <see cref="SaleResult.Refunded"/> once nothing is left.
+    /// Books a refund of part or all of an approved sale, refused above what is left to refund. The
+    /// acquirer is asked afterwards; <see cref="RefundCompleted"/> or <see cref="RefundFailed"/> settles it.
     /// </summary>
     public Refund Refund(decimal amount, string reason, bool automatic, DateTime now)
     {
@@ -126,14 +126,28 @@ public sealed class Sale
             throw new OrderStateException($"A refund of {amount:0.00} {Currency} is more than the {RefundableAmount:0.00} {Currency} left on sale {Id}.");
         }
 
+        // Booked at once, so that nothing can be refunded twice; the sale reads Refunded only when
+        // the acquirer has confirmed.
         RefundedAmount += amount;
         UpdatedAt = now;
+        return new Refund(this, amount, reason, automatic, now);
+    }
+
+    /// <summary>The acquirer confirmed a refund; once everything is given back the sale is Refunded.</summary>
+    public void RefundCompleted(Refund refund, string acquirerRefundId, DateTime now)
+    {
+        if (refund.SaleId != Id)
+        {
+            throw new InvalidOperationException("The refund is not one of this sale's.");
+        }
+
+        refund.Complete(acquirerRefundId);
         if (RefundedAmount == Amount)
         {
             Result = SaleResult.Refunded;
         }
 
-        return new Refund(this, amount, reason, automatic, now);
+        UpdatedAt = now;
     }
 
     /// <summary>The acquirer refused a refund: its amount is refundable again.</summary>

@@ -67,7 +67,22 @@ public sealed class MerchantSite : IDisposable
             if (context.Request.Url!.AbsolutePath == "/postback")
             {
                 Postbacks.Enqueue((context.Request.Url, context.Request.Headers["X-OneClick-Signature"]));
-                var (status, text) = await AnswerPostback(Postbacks.Count);
+                int status;
+                string text;
+                try
+                {
+                    (status, text) = await AnswerPostback(Postbacks.Count);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A merchant that breaks off: promise a body, send part of it, hang up.
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentLength64 = 100;
+                    await context.Response.OutputStream.WriteAsync("OK"u8.ToArray(), stop.Token);
+                    context.Response.Abort();
+                    return;
+                }
+
                 context.Response.StatusCode = status;
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(text), stop.Token);

@@ -14,14 +14,18 @@ public sealed class RefundTests
         var sale = ApprovedSale(10.00m);
 
         var first = sale.Refund(4.00m, "Partial", automatic: false, T0);
+        sale.RefundCompleted(first, "r1", T0);
         sale.Result.ShouldBe(SaleResult.Approved);
         sale.RefundableAmount.ShouldBe(6.00m);
-        sale.Refund(6.00m, "Rest", automatic: false, T0);
+        var rest = sale.Refund(6.00m, "Rest", automatic: false, T0);
+        sale.Result.ShouldBe(SaleResult.Approved); // booked, not yet confirmed by the acquirer
+        sale.RefundableAmount.ShouldBe(0m);
+        sale.RefundCompleted(rest, "r2", T0);
 
         sale.Result.ShouldBe(SaleResult.Refunded);
         sale.RefundedAmount.ShouldBe(10.00m);
         sale.RefundableAmount.ShouldBe(0m);
-        first.State.ShouldBe(RefundState.Requested);
+        first.State.ShouldBe(RefundState.Completed);
         first.Currency.ShouldBe("EUR");
     }
 
@@ -62,19 +66,20 @@ public sealed class RefundTests
         sale.RefundableAmount.ShouldBe(10.00m);
         refund.State.ShouldBe(RefundState.Failed);
         refund.FailureReason.ShouldBe("Acquirer said no");
-        Should.Throw<InvalidOperationException>(() => refund.Complete("r1"));
+        Should.Throw<InvalidOperationException>(() => sale.RefundCompleted(refund, "r1", T0));
     }
 
     [Fact]
     public void Complete_records_the_acquirers_id_once()
     {
-        var refund = ApprovedSale(5m).Refund(5m, "All", automatic: false, T0);
+        var sale = ApprovedSale(5m);
+        var refund = sale.Refund(5m, "All", automatic: false, T0);
 
-        refund.Complete("sbx_r_1");
+        sale.RefundCompleted(refund, "sbx_r_1", T0);
 
         refund.State.ShouldBe(RefundState.Completed);
         refund.AcquirerRefundId.ShouldBe("sbx_r_1");
-        Should.Throw<InvalidOperationException>(() => refund.Complete("sbx_r_2"));
+        Should.Throw<InvalidOperationException>(() => sale.RefundCompleted(refund, "sbx_r_2", T0));
     }
 
     private static Sale ApprovedSale(decimal amount)

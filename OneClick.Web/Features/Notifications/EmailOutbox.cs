@@ -48,7 +48,7 @@ public sealed class EmailOutbox(
                 await DeliverAsync(email, cancellationToken);
                 email.Sent(clock.GetUtcNow().UtcDateTime);
             }
-            catch (Exception ex) when (ex is SmtpException or IOException or InvalidOperationException or FormatException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 email.Failed(ex.GetType().Name + ": " + ex.Message, clock.GetUtcNow().UtcDateTime);
                 logger.LogWarning("E-mail {EmailId} failed ({Error}); attempt {Attempt}", email.Id, ex.GetType().Name, email.Attempts);
@@ -65,7 +65,7 @@ public sealed class EmailOutbox(
         {
             var folder = Directory.CreateDirectory(dataDirectory.PathOf("outbox")).FullName;
             var path = Path.Combine(folder, $"{email.CreatedAt:yyyyMMdd-HHmmss}-{email.Id}.eml");
-            await File.WriteAllTextAsync(path, ToEml(email, settings.From), Encoding.UTF8, cancellationToken);
+            await File.WriteAllTextAsync(path, ToEml(email, settings.From), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
             return;
         }
 
@@ -76,7 +76,10 @@ public sealed class EmailOutbox(
             smtp.Credentials = new System.Net.NetworkCredential(settings.SmtpUser, settings.SmtpPassword);
         }
 
-        await smtp.SendMailAsync(message, cancellationToken);
+        // SendMailAsync ignores SmtpClient.Timeout: a stalled server is cut off here instead.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await smtp.SendMailAsync(message, timeout.Token);
     }
 
     private string ToEml(OutboxEmail email, string from) =>

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneClick.Core.Notifications;
 using OneClick.Core.Postbacks;
+using OneClick.Core.Sales;
 using OneClick.Web.Features.Notifications;
+using OneClick.Web.Features.Refunds;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Postbacks;
@@ -22,13 +24,17 @@ public sealed class OutboxDispatcher(
 {
     private readonly ConcurrentDictionary<long, int> inFlight = new();
     private readonly ConcurrentDictionary<int, int> perShop = new();
+
+    /// <summary>Deliveries whose processing failed (not the merchant: us, e.g. a locked database), held back a while.</summary>
+    private readonly ConcurrentDictionary<long, DateTime> coolingDown = new();
     private int emailsRunning;
+    private int refundsRunning;
 
     /// <summary>Finishes when every delivery started so far is done (tests wait on it).</summary>
     public async Task IdleAsync(TimeSpan timeout)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!inFlight.IsEmpty || Volatile.Read(ref emailsRunning) != 0)
+        while (!inFlight.IsEmpty || Volatile.Read(ref emailsRunning) != 0 || Volatile.Read(ref refundsRunning) != 0)
         {
             if (waited.Elapsed > timeout)
             {
@@ -66,8 +72,11 @@ public sealed class OutboxDispatcher(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        // Shops whose slots are all taken (a slow or dead endpoint) are left out of the question, so
+        // that their backlog never hides other shops' postbacks.
+        var busyShops = perShop.Where(p => p.Value >= options.Value.PerShopConcurrency).Select(p => p.Key).ToList();
         var due = await db.PostbackDeliveries.AsNoTracking()
-            .Where(d => d.State == PostbackState.Pending && d.NextAttemptAt <= now)
+            .Where(d => d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId))
             .OrderBy(d => d.NextAttemptAt)
             .Select(d => new { d.Id, d.ShopId })
             .Take(1000)
@@ -80,7 +89,8 @@ public sealed class OutboxDispatcher(
                 break;
             }
 
-            if (inFlight.ContainsKey(delivery.Id) || perShop.GetValueOrDefault(delivery.ShopId) >= options.Value.PerShopConcurrency)
+            if (inFlight.ContainsKey(delivery.Id) || perShop.GetValueOrDefault(delivery.ShopId) >= options.Value.PerShopConcurrency
+                || (coolingDown.TryGetValue(delivery.Id, out var until) && until > now))
             {
                 continue;
             }
@@ -93,44 +103,61 @@ public sealed class OutboxDispatcher(
         var emailsDue = await db.OutboxEmails.AnyAsync(e => e.State == EmailState.Pending && e.NextAttemptAt <= now, stoppingToken);
         if (emailsDue && Interlocked.CompareExchange(ref emailsRunning, 1, 0) == 0)
         {
-            _ = Task.Run(() => SendEmailsAsync(stoppingToken), CancellationToken.None);
+            _ = Task.Run(() => RunAsync<EmailOutbox>((outbox, ct) => outbox.SendDueAsync(ct), () => Volatile.Write(ref emailsRunning, 0), stoppingToken), CancellationToken.None);
+        }
+
+        var refundsDue = await db.Refunds.AnyAsync(r => r.State == RefundState.Requested, stoppingToken);
+        if (refundsDue && Interlocked.CompareExchange(ref refundsRunning, 1, 0) == 0)
+        {
+            _ = Task.Run(() => RunAsync<RefundService>((refunds, ct) => refunds.CompleteRequestedAsync(ct), () => Volatile.Write(ref refundsRunning, 0), stoppingToken), CancellationToken.None);
         }
     }
 
     private async Task SendAsync(long deliveryId, int shopId, CancellationToken stoppingToken)
     {
+        var failed = false;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<PostbackSender>().SendAsync(deliveryId, stoppingToken);
+            coolingDown.TryRemove(deliveryId, out _);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Postback {DeliveryId} could not be processed; it stays pending", deliveryId);
+            failed = true;
+            coolingDown[deliveryId] = clock.GetUtcNow().UtcDateTime + CoolDown;
+            logger.LogError(ex, "Postback {DeliveryId} could not be processed; it stays pending and is tried again in {CoolDown}", deliveryId, CoolDown);
         }
         finally
         {
             inFlight.TryRemove(deliveryId, out _);
             perShop.AddOrUpdate(shopId, 0, (_, n) => Math.Max(0, n - 1));
-            // A slot is free: anything waiting behind it may go now.
-            signal.Wake();
+            if (!failed)
+            {
+                // A slot is free: anything waiting behind it may go now.
+                signal.Wake();
+            }
         }
     }
 
-    private async Task SendEmailsAsync(CancellationToken stoppingToken)
+    private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs one round of a sequential outbox worker (e-mails, refunds) in its own scope.</summary>
+    private async Task RunAsync<TWorker>(Func<TWorker, CancellationToken, Task> round, Action done, CancellationToken stoppingToken)
+        where TWorker : notnull
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<EmailOutbox>().SendDueAsync(stoppingToken);
+            await round(scope.ServiceProvider.GetRequiredService<TWorker>(), stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Sending e-mails failed a round");
+            logger.LogError(ex, "The outbox worker {Worker} failed a round", typeof(TWorker).Name);
         }
         finally
         {
-            Volatile.Write(ref emailsRunning, 0);
+            done();
         }
     }
 }

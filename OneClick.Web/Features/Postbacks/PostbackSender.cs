@@ -15,7 +15,6 @@ namespace OneClick.Web.Features.Postbacks;
 public sealed class PostbackSender(
     OneClickDbContext db,
     IHttpClientFactory httpClients,
-    RefundService refunds,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
@@ -54,6 +53,12 @@ public sealed class PostbackSender(
         {
             error = ex.HttpRequestError == HttpRequestError.Unknown ? "Request failed" : ex.HttpRequestError.ToString();
         }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            // A broken answer (the connection closed mid-body, a malformed response) is a failed
+            // attempt like any other: recorded, retried on the schedule, never looped on.
+            error = ex.GetType().Name;
+        }
 
         var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, body);
         db.PostbackAttempts.Add(new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged));
@@ -67,16 +72,22 @@ public sealed class PostbackSender(
             givenUp = delivery.Failed(shop.RetrySchedule, Now);
         }
 
+        if (givenUp && delivery.Kind == PostbackKind.Sale)
+        {
+            // Booked in the same transaction as giving up, so that a crash cannot leave an
+            // unacknowledged sale unrefunded; the outbox has the acquirer do it.
+            var sale = await db.Sales.SingleAsync(s => s.Id == delivery.SaleId, CancellationToken.None);
+            if (sale.RefundableAmount > 0)
+            {
+                db.Refunds.Add(sale.Refund(sale.RefundableAmount, RefundService.UnacknowledgedReason, automatic: true, Now));
+                logger.LogWarning("Postback for sale {SaleId} was never acknowledged: refunding it", delivery.SaleId);
+            }
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");
-
-        if (givenUp && delivery.Kind == PostbackKind.Sale)
-        {
-            logger.LogWarning("Postback for sale {SaleId} was never acknowledged: refunding it", delivery.SaleId);
-            await refunds.RefundUnacknowledgedAsync(delivery.SaleId, CancellationToken.None);
-        }
     }
 
     private static string QueryOf(string url)

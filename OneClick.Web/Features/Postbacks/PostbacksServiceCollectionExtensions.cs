@@ -26,8 +26,9 @@ public static class PostbacksServiceCollectionExtensions
         services.AddScoped<PostbackSender>();
         services.AddScoped<RefundService>();
         services.AddScoped<EmailOutbox>();
+        var sweep = configuration.GetValue("OneClick:Postbacks:SweepInterval", new PostbackOptions().SweepInterval);
         services.AddQuartz(q => q.ScheduleJob<OutboxSweepJob>(
-            trigger => trigger.WithIdentity("outbox-sweep", "postbacks").WithSimpleSchedule(TimeSpan.FromSeconds(30)),
+            trigger => trigger.WithIdentity("outbox-sweep", "postbacks").WithSimpleSchedule(sweep * 3),
             job => job.WithIdentity(OutboxSweepJob.Key)));
         return services;
     }

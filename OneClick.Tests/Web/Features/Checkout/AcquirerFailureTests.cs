@@ -57,7 +57,7 @@ public sealed class AcquirerFailureTests
         public Task<AuthorizationResult> CompleteAuthenticationAsync(string transactionId, bool authenticated, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("broken");
 
-        public Task<RefundResult> RefundAsync(string transactionId, OneClick.Core.Money amount, CancellationToken cancellationToken) =>
+        public Task<RefundResult> RefundAsync(string transactionId, OneClick.Core.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("broken");
     }
 }

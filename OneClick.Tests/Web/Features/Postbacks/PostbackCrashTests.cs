@@ -27,11 +27,13 @@ public sealed class PostbackCrashTests : IDisposable
     [Fact]
     public async Task Gateway_killed_during_sales_delivers_every_approved_sales_postback_after_restart()
     {
-        // A slow merchant keeps postbacks in flight at the moment of the kill.
+        // Until the crash the merchant's endpoint hangs, so no postback is acknowledged before it:
+        // whatever reaches the merchant after the restart came out of the outbox.
+        using var beforeCrash = new CancellationTokenSource();
         merchant.AnswerPostback = async _ =>
         {
-            await Task.Delay(150);
-            return (200, "OK");
+            await Task.Delay(Timeout.Infinite, beforeCrash.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return beforeCrash.IsCancellationRequested ? (503, "restarting") : (200, "OK");
         };
         var settings = new Dictionary<string, string>
         {
@@ -75,6 +77,13 @@ public sealed class PostbackCrashTests : IDisposable
             await stop.CancelAsync();
             await Task.WhenAll(buyers);
         }
+
+        await beforeCrash.CancelAsync();
+        while (merchant.Postbacks.TryDequeue(out _))
+        {
+        }
+
+        merchant.AnswerPostback = _ => Task.FromResult((200, "OK"));
 
         var approvedBeforeRestart = ApprovedSaleIds();
         approvedBeforeRestart.Count.ShouldBeGreaterThanOrEqualTo(20);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,12 +17,14 @@ public sealed class DemoShopServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly PurchaseStore store;
+    private readonly HttpClient gateway;
     private int stopped;
 
-    private DemoShopServer(WebApplication app, PurchaseStore store, string url)
+    private DemoShopServer(WebApplication app, PurchaseStore store, HttpClient gateway, string url)
     {
         this.app = app;
         this.store = store;
+        this.gateway = gateway;
         Url = url;
     }
 
@@ -63,7 +66,11 @@ public sealed class DemoShopServer : IAsyncDisposable
             });
             await next(context);
         });
-        new ShopEndpoints(settings, url, store, loggers.CreateLogger("OneClick.DemoShop")).Map(app);
+        var logger = loggers.CreateLogger("OneClick.DemoShop");
+        // Short timeout: the decline page waits for the status page, and a buyer should not.
+        var gateway = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(5) };
+        var status = new SaleStatusClient(gateway, settings.GatewayUrl.TrimEnd('/'), settings.ShopId.ToString(CultureInfo.InvariantCulture), settings.SignatureKey, logger);
+        new ShopEndpoints(settings, url, store, status, logger).Map(app);
 
         try
         {
@@ -72,11 +79,12 @@ public sealed class DemoShopServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            gateway.Dispose();
             store.Dispose();
             throw;
         }
 
-        return new DemoShopServer(app, store, url);
+        return new DemoShopServer(app, store, gateway, url);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -91,6 +99,7 @@ public sealed class DemoShopServer : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         await app.DisposeAsync();
+        gateway.Dispose();
         store.Dispose();
     }
 

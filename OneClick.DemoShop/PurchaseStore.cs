@@ -29,8 +29,8 @@ internal sealed record Purchase(
     string? SaleId,
     DateTimeOffset? ReturnedAt);
 
-/// <summary>What the gateway's postback says about a sale.</summary>
-internal sealed record SaleNotice(string SaleId, string PurchaseId, string UserId, string PriceAmount, string PriceCurrency);
+/// <summary>What the gateway's postback says about a sale; <see cref="OneClickToken"/> when it issued one.</summary>
+internal sealed record SaleNotice(string SaleId, string PurchaseId, string UserId, string PriceAmount, string PriceCurrency, string? OneClickToken = null);
 
 internal enum SaleOutcome
 {
@@ -45,6 +45,21 @@ internal enum SaleOutcome
     PaidByAnotherSale,
 }
 
+internal enum TokenOutcome
+{
+    /// <summary>The token is now the user's one to send next.</summary>
+    Stored,
+
+    /// <summary>The user already had this token from this sale.</summary>
+    Unchanged,
+
+    /// <summary>A newer sale already gave the user a token (or a decline after it cleared it).</summary>
+    Outdated,
+
+    /// <summary>The shop already sent this token once; a token is single-use.</summary>
+    AlreadyUsed,
+}
+
 internal enum RefundOutcome
 {
     Refunded,
@@ -53,9 +68,9 @@ internal enum RefundOutcome
 }
 
 /// <summary>
-/// The shop's own store, <c>demoshop.db</c> (SQLite): purchases and balances. Every postback is
-/// applied in one transaction keyed by <c>saleID</c>, so that a repeated or concurrent delivery
-/// credits a purchase once, and a crash leaves either all of it or none.
+/// The shop's own store, <c>demoshop.db</c> (SQLite): purchases, balances and each user's newest
+/// oneClickToken. Every postback is applied in one transaction keyed by <c>saleID</c>, so that a
+/// repeated or concurrent delivery credits a purchase once, and a crash leaves either all of it or none.
 /// </summary>
 internal sealed class PurchaseStore : IDisposable
 {
@@ -96,6 +111,17 @@ internal sealed class PurchaseStore : IDisposable
             CREATE TABLE IF NOT EXISTS balances (
                 user_id TEXT NOT NULL PRIMARY KEY,
                 credits INTEGER NOT NULL
+            );
+            -- token: the one to send next, NULL once sent or cleared by a decline. sale_id: the newest
+            -- sale that set this row, so that an older sale's late postback changes nothing (saleIDs
+            -- grow; arrival order does not follow them). used_token: the last one sent, so that its
+            -- own sale's repeated postback cannot bring a spent token back.
+            CREATE TABLE IF NOT EXISTS one_click_tokens (
+                user_id TEXT NOT NULL PRIMARY KEY,
+                token TEXT NULL,
+                sale_id INTEGER NOT NULL,
+                used_token TEXT NULL,
+                updated_at TEXT NOT NULL
             );
             """, cancellationToken);
         return store;
@@ -154,6 +180,9 @@ internal sealed class PurchaseStore : IDisposable
 
             if (purchase.SaleId == sale.SaleId)
             {
+                // Every verified postback's token counts, a repeat's too: the token rules make a
+                // repeat harmless, and it corrects a token of this sale that came through the browser.
+                await OfferTokenAsync(connection, transaction, purchase.UserId, sale, now, cancellationToken);
                 return SaleOutcome.AlreadyCredited;
             }
 
@@ -180,6 +209,7 @@ internal sealed class PurchaseStore : IDisposable
             await ExecuteAsync(connection, transaction,
                 "INSERT INTO balances (user_id, credits) VALUES ($user, $credits) ON CONFLICT (user_id) DO UPDATE SET credits = credits + excluded.credits", cancellationToken,
                 ("$user", purchase.UserId), ("$credits", purchase.Credits));
+            await OfferTokenAsync(connection, transaction, purchase.UserId, sale, now, cancellationToken);
             return SaleOutcome.Credited;
         }, cancellationToken);
 
@@ -221,6 +251,68 @@ internal sealed class PurchaseStore : IDisposable
             return RefundOutcome.Refunded;
         }, cancellationToken);
 
+    /// <summary>The token to offer on the user's next "buy again with one click", if any.</summary>
+    public async Task<string?> OneClickTokenOfAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT token FROM one_click_tokens WHERE user_id = $user", ("$user", userId));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>
+    /// A token the gateway gave for <paramref name="saleId"/>: it becomes the user's unless a newer
+    /// sale's is already there or the shop has sent it once. <paramref name="authenticated"/>: it came
+    /// from the gateway's server (postback, status page), not through the buyer's browser, where
+    /// the token is not covered by the signature; such a token wins over another of the same sale.
+    /// </summary>
+    public Task<TokenOutcome> StoreOneClickTokenAsync(string userId, long saleId, string token, bool authenticated, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => StoreTokenAsync(connection, transaction, userId, saleId, token, authenticated, now, cancellationToken), cancellationToken);
+
+    /// <summary>Takes the user's token to send it: single-use, so the shop forgets it until the next one arrives.</summary>
+    public Task<string?> TakeOneClickTokenAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using var read = Command(connection, transaction, "SELECT token FROM one_click_tokens WHERE user_id = $user", ("$user", userId));
+            if (await read.ExecuteScalarAsync(cancellationToken) is not string token)
+            {
+                return null;
+            }
+
+            await ExecuteAsync(connection, transaction,
+                "UPDATE one_click_tokens SET token = NULL, used_token = $token, updated_at = $now WHERE user_id = $user", cancellationToken,
+                ("$token", token), ("$now", Text(now)), ("$user", userId));
+            return token;
+        }, cancellationToken);
+
+    /// <summary>
+    /// A decline may have spent the user's token (a declined one-click sale invalidates it), so the
+    /// shop forgets it. With the declined <paramref name="saleId"/>, only a token from an older sale
+    /// goes, and older sales' late postbacks stay out: a decline page opened again later must not
+    /// clear a newer sale's token. False when a newer sale's token was kept.
+    /// </summary>
+    public Task<bool> ClearOneClickTokenAfterDeclineAsync(string userId, long? saleId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            if (saleId is not { } declined)
+            {
+                await ExecuteAsync(connection, transaction,
+                    "UPDATE one_click_tokens SET token = NULL, updated_at = $now WHERE user_id = $user", cancellationToken, ("$now", Text(now)), ("$user", userId));
+                return true;
+            }
+
+            var row = await TokenRowAsync(connection, transaction, userId, cancellationToken);
+            if (row is not null && row.Value.SaleId > declined)
+            {
+                return false;
+            }
+
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO one_click_tokens (user_id, token, sale_id, updated_at) VALUES ($user, NULL, $sale, $now)
+                ON CONFLICT (user_id) DO UPDATE SET token = NULL, sale_id = excluded.sale_id, updated_at = excluded.updated_at
+                """, cancellationToken, ("$user", userId), ("$sale", declined), ("$now", Text(now)));
+            return true;
+        }, cancellationToken);
+
     /// <summary>The buyer came back through the decline URL; a purchase already paid stays paid.</summary>
     public Task MarkDeclinedAsync(string purchaseId, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
@@ -233,6 +325,65 @@ internal sealed class PurchaseStore : IDisposable
         await WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
             "UPDATE purchases SET returned_at = $now WHERE id = $id AND returned_at IS NULL", cancellationToken, ("$now", Text(now)), ("$id", purchaseId)), cancellationToken);
         return (await FindAsync(purchaseId, cancellationToken))?.ReturnedAt ?? now;
+    }
+
+    private static async Task OfferTokenAsync(SqliteConnection connection, SqliteTransaction transaction, string userId, SaleNotice sale, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // saleIDs are integers (PROTOCOL.md section 1); one that is not cannot be ordered, so its token is not kept.
+        if (sale.OneClickToken is { Length: > 0 } token && long.TryParse(sale.SaleId, NumberStyles.None, CultureInfo.InvariantCulture, out var saleId))
+        {
+            await StoreTokenAsync(connection, transaction, userId, saleId, token, authenticated: true, now, cancellationToken);
+        }
+    }
+
+    private static async Task<TokenOutcome> StoreTokenAsync(SqliteConnection connection, SqliteTransaction transaction, string userId, long saleId, string token, bool authenticated, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await TokenRowAsync(connection, transaction, userId, cancellationToken);
+        if (row is { } current)
+        {
+            if (current.UsedToken == token)
+            {
+                return TokenOutcome.AlreadyUsed;
+            }
+
+            if (saleId < current.SaleId)
+            {
+                return TokenOutcome.Outdated;
+            }
+
+            if (saleId == current.SaleId)
+            {
+                if (current.Token == token)
+                {
+                    return TokenOutcome.Unchanged;
+                }
+
+                // Same sale, another token: fill an empty place (the status page's answer after a
+                // decline), or let the gateway's server correct what came through the browser.
+                if (current.Token is not null && !authenticated)
+                {
+                    return TokenOutcome.Outdated;
+                }
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO one_click_tokens (user_id, token, sale_id, updated_at) VALUES ($user, $token, $sale, $now)
+            ON CONFLICT (user_id) DO UPDATE SET token = excluded.token, sale_id = excluded.sale_id, updated_at = excluded.updated_at
+            """, cancellationToken, ("$user", userId), ("$token", token), ("$sale", saleId), ("$now", Text(now)));
+        return TokenOutcome.Stored;
+    }
+
+    private static async Task<(string? Token, long SaleId, string? UsedToken)?> TokenRowAsync(SqliteConnection connection, SqliteTransaction transaction, string userId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT token, sale_id, used_token FROM one_click_tokens WHERE user_id = $user", ("$user", userId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -10,9 +10,10 @@ namespace OneClick.DemoShop;
 
 /// <summary>
 /// The shop's pages and its postback endpoint: what a merchant builds to sell through OneClick
-/// (PROTOCOL.md sections 2, 3, 4 rule 11 and 5).
+/// (PROTOCOL.md sections 2, 3, 4 rules 2-4 and 11, 5 and 6), One Click included: it keeps each
+/// user's newest oneClickToken and sends it with "buy again with one click".
 /// </summary>
-internal sealed partial class ShopEndpoints(DemoShopSettings settings, string shopUrl, PurchaseStore store, ILogger logger)
+internal sealed partial class ShopEndpoints(DemoShopSettings settings, string shopUrl, PurchaseStore store, SaleStatusClient status, ILogger logger)
 {
     private const string UserCookie = "OneClickDemoShop.User";
 
@@ -28,6 +29,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         // Cast to Delegate: as a RequestDelegate, the IResult they return would be dropped.
         app.MapGet("/", (Delegate)HomeAsync);
         app.MapGet("/buy/{credits:int}", (Delegate)BuyAsync);
+        app.MapGet("/buy/{credits:int}/one-click", (Delegate)BuyWithOneClickAsync);
         app.MapGet("/return", (Delegate)ReturnAsync);
         app.MapGet("/declined", (Delegate)DeclinedAsync);
         app.MapGet("/postback", (Delegate)PostbackAsync);
@@ -37,14 +39,46 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
 
     private async Task<IResult> HomeAsync(HttpContext http)
     {
+        if (http.Request.Query.ContainsKey("user"))
+        {
+            return SwitchUser(http);
+        }
+
         var user = CurrentUser(http, create: true)!;
         var balance = await store.BalanceOfAsync(user, http.RequestAborted);
         var purchases = await store.PurchasesOfAsync(user, http.RequestAborted);
-        return ShopPage.Render("Shop", user, gatewayUrl, ShopPage.Home(balance, purchases));
+        var hasToken = await store.OneClickTokenOfAsync(user, http.RequestAborted) is not null;
+        return ShopPage.Render("Shop", user, gatewayUrl, ShopPage.Home(shopUrl, user, balance, purchases, hasToken));
+    }
+
+    /// <summary>
+    /// <c>/?user=user-…</c> makes this browser that user: a demo has no log-in, and this is how the
+    /// same user shops from a second browser (where the gateway has no remembered-card cookie).
+    /// </summary>
+    private IResult SwitchUser(HttpContext http)
+    {
+        var wanted = http.Request.Query["user"];
+        if (wanted.Count != 1 || wanted[0] is not { } user || !UserIdPattern().IsMatch(user))
+        {
+            return ShopPage.Render("No such user", CurrentUser(http, create: false), gatewayUrl,
+                ShopPage.Notice("No such user", "A user id looks like user-1a2b3c4d.", error: true), StatusCodes.Status400BadRequest);
+        }
+
+        SetUserCookie(http, user);
+        return Results.Redirect("/");
     }
 
     /// <summary>A pending purchase in our store, then the buyer goes to the gateway with a signed startorder link.</summary>
-    private async Task<IResult> BuyAsync(HttpContext http, int credits)
+    private Task<IResult> BuyAsync(HttpContext http, int credits) => StartOrderAsync(http, credits, oneClick: false);
+
+    /// <summary>
+    /// As <see cref="BuyAsync"/>, with the user's oneClickToken: the gateway charges the remembered
+    /// card at once. The token is single-use, so the shop forgets it here; without one (another tab
+    /// used it) this is a plain purchase and the gateway shows its order page.
+    /// </summary>
+    private Task<IResult> BuyWithOneClickAsync(HttpContext http, int credits) => StartOrderAsync(http, credits, oneClick: true);
+
+    private async Task<IResult> StartOrderAsync(HttpContext http, int credits, bool oneClick)
     {
         if (CreditPackage.WithCredits(credits) is not { } package)
         {
@@ -52,7 +86,9 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         }
 
         var user = CurrentUser(http, create: true)!;
-        var purchase = await store.CreateAsync(user, package, settings.Clock.GetUtcNow(), http.RequestAborted);
+        var now = settings.Clock.GetUtcNow();
+        var token = oneClick ? await store.TakeOneClickTokenAsync(user, now, http.RequestAborted) : null;
+        var purchase = await store.CreateAsync(user, package, now, http.RequestAborted);
         var fields = new List<KeyValuePair<string, string>>
         {
             new("version", "3.4"),
@@ -67,7 +103,14 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
             new("declineURL", shopUrl + "/declined"),
         };
         fields.Add(new("signature", GatewaySignatures.Sign(settings.SignatureKey, fields)));
-        logger.LogInformation("Demo shop: purchase {PurchaseId} of {Credits} credits for {UserId} goes to the gateway.", purchase.Id, package.Credits, user);
+        if (token is not null)
+        {
+            // Not signed (PROTOCOL.md section 2): a bearer token the gateway checks itself.
+            fields.Add(new("oneClickToken", token));
+        }
+
+        logger.LogInformation("Demo shop: purchase {PurchaseId} of {Credits} credits for {UserId} goes to the gateway{OneClick}.",
+            purchase.Id, package.Credits, user, token is null ? "" : " with one click");
         return Results.Redirect(gatewayUrl + "/startorder?" + string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))));
     }
 
@@ -88,6 +131,14 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         {
             return ShopPage.Render("Unknown purchase", user, gatewayUrl,
                 ShopPage.Notice("Unknown purchase", "This payment was not started in this shop, so there is nothing to credit here.", error: true), StatusCodes.Status404NotFound);
+        }
+
+        // The OK data's token, so that "buy again" works even while the postback is on its way. It
+        // is not signed, so it goes only to the purchase's own user, and the postback's wins.
+        if (Field(query, "oneClickToken") is { } token && Field(query, "custom1") == purchase.UserId && SaleIdOf(query) is { } saleId)
+        {
+            var kept = await store.StoreOneClickTokenAsync(purchase.UserId, saleId, token, authenticated: false, settings.Clock.GetUtcNow(), http.RequestAborted);
+            logger.LogInformation("Demo shop: oneClickToken of sale {SaleId} from the return: {Outcome}.", saleId, kept);
         }
 
         switch (purchase.Status)
@@ -124,13 +175,40 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
                 ShopPage.Notice("Signature does not match", "This payment answer is not signed with our key.", error: true), StatusCodes.Status403Forbidden);
         }
 
-        if (Field(query, "referenceID") is { } purchaseId)
+        if (Field(query, "referenceID") is { } purchaseId && await store.FindAsync(purchaseId, http.RequestAborted) is { } purchase)
         {
             await store.MarkDeclinedAsync(purchaseId, http.RequestAborted);
+            await RenewTokenAfterDeclineAsync(purchase.UserId, SaleIdOf(query), http.RequestAborted);
         }
 
         return ShopPage.Render("Payment declined", user, gatewayUrl,
             ShopPage.Notice("Payment declined", "The payment was declined: nothing was charged and no credits were added. You can try again with another card."));
+    }
+
+    /// <summary>
+    /// A declined sale spends the token it used (PROTOCOL.md section 4 rule 2), so the user's token
+    /// goes; the status page then tells the latest token still active for the sale's card, if any.
+    /// </summary>
+    private async Task RenewTokenAfterDeclineAsync(string userId, long? saleId, CancellationToken cancellationToken)
+    {
+        var now = settings.Clock.GetUtcNow();
+        if (!await store.ClearOneClickTokenAfterDeclineAsync(userId, saleId, now, cancellationToken))
+        {
+            logger.LogInformation("Demo shop: decline of sale {SaleId} is older than {UserId}'s token, which stays.", saleId, userId);
+            return;
+        }
+
+        if (saleId is not { } declined)
+        {
+            // No sale, nothing the status page could be asked about.
+            return;
+        }
+
+        if (await status.SaleAsync(declined, cancellationToken) is { } answer && answer.TryGetValue("oneClickToken", out var token) && token.Length > 0)
+        {
+            var kept = await store.StoreOneClickTokenAsync(userId, declined, token, authenticated: true, now, cancellationToken);
+            logger.LogInformation("Demo shop: oneClickToken from the status page of sale {SaleId}: {Outcome}.", declined, kept);
+        }
     }
 
     /// <summary>
@@ -192,7 +270,8 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
             return Refuse(StatusCodes.Status400BadRequest, "referenceID, custom1, priceAmount or priceCurrency is missing");
         }
 
-        var outcome = await store.RecordSaleAsync(new SaleNotice(saleId, purchaseId, userId, amount, currency), now, cancellationToken);
+        // A refund issues no token (section 4 rule 2), so only a sale's is read.
+        var outcome = await store.RecordSaleAsync(new SaleNotice(saleId, purchaseId, userId, amount, currency, Field(query, "oneClickToken")), now, cancellationToken);
         logger.LogInformation("Demo shop: sale {SaleId} for purchase {PurchaseId}: {Outcome}.", saleId, purchaseId, outcome);
         return outcome switch
         {
@@ -213,6 +292,10 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
     private static string? Field(Dictionary<string, string> query, string name) =>
         query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
+    /// <summary>saleID as the integer it is (PROTOCOL.md section 1): tokens are ordered by it.</summary>
+    private static long? SaleIdOf(Dictionary<string, string> query) =>
+        long.TryParse(Field(query, "saleID"), NumberStyles.None, CultureInfo.InvariantCulture, out var saleId) ? saleId : null;
+
     /// <summary>The visitor's user id, a random one kept in a cookie; a person can be several users in several browsers.</summary>
     private static string? CurrentUser(HttpContext http, bool create)
     {
@@ -227,6 +310,11 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         }
 
         var user = "user-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        SetUserCookie(http, user);
+        return user;
+    }
+
+    private static void SetUserCookie(HttpContext http, string user) =>
         http.Response.Cookies.Append(UserCookie, user, new CookieOptions
         {
             HttpOnly = true,
@@ -237,8 +325,6 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
             MaxAge = TimeSpan.FromDays(365),
             Path = "/",
         });
-        return user;
-    }
 
     [GeneratedRegex("^user-[0-9a-f]{8}$")]
     private static partial Regex UserIdPattern();

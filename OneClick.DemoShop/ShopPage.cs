@@ -27,6 +27,7 @@ internal static class ShopPage
         .package { flex: 1 1 12rem; padding: 1rem; background: #fff; border: 1px solid var(--line); border-radius: .5rem; }
         .package .credits { display: block; font-size: 1.5rem; font-weight: 600; }
         .package .price { display: block; margin-bottom: .75rem; color: var(--muted); }
+        .package .one-click { display: block; margin-top: .5rem; }
         .button { display: inline-block; padding: .375rem .75rem; border-radius: .375rem; background: var(--accent); color: #fff; text-decoration: none; }
         .button:focus-visible, a:focus-visible { outline: 3px solid #86b7fe; outline-offset: 2px; }
         table { width: 100%; border-collapse: collapse; background: #fff; }
@@ -76,7 +77,11 @@ internal static class ShopPage
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, statusCode);
     }
 
-    public static string Home(int balance, IReadOnlyList<Purchase> purchases)
+    /// <summary>
+    /// The shop page; with <paramref name="hasOneClickToken"/>, each package also offers "buy again
+    /// with one click", which only a user with a token can use.
+    /// </summary>
+    public static string Home(string shopUrl, string userId, int balance, IReadOnlyList<Purchase> purchases, bool hasOneClickToken)
     {
         var html = new StringBuilder()
             .Append("<h1>Demo Credits Shop</h1>\n")
@@ -87,10 +92,21 @@ internal static class ShopPage
             html.Append("<li class=\"package\"><span class=\"credits\">").Append(Credits(package.Credits)).Append("</span>")
                 .Append("<span class=\"price\">").Append(Encode(package.PriceAmount)).Append(' ').Append(Encode(package.PriceCurrency)).Append("</span>")
                 .Append("<a class=\"button\" href=\"/buy/").Append(package.Credits.ToString(CultureInfo.InvariantCulture)).Append("\">Buy ")
-                .Append(Credits(package.Credits)).Append("</a></li>\n");
+                .Append(Credits(package.Credits)).Append("</a>");
+            if (hasOneClickToken)
+            {
+                html.Append("<a class=\"button one-click\" href=\"/buy/").Append(package.Credits.ToString(CultureInfo.InvariantCulture)).Append("/one-click\">Buy ")
+                    .Append(Credits(package.Credits)).Append(" again with one click</a>");
+            }
+
+            html.Append("</li>\n");
         }
 
-        html.Append("</ul>\n<h2>Your purchases</h2>\n");
+        // The user is a cookie; this link makes another browser the same user (to see that One
+        // Click needs the browser that holds the remembered card).
+        var switchUrl = shopUrl + "/?user=" + Uri.EscapeDataString(userId);
+        html.Append("</ul>\n<p>Same user in another browser: <a id=\"switch-user\" href=\"").Append(Encode(switchUrl)).Append("\">")
+            .Append(Encode(switchUrl)).Append("</a></p>\n<h2>Your purchases</h2>\n");
         if (purchases.Count == 0)
         {
             return html.Append("<p>No purchases yet.</p>").ToString();

@@ -6,6 +6,7 @@ using OneClick.Web.Features.DemoShop;
 using OneClick.Web.Features.Health;
 using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Features.SaleStatus;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -29,6 +30,7 @@ builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();
 builder.Services.AddCheckout();
+builder.Services.AddOneClick(builder.Configuration, dataDirectory);
 builder.Services.AddDemoShop();
 builder.Services.AddSaleStatus();
 builder.Services.AddScoped<DemoSeed>();

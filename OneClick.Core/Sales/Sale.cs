@@ -76,6 +76,19 @@ public sealed class Sale
 
     public DateTime? CompletedAt { get; private set; }
 
+    /// <summary>The saved card charged or remembered by this sale, if any.</summary>
+    public long? SavedCardId { get; private set; }
+
+    /// <summary>Charged by an instant one-click startorder: no buyer input at all.</summary>
+    public bool InstantOneClick { get; private set; }
+
+    public void UseSavedCard(long savedCardId, bool instant)
+    {
+        RequirePending();
+        SavedCardId = savedCardId;
+        InstantOneClick = instant;
+    }
+
     /// <summary>What has been given back so far, by full or partial refunds.</summary>
     public decimal RefundedAmount { get; private set; }
 

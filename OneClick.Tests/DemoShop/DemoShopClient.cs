@@ -25,10 +25,14 @@ public sealed class DemoShopClient : IAsyncDisposable
     private readonly HttpClient browser;
     private readonly HttpClient gatewayServer;
 
-    private DemoShopClient(DemoShopServer server, string dataDirectory)
+    // False for another browser on the same shop: the first client stops it.
+    private bool ownsServer = true;
+
+    private DemoShopClient(DemoShopServer server, string dataDirectory, string gatewayUrl)
     {
         Server = server;
         DataDirectory = dataDirectory;
+        Gateway = gatewayUrl;
         browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
         {
             BaseAddress = new Uri(server.Url + "/"),
@@ -38,6 +42,9 @@ public sealed class DemoShopClient : IAsyncDisposable
 
     public DemoShopServer Server { get; }
 
+    /// <summary>The gateway the shop sends buyers to and asks the status page of.</summary>
+    public string Gateway { get; }
+
     public string DataDirectory { get; }
 
     /// <summary>Leave the data folder when disposed, so that another shop can start on it.</summary>
@@ -46,19 +53,24 @@ public sealed class DemoShopClient : IAsyncDisposable
     /// <summary>The browser comes as this user (the shop keeps the user id in a cookie).</summary>
     public void ActAs(string userId) => cookies.Add(new Uri(Server.Url), new Cookie("OneClickDemoShop.User", userId));
 
-    public static async Task<DemoShopClient> StartAsync(string? dataDirectory = null)
+    /// <summary>A shop on a fresh data folder (or <paramref name="dataDirectory"/>); <paramref name="gatewayUrl"/> e.g. a <see cref="FakeStatusPage"/>.</summary>
+    public static async Task<DemoShopClient> StartAsync(string? dataDirectory = null, string gatewayUrl = GatewayUrl)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "oneclick-tests", "demoshop-" + Guid.NewGuid().ToString("N"));
         var server = await DemoShopServer.StartAsync(new DemoShopSettings
         {
             Url = $"http://127.0.0.1:{LoopbackPort.Free()}",
-            GatewayUrl = GatewayUrl,
+            GatewayUrl = gatewayUrl,
             ShopId = ShopId,
             SignatureKey = SignatureKey,
             DataDirectory = dataDirectory,
         }, NullLoggerFactory.Instance, CancellationToken.None);
-        return new DemoShopClient(server, dataDirectory);
+        return new DemoShopClient(server, dataDirectory, gatewayUrl);
     }
+
+    /// <summary>The same shop as another browser: its own cookies, nobody's user until it picks one.</summary>
+    public DemoShopClient OtherBrowser() => new(Server, DataDirectory, Gateway) { KeepDataDirectory = true, ownsServer = false };
+
 
     /// <summary>Clicks "Buy N credits": the shop answers with a redirect to the gateway's startorder.</summary>
     public async Task<Dictionary<string, string>> BuyAsync(int credits)
@@ -66,8 +78,35 @@ public sealed class DemoShopClient : IAsyncDisposable
         using var response = await browser.GetAsync(new Uri($"buy/{credits}", UriKind.Relative));
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var location = response.Headers.Location.ShouldNotBeNull();
-        location.GetLeftPart(UriPartial.Path).ShouldBe(GatewayUrl + "/startorder");
+        location.GetLeftPart(UriPartial.Path).ShouldBe(Gateway + "/startorder");
         return Merchant.ParseQuery(location.Query);
+    }
+
+    /// <summary>Clicks "Buy N credits again with one click" (or opens its link when it is not shown).</summary>
+    public async Task<Dictionary<string, string>> BuyWithOneClickAsync(int credits)
+    {
+        using var response = await browser.GetAsync(new Uri($"buy/{credits}/one-click", UriKind.Relative));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var location = response.Headers.Location.ShouldNotBeNull();
+        location.GetLeftPart(UriPartial.Path).ShouldBe(Gateway + "/startorder");
+        return Merchant.ParseQuery(location.Query);
+    }
+
+    /// <summary>The "Buy … again with one click" links the shop page shows, by name.</summary>
+    public async Task<List<string>> OneClickLinksAsync()
+    {
+        var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        return new HtmlParser().ParseDocument(html).QuerySelectorAll("a")
+            .Select(a => a.TextContent.Trim())
+            .Where(name => name.EndsWith("again with one click", StringComparison.Ordinal))
+            .ToList();
+    }
+
+    /// <summary>The user the shop page says this browser is.</summary>
+    public async Task<string> CurrentUserAsync()
+    {
+        var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        return new HtmlParser().ParseDocument(html).QuerySelector("#user").ShouldNotBeNull().TextContent.Trim();
     }
 
     /// <summary>The OK-data fields the gateway sends for an approved sale of a startorder.</summary>
@@ -140,6 +179,11 @@ public sealed class DemoShopClient : IAsyncDisposable
     {
         browser.Dispose();
         gatewayServer.Dispose();
+        if (!ownsServer)
+        {
+            return;
+        }
+
         await Server.DisposeAsync();
         if (KeepDataDirectory)
         {

@@ -15,6 +15,9 @@ public sealed class Buyer(HttpClient client)
 
     public HttpClient Client { get; } = client;
 
+    /// <summary>A field value meaning "leave it as the page has it".</summary>
+    private const string Unchanged = "\u0000unchanged";
+
     public static Buyer Of(GatewayFactory gateway) => new(gateway.CreatePlainClient());
 
     /// <summary>A buyer whose cookies live on, e.g. in the same browser across a gateway restart.</summary>
@@ -38,29 +41,56 @@ public sealed class Buyer(HttpClient client)
         return await GetAsync(start.Headers.Location!.ToString());
     }
 
-    public Task<Page> PayAsync(Page orderPage, string number = Visa, string expiry = "12/30", string cvc = "123", string holder = "Jane Buyer") =>
-        SubmitAsync(orderPage, "Pay", new()
+    public Task<Page> PayAsync(Page orderPage, string number = Visa, string expiry = "12/30", string cvc = "123", string holder = "Jane Buyer", bool? remember = null) =>
+        SubmitAsync(orderPage, "Pay ", new()
         {
+            ["Card.Remember"] = remember switch { null => Unchanged, true => "True", false => null },
             ["Card.Number"] = number,
             ["Card.Expiry"] = expiry,
             ["Card.Cvc"] = cvc,
             ["Card.Holder"] = holder,
         });
 
-    /// <summary>Presses the button with this accessible name (prefix match, e.g. "Pay") and follows redirects.</summary>
-    public async Task<Page> SubmitAsync(Page page, string buttonName, Dictionary<string, string>? fields = null)
+    /// <summary>Pays with the first saved card (or the one whose display is given) and its CVC.</summary>
+    public Task<Page> PaySavedAsync(Page orderPage, string cvc = "123", string? card = null)
     {
-        var button = page.Document.QuerySelectorAll("button[type=submit]")
-            .FirstOrDefault(b => b.TextContent.Trim().StartsWith(buttonName, StringComparison.Ordinal))
+        var fields = new Dictionary<string, string?> { ["Saved.Cvc"] = cvc };
+        if (card is not null)
+        {
+            var label = orderPage.Document.QuerySelectorAll("label").First(l => l.TextContent.Trim() == card);
+            fields["Saved.CardId"] = orderPage.Document.GetElementById(label.GetAttribute("for")!)!.GetAttribute("value");
+        }
+
+        return SubmitAsync(orderPage, "Pay with saved card", fields);
+    }
+
+    /// <summary>Presses the button with this accessible name (prefix match, e.g. "Pay") and follows redirects.</summary>
+    public async Task<Page> SubmitAsync(Page page, string buttonName, Dictionary<string, string?>? fields = null)
+    {
+        var buttons = page.Document.QuerySelectorAll("button[type=submit]").ToList();
+        var button = buttons.FirstOrDefault(b => b.TextContent.Trim() == buttonName)
+            ?? buttons.FirstOrDefault(b => b.TextContent.Trim().StartsWith(buttonName, StringComparison.Ordinal) && !b.TextContent.Trim().StartsWith("Pay with", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"No button '{buttonName}' on {page.Url}:\n{page.Html}");
         var form = (IHtmlFormElement)button.Closest("form")!;
         var values = form.Elements.OfType<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name))
+            .Where(i => !string.IsNullOrEmpty(i.Name) && (i.Type is not ("checkbox" or "radio") || i.IsChecked))
             .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value))
             .ToDictionary(p => p.Key, p => p.Value);
         foreach (var (name, value) in fields ?? [])
         {
-            values[name] = value;
+            if (value == Unchanged)
+            {
+                continue;
+            }
+
+            if (value is null)
+            {
+                values.Remove(name); // e.g. an unticked checkbox
+            }
+            else
+            {
+                values[name] = value;
+            }
         }
 
         if (button.GetAttribute("name") is { } buttonField)

@@ -10,7 +10,7 @@ namespace OneClick.Web.Hosting;
 /// Creates (or brings in line with configuration) the demo merchant and shop, so that a person or
 /// an outside test can start a gateway and pay at once with a shop they know.
 /// </summary>
-public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<DemoSeed> logger)
+public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> options, IConfiguration configuration, IHostEnvironment environment, TimeProvider clock, ILogger<DemoSeed> logger)
 {
     public async Task<Shop> ApplyAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +47,10 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
         }
 
         shop.SetAllowedRedirectHosts(hosts);
-        shop.SetOneClick(seed.OneClickEnabled);
+        // The demo shop shows One Click ("buy again with one click"), so while it runs its shop has
+        // One Click on unless configured: a configured value, false too, always wins.
+        var oneClickConfigured = !string.IsNullOrEmpty(configuration[$"{OneClickOptions.Section}:Seed:{nameof(SeedOptions.OneClickEnabled)}"]);
+        shop.SetOneClick(oneClickConfigured ? seed.OneClickEnabled : demoShop is not null);
         shop.SetLegacySha1(seed.AcceptLegacySha1);
 
         if (!string.IsNullOrWhiteSpace(seed.SignatureKey))

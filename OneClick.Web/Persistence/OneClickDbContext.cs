@@ -5,6 +5,7 @@ using OneClick.Core.Orders;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
+using OneClick.Core.Wallets;
 
 namespace OneClick.Web.Persistence;
 
@@ -25,6 +26,12 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
     public DbSet<PostbackAttempt> PostbackAttempts => Set<PostbackAttempt>();
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+
+    public DbSet<SavedCard> SavedCards => Set<SavedCard>();
+
+    public DbSet<OneClickToken> OneClickTokens => Set<OneClickToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OneClickDbContext).Assembly);

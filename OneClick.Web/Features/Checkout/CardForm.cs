@@ -11,7 +11,20 @@ public sealed class CardForm
 
     public string? Holder { get; set; }
 
+    /// <summary>"Remember my card for future purchases": checked when the page is first shown.</summary>
+    public bool Remember { get; set; }
+
     public override string ToString() => "card form";
+
+    /// <summary>The saved-card form: which card, and its CVC.</summary>
+    public sealed class SavedCardChoice
+    {
+        public long? CardId { get; set; }
+
+        public string? Cvc { get; set; }
+
+        public override string ToString() => "saved card form";
+    }
 
     /// <summary>An invalid expiry is shown again only when it cannot be part of a card number.</summary>
     public static bool IsSafeToShowAsExpiry(string? input) =>

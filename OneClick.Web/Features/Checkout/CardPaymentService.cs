@@ -3,8 +3,10 @@ using OneClick.Core.Acquiring;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
+using OneClick.Core.Wallets;
 using OneClick.Web.Features.Notifications;
 using OneClick.Web.Features.Postbacks;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
@@ -18,10 +20,14 @@ public sealed class CardPaymentService(
     OneClickDbContext db,
     IAcquirer acquirer,
     OutboxSignal outbox,
+    BrowserWallets wallets,
+    OneClickTokens tokens,
+    CardVault vault,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
-    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, CancellationToken cancellationToken)
+    /// <summary>Full card entry; with <paramref name="rememberIn"/> (a browser) the card is saved for One Click once approved.</summary>
+    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, string? rememberIn, CancellationToken cancellationToken)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -29,30 +35,77 @@ public sealed class CardPaymentService(
             return new PaymentOutcome.NotFound();
         }
 
+        SavedCard? saved = null;
+        if (rememberIn is not null && order.PaymentMethod == PaymentMethod.CC
+            && await db.Shops.AnyAsync(s => s.Id == order.ShopId && s.OneClickEnabled, cancellationToken))
+        {
+            var wallet = await wallets.FindAsync(order.ShopId, rememberIn, cancellationToken);
+            if (wallet is null)
+            {
+                wallet = new Wallet(order.ShopId, rememberIn, Now);
+                db.Wallets.Add(wallet);
+            }
+
+            saved = wallet.Remember(card, expiry, cardholderName, vault.Encrypt(card), vault.Fingerprint(card), Now);
+        }
+
+        return await ChargeAsync(order, new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id), saved, instant: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// A saved card of this browser's wallet: with its CVC on the order page, or with no input at all
+    /// for an instant one-click startorder whose token was just spent.
+    /// </summary>
+    public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, bool instant, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        var card = await db.SavedCards.Include(c => c.Wallet).SingleOrDefaultAsync(c => c.Id == savedCardId, cancellationToken);
+        if (card is null || card.DeletedAt is not null || !card.Confirmed
+            || card.Wallet.ShopId != order.ShopId || card.Wallet.BrowserIdHash != browserIdHash)
+        {
+            return new PaymentOutcome.CardUnavailable();
+        }
+
+        var number = vault.Decrypt(card.Pan);
+        var request = new AuthorizationRequest(number, card.Expiry, cvc, card.HolderName, order.Price, order.Id, StoredCredential: true);
+        return await ChargeAsync(order, request, card, instant, cancellationToken);
+    }
+
+    private async Task<PaymentOutcome> ChargeAsync(Order order, AuthorizationRequest request, SavedCard? saved, bool instant, CancellationToken cancellationToken)
+    {
         if (order.State != OrderState.Open)
         {
             return new PaymentOutcome.NotPayable(order.State);
         }
 
-        var sale = new Sale(order, card, Now);
+        var sale = new Sale(order, request.Card, Now);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             order.StartPayment(Now);
             db.Sales.Add(sale);
             await db.SaveChangesAsync(cancellationToken);
+            if (saved is not null)
+            {
+                sale.UseSavedCard(saved.Id, instant);
+            }
+
             order.AttachSale(sale);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", orderId);
+            logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", order.Id);
             return new PaymentOutcome.NotPayable(OrderState.Processing);
         }
 
-        logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}", order.Id, sale.Id, card.Truncated);
-        var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id);
+        logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}{Kind}", order.Id, sale.Id, request.Card.Truncated, instant ? " (instant one-click)" : saved is null ? "" : " (saved card)");
         AuthorizationResult result;
         try
         {
@@ -117,10 +170,17 @@ public sealed class CardPaymentService(
             case AuthorizationResult.Approved approved:
                 sale.Approve(approved.TransactionId, Now);
                 order.Approve(Now);
+                await RememberAsync(order, sale, cancellationToken);
                 await WriteToOutboxAsync(order, sale, cancellationToken);
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
+                if (sale.SavedCardId is { } declinedCard)
+                {
+                    // Rule 6: a declined payment with a saved card sets it back to unconfirmed.
+                    (await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken)).PaymentDeclined(Now);
+                }
+
                 var close = await HasDeclineUrlAsync(order, cancellationToken)
                     || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts;
                 sale.Decline(declined.TransactionId, declined.Reason, Now);
@@ -133,6 +193,12 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.ChallengeRequired();
                 break;
             default:
+                if (sale.SavedCardId is { } failedCard && await db.SavedCards.SingleAsync(c => c.Id == failedCard, cancellationToken) is { SuccessfulPayments: 0 } neverPaid)
+                {
+                    // A card remembered for a payment that never happened is not kept.
+                    neverPaid.Delete(Now);
+                }
+
                 sale.Fail(Now);
                 order.Reopen(Now);
                 outcome = new PaymentOutcome.Unavailable();
@@ -147,6 +213,22 @@ public sealed class CardPaymentService(
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// An approved sale with a saved card confirms the card and issues a fresh oneClickToken for it,
+    /// bound to this shop and this browser, saved in the same transaction as the approval.
+    /// </summary>
+    private async Task RememberAsync(Order order, Sale sale, CancellationToken cancellationToken)
+    {
+        if (sale.SavedCardId is not { } cardId)
+        {
+            return;
+        }
+
+        var card = await db.SavedCards.Include(c => c.Wallet).SingleAsync(c => c.Id == cardId, cancellationToken);
+        card.PaymentSucceeded(Now);
+        tokens.Issue(order.ShopId, card, card.Wallet.BrowserIdHash, sale.Id);
     }
 
     /// <summary>
@@ -191,4 +273,7 @@ public abstract record PaymentOutcome
     public sealed record NotPayable(OrderState State) : PaymentOutcome;
 
     public sealed record NotFound : PaymentOutcome;
+
+    /// <summary>The saved card is gone, unconfirmed, or not this browser's.</summary>
+    public sealed record CardUnavailable : PaymentOutcome;
 }

@@ -9,10 +9,10 @@ namespace OneClick.Web.Features.Checkout;
 public static class MerchantRedirect
 {
     /// <summary>backURL, else the shop's success URL, else its website, with the OK data.</summary>
-    public static string ForApproval(Shop shop, Order order, Sale sale)
+    public static string ForApproval(Shop shop, Order order, Sale sale, string? oneClickToken = null)
     {
         var target = order.BackUrl ?? shop.SuccessUrl ?? shop.WebsiteUrl;
-        return MerchantUrl.WithSignedFields(target, OkData.Fields(shop, order, sale), shop.SigningKey);
+        return MerchantUrl.WithSignedFields(target, OkData.Fields(shop, order, sale, oneClickToken), shop.SigningKey);
     }
 
     /// <summary>declineURL, else the shop's decline URL; null when the merchant gave neither.</summary>

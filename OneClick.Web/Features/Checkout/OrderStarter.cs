@@ -2,14 +2,21 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
 
 /// <summary>Turns a startorder request into an order, or into the refusal that says what to fix.</summary>
-public sealed class OrderStarter(OneClickDbContext db, TimeProvider clock, ILogger<OrderStarter> logger)
+public sealed class OrderStarter(
+    OneClickDbContext db,
+    OneClickTokens tokens,
+    CardPaymentService payments,
+    TimeProvider clock,
+    ILogger<OrderStarter> logger)
 {
-    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    /// <param name="browserIdHash">The hash of the buyer's remembered-card cookie, if the browser has one.</param>
+    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? browserIdHash, CancellationToken cancellationToken)
     {
         var envelope = StartOrderParser.ReadEnvelope(parameters);
         if (envelope.Errors.Count > 0)
@@ -60,7 +67,31 @@ public sealed class OrderStarter(OneClickDbContext db, TimeProvider clock, ILogg
         }
 
         logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
+        if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC)
+        {
+            return await InstantAsync(order, token, browserIdHash, cancellationToken);
+        }
+
         return new StartOrderOutcome.Started(order.Id);
+    }
+
+    /// <summary>
+    /// Rule 3: a valid token from the browser that holds the card pays at once, with no input. Any
+    /// other token (unknown, used, expired, another shop or browser, spent by a parallel request)
+    /// leaves the order to the order page (rule 4).
+    /// </summary>
+    private async Task<StartOrderOutcome> InstantAsync(Order order, string token, string? browserIdHash, CancellationToken cancellationToken)
+    {
+        var card = await tokens.TrySpendAsync(token, order.ShopId, browserIdHash, cancellationToken);
+        if (card is null)
+        {
+            return new StartOrderOutcome.Started(order.Id);
+        }
+
+        var outcome = await payments.PaySavedCardAsync(order.Id, card.Id, cvc: null, browserIdHash, instant: true, cancellationToken);
+        return outcome is PaymentOutcome.Declined { OrderClosed: false } declined
+            ? new StartOrderOutcome.Started(order.Id, $"/order/{order.Id}/declined/{declined.SaleId}")
+            : new StartOrderOutcome.Started(order.Id);
     }
 
     private Task<Order?> FindByReferenceAsync(StartOrderRequest request, CancellationToken cancellationToken) =>
@@ -86,7 +117,8 @@ public sealed class OrderStarter(OneClickDbContext db, TimeProvider clock, ILogg
 
 public abstract record StartOrderOutcome
 {
-    public sealed record Started(string OrderId) : StartOrderOutcome;
+    /// <param name="Location">Where the buyer goes; the order page unless said otherwise.</param>
+    public sealed record Started(string OrderId, string? Location = null) : StartOrderOutcome;
 
     public sealed record Invalid(IReadOnlyList<ParameterError> Errors) : StartOrderOutcome;
 

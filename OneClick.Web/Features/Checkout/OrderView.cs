@@ -7,9 +7,9 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Checkout;
 
 /// <summary>What the buyer's pages show of an order: the order, its shop and the sale that holds it.</summary>
-public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale)
+public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string? OneClickToken = null)
 {
-    public static async Task<OrderView?> LoadAsync(OneClickDbContext db, string orderId, CancellationToken cancellationToken)
+    public static async Task<OrderView?> LoadAsync(OneClickDbContext db, string orderId, CancellationToken cancellationToken, OneClick.Core.Cards.CardVault? vault = null)
     {
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -21,6 +21,10 @@ public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale)
         var sale = order.CurrentSaleId is { } saleId
             ? await db.Sales.AsNoTracking().SingleOrDefaultAsync(s => s.Id == saleId, cancellationToken)
             : null;
-        return new OrderView(order, shop, sale);
+        // The token an approved sale issued goes back to the merchant in the OK data of the redirect.
+        var seed = vault is not null && sale is { Result: SaleResult.Approved }
+            ? await db.OneClickTokens.Where(t => t.IssuedBySaleId == sale.Id).Select(t => t.Seed).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        return new OrderView(order, shop, sale, seed is null ? null : vault!.TokenFor(seed));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Web.Features.Checkout;
 
@@ -49,9 +50,9 @@ public static class StartOrderEndpoint
             }
         }
 
-        return await starter.StartAsync(parameters, cancellationToken) switch
+        return await starter.StartAsync(parameters, BrowserWallets.BrowserIdHash(context), cancellationToken) switch
         {
-            StartOrderOutcome.Started started => new RedirectToUri($"/order/{started.OrderId}"),
+            StartOrderOutcome.Started started => new RedirectToUri(started.Location ?? $"/order/{started.OrderId}"),
             StartOrderOutcome.Invalid invalid => StartOrderErrorPage.Render(StatusCodes.Status400BadRequest, invalid.Errors),
             _ => StartOrderErrorPage.Render(StatusCodes.Status403Forbidden, []),
         };

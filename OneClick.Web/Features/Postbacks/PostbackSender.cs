@@ -15,6 +15,7 @@ namespace OneClick.Web.Features.Postbacks;
 public sealed class PostbackSender(
     OneClickDbContext db,
     IHttpClientFactory httpClients,
+    OneClick.Core.Cards.CardVault vault,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
@@ -37,8 +38,9 @@ public sealed class PostbackSender(
         string? error = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, delivery.Url);
-            request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, QueryOf(delivery.Url), clock.GetUtcNow()));
+            var url = await WithTokenAsync(delivery, stopping);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, QueryOf(url), clock.GetUtcNow()));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -88,6 +90,29 @@ public sealed class PostbackSender(
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");
+    }
+
+    /// <summary>
+    /// The sale's oneClickToken joins the postback only as it is sent: the outbox stores no token
+    /// (it is unsigned, so the stored signature still holds).
+    /// </summary>
+    private async Task<string> WithTokenAsync(PostbackDelivery delivery, CancellationToken cancellationToken)
+    {
+        if (delivery.Kind != PostbackKind.Sale)
+        {
+            return delivery.Url;
+        }
+
+        var seed = await db.OneClickTokens.Where(t => t.IssuedBySaleId == delivery.SaleId).Select(t => t.Seed).FirstOrDefaultAsync(cancellationToken);
+        if (seed is null)
+        {
+            return delivery.Url;
+        }
+
+        var fragmentAt = delivery.Url.IndexOf('#', StringComparison.Ordinal);
+        var head = fragmentAt >= 0 ? delivery.Url[..fragmentAt] : delivery.Url;
+        var fragment = fragmentAt >= 0 ? delivery.Url[fragmentAt..] : "";
+        return $"{head}&oneClickToken={Uri.EscapeDataString(vault.TokenFor(seed))}{fragment}";
     }
 
     private static string QueryOf(string url)

@@ -35,7 +35,7 @@ public sealed class SaleStatusAnswer : IResult
     public static SaleStatusAnswer Error(int statusCode, string error) =>
         new(statusCode, [new("response", "ERROR"), new("error", error)]);
 
-    public static SaleStatusAnswer Found(Order order, Sale sale)
+    public static SaleStatusAnswer Found(Order order, Sale sale, string? oneClickToken)
     {
         var fields = new List<KeyValuePair<string, string>>();
         void Add(string name, string? value)
@@ -59,7 +59,7 @@ public sealed class SaleStatusAnswer : IResult
         Add("truncatedPAN", sale.TruncatedPan);
         Add("email", order.Email);
         Add("customerNumber", order.CustomerNumber);
-        // oneClickToken (the latest active token for the sale's card) comes with One Click, a later issue.
+        Add("oneClickToken", oneClickToken);
         return new(StatusCodes.Status200OK, fields);
     }
 

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>Answers a salestatus request: checks it as strictly as startorder, then finds the shop's sale.</summary>
-public sealed class SaleStatusLookup(OneClickDbContext db, ILogger<SaleStatusLookup> logger)
+public sealed class SaleStatusLookup(OneClickDbContext db, OneClickTokens tokens, ILogger<SaleStatusLookup> logger)
 {
     public async Task<SaleStatusAnswer> AnswerAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
@@ -38,7 +39,14 @@ public sealed class SaleStatusLookup(OneClickDbContext db, ILogger<SaleStatusLoo
         var found = request.SaleId is { } saleId
             ? await FindBySaleIdAsync(request.ShopId, saleId, cancellationToken)
             : await FindByReferenceAsync(request.ShopId, request.ReferenceId!, cancellationToken);
-        return found is { } f ? SaleStatusAnswer.Found(f.Order, f.Sale) : SaleStatusAnswer.NotFound;
+        if (found is not { } f)
+        {
+            return SaleStatusAnswer.NotFound;
+        }
+
+        // The latest active token of the sale's card, so that a merchant can recover it after a decline.
+        var token = f.Sale.SavedCardId is { } card ? await tokens.LatestActiveForCardAsync(card, cancellationToken) : null;
+        return SaleStatusAnswer.Found(f.Order, f.Sale, token);
     }
 
     /// <summary>The sale, if it is this shop's: another shop's sale is as unknown as no sale at all.</summary>

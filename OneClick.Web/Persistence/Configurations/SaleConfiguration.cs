@@ -21,6 +21,7 @@ internal sealed class SaleConfiguration : IEntityTypeConfiguration<Sale>
         // Two refunds racing on one sale: the second save fails instead of giving back too much.
         builder.Property(s => s.RefundedAmount).HasPrecision(12, 2).HasDefaultValue(0m).IsConcurrencyToken();
         builder.Ignore(s => s.RefundableAmount);
+        builder.Property(s => s.InstantOneClick).HasDefaultValue(false);
         builder.Ignore(s => s.Price);
         builder.Ignore(s => s.LastFour);
         builder.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Restrict);

@@ -1,0 +1,75 @@
+namespace OneClick.Core.Wallets;
+
+public enum OneClickTokenState
+{
+    Active,
+
+    /// <summary>Its sale was approved or declined: single use.</summary>
+    Used,
+    Expired,
+
+    /// <summary>The card was deleted.</summary>
+    Revoked,
+}
+
+/// <summary>
+/// A single-use bearer token for one saved card, bound to one shop and one browser. The database
+/// holds its hash (to find it) and a random seed; the token itself is an HMAC of the seed under a key
+/// kept outside the database, so a copy of the database holds no usable token.
+/// </summary>
+public sealed class OneClickToken
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+
+    private OneClickToken()
+    {
+    }
+
+    public OneClickToken(int shopId, long savedCardId, string browserIdHash, byte[] seed, string tokenHash, long issuedBySaleId, DateTime now)
+    {
+        ShopId = shopId;
+        SavedCardId = savedCardId;
+        BrowserIdHash = browserIdHash;
+        Seed = seed;
+        TokenHash = tokenHash;
+        IssuedBySaleId = issuedBySaleId;
+        State = OneClickTokenState.Active;
+        IssuedAt = now;
+        ExpiresAt = now + Lifetime;
+    }
+
+    public long Id { get; private set; }
+
+    public int ShopId { get; private set; }
+
+    public long SavedCardId { get; private set; }
+
+    public string BrowserIdHash { get; private set; } = "";
+
+    public byte[] Seed { get; private set; } = [];
+
+    /// <summary>SHA-256 of the token, hex.</summary>
+    public string TokenHash { get; private set; } = "";
+
+    public long IssuedBySaleId { get; private set; }
+
+    public OneClickTokenState State { get; private set; }
+
+    public DateTime IssuedAt { get; private set; }
+
+    public DateTime ExpiresAt { get; private set; }
+
+    public DateTime? UsedAt { get; private set; }
+
+    public long? UsedBySaleId { get; private set; }
+
+    /// <summary>Why this token cannot pay here and now; null when it can.</summary>
+    public string? RefusalFor(int shopId, string? browserIdHash, DateTime now) =>
+        State != OneClickTokenState.Active ? $"the token is {State.ToString().ToLowerInvariant()}"
+        : now >= ExpiresAt ? "the token has expired"
+        : shopId != ShopId ? "the token belongs to another shop"
+        : browserIdHash != BrowserIdHash ? "the token belongs to another browser"
+        : null;
+
+    public void AttachSale(long saleId) => UsedBySaleId ??= saleId;
+}

@@ -1,0 +1,133 @@
+using OneClick.Core.Cards;
+
+namespace OneClick.Core.Wallets;
+
+/// <summary>
+/// A card on file. The number is kept only encrypted (AES-256-GCM) and as a keyed hash to
+/// recognise it again; what anyone sees is brand, BIN and last four. Never the CVC.
+/// </summary>
+public sealed class SavedCard
+{
+    private SavedCard()
+    {
+    }
+
+    internal SavedCard(Wallet wallet, CardNumber card, CardExpiry expiry, string? holder, EncryptedPan pan, string fingerprint, DateTime now)
+    {
+        Wallet = wallet;
+        Brand = card.Brand;
+        Bin = card.Bin;
+        LastFour = card.LastFour;
+        ExpiryYear = expiry.Year;
+        ExpiryMonth = expiry.Month;
+        HolderName = holder;
+        EncryptedPan = pan.Ciphertext;
+        KeyId = pan.KeyId;
+        Fingerprint = fingerprint;
+        Confirmed = false; // until a payment with it is approved
+        CreatedAt = now;
+    }
+
+    public long Id { get; private set; }
+
+    public long WalletId { get; private set; }
+
+    public Wallet Wallet { get; private set; } = default!;
+
+    public CardBrand Brand { get; private set; }
+
+    public string Bin { get; private set; } = "";
+
+    public string LastFour { get; private set; } = "";
+
+    public int ExpiryYear { get; private set; }
+
+    public int ExpiryMonth { get; private set; }
+
+    public CardExpiry Expiry => new(ExpiryYear, ExpiryMonth);
+
+    public string? HolderName { get; private set; }
+
+    /// <summary>nonce ‖ tag ‖ ciphertext of the PAN under the key <see cref="KeyId"/>.</summary>
+    public byte[] EncryptedPan { get; private set; } = [];
+
+    public string KeyId { get; private set; } = "";
+
+    /// <summary>HMAC-SHA256 of the PAN under a key outside the database: finds the same card again.</summary>
+    public string Fingerprint { get; private set; } = "";
+
+    /// <summary>False after a declined payment with this card (rule 6): full entry and the offer next time.</summary>
+    public bool Confirmed { get; private set; }
+
+    public int SuccessfulPayments { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime? LastUsedAt { get; private set; }
+
+    public DateTime? DeletedAt { get; private set; }
+
+    /// <summary>As the buyer sees it, e.g. <c>Visa •••• 4242</c>.</summary>
+    public string Display => $"{Brand.DisplayName()} •••• {LastFour}";
+
+    public string Truncated => Bin + new string('X', Brand == CardBrand.Amex ? 5 : 6) + LastFour;
+
+    public EncryptedPan Pan => new(KeyId, EncryptedPan);
+
+    public void Renew(CardExpiry expiry, string? holder, DateTime now)
+    {
+        RequireNotDeleted();
+        ExpiryYear = expiry.Year;
+        ExpiryMonth = expiry.Month;
+        HolderName = holder ?? HolderName;
+        LastUsedAt = now;
+    }
+
+    public void PaymentSucceeded(DateTime now)
+    {
+        RequireNotDeleted();
+        SuccessfulPayments++;
+        Confirmed = true;
+        LastUsedAt = now;
+    }
+
+    /// <summary>
+    /// A declined payment sets the card back to unconfirmed (rule 6); a card that never paid is
+    /// forgotten at once.
+    /// </summary>
+    public void PaymentDeclined(DateTime now)
+    {
+        if (SuccessfulPayments == 0)
+        {
+            Delete(now);
+            return;
+        }
+
+        Confirmed = false;
+        LastUsedAt = now;
+    }
+
+    /// <summary>Forgets the card: the encrypted number is wiped, only the masked form stays for the history.</summary>
+    public void Delete(DateTime now)
+    {
+        if (DeletedAt is not null)
+        {
+            return;
+        }
+
+        DeletedAt = now;
+        EncryptedPan = [];
+        Confirmed = false;
+    }
+
+    private void RequireNotDeleted()
+    {
+        if (DeletedAt is not null)
+        {
+            throw new InvalidOperationException($"Saved card {Id} was deleted.");
+        }
+    }
+}
+
+/// <summary>An encrypted card number and the id of the key that encrypted it (so keys can rotate).</summary>
+public sealed record EncryptedPan(string KeyId, byte[] Ciphertext);

@@ -51,6 +51,10 @@ public sealed class Buyer(HttpClient client)
             ["Card.Holder"] = holder,
         });
 
+    /// <summary>Full card entry even where saved cards are offered ("Use a new card").</summary>
+    public async Task<Page> UseNewCardAsync(Page orderPage) =>
+        orderPage.LinkHref("Use a new card") is { } href ? await GetAsync(href) : orderPage;
+
     /// <summary>Pays with the first saved card (or the one whose display is given) and its CVC.</summary>
     public Task<Page> PaySavedAsync(Page orderPage, string cvc = "123", string? card = null)
     {
@@ -71,11 +75,17 @@ public sealed class Buyer(HttpClient client)
         var button = buttons.FirstOrDefault(b => b.TextContent.Trim() == buttonName)
             ?? buttons.FirstOrDefault(b => b.TextContent.Trim().StartsWith(buttonName, StringComparison.Ordinal) && !b.TextContent.Trim().StartsWith("Pay with", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"No button '{buttonName}' on {page.Url}:\n{page.Html}");
-        var form = (IHtmlFormElement)button.Closest("form")!;
+        var form = (IHtmlFormElement)(button.GetAttribute("form") is { } formId ? page.Document.GetElementById(formId)! : button.Closest("form")!);
         var values = form.Elements.OfType<IHtmlInputElement>()
             .Where(i => !string.IsNullOrEmpty(i.Name) && (i.Type is not ("checkbox" or "radio") || i.IsChecked))
             .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value))
             .ToDictionary(p => p.Key, p => p.Value);
+        if (button.GetAttribute("name") is { } buttonField)
+        {
+            values[buttonField] = button.GetAttribute("value") ?? "";
+        }
+
+        // What the test says last wins, even over the pressed button's own value (a forged post).
         foreach (var (name, value) in fields ?? [])
         {
             if (value == Unchanged)
@@ -93,10 +103,6 @@ public sealed class Buyer(HttpClient client)
             }
         }
 
-        if (button.GetAttribute("name") is { } buttonField)
-        {
-            values[buttonField] = button.GetAttribute("value") ?? "";
-        }
 
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
         var response = await Client.PostAsync(action, new FormUrlEncodedContent(values));

@@ -16,6 +16,14 @@ public sealed class CardForm
 
     public override string ToString() => "card form";
 
+    /// <summary>"Delete card", then "Yes, delete".</summary>
+    public sealed class DeleteCardChoice
+    {
+        public long? CardId { get; set; }
+
+        public bool Confirmed { get; set; }
+    }
+
     /// <summary>The saved-card form: which card, and its CVC.</summary>
     public sealed class SavedCardChoice
     {

@@ -10,7 +10,7 @@ namespace OneClick.Web.Features.Wallets;
 /// only its hash. HttpOnly, SameSite=Lax (the merchant's top-level redirect carries it), Secure on
 /// HTTPS and in production.
 /// </summary>
-public sealed class BrowserWallets(OneClickDbContext db, IHostEnvironment environment)
+public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, TimeProvider clock, IHostEnvironment environment)
 {
     public const string CookieName = "oneclick_browser";
 
@@ -36,6 +36,27 @@ public sealed class BrowserWallets(OneClickDbContext db, IHostEnvironment enviro
             Path = "/",
         });
         return CardVault.HashBrowserId(id);
+    }
+
+    /// <summary>
+    /// The buyer forgets a card: its encrypted number is wiped and its tokens end at once (rule 2).
+    /// Only a card of this browser's wallet at this shop can be deleted, whatever id is posted.
+    /// </summary>
+    public async Task<bool> DeleteCardAsync(int shopId, string? browserIdHash, long cardId, CancellationToken cancellationToken)
+    {
+        var wallet = await FindAsync(shopId, browserIdHash, cancellationToken);
+        var card = wallet?.Cards.FirstOrDefault(c => c.Id == cardId && c.DeletedAt is null);
+        if (card is null)
+        {
+            return false;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        card.Delete(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        await tokens.RevokeForCardAsync(card.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public Task<Wallet?> FindAsync(int shopId, string? browserIdHash, CancellationToken cancellationToken) =>

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace OneClick.Benchmarks;
+
+/// <summary>The command line: <c>--buyers 200 --concurrency 32 --duration 20 [--warmup 3]</c>.</summary>
+public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationSeconds, int WarmupSeconds)
+{
+    public static readonly BenchmarkOptions Defaults = new(Buyers: 200, Concurrency: 32, DurationSeconds: 20, WarmupSeconds: 3);
+
+    public const string Usage =
+        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 3]\n" +
+        "  --buyers       buyers seeded with a saved card, a remembered-card cookie and a oneClickToken\n" +
+        "  --concurrency  workers firing instant one-click purchases at once (each buyer used by one worker at a time)\n" +
+        "  --duration     seconds of the measured phase\n" +
+        "  --warmup       seconds of unmeasured one-click purchases before it (JIT, connection pool), 0 for none";
+
+    /// <summary>The options, or null with <paramref name="error"/> saying what is wrong (or empty for --help).</summary>
+    public static BenchmarkOptions? Parse(IReadOnlyList<string> args, out string error)
+    {
+        var options = Defaults;
+        error = "";
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                return null;
+            }
+
+            string? value = null;
+            var equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                value = name[(equals + 1)..];
+                name = name[..equals];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                error = $"{name} needs a whole number, not '{value}'.";
+                return null;
+            }
+
+            switch (name)
+            {
+                case "--buyers" when number >= 1:
+                    options = options with { Buyers = number };
+                    break;
+                case "--concurrency" when number >= 1:
+                    options = options with { Concurrency = number };
+                    break;
+                case "--duration" when number >= 1:
+                    options = options with { DurationSeconds = number };
+                    break;
+                case "--warmup":
+                    options = options with { WarmupSeconds = number };
+                    break;
+                case "--buyers" or "--concurrency" or "--duration":
+                    error = $"{name} must be at least 1.";
+                    return null;
+                default:
+                    error = $"Unknown option {name}.";
+                    return null;
+            }
+        }
+
+        if (options.Concurrency > options.Buyers)
+        {
+            error = $"--concurrency ({options.Concurrency}) cannot exceed --buyers ({options.Buyers}): a buyer is used by one worker at a time.";
+            return null;
+        }
+
+        return options;
+    }
+}

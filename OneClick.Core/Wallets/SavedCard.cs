@@ -83,21 +83,27 @@ public sealed class SavedCard
         LastUsedAt = now;
     }
 
-    public void PaymentSucceeded(DateTime now)
+    /// <summary>An approved payment confirms the card; false (and nothing changes) when the buyer deleted it meanwhile.</summary>
+    public bool PaymentSucceeded(DateTime now)
     {
-        RequireNotDeleted();
+        if (DeletedAt is not null)
+        {
+            return false;
+        }
+
         SuccessfulPayments++;
         Confirmed = true;
         LastUsedAt = now;
+        return true;
     }
 
     /// <summary>
     /// A declined payment sets the card back to unconfirmed (rule 6); a card that never paid is
-    /// forgotten at once.
+    /// forgotten at once, unless another payment with it is still waiting for its answer.
     /// </summary>
-    public void PaymentDeclined(DateTime now)
+    public void PaymentDeclined(DateTime now, bool otherPaymentsPending = false)
     {
-        if (SuccessfulPayments == 0)
+        if (SuccessfulPayments == 0 && !otherPaymentsPending)
         {
             Delete(now);
             return;

@@ -177,8 +177,11 @@ public sealed class CardPaymentService(
             case AuthorizationResult.Declined declined:
                 if (sale.SavedCardId is { } declinedCard)
                 {
-                    // Rule 6: a declined payment with a saved card sets it back to unconfirmed.
-                    (await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken)).PaymentDeclined(Now);
+                    // Rule 6: a declined payment with a saved card sets it back to unconfirmed; its
+                    // tokens end with it (revoked after the commit below).
+                    var card = await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken);
+                    await db.Entry(card).ReloadAsync(cancellationToken);
+                    card.PaymentDeclined(Now, await OtherPaymentsPendingAsync(card.Id, sale.Id, cancellationToken));
                 }
 
                 var close = await HasDeclineUrlAsync(order, cancellationToken)
@@ -193,7 +196,8 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.ChallengeRequired();
                 break;
             default:
-                if (sale.SavedCardId is { } failedCard && await db.SavedCards.SingleAsync(c => c.Id == failedCard, cancellationToken) is { SuccessfulPayments: 0 } neverPaid)
+                if (sale.SavedCardId is { } failedCard && await db.SavedCards.SingleAsync(c => c.Id == failedCard, cancellationToken) is { SuccessfulPayments: 0 } neverPaid
+                    && !await OtherPaymentsPendingAsync(failedCard, sale.Id, cancellationToken))
                 {
                     // A card remembered for a payment that never happened is not kept.
                     neverPaid.Delete(Now);
@@ -207,6 +211,12 @@ public sealed class CardPaymentService(
 
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
+        if (sale.SavedCardId is { } usedCard && sale.Result is SaleResult.Approved or SaleResult.Declined)
+        {
+            // One live token per card: the one this approval issued, or none after a decline.
+            await tokens.RevokeForCardAsync(usedCard, exceptIssuedBySale: sale.Result == SaleResult.Approved ? sale.Id : null, cancellationToken);
+        }
+
         if (outcome is PaymentOutcome.Approved)
         {
             outbox.Wake();
@@ -227,9 +237,17 @@ public sealed class CardPaymentService(
         }
 
         var card = await db.SavedCards.Include(c => c.Wallet).SingleAsync(c => c.Id == cardId, cancellationToken);
-        card.PaymentSucceeded(Now);
-        tokens.Issue(order.ShopId, card, card.Wallet.BrowserIdHash, sale.Id);
+        // The buyer may have deleted the card while the acquirer answered: read it afresh, and
+        // never let the card stop the approval from being saved.
+        await db.Entry(card).ReloadAsync(cancellationToken);
+        if (card.PaymentSucceeded(Now))
+        {
+            tokens.Issue(order.ShopId, card, card.Wallet.BrowserIdHash, sale.Id);
+        }
     }
+
+    private Task<bool> OtherPaymentsPendingAsync(long cardId, long saleId, CancellationToken cancellationToken) =>
+        db.Sales.AnyAsync(s => s.SavedCardId == cardId && s.Id != saleId && s.Result == SaleResult.Pending, cancellationToken);
 
     /// <summary>
     /// The merchant's postback and the buyer's receipt are saved with the approval, in one

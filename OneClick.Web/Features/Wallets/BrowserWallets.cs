@@ -10,12 +10,15 @@ namespace OneClick.Web.Features.Wallets;
 /// only its hash. HttpOnly, SameSite=Lax (the merchant's top-level redirect carries it), Secure on
 /// HTTPS and in production.
 /// </summary>
-public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, TimeProvider clock, IHostEnvironment environment)
+public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, TimeProvider clock, IHostEnvironment environment, IConfiguration configuration)
 {
     public const string CookieName = "oneclick_browser";
 
+    /// <summary>Only the form the gateway issues (22 base64url characters) is read; anything else is no browser id.</summary>
     public static string? BrowserIdHash(HttpContext? context) =>
-        context?.Request.Cookies[CookieName] is { Length: >= 16 and <= 64 } id ? CardVault.HashBrowserId(id) : null;
+        context?.Request.Cookies[CookieName] is { Length: 22 } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? CardVault.HashBrowserId(id)
+            : null;
 
     /// <summary>The browser's id hash, giving the browser an id (the cookie) first if it has none.</summary>
     public string EnsureBrowser(HttpContext context)
@@ -30,7 +33,8 @@ public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, 
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
-            Secure = context.Request.IsHttps || environment.IsProduction(),
+            // Secure outside development; OneClick:SecureCookies=false for test hosts that speak plain HTTP.
+            Secure = context.Request.IsHttps || configuration.GetValue("OneClick:SecureCookies", !environment.IsDevelopment()),
             IsEssential = true,
             MaxAge = TimeSpan.FromDays(365),
             Path = "/",
@@ -54,7 +58,7 @@ public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         card.Delete(clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
-        await tokens.RevokeForCardAsync(card.Id, cancellationToken);
+        await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -33,19 +33,39 @@ internal static class MasterKey
             return key.Length == 32 ? key : throw new InvalidOperationException("OneClick:MasterKey must be 32 bytes, base64-encoded.");
         }
 
-        var path = dataDirectory.PathOf(Path.Combine("keys", "master.key"));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var folder = dataDirectory.PathOf("keys");
+        var path = Path.Combine(folder, "master.key");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         if (!File.Exists(path))
         {
-            var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(key);
-            }
-
+            // Written whole to a private file, then moved into place: no reader ever sees half a key.
+            var temporary = path + "." + Guid.NewGuid().ToString("N");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new FileStream(temporary, options))
+            {
+                file.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            }
+
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException)
+            {
+                File.Delete(temporary); // another process wrote it first: use theirs
             }
         }
 

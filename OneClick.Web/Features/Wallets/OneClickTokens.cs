@@ -57,6 +57,12 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     public async Task<string?> LatestActiveForCardAsync(long savedCardId, CancellationToken cancellationToken)
     {
         var now = Now;
+        var usable = await db.SavedCards.AnyAsync(c => c.Id == savedCardId && c.DeletedAt == null && c.Confirmed, cancellationToken);
+        if (!usable)
+        {
+            return null;
+        }
+
         var seed = await db.OneClickTokens
             .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
             .OrderByDescending(t => t.Id)
@@ -65,9 +71,9 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         return seed is null ? null : vault.TokenFor(seed);
     }
 
-    /// <summary>Forgetting a card ends its tokens.</summary>
-    public Task<int> RevokeForCardAsync(long savedCardId, CancellationToken cancellationToken) =>
-        db.OneClickTokens.Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active)
+    /// <summary>Ends a card's active tokens (deleted card, decline), but for the one a given sale just issued.</summary>
+    public Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken) =>
+        db.OneClickTokens.Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.IssuedBySaleId != exceptIssuedBySale)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

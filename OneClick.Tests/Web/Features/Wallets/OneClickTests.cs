@@ -79,6 +79,61 @@ public sealed class OneClickTests : IDisposable
     }
 
     [Fact]
+    public async Task Remembered_card_cookie_is_secure_outside_development()
+    {
+        using var production = new GatewayFactory().Set("OneClick:Seed:OneClickEnabled", "true").Set("OneClick:SecureCookies", null);
+        var client = production.CreateClient(new() { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+        var page = await new Buyer(client).StartAsync(Merchant.Purchase());
+        var token = page.Document.QuerySelector("form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        var response = await client.PostAsync(page.Url, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "pay",
+            ["__RequestVerificationToken"] = token,
+            ["Card.Number"] = Buyer.Visa,
+            ["Card.Expiry"] = "12/30",
+            ["Card.Cvc"] = "123",
+            ["Card.Holder"] = "Jane Buyer",
+            ["Card.Remember"] = "True",
+        }));
+
+        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(BrowserWallets.CookieName + "=", StringComparison.Ordinal))
+            .ShouldContain("secure", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task Unknown_token_gets_the_order_page_and_charges_nothing()
+    {
+        var buyer = Buyer.Of(gateway);
+
+        var page = await buyer.StartAsync(WithToken(Merchant.Purchase(), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+
+        page.Heading.ShouldBe("Pay by card");
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Shop_without_one_click_ignores_tokens_and_the_remember_offer()
+    {
+        var buyer = Buyer.Of(gateway);
+        var (_, token) = await FirstPurchaseAsync(buyer);
+        await gateway.WithDbAsync(async db =>
+        {
+            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).SetOneClick(false);
+            return await db.SaveChangesAsync();
+        });
+
+        var page = await buyer.StartAsync(WithToken(Merchant.Purchase(), token));
+        page.Heading.ShouldBe("Pay by card");
+        page.Document.QuerySelector("#card-remember").ShouldBeNull();
+        (await TokenStateAsync(token)).ShouldBe(OneClickTokenState.Active);
+        var paid = await buyer.PayAsync(page, "5555 5555 5555 4444", remember: true);
+
+        Merchant.ParseQuery(new Uri(paid.RefreshTarget!).Query).ShouldNotContainKey("oneClickToken");
+        (await gateway.WithDbAsync(db => db.SavedCards.CountAsync())).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Unticked_remember_saves_no_card_and_issues_no_token()
     {
         var buyer = Buyer.Of(gateway);
@@ -229,6 +284,9 @@ public sealed class OneClickTests : IDisposable
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => NewBuyer().Client.GetAsync(url)));
 
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.SeeOther);
+        // The losers fall back to their own order pages, each still open for the buyer.
+        responses.Select(r => r.Headers.Location!.ToString()).ShouldAllBe(l => l.StartsWith("/order/", StringComparison.Ordinal) && !l.Contains("/declined/", StringComparison.Ordinal));
+        (await gateway.WithDbAsync(db => db.Orders.CountAsync(o => o.Amount == 1.00m && o.State == OneClick.Core.Orders.OrderState.Open))).ShouldBe(49);
         var instant = await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.InstantOneClick));
         instant.ShouldBe(1);
         (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.Amount == 1.00m))).ShouldBe(1);

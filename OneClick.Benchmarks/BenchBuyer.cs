@@ -113,7 +113,11 @@ public sealed partial class BenchBuyer(int number)
             return PurchaseResult.Failed("the approval page has no meta refresh");
         }
 
-        var target = new Uri(WebUtility.HtmlDecode(refresh.Groups["url"].Value));
+        if (!Uri.TryCreate(WebUtility.HtmlDecode(refresh.Groups["url"].Value), UriKind.Absolute, out var target))
+        {
+            return PurchaseResult.Failed("the approval page's meta refresh is not an absolute URL");
+        }
+
         var query = ParseQuery(target.Query);
         if (!query.TryGetValue("oneClickToken", out var token) || !query.TryGetValue("saleID", out var saleId))
         {

@@ -2,22 +2,27 @@ using System.Globalization;
 
 namespace OneClick.Benchmarks;
 
-/// <summary>The command line: <c>--buyers 200 --concurrency 32 --duration 20 [--warmup 3]</c>.</summary>
+/// <summary>The command line: <c>--buyers 200 --concurrency 32 --duration 20 [--warmup 10]</c>.</summary>
 public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationSeconds, int WarmupSeconds)
 {
-    public static readonly BenchmarkOptions Defaults = new(Buyers: 200, Concurrency: 32, DurationSeconds: 20, WarmupSeconds: 3);
+    public static readonly BenchmarkOptions Defaults = new(Buyers: 200, Concurrency: 32, DurationSeconds: 20, WarmupSeconds: 10);
+
+    /// <summary>Extra gateway settings (<c>--set Name=Value</c>, environment variable names), e.g. to compare postback settings.</summary>
+    public IReadOnlyDictionary<string, string> GatewaySettings { get; init; } = new Dictionary<string, string>();
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 3]\n" +
+        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 10] [--set Name=Value]...\n" +
         "  --buyers       buyers seeded with a saved card, a remembered-card cookie and a oneClickToken\n" +
         "  --concurrency  workers firing instant one-click purchases at once (each buyer used by one worker at a time)\n" +
         "  --duration     seconds of the measured phase\n" +
-        "  --warmup       seconds of unmeasured one-click purchases before it (JIT, connection pool), 0 for none";
+        "  --warmup       seconds of unmeasured one-click purchases before it (JIT and tiered compilation settle, connections open), 0 for none\n" +
+        "  --set          a further gateway setting as an environment variable, e.g. --set OneClick__Postbacks__PerShopConcurrency=8";
 
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong (or empty for --help).</summary>
     public static BenchmarkOptions? Parse(IReadOnlyList<string> args, out string error)
     {
         var options = Defaults;
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         error = "";
         for (var i = 0; i < args.Count; i++)
         {
@@ -25,6 +30,20 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             if (name is "-h" or "--help")
             {
                 return null;
+            }
+
+            if (name == "--set")
+            {
+                var setting = i + 1 < args.Count ? args[++i] : "";
+                var at = setting.IndexOf('=', StringComparison.Ordinal);
+                if (at <= 0)
+                {
+                    error = $"--set needs Name=Value, not '{setting}'.";
+                    return null;
+                }
+
+                settings[setting[..at]] = setting[(at + 1)..];
+                continue;
             }
 
             string? value = null;
@@ -74,6 +93,6 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             return null;
         }
 
-        return options;
+        return options with { GatewaySettings = settings };
     }
 }

@@ -51,6 +51,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     public long? CurrentRssKb => ReadStatusKb("VmRSS:");
 
+    /// <summary>Operating-system threads of the gateway (the thread pool grows when its threads block).</summary>
+    public long? Threads => ReadStatus("Threads:");
+
     /// <summary>CPU time (user and system) the gateway has used so far.</summary>
     public TimeSpan CpuTime
     {
@@ -61,7 +64,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayUnderTest> StartAsync(Uri merchant, CancellationToken cancellationToken)
+    public static async Task<GatewayUnderTest> StartAsync(Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OneClick.Web.dll");
         foreach (var required in new[] { dll, Path.ChangeExtension(dll, ".runtimeconfig.json"), Path.ChangeExtension(dll, ".deps.json") })
@@ -101,6 +104,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in extraSettings)
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -193,7 +201,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
-    private long? ReadStatusKb(string field)
+    private long? ReadStatusKb(string field) => ReadStatus(field);
+
+    private long? ReadStatus(string field)
     {
         try
         {

@@ -19,6 +19,7 @@ public static class PersistenceServiceCollectionExtensions
 
         services.AddDbContext<OneClickDbContext>(options => options
             .UseSqlite(connectionString)
+            .AddInterceptors(new SqliteBusyTimeout())
             // Migrations are hand-written (docs/decisions/002); a test proves they equal the model.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddScoped<DatabaseInitializer>();

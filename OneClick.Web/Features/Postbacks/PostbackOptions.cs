@@ -7,7 +7,7 @@ public sealed class PostbackOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Deliveries in flight to one shop at once: a slow shop holds only its own slots.</summary>
-    public int PerShopConcurrency { get; set; } = 4;
+    public int PerShopConcurrency { get; set; } = 16;
 
     public int TotalConcurrency { get; set; } = 64;
 

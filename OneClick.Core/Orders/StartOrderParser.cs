@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using OneClick.Core.Protocol;
 using OneClick.Core.Shops;
 
 namespace OneClick.Core.Orders;
@@ -26,51 +27,11 @@ public static partial class StartOrderParser
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static StartOrderEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var errors = new List<ParameterError>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in raw)
-        {
-            if (!KnownNames.Contains(name, StringComparer.Ordinal))
-            {
-                var hint = KnownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                errors.Add(new(Shorten(name), hint is null
-                    ? "is not a parameter of startorder. Remove it: unknown parameters are refused because they would change what the signature covers."
-                    : $"is not a parameter of startorder. Parameter names are case-sensitive: did you mean '{hint}'?"));
-                continue;
-            }
-
-            if (!values.TryAdd(name, value))
-            {
-                if (!errors.Any(e => e.Parameter == name))
-                {
-                    errors.Add(new(name, "is given more than once. Send each parameter once."));
-                }
-            }
-        }
-
+        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, KnownNames, "startorder");
         if (Get(values, "backURL") is not null && Get(values, "successURL") is not null)
         {
-            errors.Add(new("successURL", "is an alias of backURL: send one of them, not both."));
-        }
-
-        int? shopId = null;
-        var shopText = Get(values, "shopID");
-        if (shopText is null)
-        {
-            errors.Add(new("shopID", "is required: the id of your shop as shown in the back-office."));
-        }
-        else if (!ShopIdPattern().IsMatch(shopText) || !int.TryParse(shopText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            errors.Add(new("shopID", $"must be a whole number (the id of your shop), not '{Shorten(shopText)}'."));
-        }
-        else
-        {
-            shopId = parsed;
-        }
-
-        if (Get(values, "signature") is null)
-        {
-            errors.Add(new("signature", "is required: the SHA-256 signature of the request, see section 2 of the protocol."));
+            errors.Insert(errors.FindIndex(e => e.Parameter is "shopID" or "signature") is var at and >= 0 ? at : errors.Count,
+                new("successURL", "is an alias of backURL: send one of them, not both."));
         }
 
         return new StartOrderEnvelope(values, shopId, errors);
@@ -235,8 +196,7 @@ public static partial class StartOrderParser
             custom[0], custom[1], custom[2], backUrl, declineUrl, email, customerNumber, token), errors);
     }
 
-    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) =>
-        values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) => SignedRequest.Get(values, name);
 
     private static void CheckText(List<ParameterError> errors, string name, string value, int maxLength)
     {
@@ -353,21 +313,7 @@ public static partial class StartOrderParser
     }
 
     /// <summary>Echoes at most 40 characters of a rejected value: enough to recognise it.</summary>
-    internal static string Shorten(string value)
-    {
-        var shown = value.Length <= 40 ? value : value[..40] + "…";
-        // Control characters are shown as '?': they have no business in a page or a log line.
-        return string.Create(shown.Length, shown, (span, text) =>
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                span[i] = char.IsControl(text[i]) ? '?' : text[i];
-            }
-        });
-    }
-
-    [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ShopIdPattern();
+    internal static string Shorten(string value) => SignedRequest.Shorten(value);
 
     [GeneratedRegex(@"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();

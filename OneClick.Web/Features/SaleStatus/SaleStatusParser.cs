@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using OneClick.Core.Orders;
+using OneClick.Core.Protocol;
 
 namespace OneClick.Web.Features.SaleStatus;
 
@@ -19,45 +20,7 @@ public static partial class SaleStatusParser
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static SaleStatusEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var errors = new List<ParameterError>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in raw)
-        {
-            if (!KnownNames.Contains(name, StringComparer.Ordinal))
-            {
-                var hint = KnownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                errors.Add(new(name.Length == 0 ? "(a parameter without a name)" : Shorten(name), hint is null
-                    ? $"is not a parameter of salestatus (those are {string.Join(", ", KnownNames)}). Remove it: unknown parameters are refused because they would change what the signature covers."
-                    : $"is not a parameter of salestatus. Parameter names are case-sensitive: did you mean '{hint}'?"));
-                continue;
-            }
-
-            if (!values.TryAdd(name, value) && !errors.Any(e => e.Parameter == name))
-            {
-                errors.Add(new(name, "is given more than once. Send each parameter once."));
-            }
-        }
-
-        int? shopId = null;
-        var shopText = Get(values, "shopID");
-        if (shopText is null)
-        {
-            errors.Add(new("shopID", "is required: the id of your shop as shown in the back-office."));
-        }
-        else if (!ShopIdPattern().IsMatch(shopText) || !int.TryParse(shopText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            errors.Add(new("shopID", $"must be a whole number (the id of your shop), not '{Shorten(shopText)}'."));
-        }
-        else
-        {
-            shopId = parsed;
-        }
-
-        if (Get(values, "signature") is null)
-        {
-            errors.Add(new("signature", "is required: the SHA-256 signature of the request, see section 2 of the protocol."));
-        }
-
+        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, KnownNames, "salestatus", explainUnknown: true);
         return new SaleStatusEnvelope(values, shopId, errors);
     }
 
@@ -112,24 +75,10 @@ public static partial class SaleStatusParser
         return (new SaleStatusRequest(envelope.ShopId!.Value, version!, saleId, saleId is null ? referenceId : null), errors);
     }
 
-    /// <summary>
-    /// Echoes at most 40 characters of a rejected value, control characters shown as '?': enough to
-    /// recognise it, and a line break cannot forge a line of the answer (as StartOrderParser does).
-    /// </summary>
-    public static string Shorten(string value)
-    {
-        var shown = value.Length <= 40 ? value : value[..40] + "…";
-        return string.Create(shown.Length, shown, (span, text) =>
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                span[i] = char.IsControl(text[i]) ? '?' : text[i];
-            }
-        });
-    }
+    /// <summary>Echoes at most 40 characters; a line break cannot forge a line of the answer.</summary>
+    public static string Shorten(string value) => SignedRequest.Shorten(value);
 
-    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) =>
-        values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+    internal static string? Get(IReadOnlyDictionary<string, string> values, string name) => SignedRequest.Get(values, name);
 
     /// <summary>The rules a referenceID was given under at startorder: anything else names no order.</summary>
     private static string? CheckReferenceId(string value)
@@ -152,9 +101,6 @@ public static partial class SaleStatusParser
 
         return null;
     }
-
-    [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ShopIdPattern();
 
     [GeneratedRegex(@"^[1-9][0-9]{0,18}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SaleIdPattern();

@@ -20,9 +20,7 @@ public static class MerchantUrl
 
     public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)
     {
-        var fragmentAt = url.IndexOf('#', StringComparison.Ordinal);
-        var fragment = fragmentAt >= 0 ? url[fragmentAt..] : "";
-        var head = fragmentAt >= 0 ? url[..fragmentAt] : url;
+        var (head, fragment) = SplitFragment(url);
         var queryAt = head.IndexOf('?', StringComparison.Ordinal);
         var own = queryAt >= 0 ? ParseQuery(head[(queryAt + 1)..]) : [];
 
@@ -36,6 +34,28 @@ public static class MerchantUrl
         }
 
         return builder.Append(fragment).ToString();
+    }
+
+    /// <summary>Adds one unsigned field (e.g. <c>oneClickToken</c>) to a URL that already carries a query.</summary>
+    public static string WithUnsignedField(string url, string name, string value)
+    {
+        var (head, fragment) = SplitFragment(url);
+        var separator = head.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return $"{head}{separator}{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}{fragment}";
+    }
+
+    /// <summary>The query string of a URL as it stands, without '?' and without the fragment.</summary>
+    public static string QueryOf(string url)
+    {
+        var (head, _) = SplitFragment(url);
+        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
+        return queryAt >= 0 ? head[(queryAt + 1)..] : "";
+    }
+
+    private static (string Head, string Fragment) SplitFragment(string url)
+    {
+        var fragmentAt = url.IndexOf('#', StringComparison.Ordinal);
+        return fragmentAt >= 0 ? (url[..fragmentAt], url[fragmentAt..]) : (url, "");
     }
 
     /// <summary>Reads a query string the way web frameworks do: <c>+</c> is a space, percent escapes decoded.</summary>

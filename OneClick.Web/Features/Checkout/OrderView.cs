@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
@@ -9,7 +10,7 @@ namespace OneClick.Web.Features.Checkout;
 /// <summary>What the buyer's pages show of an order: the order, its shop and the sale that holds it.</summary>
 public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string? OneClickToken = null)
 {
-    public static async Task<OrderView?> LoadAsync(OneClickDbContext db, string orderId, CancellationToken cancellationToken, OneClick.Core.Cards.CardVault? vault = null)
+    public static async Task<OrderView?> LoadAsync(OneClickDbContext db, string orderId, CancellationToken cancellationToken, OneClickTokens? tokens = null)
     {
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -22,9 +23,9 @@ public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string
             ? await db.Sales.AsNoTracking().SingleOrDefaultAsync(s => s.Id == saleId, cancellationToken)
             : null;
         // The token an approved sale issued goes back to the merchant in the OK data of the redirect.
-        var seed = vault is not null && sale is { Result: SaleResult.Approved }
-            ? await db.OneClickTokens.Where(t => t.IssuedBySaleId == sale.Id).Select(t => t.Seed).FirstOrDefaultAsync(cancellationToken)
+        var token = tokens is not null && sale is { Result: SaleResult.Approved }
+            ? await tokens.IssuedByAsync(sale.Id, cancellationToken)
             : null;
-        return new OrderView(order, shop, sale, seed is null ? null : vault!.TokenFor(seed));
+        return new OrderView(order, shop, sale, token);
     }
 }

@@ -3,7 +3,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneClick.Core.Postbacks;
+using OneClick.Core.Protocol;
 using OneClick.Web.Features.Refunds;
+using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Postbacks;
@@ -15,7 +17,7 @@ namespace OneClick.Web.Features.Postbacks;
 public sealed class PostbackSender(
     OneClickDbContext db,
     IHttpClientFactory httpClients,
-    OneClick.Core.Cards.CardVault vault,
+    OneClickTokens tokens,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
@@ -40,7 +42,7 @@ public sealed class PostbackSender(
         {
             var url = await WithTokenAsync(delivery, stopping);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, QueryOf(url), clock.GetUtcNow()));
+            request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, MerchantUrl.QueryOf(url), clock.GetUtcNow()));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -103,24 +105,9 @@ public sealed class PostbackSender(
             return delivery.Url;
         }
 
-        var seed = await db.OneClickTokens.Where(t => t.IssuedBySaleId == delivery.SaleId).Select(t => t.Seed).FirstOrDefaultAsync(cancellationToken);
-        if (seed is null)
-        {
-            return delivery.Url;
-        }
-
-        var fragmentAt = delivery.Url.IndexOf('#', StringComparison.Ordinal);
-        var head = fragmentAt >= 0 ? delivery.Url[..fragmentAt] : delivery.Url;
-        var fragment = fragmentAt >= 0 ? delivery.Url[fragmentAt..] : "";
-        return $"{head}&oneClickToken={Uri.EscapeDataString(vault.TokenFor(seed))}{fragment}";
-    }
-
-    private static string QueryOf(string url)
-    {
-        var fragmentAt = url.IndexOf('#', StringComparison.Ordinal);
-        var head = fragmentAt >= 0 ? url[..fragmentAt] : url;
-        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
-        return queryAt >= 0 ? head[(queryAt + 1)..] : "";
+        return await tokens.IssuedByAsync(delivery.SaleId, cancellationToken) is { } token
+            ? MerchantUrl.WithUnsignedField(delivery.Url, "oneClickToken", token)
+            : delivery.Url;
     }
 
     /// <summary>The first 1 KB of the answer, read no further: a merchant's page need not be downloaded whole.</summary>

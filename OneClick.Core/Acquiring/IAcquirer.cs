@@ -45,7 +45,8 @@ public abstract record AuthorizationResult
 {
     public sealed record Approved(string TransactionId) : AuthorizationResult;
 
-    public sealed record Declined(string TransactionId, DeclineReason Reason) : AuthorizationResult;
+    /// <param name="TransactionId">Null when the gateway itself refused the payment before any acquirer saw it.</param>
+    public sealed record Declined(string? TransactionId, DeclineReason Reason) : AuthorizationResult;
 
     /// <summary>The issuer wants 3-D Secure: send the buyer to the challenge.</summary>
     public sealed record ChallengeRequired(string TransactionId) : AuthorizationResult;

@@ -8,6 +8,9 @@ public enum DeclineReason
     ExpiredCard,
     AuthenticationFailed,
     AcquirerUnavailable,
+
+    /// <summary>Refused by the gateway before the acquirer: over the shop's one-click turnover limit (rule 9).</summary>
+    TurnoverLimitReached,
 }
 
 public static class DeclineReasonText
@@ -21,6 +24,7 @@ public static class DeclineReasonText
         DeclineReason.ExpiredCard => "Your bank reports that this card has expired. Try another card.",
         DeclineReason.AuthenticationFailed => "The payment was not authenticated by your bank (3-D Secure), so it was not made. You can try again.",
         DeclineReason.AcquirerUnavailable => "We could not reach the card network. Nothing was charged: please try again in a moment.",
+        DeclineReason.TurnoverLimitReached => "This payment would go over the limit this shop sets on one-click payments for a day or a week, so it was not made and nothing was charged. You can pay by entering your card details in full.",
         _ => "The payment was declined.",
     };
 }

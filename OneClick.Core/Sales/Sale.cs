@@ -82,11 +82,15 @@ public sealed class Sale
     /// <summary>Charged by an instant one-click startorder: no buyer input at all.</summary>
     public bool InstantOneClick { get; private set; }
 
-    public void UseSavedCard(long savedCardId, bool instant)
+    /// <summary>Hash of the browser that paid with a saved card: the token this sale issues is bound to it.</summary>
+    public string? BrowserIdHash { get; private set; }
+
+    public void UseSavedCard(long savedCardId, bool instant, string? browserIdHash)
     {
         RequirePending();
         SavedCardId = savedCardId;
         InstantOneClick = instant;
+        BrowserIdHash = browserIdHash;
     }
 
     /// <summary>What has been given back so far, by full or partial refunds.</summary>

@@ -1,3 +1,6 @@
+using OneClick.Core.Customers;
+using OneClick.Core.Wallets;
+
 namespace OneClick.Core.Shops;
 
 /// <summary>One website of a merchant, with its keys, URLs and settings (PROTOCOL.md section 1).</summary>
@@ -6,7 +9,12 @@ public sealed class Shop
     public static readonly IReadOnlyList<string> DefaultCurrencies =
         ["USD", "EUR", "GBP", "AUD", "CAD", "CHF", "DKK", "NOK", "SEK"];
 
+    /// <summary>The most a shop may ask before a saved card is offered (rule 5).</summary>
+    public const int MaxSavedCardMinimumPayments = 100;
+
     private readonly List<ShopSignatureKey> signatureKeys = [];
+
+    private readonly List<TurnoverLimit> turnoverLimits = [];
 
     private Shop()
     {
@@ -23,6 +31,8 @@ public sealed class Shop
         CreatedAt = createdAt;
         AllowedRedirectHosts = [websiteUrl.IdnHost.ToLowerInvariant()];
         Currencies = [.. DefaultCurrencies];
+        // Each shop alone until an administrator joins it to a union.
+        CustomerUnion = new CustomerUnion(name, createdAt);
     }
 
     /// <summary>The protocol's <c>shopID</c>.</summary>
@@ -51,6 +61,51 @@ public sealed class Shop
     public bool OneClickEnabled { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>The shops that share this shop's customer numbers and wallets.</summary>
+    public int CustomerUnionId { get; private set; }
+
+    public CustomerUnion? CustomerUnion { get; private set; }
+
+    /// <summary>Successful payments a saved card needs before the order page offers it (rule 5; default 1).</summary>
+    public int SavedCardMinimumPayments { get; private set; } = 1;
+
+    /// <summary>Caps on a customer's one-click turnover, one per currency at most (rule 9).</summary>
+    public IReadOnlyCollection<TurnoverLimit> TurnoverLimits => turnoverLimits;
+
+    public void JoinUnion(CustomerUnion union)
+    {
+        ArgumentNullException.ThrowIfNull(union);
+        CustomerUnion = union;
+        CustomerUnionId = union.Id;
+    }
+
+    public void SetSavedCardMinimumPayments(int payments)
+    {
+        if (payments is < 1 or > MaxSavedCardMinimumPayments)
+        {
+            throw new ArgumentOutOfRangeException(nameof(payments), payments, $"A saved card needs 1 to {MaxSavedCardMinimumPayments} successful payments before it is offered.");
+        }
+
+        SavedCardMinimumPayments = payments;
+    }
+
+    /// <summary>Sets (or, with no caps, removes) the one-click turnover limit for one of the shop's currencies.</summary>
+    public void SetTurnoverLimit(string currency, decimal? perDay, decimal? perWeek)
+    {
+        if (!AcceptsCurrency(currency))
+        {
+            throw new ArgumentException($"{currency} is not one of this shop's currencies.", nameof(currency));
+        }
+
+        turnoverLimits.RemoveAll(l => l.Currency == currency);
+        if (perDay is not null || perWeek is not null)
+        {
+            turnoverLimits.Add(new TurnoverLimit(currency, perDay, perWeek));
+        }
+    }
+
+    public TurnoverLimit? TurnoverLimitFor(string currency) => turnoverLimits.FirstOrDefault(l => l.Currency == currency);
 
     /// <summary>Seconds between failed postback deliveries, e.g. <c>60,300</c>; null for the default schedule.</summary>
     public string? PostbackRetrySchedule { get; private set; }

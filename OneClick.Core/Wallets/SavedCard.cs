@@ -67,6 +67,20 @@ public sealed class SavedCard
 
     public DateTime? DeletedAt { get; private set; }
 
+    /// <summary>Too many wrong CVCs: no one-click payment with this card until then.</summary>
+    public DateTime? LockedUntil { get; private set; }
+
+    public bool IsLocked(DateTime now) => LockedUntil > now;
+
+    /// <summary>Locks the card for one-click payments after too many wrong CVCs (the count is the caller's, from the sales).</summary>
+    public void LockForOneClick(DateTime until)
+    {
+        if (LockedUntil is null || until > LockedUntil)
+        {
+            LockedUntil = until;
+        }
+    }
+
     /// <summary>As the buyer sees it, e.g. <c>Visa •••• 4242</c>.</summary>
     public string Display => $"{Brand.DisplayName()} •••• {LastFour}";
 
@@ -99,10 +113,17 @@ public sealed class SavedCard
 
     /// <summary>
     /// A declined payment sets the card back to unconfirmed (rule 6); a card that never paid is
-    /// forgotten at once, unless another payment with it is still waiting for its answer.
+    /// forgotten at once, unless another payment with it is still waiting for its answer. A wrong CVC
+    /// typed for a saved card says nothing against the card: it counts towards the lock instead.
     /// </summary>
-    public void PaymentDeclined(DateTime now, bool otherPaymentsPending = false)
+    public void PaymentDeclined(DateTime now, bool otherPaymentsPending = false, Sales.DeclineReason? reason = null)
     {
+        if (reason == Sales.DeclineReason.IncorrectCvc && SuccessfulPayments > 0)
+        {
+            LastUsedAt = now;
+            return;
+        }
+
         if (SuccessfulPayments == 0 && !otherPaymentsPending)
         {
             Delete(now);

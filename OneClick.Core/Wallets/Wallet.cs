@@ -1,10 +1,13 @@
 using OneClick.Core.Cards;
+using OneClick.Core.Customers;
 
 namespace OneClick.Core.Wallets;
 
 /// <summary>
-/// The saved cards of one buyer at one shop. Without a customerNumber the buyer is a browser: the
-/// wallet is found by the hash of the random id in the gateway's remembered-card cookie.
+/// The saved cards of one buyer. With a customerNumber the buyer is a <see cref="Customer"/> and the
+/// wallet is theirs in every shop of the customer union and in any browser (rule 5). Without one the
+/// buyer is a browser at one shop: the wallet is found by the hash of the random id in the gateway's
+/// remembered-card cookie.
 /// </summary>
 public sealed class Wallet
 {
@@ -22,19 +25,46 @@ public sealed class Wallet
         CreatedAt = now;
     }
 
+    public Wallet(Customer customer, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        Customer = customer;
+        CustomerId = customer.Id;
+        CreatedAt = now;
+    }
+
     public long Id { get; private set; }
 
-    public int ShopId { get; private set; }
+    /// <summary>The shop of a browser's wallet; null for a customer's, which every shop of the union shares.</summary>
+    public int? ShopId { get; private set; }
 
-    /// <summary>SHA-256 of the browser's cookie value: the cookie itself is never stored.</summary>
-    public string BrowserIdHash { get; private set; } = "";
+    /// <summary>SHA-256 of the browser's cookie value (the cookie itself is never stored); null for a customer's wallet.</summary>
+    public string? BrowserIdHash { get; private set; }
+
+    public long? CustomerId { get; private set; }
+
+    public Customer? Customer { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
 
     public IReadOnlyCollection<SavedCard> Cards => cards;
 
-    /// <summary>The cards the order page offers: saved, not deleted, confirmed by a successful payment.</summary>
+    /// <summary>The cards that can pay: saved, not deleted, confirmed by a successful payment; the last used first.</summary>
     public IEnumerable<SavedCard> UsableCards => cards.Where(c => c.DeletedAt is null && c.Confirmed).OrderByDescending(c => c.LastUsedAt ?? c.CreatedAt);
+
+    /// <summary>Cards not deleted, confirmed or not: a customer with none is New again.</summary>
+    public bool HasSavedCards => cards.Any(c => c.DeletedAt is null);
+
+    /// <summary>
+    /// The cards the order page offers: usable ones that reached the shop's minimum number of
+    /// successful payments; none for a customer the merchant set to Deny.
+    /// </summary>
+    public IEnumerable<SavedCard> OfferedCards(int minimumPayments) =>
+        Customer is { MayUseOneClick: false } ? [] : UsableCards.Where(c => c.SuccessfulPayments >= minimumPayments);
+
+    /// <summary>Whether this wallet may pay at <paramref name="shopId"/>, a shop of <paramref name="customerUnionId"/>.</summary>
+    public bool ServesShop(int shopId, int customerUnionId) =>
+        Customer is { } customer ? customer.CustomerUnionId == customerUnionId : ShopId == shopId;
 
     /// <summary>
     /// Remembers a card for a payment about to be made; it is offered only once a payment with it is

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OneClick.Core.Customers;
 using OneClick.Core.Notifications;
 using OneClick.Core.Orders;
 using OneClick.Core.Postbacks;
@@ -26,6 +27,10 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
     public DbSet<PostbackAttempt> PostbackAttempts => Set<PostbackAttempt>();
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+
+    public DbSet<CustomerUnion> CustomerUnions => Set<CustomerUnion>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
 
     public DbSet<Wallet> Wallets => Set<Wallet>();
 

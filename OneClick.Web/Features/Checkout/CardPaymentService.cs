@@ -3,6 +3,7 @@ using OneClick.Core.Acquiring;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
+using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Features.Notifications;
 using OneClick.Web.Features.Postbacks;
@@ -20,14 +21,22 @@ public sealed class CardPaymentService(
     OneClickDbContext db,
     IAcquirer acquirer,
     OutboxSignal outbox,
-    BrowserWallets wallets,
+    BuyerWallets wallets,
     OneClickTokens tokens,
     CardVault vault,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
-    /// <summary>Full card entry; with <paramref name="rememberIn"/> (a browser) the card is saved for One Click once approved.</summary>
-    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, string? rememberIn, CancellationToken cancellationToken)
+    /// <summary>Wrong CVCs on a saved card, within <see cref="CvcWindow"/>, that lock it for one-click.</summary>
+    public const int MaxWrongCvcs = 5;
+
+    public static readonly TimeSpan CvcWindow = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Full card entry. With <paramref name="remember"/> (and a browser id to bind the next token to)
+    /// the card is saved in the buyer's wallet, offered for One Click once a payment is approved.
+    /// </summary>
+    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, bool remember, string? browserIdHash, CancellationToken cancellationToken)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -35,25 +44,24 @@ public sealed class CardPaymentService(
             return new PaymentOutcome.NotFound();
         }
 
+        var shop = await LoadShopAsync(order, cancellationToken);
         SavedCard? saved = null;
-        if (rememberIn is not null && order.PaymentMethod == PaymentMethod.CC
-            && await db.Shops.AnyAsync(s => s.Id == order.ShopId && s.OneClickEnabled, cancellationToken))
+        if (remember && browserIdHash is not null && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && order.State == OrderState.Open)
         {
-            var wallet = await wallets.FindAsync(order.ShopId, rememberIn, cancellationToken);
-            if (wallet is null)
+            var wallet = await wallets.FindOrCreateAsync(shop, order.CustomerNumber, browserIdHash, cancellationToken);
+            // Rule 8: no card is saved for a customer the merchant set to Deny.
+            if (wallet.Customer is not { MayUseOneClick: false })
             {
-                wallet = new Wallet(order.ShopId, rememberIn, Now);
-                db.Wallets.Add(wallet);
+                saved = wallet.Remember(card, expiry, cardholderName, vault.Encrypt(card), vault.Fingerprint(card), Now);
             }
-
-            saved = wallet.Remember(card, expiry, cardholderName, vault.Encrypt(card), vault.Fingerprint(card), Now);
         }
 
-        return await ChargeAsync(order, new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id), saved, instant: false, cancellationToken);
+        var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id);
+        return await ChargeAsync(order, shop, request, saved, instant: false, browserIdHash, cancellationToken);
     }
 
     /// <summary>
-    /// A saved card of this browser's wallet: with its CVC on the order page, or with no input at all
+    /// A saved card of the order's wallet: with its CVC on the order page, or with no input at all
     /// for an instant one-click startorder whose token was just spent.
     /// </summary>
     public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, bool instant, CancellationToken cancellationToken)
@@ -64,35 +72,94 @@ public sealed class CardPaymentService(
             return new PaymentOutcome.NotFound();
         }
 
-        var card = await db.SavedCards.Include(c => c.Wallet).SingleOrDefaultAsync(c => c.Id == savedCardId, cancellationToken);
-        if (card is null || card.DeletedAt is not null || !card.Confirmed
-            || card.Wallet.ShopId != order.ShopId || card.Wallet.BrowserIdHash != browserIdHash)
+        var shop = await LoadShopAsync(order, cancellationToken);
+        var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == savedCardId, cancellationToken);
+        if (card is null || Unavailable(order, shop, card, browserIdHash, instant) is not null)
         {
             return new PaymentOutcome.CardUnavailable();
         }
 
+        if (card.IsLocked(Now))
+        {
+            return new PaymentOutcome.CardLocked(card.LockedUntil!.Value);
+        }
+
         var number = vault.Decrypt(card.Pan);
         var request = new AuthorizationRequest(number, card.Expiry, cvc, card.HolderName, order.Price, order.Id, StoredCredential: true);
-        return await ChargeAsync(order, request, card, instant, cancellationToken);
+        return await ChargeAsync(order, shop, request, card, instant, browserIdHash, cancellationToken);
     }
 
-    private async Task<PaymentOutcome> ChargeAsync(Order order, AuthorizationRequest request, SavedCard? saved, bool instant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why a saved card cannot pay this order from this browser; null when it can. The card must be
+    /// live and confirmed and belong to the order's wallet: the customer's (customerNumber, in the
+    /// shop's union) or else this browser's at this shop. An instant payment's token already proved
+    /// shop and browser; a card chosen on the page must also have reached the shop's minimum payments.
+    /// </summary>
+    public string? Unavailable(Order order, Shop shop, SavedCard card, string? browserIdHash, bool instant)
+    {
+        var wallet = card.Wallet;
+        if (card.DeletedAt is not null || !card.Confirmed)
+        {
+            return "the card is deleted or unconfirmed";
+        }
+
+        if (!wallet.ServesShop(shop.Id, shop.CustomerUnionId))
+        {
+            return "the card belongs to another shop";
+        }
+
+        if (wallet.Customer is { MayUseOneClick: false })
+        {
+            return "the merchant set this customer to Deny";
+        }
+
+        if (order.CustomerNumber is not null && wallet.Customer?.Number != order.CustomerNumber)
+        {
+            return "the card belongs to another customer";
+        }
+
+        if (instant)
+        {
+            return null;
+        }
+
+        if (order.CustomerNumber is null && (wallet.Customer is not null || wallet.BrowserIdHash != browserIdHash))
+        {
+            return "the card belongs to another browser";
+        }
+
+        return card.SuccessfulPayments < shop.SavedCardMinimumPayments ? "the card has not reached the shop's minimum payments" : null;
+    }
+
+    private async Task<PaymentOutcome> ChargeAsync(Order order, Shop shop, AuthorizationRequest request, SavedCard? saved, bool instant, string? browserIdHash, CancellationToken cancellationToken)
     {
         if (order.State != OrderState.Open)
         {
             return new PaymentOutcome.NotPayable(order.State);
         }
 
+        // A card chosen on the page or charged by a token is a one-click payment: the CVC lock and the
+        // turnover limit apply. A card remembered on full entry is not yet one.
+        var oneClick = saved is not null && request.StoredCredential;
         var sale = new Sale(order, request.Card, Now);
+        string? overLimit = null;
         try
         {
+            // SQLite's write transaction (BEGIN IMMEDIATE) serialises the checks below with every
+            // other payment: two racing for the last of a limit cannot both pass.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (oneClick && !instant && await CvcAttemptsAsync(saved!.Id, cancellationToken) >= MaxWrongCvcs)
+            {
+                return new PaymentOutcome.CardLocked(saved.LockedUntil ?? Now + CvcWindow);
+            }
+
+            overLimit = oneClick ? await TurnoverRefusalAsync(shop, order, saved!, cancellationToken) : null;
             order.StartPayment(Now);
             db.Sales.Add(sale);
             await db.SaveChangesAsync(cancellationToken);
             if (saved is not null)
             {
-                sale.UseSavedCard(saved.Id, instant);
+                sale.UseSavedCard(saved.Id, instant, browserIdHash);
             }
 
             order.AttachSale(sale);
@@ -103,6 +170,13 @@ public sealed class CardPaymentService(
         {
             logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", order.Id);
             return new PaymentOutcome.NotPayable(OrderState.Processing);
+        }
+
+        if (overLimit is not null)
+        {
+            // Rule 9: declined before the acquirer, with the reason kept on the sale for the merchant.
+            logger.LogInformation("Order {OrderId}: sale {SaleId} refused before the acquirer, {Limit}", order.Id, sale.Id, overLimit);
+            return await ApplyAsync(order, sale, new AuthorizationResult.Declined(null, DeclineReason.TurnoverLimitReached), CancellationToken.None);
         }
 
         logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}{Kind}", order.Id, sale.Id, request.Card.Truncated, instant ? " (instant one-click)" : saved is null ? "" : " (saved card)");
@@ -175,13 +249,20 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
-                if (sale.SavedCardId is { } declinedCard)
+                if (sale.SavedCardId is { } declinedCard && declined.Reason != DeclineReason.TurnoverLimitReached)
                 {
                     // Rule 6: a declined payment with a saved card sets it back to unconfirmed; its
-                    // tokens end with it (revoked after the commit below).
+                    // tokens end with it (revoked after the commit below). A wrong CVC counts towards
+                    // the card's lock instead.
                     var card = await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken);
                     await db.Entry(card).ReloadAsync(cancellationToken);
-                    card.PaymentDeclined(Now, await OtherPaymentsPendingAsync(card.Id, sale.Id, cancellationToken));
+                    card.PaymentDeclined(Now, await OtherPaymentsPendingAsync(card.Id, sale.Id, cancellationToken), declined.Reason);
+                    if (declined.Reason == DeclineReason.IncorrectCvc && !sale.InstantOneClick
+                        && await WrongCvcsAsync(card.Id, sale.Id, cancellationToken) + 1 >= MaxWrongCvcs)
+                    {
+                        card.LockForOneClick(Now + CvcWindow);
+                        logger.LogWarning("Saved card {CardId} locked for one-click until {Until:u}: {Count} wrong CVCs within an hour", card.Id, card.LockedUntil, MaxWrongCvcs);
+                    }
                 }
 
                 var close = await HasDeclineUrlAsync(order, cancellationToken)
@@ -236,15 +317,66 @@ public sealed class CardPaymentService(
             return;
         }
 
-        var card = await db.SavedCards.Include(c => c.Wallet).SingleAsync(c => c.Id == cardId, cancellationToken);
+        var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleAsync(c => c.Id == cardId, cancellationToken);
         // The buyer may have deleted the card while the acquirer answered: read it afresh, and
         // never let the card stop the approval from being saved.
         await db.Entry(card).ReloadAsync(cancellationToken);
-        if (card.PaymentSucceeded(Now))
+        if (!card.PaymentSucceeded(Now))
         {
-            tokens.Issue(order.ShopId, card, card.Wallet.BrowserIdHash, sale.Id);
+            return;
+        }
+
+        var customer = card.Wallet.Customer;
+        customer?.CardSaved(Now);
+        // Rule 8: no token for a customer set to Deny. The token binds to the browser that paid.
+        if (customer is not { MayUseOneClick: false } && (sale.BrowserIdHash ?? card.Wallet.BrowserIdHash) is { } browser)
+        {
+            tokens.Issue(order.ShopId, card, browser, sale.Id);
         }
     }
+
+    /// <summary>Wrong CVCs typed for a card within the last hour, and CVC payments with it still waiting for an answer.</summary>
+    private async Task<int> CvcAttemptsAsync(long cardId, CancellationToken cancellationToken)
+    {
+        var since = Now - CvcWindow;
+        return await db.Sales.CountAsync(
+            s => s.SavedCardId == cardId && !s.InstantOneClick && s.CreatedAt > since
+                && (s.DeclineReason == DeclineReason.IncorrectCvc || s.Result == SaleResult.Pending),
+            cancellationToken);
+    }
+
+    private async Task<int> WrongCvcsAsync(long cardId, long exceptSaleId, CancellationToken cancellationToken)
+    {
+        var since = Now - CvcWindow;
+        return await db.Sales.CountAsync(
+            s => s.SavedCardId == cardId && s.Id != exceptSaleId && !s.InstantOneClick && s.CreatedAt > since && s.DeclineReason == DeclineReason.IncorrectCvc,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Rule 9: why this one-click payment would take the customer over the shop's cap, counting their
+    /// approved and still pending one-click payments at this shop over all cards of the wallet.
+    /// </summary>
+    private async Task<string?> TurnoverRefusalAsync(Shop shop, Order order, SavedCard card, CancellationToken cancellationToken)
+    {
+        if (shop.TurnoverLimitFor(order.Currency) is not { } limit)
+        {
+            return null;
+        }
+
+        var since = Now - TurnoverLimit.Week;
+        var walletId = card.WalletId;
+        var recent = await db.Sales
+            .Where(s => s.ShopId == shop.Id && s.Currency == order.Currency && s.CreatedAt > since
+                && (s.Result == SaleResult.Approved || s.Result == SaleResult.Pending)
+                && db.SavedCards.Any(c => c.Id == s.SavedCardId && c.WalletId == walletId))
+            .Select(s => new { s.CreatedAt, s.Amount })
+            .ToListAsync(cancellationToken);
+        return limit.Refusal(order.Price, recent.Select(r => (r.CreatedAt, r.Amount)), Now);
+    }
+
+    private Task<Shop> LoadShopAsync(Order order, CancellationToken cancellationToken) =>
+        db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
 
     private Task<bool> OtherPaymentsPendingAsync(long cardId, long saleId, CancellationToken cancellationToken) =>
         db.Sales.AnyAsync(s => s.SavedCardId == cardId && s.Id != saleId && s.Result == SaleResult.Pending, cancellationToken);
@@ -292,6 +424,9 @@ public abstract record PaymentOutcome
 
     public sealed record NotFound : PaymentOutcome;
 
-    /// <summary>The saved card is gone, unconfirmed, or not this browser's.</summary>
+    /// <summary>The saved card is gone, unconfirmed, or not this order's wallet's.</summary>
     public sealed record CardUnavailable : PaymentOutcome;
+
+    /// <summary>Too many wrong CVCs: the card cannot pay in one click until then.</summary>
+    public sealed record CardLocked(DateTime Until) : PaymentOutcome;
 }

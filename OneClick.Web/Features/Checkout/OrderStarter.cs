@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
+using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
@@ -69,7 +70,7 @@ public sealed class OrderStarter(
         logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
         if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC)
         {
-            return await InstantAsync(order, token, browserIdHash, cancellationToken);
+            return await InstantAsync(order, shop, token, browserIdHash, cancellationToken);
         }
 
         return new StartOrderOutcome.Started(order.Id);
@@ -80,9 +81,15 @@ public sealed class OrderStarter(
     /// other token (unknown, used, expired, another shop or browser, spent by a parallel request)
     /// leaves the order to the order page (rule 4).
     /// </summary>
-    private async Task<StartOrderOutcome> InstantAsync(Order order, string token, string? browserIdHash, CancellationToken cancellationToken)
+    private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, CancellationToken cancellationToken)
     {
-        var card = await tokens.TrySpendAsync(token, order.ShopId, browserIdHash, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var card = await tokens.TrySpendAsync(
+            token,
+            order.ShopId,
+            browserIdHash,
+            card => payments.Unavailable(order, shop, card, browserIdHash, instant: true) ?? (card.IsLocked(now) ? "the card is locked after wrong CVCs" : null),
+            cancellationToken);
         if (card is null)
         {
             return new StartOrderOutcome.Started(order.Id);

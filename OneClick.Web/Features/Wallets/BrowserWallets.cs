@@ -1,16 +1,13 @@
-using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Cards;
-using OneClick.Core.Wallets;
-using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Wallets;
 
 /// <summary>
-/// The remembered-card cookie and the wallet it opens. The cookie holds a random id; the database
+/// The remembered-card cookie. The cookie holds a random id; the database
 /// only its hash. HttpOnly, SameSite=Lax (the merchant's top-level redirect carries it), Secure on
 /// HTTPS and in production.
 /// </summary>
-public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, TimeProvider clock, IHostEnvironment environment, IConfiguration configuration)
+public sealed class BrowserWallets(IHostEnvironment environment, IConfiguration configuration)
 {
     public const string CookieName = "oneclick_browser";
 
@@ -41,30 +38,4 @@ public sealed class BrowserWallets(OneClickDbContext db, OneClickTokens tokens, 
         });
         return CardVault.HashBrowserId(id);
     }
-
-    /// <summary>
-    /// The buyer forgets a card: its encrypted number is wiped and its tokens end at once (rule 2).
-    /// Only a card of this browser's wallet at this shop can be deleted, whatever id is posted.
-    /// </summary>
-    public async Task<bool> DeleteCardAsync(int shopId, string? browserIdHash, long cardId, CancellationToken cancellationToken)
-    {
-        var wallet = await FindAsync(shopId, browserIdHash, cancellationToken);
-        var card = wallet?.Cards.FirstOrDefault(c => c.Id == cardId && c.DeletedAt is null);
-        if (card is null)
-        {
-            return false;
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        card.Delete(clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    public Task<Wallet?> FindAsync(int shopId, string? browserIdHash, CancellationToken cancellationToken) =>
-        browserIdHash is null
-            ? Task.FromResult<Wallet?>(null)
-            : db.Wallets.Include(w => w.Cards).SingleOrDefaultAsync(w => w.ShopId == shopId && w.BrowserIdHash == browserIdHash, cancellationToken);
 }

@@ -11,6 +11,8 @@ public static class OneClickServiceCollectionExtensions
         services.AddSingleton(sp => new CardVault(MasterKey.Load(configuration, dataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("OneClick.MasterKey"))));
         services.AddScoped<OneClickTokens>();
         services.AddScoped<BrowserWallets>();
+        services.AddScoped<BuyerWallets>();
+        services.AddScoped<CustomerStatuses>();
         services.AddQuartz(q => q.ScheduleJob<TokenExpiryJob>(
             trigger => trigger.WithIdentity("token-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(15)),
             job => job.WithIdentity(TokenExpiryJob.Key)));

@@ -19,16 +19,21 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
 
     /// <summary>
     /// Spends a token for an instant one-click payment. Exactly one of any number of simultaneous
-    /// requests with the same token wins: the database changes it from Active to Used only once.
+    /// requests with the same token wins: the database changes it from Active to Used only once. A
+    /// token whose card cannot pay (<paramref name="refusal"/> says why) is left unspent.
     /// </summary>
-    public async Task<SavedCard?> TrySpendAsync(string token, int shopId, string? browserIdHash, CancellationToken cancellationToken)
+    public async Task<SavedCard?> TrySpendAsync(string token, int shopId, string? browserIdHash, Func<SavedCard, string?> refusal, CancellationToken cancellationToken)
     {
         var hash = CardVault.HashToken(token);
         var found = await db.OneClickTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        var refusal = found is null ? "the token is unknown" : found.RefusalFor(shopId, browserIdHash, Now);
-        if (refusal is not null)
+        var refused = found is null ? "the token is unknown" : found.RefusalFor(shopId, browserIdHash, Now);
+        var card = refused is null
+            ? await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken)
+            : null;
+        refused ??= card is null ? "the card is gone" : refusal(card);
+        if (refused is not null)
         {
-            logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", shopId, refusal);
+            logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", shopId, refused);
             return null;
         }
 
@@ -42,8 +47,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
             return null;
         }
 
-        var card = await db.SavedCards.SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken);
-        return card is { DeletedAt: null, Confirmed: true } ? card : null;
+        return card;
     }
 
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>
@@ -74,6 +78,12 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     /// <summary>Ends a card's active tokens (deleted card, decline), but for the one a given sale just issued.</summary>
     public Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken) =>
         db.OneClickTokens.Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.IssuedBySaleId != exceptIssuedBySale)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
+
+    /// <summary>Ends every active token of a customer's cards (the merchant set them to Deny).</summary>
+    public Task<int> RevokeForCustomerAsync(long customerId, CancellationToken cancellationToken) =>
+        db.OneClickTokens
+            .Where(t => t.State == OneClickTokenState.Active && db.SavedCards.Any(c => c.Id == t.SavedCardId && c.Wallet.CustomerId == customerId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

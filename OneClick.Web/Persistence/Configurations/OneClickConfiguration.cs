@@ -10,11 +10,14 @@ internal sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
     public void Configure(EntityTypeBuilder<Wallet> builder)
     {
         builder.HasKey(w => w.Id);
-        builder.Property(w => w.BrowserIdHash).HasMaxLength(64).IsRequired();
+        builder.Property(w => w.BrowserIdHash).HasMaxLength(64);
         builder.HasOne<Shop>().WithMany().HasForeignKey(w => w.ShopId).OnDelete(DeleteBehavior.Restrict);
+        // One wallet per customer; a browser's wallet is per shop (NULLs never collide in a unique index).
+        builder.HasOne(w => w.Customer).WithOne().HasForeignKey<Wallet>(w => w.CustomerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(w => w.Cards).WithOne(c => c.Wallet).HasForeignKey(c => c.WalletId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(w => w.Cards).UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.Ignore(w => w.UsableCards);
+        builder.Ignore(w => w.HasSavedCards);
         builder.HasIndex(w => new { w.ShopId, w.BrowserIdHash }).IsUnique();
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OneClick.Core.Customers;
 using OneClick.Core.Shops;
+using OneClick.Core.Wallets;
 
 namespace OneClick.Web.Persistence.Configurations;
 
@@ -23,6 +25,18 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.HasOne<Merchant>().WithMany().HasForeignKey(s => s.MerchantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(s => s.SignatureKeys).WithOne().HasForeignKey(k => k.ShopId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(s => s.SignatureKeys).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
+        builder.HasOne(s => s.CustomerUnion).WithMany().HasForeignKey(s => s.CustomerUnionId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(s => s.SavedCardMinimumPayments).HasDefaultValue(1);
+        builder.OwnsMany(s => s.TurnoverLimits, limit =>
+        {
+            limit.ToTable("ShopTurnoverLimits");
+            limit.WithOwner().HasForeignKey("ShopId");
+            limit.HasKey("ShopId", nameof(TurnoverLimit.Currency));
+            limit.Property(l => l.Currency).HasMaxLength(3);
+            limit.Property(l => l.PerDay).HasPrecision(12, 2);
+            limit.Property(l => l.PerWeek).HasPrecision(12, 2);
+        });
+        builder.Navigation(s => s.TurnoverLimits).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }
 
@@ -33,5 +47,28 @@ internal sealed class ShopSignatureKeyConfiguration : IEntityTypeConfiguration<S
         builder.ToTable("ShopSignatureKeys");
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Secret).HasMaxLength(200).IsRequired();
+    }
+}
+
+internal sealed class CustomerUnionConfiguration : IEntityTypeConfiguration<CustomerUnion>
+{
+    public void Configure(EntityTypeBuilder<CustomerUnion> builder)
+    {
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Name).HasMaxLength(200).IsRequired();
+    }
+}
+
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Number).HasMaxLength(32).IsRequired();
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Ignore(c => c.MayUseOneClick);
+        builder.HasOne<CustomerUnion>().WithMany().HasForeignKey(c => c.CustomerUnionId).OnDelete(DeleteBehavior.Restrict);
+        // A customerNumber is unique inside its union.
+        builder.HasIndex(c => new { c.CustomerUnionId, c.Number }).IsUnique();
     }
 }

@@ -1,0 +1,178 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace OneClick.Web.Persistence.Migrations;
+
+/// <summary>
+/// Customer unions, customers and their wallets, the shop's One Click settings (minimum payments,
+/// turnover limits), the CVC lock, and the browser a sale was paid from (issue 5).
+/// </summary>
+[DbContext(typeof(OneClickDbContext))]
+[Migration("20261122120000_CustomerWallets")]
+public sealed class CustomerWallets : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "CustomerUnions",
+            columns: table => new
+            {
+                Id = table.Column<int>(type: "INTEGER", nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+            },
+            constraints: table => table.PrimaryKey("PK_CustomerUnions", x => x.Id));
+
+        // SQLite cannot add a foreign key to a table, nor make a column optional: Shops and Wallets are
+        // rebuilt, as EF Core itself would (foreign keys off outside the transaction while the tables
+        // are swapped). Every shop that exists keeps its customers to itself: a union of its own.
+        migrationBuilder.Sql("PRAGMA foreign_keys = 0;", suppressTransaction: true);
+        migrationBuilder.Sql("INSERT INTO CustomerUnions (Id, Name, CreatedAt) SELECT Id, Name, CreatedAt FROM Shops;");
+        migrationBuilder.Sql(
+            """
+            CREATE TABLE "ef_temp_Shops" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_Shops" PRIMARY KEY,
+                "MerchantId" INTEGER NOT NULL,
+                "Name" TEXT NOT NULL,
+                "WebsiteUrl" TEXT NOT NULL,
+                "SuccessUrl" TEXT NULL,
+                "DeclineUrl" TEXT NULL,
+                "PostbackUrl" TEXT NULL,
+                "AllowedRedirectHosts" TEXT NOT NULL,
+                "Currencies" TEXT NOT NULL,
+                "IsActive" INTEGER NOT NULL,
+                "AcceptLegacySha1" INTEGER NOT NULL,
+                "OneClickEnabled" INTEGER NOT NULL,
+                "CreatedAt" TEXT NOT NULL,
+                "CustomerUnionId" INTEGER NOT NULL,
+                "SavedCardMinimumPayments" INTEGER NOT NULL DEFAULT 1,
+                "PostbackRetrySchedule" TEXT NULL,
+                CONSTRAINT "FK_Shops_CustomerUnions_CustomerUnionId" FOREIGN KEY ("CustomerUnionId") REFERENCES "CustomerUnions" ("Id") ON DELETE RESTRICT,
+                CONSTRAINT "FK_Shops_Merchants_MerchantId" FOREIGN KEY ("MerchantId") REFERENCES "Merchants" ("Id") ON DELETE RESTRICT
+            );
+            INSERT INTO "ef_temp_Shops" ("Id", "MerchantId", "Name", "WebsiteUrl", "SuccessUrl", "DeclineUrl", "PostbackUrl", "AllowedRedirectHosts", "Currencies",
+                "IsActive", "AcceptLegacySha1", "OneClickEnabled", "CreatedAt", "CustomerUnionId", "SavedCardMinimumPayments", "PostbackRetrySchedule")
+            SELECT "Id", "MerchantId", "Name", "WebsiteUrl", "SuccessUrl", "DeclineUrl", "PostbackUrl", "AllowedRedirectHosts", "Currencies",
+                "IsActive", "AcceptLegacySha1", "OneClickEnabled", "CreatedAt", "Id", 1, "PostbackRetrySchedule"
+            FROM "Shops";
+            DROP TABLE "Shops";
+            ALTER TABLE "ef_temp_Shops" RENAME TO "Shops";
+            CREATE INDEX "IX_Shops_MerchantId" ON "Shops" ("MerchantId");
+            CREATE INDEX "IX_Shops_CustomerUnionId" ON "Shops" ("CustomerUnionId");
+            """);
+
+        migrationBuilder.CreateTable(
+            name: "ShopTurnoverLimits",
+            columns: table => new
+            {
+                ShopId = table.Column<int>(type: "INTEGER", nullable: false),
+                Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                PerDay = table.Column<decimal>(type: "TEXT", precision: 12, scale: 2, nullable: true),
+                PerWeek = table.Column<decimal>(type: "TEXT", precision: 12, scale: 2, nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_ShopTurnoverLimits", x => new { x.ShopId, x.Currency });
+                table.ForeignKey("FK_ShopTurnoverLimits_Shops_ShopId", x => x.ShopId, "Shops", "Id", onDelete: ReferentialAction.Cascade);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "Customers",
+            columns: table => new
+            {
+                Id = table.Column<long>(type: "INTEGER", nullable: false).Annotation("Sqlite:Autoincrement", true),
+                CustomerUnionId = table.Column<int>(type: "INTEGER", nullable: false),
+                Number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                StatusChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_Customers", x => x.Id);
+                table.ForeignKey("FK_Customers_CustomerUnions_CustomerUnionId", x => x.CustomerUnionId, "CustomerUnions", "Id", onDelete: ReferentialAction.Restrict);
+            });
+        migrationBuilder.CreateIndex("IX_Customers_CustomerUnionId_Number", "Customers", ["CustomerUnionId", "Number"], unique: true);
+
+        // A customer's wallet belongs to no shop and no browser: both become optional.
+        migrationBuilder.Sql(
+            """
+            CREATE TABLE "ef_temp_Wallets" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_Wallets" PRIMARY KEY AUTOINCREMENT,
+                "ShopId" INTEGER NULL,
+                "BrowserIdHash" TEXT NULL,
+                "CustomerId" INTEGER NULL,
+                "CreatedAt" TEXT NOT NULL,
+                CONSTRAINT "FK_Wallets_Customers_CustomerId" FOREIGN KEY ("CustomerId") REFERENCES "Customers" ("Id") ON DELETE RESTRICT,
+                CONSTRAINT "FK_Wallets_Shops_ShopId" FOREIGN KEY ("ShopId") REFERENCES "Shops" ("Id") ON DELETE RESTRICT
+            );
+            INSERT INTO "ef_temp_Wallets" ("Id", "ShopId", "BrowserIdHash", "CustomerId", "CreatedAt")
+            SELECT "Id", "ShopId", "BrowserIdHash", NULL, "CreatedAt" FROM "Wallets";
+            DROP TABLE "Wallets";
+            ALTER TABLE "ef_temp_Wallets" RENAME TO "Wallets";
+            CREATE UNIQUE INDEX "IX_Wallets_ShopId_BrowserIdHash" ON "Wallets" ("ShopId", "BrowserIdHash");
+            CREATE UNIQUE INDEX "IX_Wallets_CustomerId" ON "Wallets" ("CustomerId");
+            """);
+        migrationBuilder.Sql("PRAGMA foreign_keys = 1;", suppressTransaction: true);
+
+        migrationBuilder.AddColumn<DateTime>(name: "LockedUntil", table: "SavedCards", type: "TEXT", nullable: true);
+        migrationBuilder.AddColumn<string>(name: "BrowserIdHash", table: "Sales", type: "TEXT", maxLength: 64, nullable: true);
+        migrationBuilder.CreateIndex("IX_Sales_SavedCardId_CreatedAt", "Sales", ["SavedCardId", "CreatedAt"]);
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropIndex("IX_Sales_SavedCardId_CreatedAt", "Sales");
+        migrationBuilder.DropColumn("BrowserIdHash", "Sales");
+        migrationBuilder.DropColumn("LockedUntil", "SavedCards");
+        migrationBuilder.DropTable("ShopTurnoverLimits");
+
+        // Customers' wallets cannot live without them: their cards and tokens go too.
+        migrationBuilder.Sql("PRAGMA foreign_keys = 0;", suppressTransaction: true);
+        migrationBuilder.Sql(
+            """
+            DELETE FROM "OneClickTokens" WHERE "SavedCardId" IN (SELECT c."Id" FROM "SavedCards" c JOIN "Wallets" w ON w."Id" = c."WalletId" WHERE w."CustomerId" IS NOT NULL);
+            DELETE FROM "SavedCards" WHERE "WalletId" IN (SELECT "Id" FROM "Wallets" WHERE "CustomerId" IS NOT NULL);
+            CREATE TABLE "ef_temp_Wallets" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_Wallets" PRIMARY KEY AUTOINCREMENT,
+                "ShopId" INTEGER NOT NULL,
+                "BrowserIdHash" TEXT NOT NULL,
+                "CreatedAt" TEXT NOT NULL,
+                CONSTRAINT "FK_Wallets_Shops_ShopId" FOREIGN KEY ("ShopId") REFERENCES "Shops" ("Id") ON DELETE RESTRICT
+            );
+            INSERT INTO "ef_temp_Wallets" ("Id", "ShopId", "BrowserIdHash", "CreatedAt")
+            SELECT "Id", "ShopId", "BrowserIdHash", "CreatedAt" FROM "Wallets" WHERE "CustomerId" IS NULL;
+            DROP TABLE "Wallets";
+            ALTER TABLE "ef_temp_Wallets" RENAME TO "Wallets";
+            CREATE UNIQUE INDEX "IX_Wallets_ShopId_BrowserIdHash" ON "Wallets" ("ShopId", "BrowserIdHash");
+            DROP TABLE "Customers";
+            CREATE TABLE "ef_temp_Shops" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_Shops" PRIMARY KEY,
+                "MerchantId" INTEGER NOT NULL,
+                "Name" TEXT NOT NULL,
+                "WebsiteUrl" TEXT NOT NULL,
+                "SuccessUrl" TEXT NULL,
+                "DeclineUrl" TEXT NULL,
+                "PostbackUrl" TEXT NULL,
+                "AllowedRedirectHosts" TEXT NOT NULL,
+                "Currencies" TEXT NOT NULL,
+                "IsActive" INTEGER NOT NULL,
+                "AcceptLegacySha1" INTEGER NOT NULL,
+                "OneClickEnabled" INTEGER NOT NULL,
+                "CreatedAt" TEXT NOT NULL,
+                "PostbackRetrySchedule" TEXT NULL,
+                CONSTRAINT "FK_Shops_Merchants_MerchantId" FOREIGN KEY ("MerchantId") REFERENCES "Merchants" ("Id") ON DELETE RESTRICT
+            );
+            INSERT INTO "ef_temp_Shops" ("Id", "MerchantId", "Name", "WebsiteUrl", "SuccessUrl", "DeclineUrl", "PostbackUrl", "AllowedRedirectHosts", "Currencies",
+                "IsActive", "AcceptLegacySha1", "OneClickEnabled", "CreatedAt", "PostbackRetrySchedule")
+            SELECT "Id", "MerchantId", "Name", "WebsiteUrl", "SuccessUrl", "DeclineUrl", "PostbackUrl", "AllowedRedirectHosts", "Currencies",
+                "IsActive", "AcceptLegacySha1", "OneClickEnabled", "CreatedAt", "PostbackRetrySchedule"
+            FROM "Shops";
+            DROP TABLE "Shops";
+            ALTER TABLE "ef_temp_Shops" RENAME TO "Shops";
+            CREATE INDEX "IX_Shops_MerchantId" ON "Shops" ("MerchantId");
+            DROP TABLE "CustomerUnions";
+            """);
+        migrationBuilder.Sql("PRAGMA foreign_keys = 1;", suppressTransaction: true);
+    }
+}

@@ -515,4 +515,53 @@ public class ShopTests
         shop.MayRedirectTo(new Uri("http://[::1]:8080/ok")).ShouldBeTrue();
         shop.MayRedirectTo(new Uri("http://[::2]/ok")).ShouldBeFalse();
     }
+
+    [Fact]
+    public void New_shop_is_alone_in_a_customer_union_of_its_own()
+    {
+        var shop = NewShop();
+
+        shop.CustomerUnion.ShouldNotBeNull();
+        shop.CustomerUnion.Name.ShouldBe(shop.Name);
+    }
+
+    [Fact]
+    public void JoinUnion_shares_the_other_shops_union()
+    {
+        var first = NewShop();
+        var second = new Shop(64234, 2, "Other merchant's shop", new Uri("https://other.example/"), T0);
+
+        second.JoinUnion(first.CustomerUnion!);
+
+        second.CustomerUnion.ShouldBeSameAs(first.CustomerUnion);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void SetSavedCardMinimumPayments_out_of_range_is_refused(int payments)
+    {
+        var shop = NewShop();
+
+        Should.Throw<ArgumentOutOfRangeException>(() => shop.SetSavedCardMinimumPayments(payments));
+        shop.SavedCardMinimumPayments.ShouldBe(1);
+    }
+
+    [Fact]
+    public void SetTurnoverLimit_replaces_and_removes_the_currency_limit()
+    {
+        var shop = NewShop();
+
+        shop.SetTurnoverLimit("EUR", 100m, 500m);
+        shop.SetTurnoverLimit("EUR", 50m, null);
+        shop.TurnoverLimitFor("EUR")!.PerDay.ShouldBe(50m);
+        shop.TurnoverLimits.Count.ShouldBe(1);
+
+        shop.SetTurnoverLimit("EUR", null, null);
+        shop.TurnoverLimitFor("EUR").ShouldBeNull();
+    }
+
+    [Fact]
+    public void SetTurnoverLimit_for_a_currency_the_shop_does_not_take_is_refused() =>
+        Should.Throw<ArgumentException>(() => NewShop().SetTurnoverLimit("JPY", 100m, null));
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using OneClick.Web.Persistence;
 
@@ -118,6 +119,100 @@ public sealed class MigrationsTests : IDisposable
         }
 
         missing.ShouldBeEmpty(string.Join(Environment.NewLine, missing));
+    }
+
+    [Fact]
+    public async Task Migrations_revert_to_an_empty_database_and_apply_again()
+    {
+        var connectionString = ConnectionString("revert.db");
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var latest = await ReadSchemaAsync(connectionString);
+        await using (var db = CreateContext(connectionString))
+        {
+            // SQLite's own DROP COLUMN and table rebuilds: EF Core cannot generate them without a model.
+            await db.GetService<IMigrator>().MigrateAsync(Migration.InitialDatabase);
+        }
+
+        (await ReadSchemaAsync(connectionString)).ShouldBeEmpty();
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        Compare(await ReadSchemaAsync(connectionString), latest).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task CustomerWallets_migration_keeps_shops_and_browser_wallets_and_reverts_cleanly()
+    {
+        var connectionString = ConnectionString("customers.db");
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261122000000_OneClick");
+        }
+
+        await ExecuteAsync(
+            connectionString,
+            """
+            INSERT INTO Merchants (Id, Name, CreatedAt) VALUES (1, 'Acme', '2026-01-01 00:00:00');
+            INSERT INTO Shops (Id, MerchantId, Name, WebsiteUrl, AllowedRedirectHosts, Currencies, IsActive, AcceptLegacySha1, OneClickEnabled, CreatedAt, PostbackRetrySchedule)
+                VALUES (64233, 1, 'Shop A', 'https://a.example/', '["a.example"]', '["EUR"]', 1, 0, 1, '2026-01-01 00:00:00', '60,300');
+            INSERT INTO ShopSignatureKeys (ShopId, Secret, CreatedAt) VALUES (64233, 'secret-0123456789abcdef', '2026-01-01 00:00:00');
+            INSERT INTO Wallets (Id, ShopId, BrowserIdHash, CreatedAt) VALUES (5, 64233, 'hash-of-a-browser', '2026-01-02 00:00:00');
+            INSERT INTO SavedCards (WalletId, Brand, Bin, LastFour, ExpiryYear, ExpiryMonth, EncryptedPan, KeyId, Fingerprint, Confirmed, SuccessfulPayments, CreatedAt)
+                VALUES (5, 'Visa', '424242', '4242', 2030, 12, x'010203', 'k1', 'fp', 1, 1, '2026-01-02 00:00:00');
+            """);
+
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.Database.MigrateAsync();
+            var shop = await db.Shops.Include(s => s.CustomerUnion).SingleAsync();
+            shop.CustomerUnionId.ShouldBe(64233);
+            shop.CustomerUnion!.Name.ShouldBe("Shop A");
+            shop.SavedCardMinimumPayments.ShouldBe(1);
+            shop.PostbackRetrySchedule.ShouldBe("60,300");
+            shop.ActiveKeys.ShouldBe(["secret-0123456789abcdef"]);
+            var wallet = await db.Wallets.Include(w => w.Cards).SingleAsync();
+            (wallet.ShopId, wallet.BrowserIdHash, wallet.CustomerId).ShouldBe((64233, "hash-of-a-browser", null));
+            wallet.Cards.Single().LastFour.ShouldBe("4242");
+        }
+
+        (await QueryAsync(connectionString, "PRAGMA foreign_key_check")).ShouldBeEmpty();
+        var latest = await ReadSchemaAsync(connectionString);
+
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261122000000_OneClick");
+        }
+
+        (await QueryAsync(connectionString, "SELECT Id FROM Wallets")).Single()["Id"].ShouldBe(5L);
+        (await QueryAsync(connectionString, "PRAGMA foreign_key_check")).ShouldBeEmpty();
+        await using (var db = CreateContext(connectionString))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        Compare(await ReadSchemaAsync(connectionString), latest).ShouldBeEmpty();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> QueryAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        return await QueryAsync(connection, sql);
     }
 
     private string ConnectionString(string fileName) =>

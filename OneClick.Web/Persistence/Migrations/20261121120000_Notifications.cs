@@ -110,7 +110,7 @@ public sealed class Notifications : Migration
         migrationBuilder.DropTable("PostbackAttempts");
         migrationBuilder.DropTable("PostbackDeliveries");
         migrationBuilder.DropTable("Refunds");
-        migrationBuilder.DropColumn("PostbackRetrySchedule", "Shops");
-        migrationBuilder.DropColumn("RefundedAmount", "Sales");
+        migrationBuilder.Sql("ALTER TABLE \"Shops\" DROP COLUMN \"PostbackRetrySchedule\";");
+        migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"RefundedAmount\";");
     }
 }

@@ -94,7 +94,7 @@ public sealed class OneClick : Migration
         migrationBuilder.DropTable("OneClickTokens");
         migrationBuilder.DropTable("SavedCards");
         migrationBuilder.DropTable("Wallets");
-        migrationBuilder.DropColumn("InstantOneClick", "Sales");
-        migrationBuilder.DropColumn("SavedCardId", "Sales");
+        migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"InstantOneClick\";");
+        migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"SavedCardId\";");
     }
 }

@@ -123,8 +123,8 @@ public sealed class CustomerWallets : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropIndex("IX_Sales_SavedCardId_CreatedAt", "Sales");
-        migrationBuilder.DropColumn("BrowserIdHash", "Sales");
-        migrationBuilder.DropColumn("LockedUntil", "SavedCards");
+        migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"BrowserIdHash\";");
+        migrationBuilder.Sql("ALTER TABLE \"SavedCards\" DROP COLUMN \"LockedUntil\";");
         migrationBuilder.DropTable("ShopTurnoverLimits");
 
         // Customers' wallets cannot live without them: their cards and tokens go too.

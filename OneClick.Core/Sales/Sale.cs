@@ -82,13 +82,26 @@ public sealed class Sale
     /// <summary>Charged by an instant one-click startorder: no buyer input at all.</summary>
     public bool InstantOneClick { get; private set; }
 
+    /// <summary>
+    /// Charged from a saved card (its CVC only, or a token), not typed in full: what the CVC lock and
+    /// the turnover limits count. A card remembered on full entry is not yet a one-click payment.
+    /// </summary>
+    public bool OneClickPayment { get; private set; }
+
     /// <summary>Hash of the browser that paid with a saved card: the token this sale issues is bound to it.</summary>
     public string? BrowserIdHash { get; private set; }
 
-    public void UseSavedCard(long savedCardId, bool instant, string? browserIdHash)
+    /// <param name="oneClick">Paid from the saved card; false when the card was typed in full and is being remembered.</param>
+    public void UseSavedCard(long savedCardId, bool oneClick, bool instant, string? browserIdHash)
     {
         RequirePending();
+        if (instant && !oneClick)
+        {
+            throw new ArgumentException("An instant payment is a one-click payment.", nameof(instant));
+        }
+
         SavedCardId = savedCardId;
+        OneClickPayment = oneClick;
         InstantOneClick = instant;
         BrowserIdHash = browserIdHash;
     }

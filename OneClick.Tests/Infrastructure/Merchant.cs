@@ -5,15 +5,25 @@ namespace OneClick.Tests.Infrastructure;
 /// <summary>Signs startorder requests the way a merchant's integration does.</summary>
 public static class Merchant
 {
-    public static Dictionary<string, string> Purchase(string amount = "9.99", string currency = "EUR", string description = "100 credits", int shopId = GatewayFactory.ShopId) => new()
+    /// <param name="customerNumber">The merchant's id of the buyer (rule 5); signed with the rest.</param>
+    public static Dictionary<string, string> Purchase(string amount = "9.99", string currency = "EUR", string description = "100 credits", int shopId = GatewayFactory.ShopId, string? customerNumber = null)
     {
-        ["version"] = "3.4",
-        ["shopID"] = shopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["type"] = "purchase",
-        ["priceAmount"] = amount,
-        ["priceCurrency"] = currency,
-        ["description"] = description,
-    };
+        var parameters = new Dictionary<string, string>
+        {
+            ["version"] = "3.4",
+            ["shopID"] = shopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["type"] = "purchase",
+            ["priceAmount"] = amount,
+            ["priceCurrency"] = currency,
+            ["description"] = description,
+        };
+        if (customerNumber is not null)
+        {
+            parameters["customerNumber"] = customerNumber;
+        }
+
+        return parameters;
+    }
 
     public static string StartOrderUrl(IDictionary<string, string> parameters, string key = GatewayFactory.SignatureKey)
     {

@@ -159,7 +159,7 @@ public sealed class CardPaymentService(
             await db.SaveChangesAsync(cancellationToken);
             if (saved is not null)
             {
-                sale.UseSavedCard(saved.Id, instant, browserIdHash);
+                sale.UseSavedCard(saved.Id, oneClick, instant, browserIdHash);
             }
 
             order.AttachSale(sale);
@@ -257,7 +257,7 @@ public sealed class CardPaymentService(
                     var card = await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken);
                     await db.Entry(card).ReloadAsync(cancellationToken);
                     card.PaymentDeclined(Now, await OtherPaymentsPendingAsync(card.Id, sale.Id, cancellationToken), declined.Reason);
-                    if (declined.Reason == DeclineReason.IncorrectCvc && !sale.InstantOneClick
+                    if (declined.Reason == DeclineReason.IncorrectCvc && sale.OneClickPayment && !sale.InstantOneClick
                         && await WrongCvcsAsync(card.Id, sale.Id, cancellationToken) + 1 >= MaxWrongCvcs)
                     {
                         card.LockForOneClick(Now + CvcWindow);
@@ -292,9 +292,11 @@ public sealed class CardPaymentService(
 
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
-        if (sale.SavedCardId is { } usedCard && sale.Result is SaleResult.Approved or SaleResult.Declined)
+        if (sale.SavedCardId is { } usedCard
+            && (sale.Result == SaleResult.Approved || (sale.Result == SaleResult.Declined && sale.DeclineReason is not (DeclineReason.IncorrectCvc or DeclineReason.TurnoverLimitReached))))
         {
-            // One live token per card: the one this approval issued, or none after a decline.
+            // One live token per card: the one this approval issued, or none after the card's own
+            // decline. A mistyped CVC or the shop's limit says nothing against the card: its token stays.
             await tokens.RevokeForCardAsync(usedCard, exceptIssuedBySale: sale.Result == SaleResult.Approved ? sale.Id : null, cancellationToken);
         }
 
@@ -340,7 +342,7 @@ public sealed class CardPaymentService(
     {
         var since = Now - CvcWindow;
         return await db.Sales.CountAsync(
-            s => s.SavedCardId == cardId && !s.InstantOneClick && s.CreatedAt > since
+            s => s.SavedCardId == cardId && s.OneClickPayment && !s.InstantOneClick && s.CreatedAt > since
                 && (s.DeclineReason == DeclineReason.IncorrectCvc || s.Result == SaleResult.Pending),
             cancellationToken);
     }
@@ -349,7 +351,7 @@ public sealed class CardPaymentService(
     {
         var since = Now - CvcWindow;
         return await db.Sales.CountAsync(
-            s => s.SavedCardId == cardId && s.Id != exceptSaleId && !s.InstantOneClick && s.CreatedAt > since && s.DeclineReason == DeclineReason.IncorrectCvc,
+            s => s.SavedCardId == cardId && s.Id != exceptSaleId && s.OneClickPayment && !s.InstantOneClick && s.CreatedAt > since && s.DeclineReason == DeclineReason.IncorrectCvc,
             cancellationToken);
     }
 
@@ -367,7 +369,7 @@ public sealed class CardPaymentService(
         var since = Now - TurnoverLimit.Week;
         var walletId = card.WalletId;
         var recent = await db.Sales
-            .Where(s => s.ShopId == shop.Id && s.Currency == order.Currency && s.CreatedAt > since
+            .Where(s => s.ShopId == shop.Id && s.OneClickPayment && s.Currency == order.Currency && s.CreatedAt > since
                 && (s.Result == SaleResult.Approved || s.Result == SaleResult.Pending)
                 && db.SavedCards.Any(c => c.Id == s.SavedCardId && c.WalletId == walletId))
             .Select(s => new { s.CreatedAt, s.Amount })

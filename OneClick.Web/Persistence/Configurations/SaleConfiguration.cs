@@ -22,6 +22,7 @@ internal sealed class SaleConfiguration : IEntityTypeConfiguration<Sale>
         builder.Property(s => s.RefundedAmount).HasPrecision(12, 2).HasDefaultValue(0m).IsConcurrencyToken();
         builder.Ignore(s => s.RefundableAmount);
         builder.Property(s => s.InstantOneClick).HasDefaultValue(false);
+        builder.Property(s => s.OneClickPayment).HasDefaultValue(false);
         builder.Property(s => s.BrowserIdHash).HasMaxLength(64);
         // The CVC lock and the turnover limits count a card's recent sales.
         builder.HasIndex(s => new { s.SavedCardId, s.CreatedAt });

@@ -117,6 +117,9 @@ public sealed class CustomerWallets : Migration
 
         migrationBuilder.AddColumn<DateTime>(name: "LockedUntil", table: "SavedCards", type: "TEXT", nullable: true);
         migrationBuilder.AddColumn<string>(name: "BrowserIdHash", table: "Sales", type: "TEXT", maxLength: 64, nullable: true);
+        migrationBuilder.AddColumn<bool>(name: "OneClickPayment", table: "Sales", type: "INTEGER", nullable: false, defaultValue: false);
+        // Sales charged from a saved card before this migration were all one-click payments (CVC or token).
+        migrationBuilder.Sql("UPDATE \"Sales\" SET \"OneClickPayment\" = 1 WHERE \"SavedCardId\" IS NOT NULL AND (\"InstantOneClick\" = 1 OR \"Id\" NOT IN (SELECT MIN(\"Id\") FROM \"Sales\" WHERE \"SavedCardId\" IS NOT NULL GROUP BY \"SavedCardId\"));");
         migrationBuilder.CreateIndex("IX_Sales_SavedCardId_CreatedAt", "Sales", ["SavedCardId", "CreatedAt"]);
     }
 
@@ -124,6 +127,7 @@ public sealed class CustomerWallets : Migration
     {
         migrationBuilder.DropIndex("IX_Sales_SavedCardId_CreatedAt", "Sales");
         migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"BrowserIdHash\";");
+        migrationBuilder.Sql("ALTER TABLE \"Sales\" DROP COLUMN \"OneClickPayment\";");
         migrationBuilder.Sql("ALTER TABLE \"SavedCards\" DROP COLUMN \"LockedUntil\";");
         migrationBuilder.DropTable("ShopTurnoverLimits");
 

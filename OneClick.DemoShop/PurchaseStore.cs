@@ -123,6 +123,13 @@ internal sealed class PurchaseStore : IDisposable
                 used_token TEXT NULL,
                 updated_at TEXT NOT NULL
             );
+            -- send_customer_number: 1 (the default, no row) sends the user id as customerNumber, so
+            -- that the gateway keeps the user's cards in their customer wallet; 0 leaves it out, so
+            -- that it keeps them in the buyer's browser only.
+            CREATE TABLE IF NOT EXISTS user_settings (
+                user_id TEXT NOT NULL PRIMARY KEY,
+                send_customer_number INTEGER NOT NULL
+            );
             """, cancellationToken);
         return store;
     }
@@ -250,6 +257,20 @@ internal sealed class PurchaseStore : IDisposable
                 ("$credits", purchase.Credits), ("$user", purchase.UserId));
             return RefundOutcome.Refunded;
         }, cancellationToken);
+
+    /// <summary>Whether the user's startorders carry their user id as <c>customerNumber</c>; yes unless they switched it off.</summary>
+    public async Task<bool> SendsCustomerNumberAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT send_customer_number FROM user_settings WHERE user_id = $user", ("$user", userId));
+        return await command.ExecuteScalarAsync(cancellationToken) is not long send || send != 0;
+    }
+
+    public Task SetSendsCustomerNumberAsync(string userId, bool send, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction, """
+            INSERT INTO user_settings (user_id, send_customer_number) VALUES ($user, $send)
+            ON CONFLICT (user_id) DO UPDATE SET send_customer_number = excluded.send_customer_number
+            """, cancellationToken, ("$user", userId), ("$send", send ? 1 : 0)), cancellationToken);
 
     /// <summary>The token to offer on the user's next "buy again with one click", if any.</summary>
     public async Task<string?> OneClickTokenOfAsync(string userId, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         app.MapGet("/", (Delegate)HomeAsync);
         app.MapGet("/buy/{credits:int}", (Delegate)BuyAsync);
         app.MapGet("/buy/{credits:int}/one-click", (Delegate)BuyWithOneClickAsync);
+        app.MapPost("/wallet", (Delegate)ChooseWalletAsync);
         app.MapGet("/return", (Delegate)ReturnAsync);
         app.MapGet("/declined", (Delegate)DeclinedAsync);
         app.MapGet("/postback", (Delegate)PostbackAsync);
@@ -48,7 +49,33 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         var balance = await store.BalanceOfAsync(user, http.RequestAborted);
         var purchases = await store.PurchasesOfAsync(user, http.RequestAborted);
         var hasToken = await store.OneClickTokenOfAsync(user, http.RequestAborted) is not null;
-        return ShopPage.Render("Shop", user, gatewayUrl, ShopPage.Home(shopUrl, user, balance, purchases, hasToken));
+        var sendsCustomerNumber = await store.SendsCustomerNumberAsync(user, http.RequestAborted);
+        return ShopPage.Render("Shop", user, gatewayUrl, ShopPage.Home(shopUrl, user, balance, purchases, hasToken, sendsCustomerNumber));
+    }
+
+    /// <summary>
+    /// The "Send my user id as customerNumber" choice of the shop page, kept per user: on (the
+    /// default), the gateway keeps the user's saved cards in their customer wallet, offered in any
+    /// browser with only the CVC (PROTOCOL.md section 4 rule 5); off, in the buyer's browser only.
+    /// Only the user's own browser can change it: a form posted from another site comes without
+    /// the user cookie (SameSite=Lax), and says where it comes from.
+    /// </summary>
+    private async Task<IResult> ChooseWalletAsync(HttpContext http)
+    {
+        var user = CurrentUser(http, create: false);
+        if (user is null || !FromThisShop(http.Request) || !http.Request.HasFormContentType)
+        {
+            return ShopPage.Render("Not saved", user, gatewayUrl,
+                ShopPage.Notice("Not saved", "Change this setting on the shop page in your own browser.", error: true), StatusCodes.Status403Forbidden);
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var send = form["sendCustomerNumber"] == "on";
+        await store.SetSendsCustomerNumberAsync(user, send, http.RequestAborted);
+        logger.LogInformation("Demo shop: {UserId} {Choice} their user id as customerNumber.", user, send ? "sends" : "does not send");
+        // 303: the browser shows the shop page with GET, and a reload does not post again.
+        http.Response.Headers.Location = "/";
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
     /// <summary>
@@ -89,6 +116,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         var now = settings.Clock.GetUtcNow();
         var token = oneClick ? await store.TakeOneClickTokenAsync(user, now, http.RequestAborted) : null;
         var purchase = await store.CreateAsync(user, package, now, http.RequestAborted);
+        var sendsCustomerNumber = await store.SendsCustomerNumberAsync(user, http.RequestAborted);
         var fields = new List<KeyValuePair<string, string>>
         {
             new("version", "3.4"),
@@ -102,6 +130,13 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
             new("backURL", shopUrl + "/return"),
             new("declineURL", shopUrl + "/declined"),
         };
+        if (sendsCustomerNumber && CustomerNumberPattern().IsMatch(user))
+        {
+            // Signed: the user id names the customer whose wallet the gateway offers (section 4 rule 5).
+            // Our ids (user-1a2b3c4d) already are 1-32 characters of A-Z a-z 0-9 . _ -; the check says so.
+            fields.Add(new("customerNumber", user));
+        }
+
         fields.Add(new("signature", GatewaySignatures.Sign(settings.SignatureKey, fields)));
         if (token is not null)
         {
@@ -109,8 +144,8 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
             fields.Add(new("oneClickToken", token));
         }
 
-        logger.LogInformation("Demo shop: purchase {PurchaseId} of {Credits} credits for {UserId} goes to the gateway{OneClick}.",
-            purchase.Id, package.Credits, user, token is null ? "" : " with one click");
+        logger.LogInformation("Demo shop: purchase {PurchaseId} of {Credits} credits for {UserId} goes to the gateway{OneClick}{Wallet}.",
+            purchase.Id, package.Credits, user, token is null ? "" : " with one click", sendsCustomerNumber ? " as customerNumber" : "");
         return Results.Redirect(gatewayUrl + "/startorder?" + string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))));
     }
 
@@ -289,6 +324,22 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         return Results.Text("Refused: " + reason + ".", "text/plain", statusCode: statusCode);
     }
 
+    /// <summary>
+    /// A browser says where a form comes from: Sec-Fetch-Site, else Origin (<c>null</c> under our
+    /// Referrer-Policy no-referrer, so only another origin counts against it).
+    /// </summary>
+    private static bool FromThisShop(HttpRequest request)
+    {
+        if (request.Headers["Sec-Fetch-Site"] is { Count: > 0 } site)
+        {
+            return site.Count == 1 && site[0] == "same-origin";
+        }
+
+        var origin = request.Headers.Origin;
+        return origin.Count == 0 || origin[0] == "null"
+            || string.Equals(origin[0], $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static string? Field(Dictionary<string, string> query, string name) =>
         query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
@@ -328,4 +379,8 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
 
     [GeneratedRegex("^user-[0-9a-f]{8}$")]
     private static partial Regex UserIdPattern();
+
+    /// <summary>PROTOCOL.md section 3: 1 to 32 characters of A-Z a-z 0-9 . _ -.</summary>
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex CustomerNumberPattern();
 }

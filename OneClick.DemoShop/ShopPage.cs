@@ -12,7 +12,7 @@ namespace OneClick.DemoShop;
 internal static class ShopPage
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public const string Stylesheet = """
         :root { color-scheme: light; --accent: #0d6efd; --muted: #6c757d; --line: #dee2e6; }
@@ -28,8 +28,12 @@ internal static class ShopPage
         .package .credits { display: block; font-size: 1.5rem; font-weight: 600; }
         .package .price { display: block; margin-bottom: .75rem; color: var(--muted); }
         .package .one-click { display: block; margin-top: .5rem; }
-        .button { display: inline-block; padding: .375rem .75rem; border-radius: .375rem; background: var(--accent); color: #fff; text-decoration: none; }
-        .button:focus-visible, a:focus-visible { outline: 3px solid #86b7fe; outline-offset: 2px; }
+        .button { display: inline-block; padding: .375rem .75rem; border: 0; border-radius: .375rem; background: var(--accent); color: #fff; font: inherit; text-decoration: none; cursor: pointer; }
+        .button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid #86b7fe; outline-offset: 2px; }
+        .wallet { margin: 1.5rem 0; padding: 1rem; background: #fff; border: 1px solid var(--line); border-radius: .5rem; }
+        .wallet legend { padding: 0 .25rem; font-weight: 600; }
+        .wallet .hint { margin: .25rem 0 .75rem 1.75rem; color: var(--muted); font-size: .875rem; }
+        .wallet input[type=checkbox] { width: 1.125rem; height: 1.125rem; margin-right: .5rem; vertical-align: -.125rem; }
         table { width: 100%; border-collapse: collapse; background: #fff; }
         th, td { padding: .5rem; border-bottom: 1px solid var(--line); text-align: left; }
         .notice { padding: 1rem; border-radius: .5rem; background: #fff; border: 1px solid var(--line); }
@@ -79,9 +83,10 @@ internal static class ShopPage
 
     /// <summary>
     /// The shop page; with <paramref name="hasOneClickToken"/>, each package also offers "buy again
-    /// with one click", which only a user with a token can use.
+    /// with one click", which only a user with a token can use. <paramref name="sendsCustomerNumber"/>:
+    /// the user's choice of wallet, which a form on the page changes.
     /// </summary>
-    public static string Home(string shopUrl, string userId, int balance, IReadOnlyList<Purchase> purchases, bool hasOneClickToken)
+    public static string Home(string shopUrl, string userId, int balance, IReadOnlyList<Purchase> purchases, bool hasOneClickToken, bool sendsCustomerNumber)
     {
         var html = new StringBuilder()
             .Append("<h1>Demo Credits Shop</h1>\n")
@@ -102,10 +107,12 @@ internal static class ShopPage
             html.Append("</li>\n");
         }
 
-        // The user is a cookie; this link makes another browser the same user (to see that One
-        // Click needs the browser that holds the remembered card).
+        html.Append("</ul>\n").Append(WalletChoice(userId, sendsCustomerNumber));
+
+        // The user is a cookie; this link makes another browser the same user (to see which wallet
+        // follows the user and which stays in the browser that holds the remembered card).
         var switchUrl = shopUrl + "/?user=" + Uri.EscapeDataString(userId);
-        html.Append("</ul>\n<p>Same user in another browser: <a id=\"switch-user\" href=\"").Append(Encode(switchUrl)).Append("\">")
+        html.Append("<p>Same user in another browser: <a id=\"switch-user\" href=\"").Append(Encode(switchUrl)).Append("\">")
             .Append(Encode(switchUrl)).Append("</a></p>\n<h2>Your purchases</h2>\n");
         if (purchases.Count == 0)
         {
@@ -123,6 +130,25 @@ internal static class ShopPage
         }
 
         return html.Append("</tbody>\n</table>").ToString();
+    }
+
+    /// <summary>
+    /// Which wallet the gateway keeps the user's cards in: a checkbox and a button, no script
+    /// (PROTOCOL.md section 4 rules 4 and 5).
+    /// </summary>
+    public static string WalletChoice(string userId, bool sendsCustomerNumber)
+    {
+        var hint = sendsCustomerNumber
+            ? $"Now on: the gateway keeps your saved cards for customer {Encode(userId)}, and offers them in any browser where you are this user, asking only for the CVC."
+            : "Now off: the gateway keeps your saved cards in this browser only (its cookie); in another browser you enter your card again.";
+        return new StringBuilder()
+            .Append("<form class=\"wallet\" method=\"post\" action=\"/wallet\">\n<fieldset>\n<legend>One Click wallet</legend>\n")
+            .Append("<div><input type=\"checkbox\" id=\"send-customer-number\" name=\"sendCustomerNumber\" value=\"on\" aria-describedby=\"send-customer-number-hint\"")
+            .Append(sendsCustomerNumber ? " checked" : "").Append('>')
+            .Append("<label for=\"send-customer-number\">Send my user id as customerNumber</label></div>\n")
+            .Append("<p class=\"hint\" id=\"send-customer-number-hint\">").Append(hint).Append("</p>\n")
+            .Append("<button class=\"button\" type=\"submit\">Save wallet choice</button>\n</fieldset>\n</form>\n")
+            .ToString();
     }
 
     public static string Notice(string heading, string text, bool error = false, string? extra = null) =>

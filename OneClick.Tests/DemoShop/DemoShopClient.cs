@@ -102,6 +102,41 @@ public sealed class DemoShopClient : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Ticks or clears "Send my user id as customerNumber" and saves it, as the shop page's form
+    /// posts it; <paramref name="origin"/> and <paramref name="fetchSite"/> are the Origin and
+    /// Sec-Fetch-Site headers a browser sends, none when null.
+    /// </summary>
+    public async Task<HttpResponseMessage> ChooseWalletAsync(bool sendCustomerNumber, string? origin = null, string? fetchSite = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("wallet", UriKind.Relative))
+        {
+            // A cleared checkbox is left out of the form.
+            Content = new FormUrlEncodedContent(sendCustomerNumber ? [new("sendCustomerNumber", "on")] : Array.Empty<KeyValuePair<string, string>>()),
+        };
+        if (origin is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Origin", origin);
+        }
+
+        if (fetchSite is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", fetchSite);
+        }
+
+        return await browser.SendAsync(request);
+    }
+
+    /// <summary>Whether the shop page shows "Send my user id as customerNumber" ticked.</summary>
+    public async Task<bool> SendsCustomerNumberOnPageAsync()
+    {
+        var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        var document = new HtmlParser().ParseDocument(html);
+        var checkbox = document.QuerySelector("input[type=checkbox]#send-customer-number").ShouldNotBeNull();
+        document.QuerySelector("label[for=send-customer-number]").ShouldNotBeNull().TextContent.Trim().ShouldBe("Send my user id as customerNumber");
+        return checkbox.HasAttribute("checked");
+    }
+
     /// <summary>The user the shop page says this browser is.</summary>
     public async Task<string> CurrentUserAsync()
     {
@@ -110,7 +145,7 @@ public sealed class DemoShopClient : IAsyncDisposable
     }
 
     /// <summary>The OK-data fields the gateway sends for an approved sale of a startorder.</summary>
-    public static Dictionary<string, string> OkData(IReadOnlyDictionary<string, string> startOrder, long saleId) => new(StringComparer.Ordinal)
+    public static Dictionary<string, string> OkData(IReadOnlyDictionary<string, string> startOrder, long saleId) => new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["shopID"] = startOrder["shopID"],
         ["saleID"] = saleId.ToString(CultureInfo.InvariantCulture),
@@ -123,7 +158,7 @@ public sealed class DemoShopClient : IAsyncDisposable
         ["custom1"] = startOrder["custom1"],
         ["CCBrand"] = "VISA",
         ["truncatedPAN"] = "424242XXXXXX4242",
-    };
+    }.WithCustomerNumberOf(startOrder);
 
     /// <summary>The query string as the gateway sends it: signed fields, percent-encoded.</summary>
     public static string SignedQuery(IReadOnlyDictionary<string, string> fields, string key = SignatureKey) =>
@@ -198,5 +233,19 @@ public sealed class DemoShopClient : IAsyncDisposable
         {
             // Left for the OS to clean.
         }
+    }
+}
+
+internal static class OkDataExtensions
+{
+    /// <summary>The gateway sends the startorder's customerNumber back in the OK data, signed (PROTOCOL.md section 5).</summary>
+    public static Dictionary<string, string> WithCustomerNumberOf(this Dictionary<string, string> okData, IReadOnlyDictionary<string, string> startOrder)
+    {
+        if (startOrder.TryGetValue("customerNumber", out var customerNumber))
+        {
+            okData["customerNumber"] = customerNumber;
+        }
+
+        return okData;
     }
 }

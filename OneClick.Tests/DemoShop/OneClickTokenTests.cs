@@ -43,6 +43,7 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         again["version"].ShouldBe("3.4");
         again["priceAmount"].ShouldBe("39.99");
         again["custom1"].ShouldBe(first["custom1"]);
+        again["customerNumber"].ShouldBe(first["custom1"]);
         again["referenceID"].ShouldNotBe(first["referenceID"]);
         // Signed as "Buy" is: the token is left out of the signature (section 2).
         FlexPaySignature.Verify(again["signature"], [DemoShopClient.SignatureKey], again, allowSha1: false).ShouldBeTrue();

@@ -29,6 +29,8 @@ public sealed class PostbackEndpointTests : IAsyncLifetime
         startOrder["description"].ShouldBe("100 credits");
         startOrder["referenceID"].ShouldNotBeNullOrEmpty();
         startOrder["custom1"].ShouldMatch("^user-[0-9a-f]{8}$");
+        // The user id names the customer whose wallet the gateway offers, and is signed too.
+        startOrder["customerNumber"].ShouldBe(startOrder["custom1"]);
         startOrder["backURL"].ShouldBe(shop.Server.Url + "/return");
         startOrder["declineURL"].ShouldBe(shop.Server.Url + "/declined");
         var page = await shop.ShopPageAsync();

@@ -87,6 +87,21 @@ public sealed class Order
 
     public bool IsClosed => State is OrderState.Approved or OrderState.Declined;
 
+    /// <summary>Where the shop requires one: the address the buyer gave with the payment.</summary>
+    public BillingAddress? BillingAddress { get; private set; }
+
+    /// <summary>The buyer gives (or corrects) the billing address with a payment attempt on an open order.</summary>
+    public void GiveBillingAddress(BillingAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (State != OrderState.Open)
+        {
+            throw new OrderStateException($"A billing address is given with a payment on an open order; this one is {State}.");
+        }
+
+        BillingAddress = address;
+    }
+
     /// <summary>Takes the order for one payment attempt. Only an open order can start one.</summary>
     public void StartPayment(DateTime now)
     {

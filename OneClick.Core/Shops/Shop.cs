@@ -60,6 +60,11 @@ public sealed class Shop
 
     public bool OneClickEnabled { get; private set; }
 
+    /// <summary>The order page asks for a billing address; an instant one-click then shows the order page instead.</summary>
+    public bool RequiresBillingAddress { get; private set; }
+
+    public void RequireBillingAddress(bool required) => RequiresBillingAddress = required;
+
     public DateTime CreatedAt { get; private set; }
 
     /// <summary>The shops that share this shop's customer numbers and wallets.</summary>

@@ -56,9 +56,9 @@ public sealed class Buyer(HttpClient client)
         orderPage.LinkHref("Use a new card") is { } href ? await GetAsync(href) : orderPage;
 
     /// <summary>Pays with the first saved card (or the one whose display is given) and its CVC.</summary>
-    public Task<Page> PaySavedAsync(Page orderPage, string cvc = "123", string? card = null)
+    public Task<Page> PaySavedAsync(Page orderPage, string cvc = "123", string? card = null, Dictionary<string, string?>? address = null)
     {
-        var fields = new Dictionary<string, string?> { ["Saved.Cvc"] = cvc };
+        var fields = new Dictionary<string, string?>(address ?? []) { ["Saved.Cvc"] = cvc };
         if (card is not null)
         {
             var label = orderPage.Document.QuerySelectorAll("label").First(l => l.TextContent.Trim() == card);

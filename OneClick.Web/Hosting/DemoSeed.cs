@@ -52,6 +52,7 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
         var oneClickConfigured = !string.IsNullOrEmpty(configuration[$"{OneClickOptions.Section}:Seed:{nameof(SeedOptions.OneClickEnabled)}"]);
         shop.SetOneClick(oneClickConfigured ? seed.OneClickEnabled : demoShop is not null);
         shop.SetLegacySha1(seed.AcceptLegacySha1);
+        shop.RequireBillingAddress(seed.RequireBillingAddress);
 
         if (!string.IsNullOrWhiteSpace(seed.SignatureKey))
         {

@@ -47,6 +47,9 @@ public sealed class SeedOptions
 
     public bool AcceptLegacySha1 { get; set; }
 
+    /// <summary>The order page asks for a billing address (and an instant one-click shows it instead).</summary>
+    public bool RequireBillingAddress { get; set; }
+
     public string? ApiKey { get; set; }
 
     public string? OwnerEmail { get; set; }

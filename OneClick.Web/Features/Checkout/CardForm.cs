@@ -14,6 +14,14 @@ public sealed class CardForm
     /// <summary>"Remember my card for future purchases": checked when the page is first shown.</summary>
     public bool Remember { get; set; }
 
+    public string? Street { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Country { get; set; }
+
     public override string ToString() => "card form";
 
     /// <summary>"Delete card", then "Yes, delete".</summary>
@@ -30,6 +38,14 @@ public sealed class CardForm
         public long? CardId { get; set; }
 
         public string? Cvc { get; set; }
+
+        public string? Street { get; set; }
+
+        public string? PostalCode { get; set; }
+
+        public string? City { get; set; }
+
+        public string? Country { get; set; }
 
         public override string ToString() => "saved card form";
     }

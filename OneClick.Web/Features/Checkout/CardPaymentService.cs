@@ -36,7 +36,7 @@ public sealed class CardPaymentService(
     /// Full card entry. With <paramref name="remember"/> (and a browser id to bind the next token to)
     /// the card is saved in the buyer's wallet, offered for One Click once a payment is approved.
     /// </summary>
-    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, bool remember, string? browserIdHash, CancellationToken cancellationToken)
+    public async Task<PaymentOutcome> PayAsync(string orderId, CardNumber card, CardExpiry expiry, Cvc cvc, string cardholderName, bool remember, string? browserIdHash, CancellationToken cancellationToken, BillingAddress? billing = null)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -45,6 +45,10 @@ public sealed class CardPaymentService(
         }
 
         var shop = await LoadShopAsync(order, cancellationToken);
+        if (TakeBillingAddress(order, shop, billing) is { } missing)
+        {
+            return missing;
+        }
         SavedCard? saved = null;
         if (remember && browserIdHash is not null && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && order.State == OrderState.Open)
         {
@@ -64,7 +68,7 @@ public sealed class CardPaymentService(
     /// A saved card of the order's wallet: with its CVC on the order page, or with no input at all
     /// for an instant one-click startorder whose token was just spent.
     /// </summary>
-    public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, bool instant, CancellationToken cancellationToken)
+    public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, bool instant, CancellationToken cancellationToken, BillingAddress? billing = null)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -73,6 +77,10 @@ public sealed class CardPaymentService(
         }
 
         var shop = await LoadShopAsync(order, cancellationToken);
+        if (TakeBillingAddress(order, shop, billing) is { } missing)
+        {
+            return missing;
+        }
         var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == savedCardId, cancellationToken);
         if (card is null || Unavailable(order, shop, card, browserIdHash, instant) is not null)
         {
@@ -377,6 +385,17 @@ public sealed class CardPaymentService(
         return limit.Refusal(order.Price, recent.Select(r => (r.CreatedAt, r.Amount)), Now);
     }
 
+    /// <summary>Where the shop requires a billing address, the payment carries one; it is saved with the attempt.</summary>
+    private static PaymentOutcome.BillingAddressRequired? TakeBillingAddress(Order order, Shop shop, BillingAddress? billing)
+    {
+        if (billing is not null && order.State == OrderState.Open)
+        {
+            order.GiveBillingAddress(billing);
+        }
+
+        return shop.RequiresBillingAddress && billing is null && order.State == OrderState.Open ? new PaymentOutcome.BillingAddressRequired() : null;
+    }
+
     private Task<Shop> LoadShopAsync(Order order, CancellationToken cancellationToken) =>
         db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
 
@@ -428,6 +447,9 @@ public abstract record PaymentOutcome
 
     /// <summary>The saved card is gone, unconfirmed, or not this order's wallet's.</summary>
     public sealed record CardUnavailable : PaymentOutcome;
+
+    /// <summary>The shop requires a billing address and none came with the payment.</summary>
+    public sealed record BillingAddressRequired : PaymentOutcome;
 
     /// <summary>Too many wrong CVCs: the card cannot pay in one click until then.</summary>
     public sealed record CardLocked(DateTime Until) : PaymentOutcome;

@@ -68,7 +68,8 @@ public sealed class OrderStarter(
         }
 
         logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
-        if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC)
+        // Rule 3: where the shop requires a billing address, the order page asks for it instead.
+        if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && !shop.RequiresBillingAddress)
         {
             return await InstantAsync(order, shop, token, browserIdHash, cancellationToken);
         }

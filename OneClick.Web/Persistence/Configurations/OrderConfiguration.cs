@@ -28,6 +28,13 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.ConcurrencyStamp).IsConcurrencyToken();
         builder.Ignore(o => o.Price);
         builder.Ignore(o => o.IsClosed);
+        builder.OwnsOne(o => o.BillingAddress, address =>
+        {
+            address.Property(a => a.Street).HasMaxLength(100).IsRequired();
+            address.Property(a => a.PostalCode).HasMaxLength(12).IsRequired();
+            address.Property(a => a.City).HasMaxLength(60).IsRequired();
+            address.Property(a => a.Country).HasMaxLength(2).IsRequired();
+        });
         builder.HasOne<Shop>().WithMany().HasForeignKey(o => o.ShopId).OnDelete(DeleteBehavior.Restrict);
         // A referenceID is paid at most once: the database holds the rule, not only the code.
         builder.HasIndex(o => new { o.ShopId, o.ReferenceId }).IsUnique();

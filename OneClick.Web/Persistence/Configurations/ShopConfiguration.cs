@@ -27,6 +27,7 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.Navigation(s => s.SignatureKeys).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
         builder.HasOne(s => s.CustomerUnion).WithMany().HasForeignKey(s => s.CustomerUnionId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(s => s.SavedCardMinimumPayments).HasDefaultValue(1);
+        builder.Property(s => s.RequiresBillingAddress).HasDefaultValue(false);
         builder.OwnsMany(s => s.TurnoverLimits, limit =>
         {
             limit.ToTable("ShopTurnoverLimits");

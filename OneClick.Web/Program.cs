@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
+using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.DemoShop;
 using OneClick.Web.Features.Health;
@@ -35,6 +36,7 @@ builder.Services.AddDemoShop();
 builder.Services.AddSaleStatus();
 builder.Services.AddScoped<DemoSeed>();
 builder.Services.AddPostbacks(builder.Configuration);
+builder.Services.AddBackOffice(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 
@@ -50,12 +52,15 @@ if (!app.Environment.IsDevelopment())
 
 app.UseSecurityHeaders();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealth();
 app.MapStartOrder();
 app.MapSaleStatus();
 app.MapErrorPage();
+app.MapBackOffice();
 app.MapRazorComponents<App>();
 
 await app.RunAsync();

@@ -55,6 +55,11 @@ public sealed class SeedOptions
     public string? OwnerEmail { get; set; }
 
     public string? OwnerPassword { get; set; }
+
+    /// <summary>A gateway administrator's log-in for the back-office.</summary>
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
 }
 
 /// <summary>The demo merchant shop that the gateway starts next to itself (README "Demo shop").</summary>

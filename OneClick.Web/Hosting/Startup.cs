@@ -10,6 +10,8 @@ public static class Startup
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        var staff = scope.ServiceProvider.GetRequiredService<OneClick.Web.Features.BackOffice.StaffSeed>();
+        await staff.EnsureRolesAsync();
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<OneClickOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OneClick");
@@ -26,6 +28,7 @@ public static class Startup
         }
 
         var shop = await scope.ServiceProvider.GetRequiredService<DemoSeed>().ApplyAsync(CancellationToken.None);
+        await staff.ApplyAsync(shop.MerchantId);
         if (app.Environment.IsDevelopment())
         {
             // Printed so that a person can sign requests by hand; only in development.

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OneClick.Core.Customers;
@@ -7,10 +9,12 @@ using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
+using OneClick.Web.Features.BackOffice;
 
 namespace OneClick.Web.Persistence;
 
-public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> options) : DbContext(options)
+/// <summary>The gateway's one database: payments, wallets, outbox, and the back-office log-ins (ASP.NET Core Identity).</summary>
+public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> options) : IdentityDbContext<StaffUser, IdentityRole<int>, int>(options)
 {
     public DbSet<Merchant> Merchants => Set<Merchant>();
 
@@ -38,8 +42,11 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
 
     public DbSet<OneClickToken> OneClickTokens => Set<OneClickToken>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OneClickDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(OneClickDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,4 +1,5 @@
 using OneClick.Core.Cards;
+using OneClick.Web.Hosting;
 
 namespace OneClick.Web.Features.Wallets;
 
@@ -31,7 +32,7 @@ public sealed class BrowserWallets(IHostEnvironment environment, IConfiguration 
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
             // Secure outside development; OneClick:SecureCookies=false for test hosts that speak plain HTTP.
-            Secure = context.Request.IsHttps || configuration.GetValue("OneClick:SecureCookies", !environment.IsDevelopment()),
+            Secure = context.Request.IsHttps || configuration.SecureCookies(environment),
             IsEssential = true,
             MaxAge = TimeSpan.FromDays(365),
             Path = "/",

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using OneClick.Web.Hosting;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.BackOffice;
+
+public static class BackOfficeServiceCollectionExtensions
+{
+    /// <summary>The back-office sign-in: ASP.NET Core Identity on the gateway's database, a cookie that expires after inactivity.</summary>
+    public static IServiceCollection AddBackOffice(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddIdentityCore<StaffUser>(options =>
+            {
+                // Long passphrases over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole<int>>()
+            .AddEntityFrameworkStores<OneClickDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "oneclick_staff";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = configuration.SecureCookies(environment)
+                ? CookieSecurePolicy.Always
+                : CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/denied";
+            // A session ends after 30 minutes without a request.
+            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.SignedIn, policy => policy.RequireAuthenticatedUser().RequireRole(StaffRoles.All))
+            .AddPolicy(StaffPolicies.ManageMerchant, policy => policy.RequireRole(StaffRoles.Administrator, StaffRoles.Owner))
+            .AddPolicy(StaffPolicies.Administer, policy => policy.RequireRole(StaffRoles.Administrator));
+        services.AddScoped<CurrentStaff>();
+        services.AddScoped<StaffSeed>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder endpoints)
+    {
+        // A form post (antiforgery checked: it binds the form) so that no link or image can sign anyone out.
+        endpoints.MapPost("/account/logout", async ([FromForm] string? returnUrl, SignInManager<StaffUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("/account/login");
+        });
+        return endpoints;
+    }
+}

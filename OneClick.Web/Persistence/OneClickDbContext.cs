@@ -32,6 +32,8 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
+    public DbSet<OneClick.Web.Features.BackOffice.Audit.AuditEntry> AuditEntries => Set<OneClick.Web.Features.BackOffice.Audit.AuditEntry>();
+
     public DbSet<CustomerUnion> CustomerUnions => Set<CustomerUnion>();
 
     public DbSet<Customer> Customers => Set<Customer>();

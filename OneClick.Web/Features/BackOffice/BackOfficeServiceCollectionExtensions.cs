@@ -50,6 +50,7 @@ public static class BackOfficeServiceCollectionExtensions
             .AddPolicy(StaffPolicies.ManageMerchant, policy => policy.RequireRole(StaffRoles.Administrator, StaffRoles.Owner))
             .AddPolicy(StaffPolicies.Administer, policy => policy.RequireRole(StaffRoles.Administrator));
         services.AddScoped<CurrentStaff>();
+        services.AddScoped<Audit.AuditTrail>();
         services.AddScoped<StaffSeed>();
         return services;
     }

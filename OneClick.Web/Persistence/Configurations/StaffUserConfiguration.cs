@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OneClick.Core.Shops;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Audit;
 
 namespace OneClick.Web.Persistence.Configurations;
 
@@ -11,5 +12,17 @@ internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUse
     {
         builder.Property(u => u.DisplayName).HasMaxLength(200).IsRequired();
         builder.HasOne<Merchant>().WithMany().HasForeignKey(u => u.MerchantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.UserEmail).HasMaxLength(256).IsRequired();
+        builder.Property(a => a.Action).HasMaxLength(64).IsRequired();
+        builder.Property(a => a.Subject).HasMaxLength(200).IsRequired();
+        builder.HasIndex(a => new { a.MerchantId, a.At });
     }
 }

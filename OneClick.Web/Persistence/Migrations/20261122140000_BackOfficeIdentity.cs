@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace OneClick.Web.Persistence.Migrations;
 
 /// <summary>
-/// The back-office log-ins: ASP.NET Core Identity's tables, with each user's merchant (issue 6). The
+/// The back-office log-ins: ASP.NET Core Identity's tables, with each user's merchant, and the audit log (issue 6). The
 /// statements are the ones EnsureCreated makes from the model (the migration test compares them).
 /// </summary>
 [DbContext(typeof(OneClickDbContext))]
@@ -78,6 +78,18 @@ public sealed class BackOfficeIdentity : Migration
                 CONSTRAINT "PK_AspNetUserTokens" PRIMARY KEY ("UserId", "LoginProvider", "Name"),
                 CONSTRAINT "FK_AspNetUserTokens_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
             );
+            CREATE TABLE "AuditEntries" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_AuditEntries" PRIMARY KEY AUTOINCREMENT,
+                "At" TEXT NOT NULL,
+                "UserId" INTEGER NULL,
+                "UserEmail" TEXT NOT NULL,
+                "MerchantId" INTEGER NULL,
+                "Action" TEXT NOT NULL,
+                "Subject" TEXT NOT NULL,
+                "Before" TEXT NULL,
+                "After" TEXT NULL
+            );
+            CREATE INDEX "IX_AuditEntries_MerchantId_At" ON "AuditEntries" ("MerchantId", "At");
             CREATE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
             CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
             CREATE INDEX "IX_AspNetUserClaims_UserId" ON "AspNetUserClaims" ("UserId");
@@ -90,6 +102,7 @@ public sealed class BackOfficeIdentity : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("AuditEntries");
         migrationBuilder.DropTable("AspNetUserTokens");
         migrationBuilder.DropTable("AspNetUserRoles");
         migrationBuilder.DropTable("AspNetUserLogins");

@@ -23,6 +23,11 @@ public sealed record BillingAddress(string Street, string PostalCode, string Cit
         {
             errors["postal"] = "A postal code is at most 12 letters, digits, spaces and dashes.";
         }
+        else if (p.Count(char.IsAsciiDigit) > 10)
+        {
+            // No postal code has that many digits; a short card number does.
+            errors["postal"] = "This does not look like a postal code.";
+        }
 
         var c = Text(city, 60, maxDigits: 0, "city", "Enter the city.", errors);
         var code = country?.Trim().ToUpperInvariant();

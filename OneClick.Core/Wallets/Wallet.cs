@@ -52,8 +52,8 @@ public sealed class Wallet
     /// <summary>The cards that can pay: saved, not deleted, confirmed by a successful payment; the last used first.</summary>
     public IEnumerable<SavedCard> UsableCards => cards.Where(c => c.DeletedAt is null && c.Confirmed).OrderByDescending(c => c.LastUsedAt ?? c.CreatedAt);
 
-    /// <summary>Cards not deleted, confirmed or not: a customer with none is New again.</summary>
-    public bool HasSavedCards => cards.Any(c => c.DeletedAt is null);
+    /// <summary>Cards that can pay: a customer with none (deleted, or set back by a decline) is New again.</summary>
+    public bool HasSavedCards => UsableCards.Any();
 
     /// <summary>
     /// The cards the order page offers: usable ones that reached the shop's minimum number of

@@ -33,6 +33,12 @@ public sealed class CardPaymentService(
     public static readonly TimeSpan CvcWindow = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// A payment still waiting this long (an abandoned 3-D Secure challenge, a crash) no longer holds
+    /// back the CVC lock or the turnover limit: a buyer is not blocked for a week by a page they closed.
+    /// </summary>
+    public static readonly TimeSpan PendingCountsFor = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// Full card entry. With <paramref name="remember"/> (and a browser id to bind the next token to)
     /// the card is saved in the buyer's wallet, offered for One Click once a payment is approved.
     /// </summary>
@@ -265,6 +271,7 @@ public sealed class CardPaymentService(
                     var card = await db.SavedCards.SingleAsync(c => c.Id == declinedCard, cancellationToken);
                     await db.Entry(card).ReloadAsync(cancellationToken);
                     card.PaymentDeclined(Now, await OtherPaymentsPendingAsync(card.Id, sale.Id, cancellationToken), declined.Reason);
+                    await UpdateCustomerStatusAsync(card, cancellationToken);
                     if (declined.Reason == DeclineReason.IncorrectCvc && sale.OneClickPayment && !sale.InstantOneClick
                         && await WrongCvcsAsync(card.Id, sale.Id, cancellationToken) + 1 >= MaxWrongCvcs)
                     {
@@ -273,8 +280,10 @@ public sealed class CardPaymentService(
                     }
                 }
 
-                var close = await HasDeclineUrlAsync(order, cancellationToken)
-                    || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts;
+                // The shop's limit is no decline of the card: the order stays open for full card entry.
+                var close = declined.Reason != DeclineReason.TurnoverLimitReached
+                    && (await HasDeclineUrlAsync(order, cancellationToken)
+                        || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts);
                 sale.Decline(declined.TransactionId, declined.Reason, Now);
                 order.Decline(close, Now);
                 outcome = new PaymentOutcome.Declined(sale.Id, declined.Reason, close);
@@ -305,7 +314,16 @@ public sealed class CardPaymentService(
         {
             // One live token per card: the one this approval issued, or none after the card's own
             // decline. A mistyped CVC or the shop's limit says nothing against the card: its token stays.
-            await tokens.RevokeForCardAsync(usedCard, exceptIssuedBySale: sale.Result == SaleResult.Approved ? sale.Id : null, cancellationToken);
+            if (sale.Result == SaleResult.Approved)
+            {
+                // One live token per card, shop and browser: the one this approval issued. Tokens the
+                // card holds at other shops of its union, or in other browsers, are not this sale's to end.
+                await tokens.RevokeForCardAsync(usedCard, exceptIssuedBySale: sale.Id, cancellationToken, onlyShopId: sale.ShopId, onlyBrowserIdHash: sale.BrowserIdHash);
+            }
+            else
+            {
+                await tokens.RevokeForCardAsync(usedCard, exceptIssuedBySale: null, cancellationToken);
+            }
         }
 
         if (outcome is PaymentOutcome.Approved)
@@ -337,7 +355,13 @@ public sealed class CardPaymentService(
         }
 
         var customer = card.Wallet.Customer;
-        customer?.CardSaved(Now);
+        if (customer is not null)
+        {
+            // The merchant may have set Deny while the acquirer answered.
+            await db.Entry(customer).ReloadAsync(cancellationToken);
+            customer.CardSaved(Now);
+        }
+
         // Rule 8: no token for a customer set to Deny. The token binds to the browser that paid.
         if (customer is not { MayUseOneClick: false } && (sale.BrowserIdHash ?? card.Wallet.BrowserIdHash) is { } browser)
         {
@@ -345,13 +369,24 @@ public sealed class CardPaymentService(
         }
     }
 
+    /// <summary>A customer whose last usable card was just set back or forgotten is New again (rule 8).</summary>
+    private async Task UpdateCustomerStatusAsync(SavedCard card, CancellationToken cancellationToken)
+    {
+        var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer).SingleAsync(w => w.Id == card.WalletId, cancellationToken);
+        if (!wallet.HasSavedCards)
+        {
+            wallet.Customer?.CardsGone(Now);
+        }
+    }
+
     /// <summary>Wrong CVCs typed for a card within the last hour, and CVC payments with it still waiting for an answer.</summary>
     private async Task<int> CvcAttemptsAsync(long cardId, CancellationToken cancellationToken)
     {
         var since = Now - CvcWindow;
+        var pendingSince = Now - PendingCountsFor;
         return await db.Sales.CountAsync(
             s => s.SavedCardId == cardId && s.OneClickPayment && !s.InstantOneClick && s.CreatedAt > since
-                && (s.DeclineReason == DeclineReason.IncorrectCvc || s.Result == SaleResult.Pending),
+                && (s.DeclineReason == DeclineReason.IncorrectCvc || (s.Result == SaleResult.Pending && s.CreatedAt > pendingSince)),
             cancellationToken);
     }
 
@@ -367,7 +402,7 @@ public sealed class CardPaymentService(
     /// Rule 9: why this one-click payment would take the customer over the shop's cap, counting their
     /// approved and still pending one-click payments at this shop over all cards of the wallet.
     /// </summary>
-    private async Task<string?> TurnoverRefusalAsync(Shop shop, Order order, SavedCard card, CancellationToken cancellationToken)
+    public async Task<string?> TurnoverRefusalAsync(Shop shop, Order order, SavedCard card, CancellationToken cancellationToken)
     {
         if (shop.TurnoverLimitFor(order.Currency) is not { } limit)
         {
@@ -375,10 +410,11 @@ public sealed class CardPaymentService(
         }
 
         var since = Now - TurnoverLimit.Week;
+        var pendingSince = Now - PendingCountsFor;
         var walletId = card.WalletId;
         var recent = await db.Sales
             .Where(s => s.ShopId == shop.Id && s.OneClickPayment && s.Currency == order.Currency && s.CreatedAt > since
-                && (s.Result == SaleResult.Approved || s.Result == SaleResult.Pending)
+                && (s.Result == SaleResult.Approved || (s.Result == SaleResult.Pending && s.CreatedAt > pendingSince))
                 && db.SavedCards.Any(c => c.Id == s.SavedCardId && c.WalletId == walletId))
             .Select(s => new { s.CreatedAt, s.Amount })
             .ToListAsync(cancellationToken);
@@ -425,7 +461,7 @@ public sealed class CardPaymentService(
         || await db.Shops.Where(s => s.Id == order.ShopId).Select(s => s.DeclineUrl != null).SingleAsync(cancellationToken);
 
     private Task<int> DeclinedAttemptsAsync(Order order, CancellationToken cancellationToken) =>
-        db.Sales.CountAsync(s => s.OrderId == order.Id && s.Result == SaleResult.Declined, cancellationToken);
+        db.Sales.CountAsync(s => s.OrderId == order.Id && s.Result == SaleResult.Declined && s.DeclineReason != DeclineReason.TurnoverLimitReached, cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 }

@@ -89,7 +89,10 @@ public sealed class OrderStarter(
             token,
             order.ShopId,
             browserIdHash,
-            card => payments.Unavailable(order, shop, card, browserIdHash, instant: true) ?? (card.IsLocked(now) ? "the card is locked after wrong CVCs" : null),
+            // A token whose payment cannot go through stays unspent; the limit is checked again, binding, with the charge.
+            async card => payments.Unavailable(order, shop, card, browserIdHash, instant: true)
+                ?? (card.IsLocked(now) ? "the card is locked after wrong CVCs" : null)
+                ?? await payments.TurnoverRefusalAsync(shop, order, card, cancellationToken),
             cancellationToken);
         if (card is null)
         {

@@ -45,7 +45,7 @@ public sealed class SaleStatusLookup(OneClickDbContext db, OneClickTokens tokens
         }
 
         // The latest active token of the sale's card, so that a merchant can recover it after a decline.
-        var token = f.Sale.SavedCardId is { } card ? await tokens.LatestActiveForCardAsync(card, cancellationToken) : null;
+        var token = f.Sale.SavedCardId is { } card ? await tokens.LatestActiveForCardAsync(card, f.Sale.ShopId, cancellationToken) : null;
         return SaleStatusAnswer.Found(f.Order, f.Sale, token);
     }
 

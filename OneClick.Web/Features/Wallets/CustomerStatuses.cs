@@ -36,7 +36,7 @@ public sealed class CustomerStatuses(OneClickDbContext db, OneClickTokens tokens
             return null;
         }
 
-        var hasCards = await db.SavedCards.AnyAsync(c => c.Wallet.CustomerId == customer.Id && c.DeletedAt == null, cancellationToken);
+        var hasCards = await db.SavedCards.AnyAsync(c => c.Wallet.CustomerId == customer.Id && c.DeletedAt == null && c.Confirmed, cancellationToken);
         customer.Allow(hasCards, Now);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Customer {CustomerId} of union {UnionId} is {Status} again", customer.Id, customerUnionId, customer.Status);

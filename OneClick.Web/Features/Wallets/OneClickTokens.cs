@@ -22,7 +22,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     /// requests with the same token wins: the database changes it from Active to Used only once. A
     /// token whose card cannot pay (<paramref name="refusal"/> says why) is left unspent.
     /// </summary>
-    public async Task<SavedCard?> TrySpendAsync(string token, int shopId, string? browserIdHash, Func<SavedCard, string?> refusal, CancellationToken cancellationToken)
+    public async Task<SavedCard?> TrySpendAsync(string token, int shopId, string? browserIdHash, Func<SavedCard, Task<string?>> refusal, CancellationToken cancellationToken)
     {
         var hash = CardVault.HashToken(token);
         var found = await db.OneClickTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
@@ -30,7 +30,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         var card = refused is null
             ? await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken)
             : null;
-        refused ??= card is null ? "the card is gone" : refusal(card);
+        refused ??= card is null ? "the card is gone" : await refusal(card);
         if (refused is not null)
         {
             logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", shopId, refused);
@@ -58,7 +58,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     }
 
     /// <summary>The newest active token of a card (the status page).</summary>
-    public async Task<string?> LatestActiveForCardAsync(long savedCardId, CancellationToken cancellationToken)
+    public async Task<string?> LatestActiveForCardAsync(long savedCardId, int shopId, CancellationToken cancellationToken)
     {
         var now = Now;
         var usable = await db.SavedCards.AnyAsync(c => c.Id == savedCardId && c.DeletedAt == null && c.Confirmed, cancellationToken);
@@ -68,7 +68,8 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         }
 
         var seed = await db.OneClickTokens
-            .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
+            // Only this shop's: a card shared by a union holds tokens of other shops, even other merchants.
+            .Where(t => t.SavedCardId == savedCardId && t.ShopId == shopId && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
             .OrderByDescending(t => t.Id)
             .Select(t => t.Seed)
             .FirstOrDefaultAsync(cancellationToken);
@@ -76,8 +77,11 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     }
 
     /// <summary>Ends a card's active tokens (deleted card, decline), but for the one a given sale just issued.</summary>
-    public Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken) =>
-        db.OneClickTokens.Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.IssuedBySaleId != exceptIssuedBySale)
+    /// <param name="onlyShopId">With <paramref name="onlyBrowserIdHash"/>: only the tokens of that shop and browser.</param>
+    public Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken, int? onlyShopId = null, string? onlyBrowserIdHash = null) =>
+        db.OneClickTokens
+            .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.IssuedBySaleId != exceptIssuedBySale)
+            .Where(t => onlyShopId == null || (t.ShopId == onlyShopId && t.BrowserIdHash == onlyBrowserIdHash))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
 
     /// <summary>Ends every active token of a customer's cards (the merchant set them to Deny).</summary>

@@ -13,6 +13,11 @@ public sealed class CustomerWallets : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
+        // SQLite cannot add a foreign key to a table, nor make a column optional: Shops and Wallets are
+        // rebuilt, as EF Core itself would (foreign keys off outside the transaction while the tables
+        // are swapped). Every shop that exists keeps its customers to itself: a union of its own.
+        migrationBuilder.Sql("PRAGMA foreign_keys = 0;", suppressTransaction: true);
+        // From here to the PRAGMA that turns foreign keys on again is one transaction: all or nothing.
         migrationBuilder.CreateTable(
             name: "CustomerUnions",
             columns: table => new
@@ -23,10 +28,6 @@ public sealed class CustomerWallets : Migration
             },
             constraints: table => table.PrimaryKey("PK_CustomerUnions", x => x.Id));
 
-        // SQLite cannot add a foreign key to a table, nor make a column optional: Shops and Wallets are
-        // rebuilt, as EF Core itself would (foreign keys off outside the transaction while the tables
-        // are swapped). Every shop that exists keeps its customers to itself: a union of its own.
-        migrationBuilder.Sql("PRAGMA foreign_keys = 0;", suppressTransaction: true);
         migrationBuilder.Sql("INSERT INTO CustomerUnions (Id, Name, CreatedAt) SELECT Id, Name, CreatedAt FROM Shops;");
         migrationBuilder.Sql(
             """

@@ -6,6 +6,7 @@ using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Wallets;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -462,10 +463,76 @@ public sealed class CustomerWalletTests : IDisposable
         var next = Merchant.VerifiedQuery(instant.RefreshTarget!)["oneClickToken"];
         var over = await buyer.StartAsync(WithToken(PurchaseFor(Jane, "0.01"), next));
 
-        over.Heading.ShouldBe("Payment declined");
-        over.Text.ShouldContain(DeclineReason.TurnoverLimitReached.ForBuyer());
+        // Over the cap, the token is not spent: the order page, where paying with the CVC is refused too.
+        over.Heading.ShouldBe("Pay with your saved card");
+        (await TokenStateAsync(next)).ShouldBe(OneClickTokenState.Active);
+        var declined = await buyer.PaySavedAsync(over);
+        declined.Heading.ShouldBe("Payment declined");
+        declined.Text.ShouldContain(DeclineReason.TurnoverLimitReached.ForBuyer());
         var sale = await gateway.WithDbAsync(db => db.Sales.SingleAsync(s => s.Amount == 0.01m));
-        (sale.InstantOneClick, sale.DeclineReason, sale.TransactionId).ShouldBe((true, DeclineReason.TurnoverLimitReached, (string?)null));
+        (sale.OneClickPayment, sale.DeclineReason, sale.TransactionId).ShouldBe((true, DeclineReason.TurnoverLimitReached, (string?)null));
+    }
+
+    [Fact]
+    public async Task Turnover_limit_decline_keeps_the_order_open_for_full_entry_even_with_a_decline_url()
+    {
+        await ConfigureShopAsync(GatewayFactory.ShopId, shop => shop.SetTurnoverLimit("EUR", 10.00m, null));
+        await FirstPurchaseAsync(Buyer.Of(gateway), Jane, amount: "5.00", currency: "USD");
+        var buyer = Buyer.Of(gateway);
+        var parameters = PurchaseFor(Jane, "10.01");
+        parameters["declineURL"] = "http://merchant.test/declined";
+        var page = await buyer.StartAsync(parameters);
+
+        var declined = await buyer.PaySavedAsync(page);
+
+        declined.Heading.ShouldBe("Payment declined");
+        var onward = declined.LinkHref("Pay by entering your card").ShouldNotBeNull();
+        var full = await buyer.GetAsync(onward);
+        full.Heading.ShouldBe("Pay by card");
+        (await buyer.PayAsync(full)).Heading.ShouldBe("Payment approved");
+    }
+
+    [Fact]
+    public async Task Abandoned_pending_payment_stops_counting_towards_the_limit_after_15_minutes()
+    {
+        await ConfigureShopAsync(GatewayFactory.ShopId, shop => shop.SetTurnoverLimit("EUR", 30.00m, null));
+        await FirstPurchaseAsync(Buyer.Of(gateway), Jane, ThreeDSecureCard, amount: "5.00", currency: "USD", threeDSecure: true);
+        var abandoned = await PaySavedAsync(Jane, "25.00");
+        abandoned.Heading.ShouldBe("Authentication required"); // the buyer closes the page here
+
+        (await PaySavedAsync(Jane, "10.00")).Heading.ShouldBe("Payment declined");
+        gateway.Clock.Advance(CardPaymentService.PendingCountsFor + TimeSpan.FromSeconds(1));
+        (await PaySavedAsync(Jane, "10.00")).Heading.ShouldBe("Authentication required");
+    }
+
+    [Fact]
+    public async Task Status_page_of_a_union_shop_gives_only_its_own_token_and_a_sale_elsewhere_keeps_it()
+    {
+        var other = await AddOneClickShopAsync(70010, OtherKey);
+        await JoinUnionAsync(other, GatewayFactory.ShopId);
+        var buyer = Buyer.Of(gateway);
+        var (saleAtA, tokenAtA) = await FirstPurchaseAsync(buyer, Jane);
+
+        var paidAtB = await buyer.PaySavedAsync(await buyer.StartAsync(Merchant.Purchase("4.00", shopId: other, customerNumber: Jane), OtherKey));
+        var tokenAtB = Merchant.VerifiedQuery(paidAtB.RefreshTarget!, OtherKey)["oneClickToken"];
+
+        (await TokenStateAsync(tokenAtA)).ShouldBe(OneClickTokenState.Active);
+        var status = await SaleStatusAsync(saleAtA);
+        status.ShouldContain($"oneClickToken: {tokenAtA}");
+        status.ShouldNotContain(tokenAtB);
+        (await buyer.StartAsync(WithToken(PurchaseFor(Jane, "1.00"), tokenAtA))).Heading.ShouldBe("Payment approved");
+    }
+
+    private async Task<string> SaleStatusAsync(long saleId)
+    {
+        var parameters = Merchant.Sign(new Dictionary<string, string>
+        {
+            ["shopID"] = GatewayFactory.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["version"] = "3.4",
+            ["saleID"] = saleId.ToString(CultureInfo.InvariantCulture),
+        });
+        var response = await gateway.CreatePlainClient().GetAsync("/salestatus?" + string.Join('&', parameters.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
@@ -688,6 +755,8 @@ public sealed class CustomerWalletTests : IDisposable
         (await gateway.WithDbAsync(db => db.SavedCards.SingleAsync())).LockedUntil.ShouldBeNull();
     }
 
+    private const string ThreeDSecureCard = "4000 0027 6000 3184";
+
     private static int CvcLimit => OneClick.Web.Features.Checkout.CardPaymentService.MaxWrongCvcs;
 
     private static Dictionary<string, string> PurchaseFor(string customerNumber, string amount = "9.99", string currency = "EUR") =>
@@ -703,7 +772,7 @@ public sealed class CustomerWalletTests : IDisposable
         page.Document.QuerySelectorAll("fieldset label").Select(l => l.TextContent.Trim()).ToList();
 
     /// <summary>Full entry with the remember box as the page has it (checked): the card is saved and a token issued.</summary>
-    private static async Task<(long SaleId, string Token)> FirstPurchaseAsync(Buyer buyer, string customerNumber, string card = Buyer.Visa, string amount = "9.99", string currency = "EUR", bool newCard = false)
+    private static async Task<(long SaleId, string Token)> FirstPurchaseAsync(Buyer buyer, string customerNumber, string card = Buyer.Visa, string amount = "9.99", string currency = "EUR", bool newCard = false, bool threeDSecure = false)
     {
         var page = await buyer.StartAsync(PurchaseFor(customerNumber, amount, currency));
         if (newCard)
@@ -712,6 +781,11 @@ public sealed class CustomerWalletTests : IDisposable
         }
 
         var result = await buyer.PayAsync(page, card);
+        if (threeDSecure)
+        {
+            result = await buyer.SubmitAsync(result, "Complete authentication");
+        }
+
         result.Heading.ShouldBe("Payment approved");
         var ok = Merchant.VerifiedQuery(result.RefreshTarget!);
         return (long.Parse(ok["saleID"], CultureInfo.InvariantCulture), ok["oneClickToken"]);

@@ -54,6 +54,7 @@ app.UseSecurityHeaders();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAdministratorTwoFactor();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealth();

@@ -25,17 +25,30 @@ public static class BackOfficeStaff
     public static async Task<Buyer> SignedInAsync(GatewayFactory gateway, string role, int? merchantId, string? email = null)
     {
         email ??= $"{role.ToLowerInvariant()}-{merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{Guid.NewGuid():N}@staff.test";
+        string? authenticatorKey = null;
         await using (var scope = gateway.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
             var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = DateTime.UtcNow };
             Require(await users.CreateAsync(user, Password));
             Require(await users.AddToRoleAsync(user, role));
+            if (role == StaffRoles.Administrator)
+            {
+                // Administrators must sign in with two factors: this one has an authenticator app.
+                Require(await users.ResetAuthenticatorKeyAsync(user));
+                authenticatorKey = await users.GetAuthenticatorKeyAsync(user);
+                Require(await users.SetTwoFactorEnabledAsync(user, true));
+            }
         }
 
         var browser = Buyer.Of(gateway);
         var login = await browser.GetAsync("/account/login");
         var page = await browser.SubmitAsync(login, "Sign in", new() { ["Input.Email"] = email, ["Input.Password"] = Password });
+        if (authenticatorKey is not null)
+        {
+            page = await browser.SubmitAsync(page, "Sign in", new() { ["Input.Code"] = Totp.Code(authenticatorKey, DateTimeOffset.UtcNow) });
+        }
+
         page.Heading.ShouldBe("Dashboard", $"{email} could not sign in: {page.Text}");
         return browser;
     }

@@ -13,6 +13,13 @@ public sealed class OneClickOptions
     public DemoShopOptions DemoShop { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// The gateway's address as people reach it (e.g. <c>https://pay.example.com</c>), for links in
+    /// e-mails. Never taken from a request's Host header outside development: a forged host would put
+    /// a password-reset link to someone else's site into a real e-mail.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }
 
 /// <summary>The demo merchant and shop created at start, so that a person or an outside test can pay at once.</summary>

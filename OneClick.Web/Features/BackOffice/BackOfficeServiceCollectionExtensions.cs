@@ -51,9 +51,32 @@ public static class BackOfficeServiceCollectionExtensions
             .AddPolicy(StaffPolicies.Administer, policy => policy.RequireRole(StaffRoles.Administrator));
         services.AddScoped<CurrentStaff>();
         services.AddScoped<Audit.AuditTrail>();
+        services.AddScoped<Account.StaffEmails>();
+        // A password link works for an hour.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<StaffSeed>();
         return services;
     }
+
+    /// <summary>
+    /// Administrators work with two factors or not at all: until theirs is set up, every back-office
+    /// page sends them to the set-up page.
+    /// </summary>
+    public static IApplicationBuilder UseAdministratorTwoFactor(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/account") && !TwoFactorExempt.Any(p => path.StartsWithSegments(p))
+            && context.User.IsInRole(StaffRoles.Administrator)
+            && await context.RequestServices.GetRequiredService<UserManager<StaffUser>>().GetUserAsync(context.User) is { TwoFactorEnabled: false })
+        {
+            context.Response.Redirect("/account/two-factor");
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static readonly string[] TwoFactorExempt = ["/account/two-factor", "/account/login", "/account/login-2fa", "/account/logout", "/account/denied"];
 
     public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder endpoints)
     {

@@ -1,7 +1,7 @@
 using System.Net;
 using OneClick.Tests.Infrastructure;
 
-namespace OneClick.Tests.Web.Features.BackOffice;
+namespace OneClick.Tests.Web.Features.BackOffice.Account;
 
 /// <summary>The back-office log-in: the seeded owner of PROTOCOL.md section 9, lockout, sign-out.</summary>
 public sealed class SignInTests : IDisposable

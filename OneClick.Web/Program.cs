@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.DemoShop;
 using OneClick.Web.Features.Health;
@@ -62,6 +63,7 @@ app.MapStartOrder();
 app.MapSaleStatus();
 app.MapErrorPage();
 app.MapBackOffice();
+app.MapBackOfficeSales();
 app.MapRazorComponents<App>();
 
 await app.RunAsync();

@@ -1,0 +1,146 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+
+namespace OneClick.Tests.Web.Features.BackOffice.Sales;
+
+/// <summary>One gateway with a sale of the seeded merchant and one of another merchant, shared by the matrix.</summary>
+public sealed class SalesMatrixGateway : IAsyncLifetime, IDisposable
+{
+    public GatewayFactory Gateway { get; } = new();
+
+    public long OwnSale { get; private set; }
+
+    public long ForeignSale { get; private set; }
+
+    public int OwnMerchant { get; private set; }
+
+    public int OtherMerchant { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await SalesScenario.AddOtherMerchantAsync(Gateway);
+        OwnSale = await SalesScenario.BuyAsync(Gateway, "9.99", referenceId: "own-sale");
+        ForeignSale = await SalesScenario.BuyAsync(Gateway, "9.99", referenceId: "foreign-sale", shopId: SalesScenario.OtherShopId, key: SalesScenario.OtherShopKey);
+        OwnMerchant = await BackOfficeStaff.SeededMerchantIdAsync(Gateway);
+        OtherMerchant = await BackOfficeStaff.MerchantOfShopAsync(Gateway, SalesScenario.OtherShopId);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => Gateway.Dispose();
+}
+
+/// <summary>
+/// The Sales slice of the authorization matrix: each page and form post, for anonymous visitors, staff
+/// and owners of the sale's merchant and of another merchant, and administrators.
+/// Every id used is one of the seeded merchant's sales.
+/// </summary>
+public sealed class SalesAuthorizationTests(SalesMatrixGateway fixture) : IClassFixture<SalesMatrixGateway>
+{
+    private GatewayFactory Gateway => fixture.Gateway;
+
+    [Theory]
+    [InlineData("/account/sales")]
+    [InlineData("/account/sales?result=Approved")]
+    [InlineData("/account/sales/{own}")]
+    [InlineData("/account/sales.csv")]
+    public async Task Anonymous_get_goes_to_the_login_page(string path)
+    {
+        var url = path.Replace("{own}", fixture.OwnSale.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var response = await Gateway.CreatePlainClient().GetAsync(url);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldStartWith("http://localhost/account/login?ReturnUrl=");
+    }
+
+    [Fact]
+    public async Task Anonymous_refund_post_goes_to_the_login_page_and_refunds_nothing()
+    {
+        var before = await RefundCountAsync();
+
+        var response = await Gateway.CreatePlainClient().PostAsync($"/account/sales/{fixture.OwnSale}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "refund",
+            ["Refund.Amount"] = "1.00",
+            ["Refund.Reason"] = "anonymous",
+        }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldStartWith("http://localhost/account/login?ReturnUrl=");
+        (await RefundCountAsync()).ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData(StaffRoles.Staff)]
+    [InlineData(StaffRoles.Owner)]
+    public async Task Own_merchant_staff_and_owner_see_list_sale_csv_and_may_refund(string role)
+    {
+        var person = await BackOfficeStaff.SignedInAsync(Gateway, role, fixture.OwnMerchant);
+
+        await SeesAsync(person, fixture.OwnSale, expected: true);
+        await SeesAsync(person, fixture.ForeignSale, expected: false);
+        await MayRefundAsync(person, fixture.OwnSale);
+    }
+
+    [Theory]
+    [InlineData(StaffRoles.Staff)]
+    [InlineData(StaffRoles.Owner)]
+    public async Task Other_merchant_staff_and_owner_get_nothing_of_this_merchant(string role)
+    {
+        var person = await BackOfficeStaff.SignedInAsync(Gateway, role, fixture.OtherMerchant);
+        var before = await RefundCountAsync();
+
+        await SeesAsync(person, fixture.OwnSale, expected: false);
+        var refund = await SalesScenario.ForgeRefundAsync(person, fixture.OwnSale, "0.01", "Not my sale");
+        refund.IsSuccessStatusCode.ShouldBeFalse();
+        (await refund.Content.ReadAsStringAsync()).ShouldNotContain("own-sale");
+        (await RefundCountAsync()).ShouldBe(before);
+        // Their own sale they do see: the refusal is the scope, not the role.
+        await SeesAsync(person, fixture.ForeignSale, expected: true);
+    }
+
+    [Fact]
+    public async Task Administrator_sees_every_merchants_sales_and_may_refund()
+    {
+        var admin = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Administrator, merchantId: null);
+
+        await SeesAsync(admin, fixture.OwnSale, expected: true);
+        await SeesAsync(admin, fixture.ForeignSale, expected: true);
+        await MayRefundAsync(admin, fixture.ForeignSale);
+    }
+
+    /// <summary>Whether the sale is in the list and the CSV, and its page opens (else 404 with nothing of it).</summary>
+    private static async Task SeesAsync(Buyer person, long saleId, bool expected)
+    {
+        var list = await person.GetAsync("/account/sales");
+        list.Status.ShouldBe(HttpStatusCode.OK);
+        SalesScenario.ListedSaleIds(list).Contains(saleId).ShouldBe(expected);
+
+        var page = await person.GetAsync($"/account/sales/{saleId}");
+        page.Status.ShouldBe(expected ? HttpStatusCode.OK : HttpStatusCode.NotFound);
+        if (!expected)
+        {
+            page.Html.ShouldNotContain("own-sale");
+            page.Html.ShouldNotContain("foreign-sale");
+        }
+
+        var csv = await SalesScenario.CsvAsync(person);
+        csv.Contains($"\r\n{saleId},", StringComparison.Ordinal).ShouldBe(expected);
+    }
+
+    private async Task MayRefundAsync(Buyer person, long saleId)
+    {
+        var before = await RefundCountAsync();
+        var page = await person.GetAsync($"/account/sales/{saleId}");
+
+        var after = await SalesScenario.RefundAsync(person, page, "0.01", "Matrix check");
+
+        after.Text.ShouldContain("Refund of 0.01 EUR requested");
+        (await RefundCountAsync()).ShouldBe(before + 1);
+    }
+
+    private Task<int> RefundCountAsync() => Gateway.WithDbAsync(db => db.Refunds.CountAsync());
+}

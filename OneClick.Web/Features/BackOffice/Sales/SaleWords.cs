@@ -1,0 +1,32 @@
+using OneClick.Core.Cards;
+using OneClick.Core.Sales;
+
+namespace OneClick.Web.Features.BackOffice.Sales;
+
+/// <summary>How a sale's facts read for merchant staff (the buyer's wording is in <see cref="DeclineReasonText"/>).</summary>
+public static class SaleWords
+{
+    public static string ForStaff(this DeclineReason reason) => reason switch
+    {
+        DeclineReason.CardDeclined => "Card declined by the bank",
+        DeclineReason.InsufficientFunds => "Insufficient funds",
+        DeclineReason.IncorrectCvc => "Incorrect CVC",
+        DeclineReason.ExpiredCard => "Card expired",
+        DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
+        DeclineReason.AcquirerUnavailable => "Card network unavailable (nothing charged)",
+        DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit",
+        _ => reason.ToString(),
+    };
+
+    /// <summary>Instant (a token, no input), CVC (a saved card and its CVC), or no (the card typed in full).</summary>
+    public static string OneClick(bool oneClickPayment, bool instant) =>
+        instant ? "instant" : oneClickPayment ? "CVC" : "no";
+
+    /// <summary>Brand and the masked number (BIN and last four): never more of the card.</summary>
+    public static string Card(CardBrand brand, string truncatedPan) => $"{brand.DisplayName()} {truncatedPan}";
+
+    public static string Money(decimal amount, string currency) =>
+        $"{amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} {currency}";
+
+    public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+}

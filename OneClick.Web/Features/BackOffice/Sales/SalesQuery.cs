@@ -1,0 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Cards;
+using OneClick.Core.Orders;
+using OneClick.Core.Postbacks;
+using OneClick.Core.Sales;
+using OneClick.Core.Wallets;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.BackOffice.Sales;
+
+/// <summary>One line of the sales list and of the CSV export.</summary>
+public sealed record SaleRow(
+    long Id,
+    DateTime CreatedAt,
+    int ShopId,
+    string ShopName,
+    string? ReferenceId,
+    string? CustomerNumber,
+    decimal Amount,
+    string Currency,
+    decimal RefundedAmount,
+    CardBrand Brand,
+    string TruncatedPan,
+    bool OneClickPayment,
+    bool InstantOneClick,
+    SaleResult Result,
+    DeclineReason? DeclineReason);
+
+public sealed record SalesListPage(IReadOnlyList<SaleRow> Rows, int Total, int Page, int Pages);
+
+/// <summary>Something that happened to a sale, for its page; <see cref="By"/> says who or what did it.</summary>
+public sealed record SaleEvent(DateTime At, string What, string? Detail, string By);
+
+public sealed record PostbackAttemptView(DateTime StartedAt, int? StatusCode, int DurationMs, bool Acknowledged, string? ResponseExcerpt, string? Error);
+
+/// <summary>A postback of the sale; <see cref="Endpoint"/> is the URL without its query, which can hold a oneClickToken.</summary>
+public sealed record PostbackDeliveryView(long Id, PostbackKind Kind, PostbackState State, string Endpoint, int Attempts, DateTime CreatedAt, DateTime NextAttemptAt, DateTime? CompletedAt, IReadOnlyList<PostbackAttemptView> AttemptList);
+
+/// <summary>A oneClickToken as staff may see it: its life, never its value, hash or seed.</summary>
+public sealed record TokenView(long Id, bool IssuedBySale, bool UsedBySale, OneClickTokenState State, DateTime IssuedAt, DateTime ExpiresAt, DateTime? UsedAt, string Card);
+
+public sealed record RefundView(long Id, DateTime CreatedAt, decimal Amount, string Currency, string Reason, RefundState State, string? FailureReason, string By);
+
+public sealed record SaleDetail(
+    Sale Sale,
+    Order Order,
+    string ShopName,
+    int MerchantId,
+    IReadOnlyList<SaleEvent> Events,
+    IReadOnlyList<RefundView> Refunds,
+    IReadOnlyList<PostbackDeliveryView> Postbacks,
+    IReadOnlyList<TokenView> Tokens);
+
+/// <summary>
+/// The back-office's reading of sales, always from <see cref="CurrentStaff.ShopIdsAsync"/>: a sale of
+/// another merchant is never listed, exported or found, whatever the filter or id asks for.
+/// </summary>
+public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimeProvider clock)
+{
+    /// <summary>The audit action of a refund made in the back-office.</summary>
+    public const string RefundAction = "sale.refund";
+
+    /// <summary>How long before its sale an instant payment's token is spent, at most.</summary>
+    private static readonly TimeSpan SpentBeforeSale = TimeSpan.FromMinutes(1);
+
+    public static string Subject(long saleId) => $"sale {saleId}";
+
+    public async Task<SalesListPage> ListAsync(SalesFilter filter, CancellationToken cancellationToken)
+    {
+        var query = await FilteredAsync(filter);
+        var total = await query.CountAsync(cancellationToken);
+        var pages = Math.Max(1, (total + SalesFilter.PageSize - 1) / SalesFilter.PageSize);
+        var page = Math.Min(filter.Page, pages);
+        var rows = await Rows(Sorted(query, filter).Skip((page - 1) * SalesFilter.PageSize).Take(SalesFilter.PageSize)).ToListAsync(cancellationToken);
+        return new SalesListPage(rows, total, page, pages);
+    }
+
+    /// <summary>Every matching sale, streamed (an export may be long), in the list's order.</summary>
+    public async IAsyncEnumerable<SaleRow> ExportAsync(SalesFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in Rows(Sorted(await FilteredAsync(filter), filter)).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>A sale of this person's shops with all it is shown with; null for any other id.</summary>
+    public async Task<SaleDetail?> FindAsync(long saleId, CancellationToken cancellationToken)
+    {
+        var shopIds = await staff.ShopIdsAsync();
+        var found = await (
+                from s in db.Sales.AsNoTracking()
+                where s.Id == saleId && shopIds.Contains(s.ShopId)
+                join o in db.Orders.AsNoTracking() on s.OrderId equals o.Id
+                join shop in db.Shops.AsNoTracking() on s.ShopId equals shop.Id
+                select new { Sale = s, Order = o, ShopName = shop.Name, shop.MerchantId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var refunds = await RefundsAsync(found.Sale, cancellationToken);
+        return new SaleDetail(
+            found.Sale,
+            found.Order,
+            found.ShopName,
+            found.MerchantId,
+            Events(found.Sale, found.Order, refunds),
+            refunds,
+            await PostbacksAsync(saleId, cancellationToken),
+            await TokensAsync(found.Sale, cancellationToken));
+    }
+
+    private async Task<IQueryable<Listed>> FilteredAsync(SalesFilter filter)
+    {
+        var shopIds = await staff.ShopIdsAsync();
+        var sales = db.Sales.AsNoTracking().Where(s => shopIds.Contains(s.ShopId));
+        if (filter.ShopId is { } shopId)
+        {
+            sales = sales.Where(s => s.ShopId == shopId);
+        }
+
+        if (filter.FromTime is { } from)
+        {
+            sales = sales.Where(s => s.CreatedAt >= from);
+        }
+
+        if (filter.UntilTime is { } until)
+        {
+            sales = sales.Where(s => s.CreatedAt < until);
+        }
+
+        if (filter.Result is { } result)
+        {
+            sales = sales.Where(s => s.Result == result);
+        }
+
+        // SQLite keeps decimals as text: compared as numbers through REAL, exact enough for two decimals.
+        if (filter.MinAmount is { } min)
+        {
+            var low = (double)min;
+            sales = sales.Where(s => (double)s.Amount >= low);
+        }
+
+        if (filter.MaxAmount is { } max)
+        {
+            var high = (double)max;
+            sales = sales.Where(s => (double)s.Amount <= high);
+        }
+
+        var orders = db.Orders.AsNoTracking();
+        if (filter.CustomerNumber is { } customerNumber)
+        {
+            orders = orders.Where(o => o.CustomerNumber == customerNumber);
+        }
+
+        if (filter.ReferenceId is { } referenceId)
+        {
+            orders = orders.Where(o => o.ReferenceId == referenceId);
+        }
+
+        return from s in sales
+               join o in orders on s.OrderId equals o.Id
+               join shop in db.Shops.AsNoTracking() on s.ShopId equals shop.Id
+               select new Listed { Sale = s, ReferenceId = o.ReferenceId, CustomerNumber = o.CustomerNumber, ShopName = shop.Name };
+    }
+
+    private static IQueryable<Listed> Sorted(IQueryable<Listed> rows, SalesFilter filter) => (filter.Sort, filter.Ascending) switch
+    {
+        (SalesSort.Amount, true) => rows.OrderBy(r => (double)r.Sale.Amount).ThenBy(r => r.Sale.Id),
+        (SalesSort.Amount, false) => rows.OrderByDescending(r => (double)r.Sale.Amount).ThenByDescending(r => r.Sale.Id),
+        (SalesSort.Result, true) => rows.OrderBy(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
+        (SalesSort.Result, false) => rows.OrderByDescending(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
+        (_, true) => rows.OrderBy(r => r.Sale.CreatedAt).ThenBy(r => r.Sale.Id),
+        _ => rows.OrderByDescending(r => r.Sale.CreatedAt).ThenByDescending(r => r.Sale.Id),
+    };
+
+    private static IQueryable<SaleRow> Rows(IQueryable<Listed> rows) => rows.Select(r => new SaleRow(
+        r.Sale.Id, r.Sale.CreatedAt, r.Sale.ShopId, r.ShopName, r.ReferenceId, r.CustomerNumber, r.Sale.Amount, r.Sale.Currency, r.Sale.RefundedAmount,
+        r.Sale.Brand, r.Sale.TruncatedPan, r.Sale.OneClickPayment, r.Sale.InstantOneClick, r.Sale.Result, r.Sale.DeclineReason));
+
+    /// <summary>A sale with what the list shows of its order and shop, still a query (sortable, countable).</summary>
+    private sealed class Listed
+    {
+        public required Sale Sale { get; init; }
+
+        public string? ReferenceId { get; init; }
+
+        public string? CustomerNumber { get; init; }
+
+        public required string ShopName { get; init; }
+    }
+
+    private async Task<List<RefundView>> RefundsAsync(Sale sale, CancellationToken cancellationToken)
+    {
+        var refunds = await db.Refunds.AsNoTracking().Where(r => r.SaleId == sale.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var subject = Subject(sale.Id);
+        var recorded = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.Action == RefundAction && a.Subject == subject)
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.At, a.UserEmail, a.After })
+            .ToListAsync(cancellationToken);
+
+        // A refund and its audit entry are saved together; they are paired by amount and time.
+        var authors = recorded.Select(a => (a.At, a.UserEmail, Amount: AmountOf(a.After))).ToList();
+        var views = new List<RefundView>();
+        foreach (var refund in refunds)
+        {
+            var by = refund.Automatic ? "Gateway (automatic)" : "Staff";
+            if (!refund.Automatic)
+            {
+                var match = authors
+                    .Where(a => a.Amount == refund.Amount && (a.At - refund.CreatedAt).Duration() < TimeSpan.FromMinutes(1))
+                    .OrderBy(a => (a.At - refund.CreatedAt).Duration())
+                    .Select(a => (int?)authors.IndexOf(a))
+                    .FirstOrDefault();
+                if (match is { } index)
+                {
+                    by = authors[index].UserEmail;
+                    authors.RemoveAt(index);
+                }
+            }
+
+            views.Add(new RefundView(refund.Id, refund.CreatedAt, refund.Amount, refund.Currency, refund.Reason, refund.State, refund.FailureReason, by));
+        }
+
+        return views;
+    }
+
+    private static decimal? AmountOf(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("amount", out var amount) && amount.TryGetDecimal(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static List<SaleEvent> Events(Sale sale, Order order, IReadOnlyList<RefundView> refunds)
+    {
+        var events = new List<SaleEvent>
+        {
+            new(order.CreatedAt, "Order started", $"{SaleWords.Money(order.Amount, order.Currency)}: {order.Description}", "Merchant (startorder)"),
+            new(sale.CreatedAt, "Sale created", $"{SaleWords.Card(sale.Brand, sale.TruncatedPan)}, one-click: {SaleWords.OneClick(sale.OneClickPayment, sale.InstantOneClick)}", sale.InstantOneClick ? "Buyer (oneClickToken)" : "Buyer"),
+        };
+        if (sale.ThreeDSecureChallenged)
+        {
+            // The challenge is asked as the sale starts; the sale keeps no separate time for it.
+            events.Add(new(sale.CreatedAt, "3-D Secure challenged", "The card's bank asked the buyer to authenticate.", "Card's bank"));
+        }
+
+        if (sale.CompletedAt is { } completed)
+        {
+            var by = sale.DeclineReason == DeclineReason.TurnoverLimitReached ? "Gateway" : "Acquirer";
+            events.Add(sale.Result switch
+            {
+                SaleResult.Declined => new(completed, "Declined", sale.DeclineReason?.ForStaff(), by),
+                SaleResult.Error => new(completed, "Error", sale.DeclineReason?.ForStaff() ?? "The acquirer did not answer.", by),
+                _ => new(completed, "Approved", sale.TransactionId is null ? null : $"transactionID {sale.TransactionId}", by),
+            });
+        }
+
+        foreach (var refund in refunds)
+        {
+            var state = refund.State switch
+            {
+                RefundState.Requested => "requested, waiting for the acquirer",
+                RefundState.Completed => "completed",
+                _ => $"failed: {refund.FailureReason}",
+            };
+            events.Add(new(refund.CreatedAt, $"Refund of {SaleWords.Money(refund.Amount, refund.Currency)}", $"{refund.Reason} ({state})", refund.By));
+        }
+
+        return events.OrderBy(e => e.At).ToList();
+    }
+
+    private async Task<List<PostbackDeliveryView>> PostbacksAsync(long saleId, CancellationToken cancellationToken)
+    {
+        var deliveries = await db.PostbackDeliveries.AsNoTracking().Where(d => d.SaleId == saleId).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var ids = deliveries.Select(d => d.Id).ToList();
+        var attempts = (await db.PostbackAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).OrderBy(a => a.Id).ToListAsync(cancellationToken))
+            .ToLookup(a => a.DeliveryId);
+        return deliveries.Select(d => new PostbackDeliveryView(
+                d.Id, d.Kind, d.State, Endpoint(d.Url), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.CompletedAt,
+                attempts[d.Id].Select(a => new PostbackAttemptView(a.StartedAt, a.StatusCode, a.DurationMs, a.Acknowledged, a.ResponseExcerpt, a.Error)).ToList()))
+            .ToList();
+    }
+
+    /// <summary>The postback URL without its query: the signed fields can carry the buyer's oneClickToken.</summary>
+    private static string Endpoint(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a valid URL)";
+
+    private async Task<List<TokenView>> TokensAsync(Sale sale, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var saleId = sale.Id;
+
+        // The token an instant sale spent: UsedBySaleId where the checkout sets it, else the token of
+        // the sale's card spent just before the sale was created (it is spent, then the sale starts).
+        long? spentId = null;
+        if (sale is { InstantOneClick: true, SavedCardId: { } cardId })
+        {
+            var earliest = sale.CreatedAt - SpentBeforeSale;
+            var created = sale.CreatedAt;
+            spentId = await db.OneClickTokens.AsNoTracking()
+                .Where(t => t.UsedBySaleId == saleId || (t.UsedBySaleId == null && t.SavedCardId == cardId && t.ShopId == sale.ShopId && t.UsedAt >= earliest && t.UsedAt <= created))
+                .OrderByDescending(t => t.UsedAt)
+                .Select(t => (long?)t.Id)
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        // Only these columns are read: the token's hash and seed never leave the database here.
+        var tokens = await (
+                from t in db.OneClickTokens.AsNoTracking()
+                where t.IssuedBySaleId == saleId || t.UsedBySaleId == saleId || t.Id == spentId
+                join c in db.SavedCards.AsNoTracking() on t.SavedCardId equals c.Id
+                orderby t.Id
+                select new { t.Id, t.IssuedBySaleId, t.UsedBySaleId, t.State, t.IssuedAt, t.ExpiresAt, t.UsedAt, c.Brand, c.LastFour })
+            .ToListAsync(cancellationToken);
+        return tokens.Select(t => new TokenView(
+                t.Id,
+                t.IssuedBySaleId == saleId,
+                t.UsedBySaleId == saleId || t.Id == spentId,
+                t.State == OneClickTokenState.Active && now >= t.ExpiresAt ? OneClickTokenState.Expired : t.State,
+                t.IssuedAt,
+                t.ExpiresAt,
+                t.UsedAt,
+                $"{t.Brand.DisplayName()} •••• {t.LastFour}"))
+            .ToList();
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.DemoShop;
@@ -38,6 +39,7 @@ builder.Services.AddSaleStatus();
 builder.Services.AddScoped<DemoSeed>();
 builder.Services.AddPostbacks(builder.Configuration);
 builder.Services.AddBackOffice(builder.Configuration, builder.Environment);
+builder.Services.AddBackOfficeCustomers();
 
 var app = builder.Build();
 

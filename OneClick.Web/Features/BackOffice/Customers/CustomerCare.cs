@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Customers;
+using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.Wallets;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.BackOffice.Customers;
+
+public enum CareOutcome
+{
+    Done,
+
+    /// <summary>Nothing to do: the customer or card already stands as asked (e.g. another tab did it).</summary>
+    AlreadyDone,
+
+    /// <summary>Not a customer (or card) this person may see: answered as if it did not exist.</summary>
+    NotFound,
+}
+
+/// <summary>
+/// What staff change on a customer: Deny, lifting it (Member again), removing a saved card. Each
+/// change is scoped by <see cref="CustomerDirectory"/> and audited in the unit of work that saves it.
+/// </summary>
+public sealed class CustomerCare(
+    OneClickDbContext db,
+    CustomerDirectory directory,
+    CustomerStatuses statuses,
+    OneClickTokens tokens,
+    AuditTrail audit,
+    CurrentStaff staff,
+    TimeProvider clock,
+    ILogger<CustomerCare> logger)
+{
+    public async Task<CareOutcome> DenyAsync(long customerId, CancellationToken cancellationToken)
+    {
+        var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        if (customer.Status == CustomerStatus.Deny)
+        {
+            return CareOutcome.AlreadyDone;
+        }
+
+        await audit.RecordAsync("customer.deny", Subject(customer), await staff.MerchantIdAsync(), new { status = customer.Status.ToString() }, new { status = nameof(CustomerStatus.Deny) });
+        await statuses.DenyAsync(customer.CustomerUnionId, customer.Number, cancellationToken);
+        return CareOutcome.Done;
+    }
+
+    /// <summary>Lifts a Deny ("Member" in the back-office): the saved cards are offered again, or New when none can pay.</summary>
+    public async Task<CareOutcome> AllowAsync(long customerId, CancellationToken cancellationToken)
+    {
+        var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        if (customer.Status != CustomerStatus.Deny)
+        {
+            return CareOutcome.AlreadyDone;
+        }
+
+        // The audit entry is saved with the change, so its "after" is worked out as Customer.Allow will.
+        var wallet = await db.Wallets.AsNoTracking().Include(w => w.Cards).SingleOrDefaultAsync(w => w.CustomerId == customer.Id, cancellationToken);
+        var after = wallet?.HasSavedCards == true ? CustomerStatus.Member : CustomerStatus.New;
+        await audit.RecordAsync("customer.allow", Subject(customer), await staff.MerchantIdAsync(), new { status = customer.Status.ToString() }, new { status = after.ToString() });
+        await statuses.AllowAsync(customer.CustomerUnionId, customer.Number, cancellationToken);
+        return CareOutcome.Done;
+    }
+
+    /// <summary>
+    /// Forgets one of the customer's saved cards as the buyer's own "Delete card" does: the encrypted
+    /// number is wiped, its tokens end, and a customer left with no card is New again.
+    /// </summary>
+    public async Task<CareOutcome> RemoveCardAsync(long customerId, long cardId, CancellationToken cancellationToken)
+    {
+        var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer)
+            .SingleOrDefaultAsync(w => w.CustomerId == customer.Id, cancellationToken);
+        // Only a card of this customer's wallet, whatever id is posted.
+        var card = wallet?.Cards.FirstOrDefault(c => c.Id == cardId);
+        if (wallet is null || card is null)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        if (card.DeletedAt is not null)
+        {
+            return CareOutcome.AlreadyDone;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await audit.RecordAsync("customer.card.delete", Subject(customer), await staff.MerchantIdAsync(), new { card = card.Display, expiry = card.Expiry.ToString() }, new { card = card.Display, removed = true });
+        card.Delete(now);
+        if (!wallet.HasSavedCards)
+        {
+            wallet.Customer?.CardsGone(now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var revoked = await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Saved card {CardId} of customer {CustomerId} removed in the back-office; {Tokens} tokens revoked", card.Id, customer.Id, revoked);
+        return CareOutcome.Done;
+    }
+
+    private static string Subject(Customer customer) => $"customer {customer.Id} ({customer.Number})";
+}

@@ -1,0 +1,44 @@
+using OneClick.Core;
+using OneClick.Core.Customers;
+using OneClick.Core.Sales;
+
+namespace OneClick.Web.Features.BackOffice.Customers;
+
+/// <summary>How the Customers pages put statuses, results and amounts into words for merchant staff.</summary>
+public static class CustomerWords
+{
+    public static string Badge(CustomerStatus status) => status switch
+    {
+        CustomerStatus.Member => "text-bg-success",
+        CustomerStatus.Deny => "text-bg-danger",
+        _ => "text-bg-secondary",
+    };
+
+    public static string Explained(CustomerStatus status) => status switch
+    {
+        CustomerStatus.Member => "Member: has a saved card; One Click is offered.",
+        CustomerStatus.Deny => "Deny: no offer to remember a card, no saved cards shown, no oneClickToken issued.",
+        _ => "New: no saved card yet.",
+    };
+
+    public static string Result(SaleResult result) => result switch
+    {
+        SaleResult.Error => "Error (nothing charged)",
+        _ => result.ToString(),
+    };
+
+    /// <summary>The reason for staff (the buyer's own words are on the order page).</summary>
+    public static string Reason(DeclineReason reason) => reason switch
+    {
+        DeclineReason.CardDeclined => "Declined by the card's bank",
+        DeclineReason.InsufficientFunds => "Insufficient funds",
+        DeclineReason.IncorrectCvc => "Wrong CVC",
+        DeclineReason.ExpiredCard => "Card expired",
+        DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
+        DeclineReason.AcquirerUnavailable => "The card network did not answer; nothing was charged",
+        DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit; refused before the acquirer",
+        _ => reason.ToString(),
+    };
+
+    public static string Amounts(IReadOnlyList<Money> amounts) => amounts.Count == 0 ? "—" : string.Join(", ", amounts);
+}

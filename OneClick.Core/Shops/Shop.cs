@@ -12,6 +12,8 @@ public sealed class Shop
     /// <summary>The most a shop may ask before a saved card is offered (rule 5).</summary>
     public const int MaxSavedCardMinimumPayments = 100;
 
+    public const int MaxNameLength = 200;
+
     private readonly List<ShopSignatureKey> signatureKeys = [];
 
     private readonly List<TurnoverLimit> turnoverLimits = [];
@@ -155,9 +157,103 @@ public sealed class Shop
         AllowedRedirectHosts = normalized;
     }
 
+    public void Rename(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Trim().Length > MaxNameLength)
+        {
+            throw new ArgumentException($"A shop name has at most {MaxNameLength} characters.", nameof(name));
+        }
+
+        Name = name.Trim();
+    }
+
+    public void SetWebsiteUrl(Uri websiteUrl) => WebsiteUrl = RequireHttp(websiteUrl).AbsoluteUri;
+
+    /// <summary>
+    /// The currencies a startorder may use: one or more of <see cref="DefaultCurrencies"/> (those the
+    /// gateway settles). A turnover limit of a currency no longer accepted goes with it.
+    /// </summary>
+    public void SetCurrencies(IEnumerable<string> currencies)
+    {
+        var chosen = currencies.Distinct(StringComparer.Ordinal).ToList();
+        if (chosen.Count == 0)
+        {
+            throw new ArgumentException("A shop accepts at least one currency.", nameof(currencies));
+        }
+
+        if (chosen.FirstOrDefault(c => !DefaultCurrencies.Contains(c, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new ArgumentException($"{unknown} is not a currency the gateway accepts ({string.Join(' ', DefaultCurrencies)}).", nameof(currencies));
+        }
+
+        // Kept in the gateway's order, so that the list reads the same wherever it is shown.
+        Currencies = [.. DefaultCurrencies.Where(chosen.Contains)];
+        turnoverLimits.RemoveAll(l => !AcceptsCurrency(l.Currency));
+    }
+
     public void SetLegacySha1(bool accept) => AcceptLegacySha1 = accept;
 
-    public void SetOneClick(bool enabled) => OneClickEnabled = enabled;
+    /// <summary>The operator's switch (configuration, seed); switching on answers a pending request.</summary>
+    public void SetOneClick(bool enabled)
+    {
+        OneClickEnabled = enabled;
+        if (enabled && OneClickRequest == OneClickRequest.Requested)
+        {
+            OneClickRequest = OneClickRequest.Approved;
+        }
+    }
+
+    /// <summary>The merchant's request for One Click; only an administrator answers it.</summary>
+    public OneClickRequest OneClickRequest { get; private set; }
+
+    public OneClickStatus OneClickStatus => OneClickEnabled
+        ? OneClickStatus.On
+        : OneClickRequest switch
+        {
+            OneClickRequest.Requested => OneClickStatus.Requested,
+            OneClickRequest.Refused => OneClickStatus.Refused,
+            _ => OneClickStatus.NotRequested,
+        };
+
+    /// <summary>A merchant asks for One Click: not while it is on or already asked; again after a refusal.</summary>
+    public void RequestOneClick()
+    {
+        if (OneClickEnabled)
+        {
+            throw new InvalidOperationException("One Click is already on for this shop.");
+        }
+
+        if (OneClickRequest == OneClickRequest.Requested)
+        {
+            throw new InvalidOperationException("One Click has already been requested for this shop.");
+        }
+
+        OneClickRequest = OneClickRequest.Requested;
+    }
+
+    /// <summary>An administrator grants a pending request: One Click is on.</summary>
+    public void ApproveOneClick()
+    {
+        RequirePendingOneClickRequest();
+        OneClickRequest = OneClickRequest.Approved;
+        OneClickEnabled = true;
+    }
+
+    /// <summary>An administrator turns a pending request down: One Click stays off.</summary>
+    public void RefuseOneClick()
+    {
+        RequirePendingOneClickRequest();
+        OneClickRequest = OneClickRequest.Refused;
+    }
+
+    private void RequirePendingOneClickRequest()
+    {
+        if (OneClickRequest != OneClickRequest.Requested || OneClickEnabled)
+        {
+            throw new InvalidOperationException("This shop has no pending One Click request.");
+        }
+    }
 
     /// <summary>
     /// Adds a signing key. A shop holds at most two active keys: the old one keeps verifying while

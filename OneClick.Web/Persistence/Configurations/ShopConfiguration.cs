@@ -28,6 +28,8 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.HasOne(s => s.CustomerUnion).WithMany().HasForeignKey(s => s.CustomerUnionId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(s => s.SavedCardMinimumPayments).HasDefaultValue(1);
         builder.Property(s => s.RequiresBillingAddress).HasDefaultValue(false);
+        builder.Property(s => s.OneClickRequest).HasConversion<string>().HasMaxLength(16).HasDefaultValue(OneClickRequest.None);
+        builder.Ignore(s => s.OneClickStatus);
         builder.OwnsMany(s => s.TurnoverLimits, limit =>
         {
             limit.ToTable("ShopTurnoverLimits");

@@ -28,7 +28,7 @@ public static class Startup
         }
 
         var shop = await scope.ServiceProvider.GetRequiredService<DemoSeed>().ApplyAsync(CancellationToken.None);
-        await staff.ApplyAsync(shop.MerchantId);
+        await staff.ApplyAsync(shop.MerchantId, app.Environment.IsDevelopment());
         if (app.Environment.IsDevelopment())
         {
             // Printed so that a person can sign requests by hand; only in development.

@@ -21,12 +21,29 @@ public sealed class StaffSeed(UserManager<StaffUser> users, RoleManager<Identity
         }
     }
 
-    /// <summary>The seeded merchant's owner, and a gateway administrator, where configured.</summary>
-    public async Task ApplyAsync(int merchantId)
+    /// <summary>A development gateway's log-ins when none is configured, printed at start: data there is local and made up.</summary>
+    public const string DevelopmentOwnerEmail = "owner@demo.test";
+
+    public const string DevelopmentAdminEmail = "admin@demo.test";
+
+    public const string DevelopmentPassword = "demo back-office password";
+
+    /// <summary>The seeded merchant's owner, and a gateway administrator, where configured (in development, demo ones otherwise).</summary>
+    public async Task ApplyAsync(int merchantId, bool development)
     {
         var seed = options.Value.Seed;
-        await EnsureAsync(seed.OwnerEmail, seed.OwnerPassword, StaffRoles.Owner, merchantId);
-        await EnsureAsync(seed.AdminEmail, seed.AdminPassword, StaffRoles.Administrator, merchantId: null);
+        var (ownerEmail, ownerPassword) = string.IsNullOrWhiteSpace(seed.OwnerEmail) && development
+            ? (DevelopmentOwnerEmail, DevelopmentPassword)
+            : (seed.OwnerEmail, seed.OwnerPassword);
+        var (adminEmail, adminPassword) = string.IsNullOrWhiteSpace(seed.AdminEmail) && development
+            ? (DevelopmentAdminEmail, DevelopmentPassword)
+            : (seed.AdminEmail, seed.AdminPassword);
+        await EnsureAsync(ownerEmail, ownerPassword, StaffRoles.Owner, merchantId);
+        await EnsureAsync(adminEmail, adminPassword, StaffRoles.Administrator, merchantId: null);
+        if (development && ownerEmail == DevelopmentOwnerEmail)
+        {
+            logger.LogInformation("Personal Account (development): /account/login as {Owner} or {Admin}, password \"{Password}\"", DevelopmentOwnerEmail, DevelopmentAdminEmail, DevelopmentPassword);
+        }
     }
 
     private async Task EnsureAsync(string? email, string? password, string role, int? merchantId)

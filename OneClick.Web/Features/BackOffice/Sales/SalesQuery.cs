@@ -138,17 +138,15 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
             sales = sales.Where(s => s.Result == result);
         }
 
-        // SQLite keeps decimals as text: compared as numbers through REAL, exact enough for two decimals.
+        // EF Core compares SQLite's text decimals exactly (its ef_compare function).
         if (filter.MinAmount is { } min)
         {
-            var low = (double)min;
-            sales = sales.Where(s => (double)s.Amount >= low);
+            sales = sales.Where(s => s.Amount >= min);
         }
 
         if (filter.MaxAmount is { } max)
         {
-            var high = (double)max;
-            sales = sales.Where(s => (double)s.Amount <= high);
+            sales = sales.Where(s => s.Amount <= max);
         }
 
         var orders = db.Orders.AsNoTracking();
@@ -170,8 +168,9 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
 
     private static IQueryable<Listed> Sorted(IQueryable<Listed> rows, SalesFilter filter) => (filter.Sort, filter.Ascending) switch
     {
-        (SalesSort.Amount, true) => rows.OrderBy(r => (double)r.Sale.Amount).ThenBy(r => r.Sale.Id),
-        (SalesSort.Amount, false) => rows.OrderByDescending(r => (double)r.Sale.Amount).ThenByDescending(r => r.Sale.Id),
+        // SQLite cannot order text decimals: amounts have two places, so whole cents order them exactly.
+        (SalesSort.Amount, true) => rows.OrderBy(r => (long)(r.Sale.Amount * 100)).ThenBy(r => r.Sale.Id),
+        (SalesSort.Amount, false) => rows.OrderByDescending(r => (long)(r.Sale.Amount * 100)).ThenByDescending(r => r.Sale.Id),
         (SalesSort.Result, true) => rows.OrderBy(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
         (SalesSort.Result, false) => rows.OrderByDescending(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
         (_, true) => rows.OrderBy(r => r.Sale.CreatedAt).ThenBy(r => r.Sale.Id),

@@ -25,7 +25,7 @@ public sealed class StaffEmails(
     /// <summary>Queues a "choose your password" e-mail; false when no public URL is configured to link to.</summary>
     public async Task<bool> SendPasswordLinkAsync(StaffUser user, string requestBaseUri, bool invitation)
     {
-        var baseUri = options.Value.PublicUrl ?? (environment.IsProduction() ? null : requestBaseUri);
+        var baseUri = options.Value.PublicUrl ?? (environment.IsDevelopment() ? requestBaseUri : null);
         if (baseUri is null)
         {
             logger.LogError("No password e-mail sent: set OneClick:PublicUrl to the address people reach the gateway at");

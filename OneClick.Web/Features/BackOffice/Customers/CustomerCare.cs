@@ -15,6 +15,9 @@ public enum CareOutcome
 
     /// <summary>Not a customer (or card) this person may see: answered as if it did not exist.</summary>
     NotFound,
+
+    /// <summary>The customer's union holds other merchants' shops too: only a gateway administrator changes them.</summary>
+    Shared,
 }
 
 /// <summary>
@@ -39,12 +42,18 @@ public sealed class CustomerCare(
             return CareOutcome.NotFound;
         }
 
+        var (allowed, merchantId) = await MerchantOfUnionAsync(customer, cancellationToken);
+        if (!allowed)
+        {
+            return CareOutcome.Shared;
+        }
+
         if (customer.Status == CustomerStatus.Deny)
         {
             return CareOutcome.AlreadyDone;
         }
 
-        await audit.RecordAsync("customer.deny", Subject(customer), await staff.MerchantIdAsync(), new { status = customer.Status.ToString() }, new { status = nameof(CustomerStatus.Deny) });
+        await audit.RecordAsync("customer.deny", Subject(customer), merchantId, new { status = customer.Status.ToString() }, new { status = nameof(CustomerStatus.Deny) });
         await statuses.DenyAsync(customer.CustomerUnionId, customer.Number, cancellationToken);
         return CareOutcome.Done;
     }
@@ -58,6 +67,12 @@ public sealed class CustomerCare(
             return CareOutcome.NotFound;
         }
 
+        var (allowed, merchantId) = await MerchantOfUnionAsync(customer, cancellationToken);
+        if (!allowed)
+        {
+            return CareOutcome.Shared;
+        }
+
         if (customer.Status != CustomerStatus.Deny)
         {
             return CareOutcome.AlreadyDone;
@@ -66,7 +81,7 @@ public sealed class CustomerCare(
         // The audit entry is saved with the change, so its "after" is worked out as Customer.Allow will.
         var wallet = await db.Wallets.AsNoTracking().Include(w => w.Cards).SingleOrDefaultAsync(w => w.CustomerId == customer.Id, cancellationToken);
         var after = wallet?.HasSavedCards == true ? CustomerStatus.Member : CustomerStatus.New;
-        await audit.RecordAsync("customer.allow", Subject(customer), await staff.MerchantIdAsync(), new { status = customer.Status.ToString() }, new { status = after.ToString() });
+        await audit.RecordAsync("customer.allow", Subject(customer), merchantId, new { status = customer.Status.ToString() }, new { status = after.ToString() });
         await statuses.AllowAsync(customer.CustomerUnionId, customer.Number, cancellationToken);
         return CareOutcome.Done;
     }
@@ -81,6 +96,12 @@ public sealed class CustomerCare(
         if (customer is null)
         {
             return CareOutcome.NotFound;
+        }
+
+        var (allowed, merchantId) = await MerchantOfUnionAsync(customer, cancellationToken);
+        if (!allowed)
+        {
+            return CareOutcome.Shared;
         }
 
         var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer)
@@ -99,7 +120,7 @@ public sealed class CustomerCare(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await audit.RecordAsync("customer.card.delete", Subject(customer), await staff.MerchantIdAsync(), new { card = card.Display, expiry = card.Expiry.ToString() }, new { card = card.Display, removed = true });
+        await audit.RecordAsync("customer.card.delete", Subject(customer), merchantId, new { card = card.Display, expiry = card.Expiry.ToString() }, new { card = card.Display, removed = true });
         card.Delete(now);
         if (!wallet.HasSavedCards)
         {
@@ -111,6 +132,22 @@ public sealed class CustomerCare(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Saved card {CardId} of customer {CustomerId} removed in the back-office; {Tokens} tokens revoked", card.Id, customer.Id, revoked);
         return CareOutcome.Done;
+    }
+
+    /// <summary>
+    /// Whether the person may change this customer, and the merchant the audit entry belongs to. One
+    /// merchant owning every shop of the union: its people may, and an administrator's change is
+    /// recorded for that merchant so its owner sees it. A union of several merchants: only an
+    /// administrator may (a merchant never changes another merchant's customer).
+    /// </summary>
+    private async Task<(bool Allowed, int? MerchantId)> MerchantOfUnionAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        var merchants = await db.Shops.AsNoTracking().Where(s => s.CustomerUnionId == customer.CustomerUnionId)
+            .Select(s => s.MerchantId).Distinct().ToListAsync(cancellationToken);
+        var mine = await staff.MerchantIdAsync();
+        return merchants.Count == 1 && (mine is null || mine == merchants[0]) ? (true, merchants[0])
+            : mine is null ? (true, null) // an administrator on a union of several merchants: a gateway-wide change
+            : (false, null);
     }
 
     private static string Subject(Customer customer) => $"customer {customer.Id} ({customer.Number})";

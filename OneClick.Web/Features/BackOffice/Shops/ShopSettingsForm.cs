@@ -101,6 +101,12 @@ public sealed class ShopSettingsForm
         var success = OptionalUrl(SuccessUrl, nameof(SuccessUrl), errors);
         var decline = OptionalUrl(DeclineUrl, nameof(DeclineUrl), errors);
         var postback = OptionalUrl(PostbackUrl, nameof(PostbackUrl), errors);
+        if (postback is not null && postback.AbsoluteUri != shop.PostbackUrl && PointsInside(postback))
+        {
+            // The gateway calls this address and shows what it answers: an owner never points it inside
+            // the gateway's own network (an operator's configured address stays as it is).
+            errors[nameof(PostbackUrl)] = "The postback address must be a public one: not localhost, nor a private, loopback or link-local IP address.";
+        }
         if (!errors.ContainsKey(nameof(SuccessUrl)) && !errors.ContainsKey(nameof(DeclineUrl)) && !errors.ContainsKey(nameof(PostbackUrl)))
         {
             shop.SetUrls(success, decline, postback);
@@ -247,6 +253,34 @@ public sealed class ShopSettingsForm
         }
 
         return url;
+    }
+
+    /// <summary>A loopback, private, link-local or unspecified address, by name or literal IP.</summary>
+    internal static bool PointsInside(Uri url)
+    {
+        if (url.IsLoopback || url.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || url.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!System.Net.IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip))
+        {
+            return false;
+        }
+
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.Equals(System.Net.IPAddress.IPv6Any);
+        }
+
+        var b = ip.GetAddressBytes();
+        return b[0] is 0 or 10 or 127 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
+            || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
     }
 
     private static Uri? HttpUrl(string? text) =>

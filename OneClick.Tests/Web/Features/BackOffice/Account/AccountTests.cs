@@ -14,7 +14,8 @@ public sealed partial class AccountTests : IDisposable
     private readonly GatewayFactory gateway = new();
 
     public AccountTests() =>
-        gateway.Set("OneClick:Seed:OwnerEmail", SignInTests.OwnerEmail).Set("OneClick:Seed:OwnerPassword", SignInTests.OwnerPassword);
+        gateway.Set("OneClick:Seed:OwnerEmail", SignInTests.OwnerEmail).Set("OneClick:Seed:OwnerPassword", SignInTests.OwnerPassword)
+            .Set("OneClick:PublicUrl", "http://localhost");
 
     public void Dispose() => gateway.Dispose();
 
@@ -33,6 +34,20 @@ public sealed partial class AccountTests : IDisposable
         (await SignInTests.SignInAsync(Buyer.Of(gateway), SignInTests.OwnerEmail, "a brand new passphrase")).Heading.ShouldBe("Dashboard");
         var again = await browser.SubmitAsync(await browser.GetAsync(link), "Set password", new() { ["Input.Password"] = "yet another passphrase", ["Input.Confirm"] = "yet another passphrase" });
         again.Text.ShouldContain("This link has expired or was already used.");
+    }
+
+    [Fact]
+    public async Task Password_link_without_a_public_url_outside_development_is_not_sent()
+    {
+        using var unconfigured = new GatewayFactory()
+            .Set("OneClick:Seed:OwnerEmail", SignInTests.OwnerEmail).Set("OneClick:Seed:OwnerPassword", SignInTests.OwnerPassword);
+        var browser = Buyer.Of(unconfigured);
+
+        // A forged Host header must never become the link in a real e-mail.
+        var page = await browser.SubmitAsync(await browser.GetAsync("/account/forgot-password"), "Send me a link", new() { ["Input.Email"] = SignInTests.OwnerEmail });
+
+        page.Text.ShouldContain("If an account uses this address");
+        (await unconfigured.WithDbAsync(db => db.OutboxEmails.CountAsync())).ShouldBe(0);
     }
 
     [Fact]

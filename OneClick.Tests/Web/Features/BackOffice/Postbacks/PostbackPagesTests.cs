@@ -140,6 +140,36 @@ public sealed class PostbackPagesTests : IDisposable
     }
 
     [Fact]
+    public async Task List_sorts_through_the_query_string_and_keeps_the_sort_across_pages()
+    {
+        var saleId = await BuyAsync();
+        await DeliveredAsync(saleId);
+        await gateway.WithDbAsync(async db =>
+        {
+            var start = DateTime.UtcNow.AddDays(-2);
+            for (var i = 0; i < 30; i++)
+            {
+                var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Credit, merchant.PostbackUrl + "?n=" + i, start.AddMinutes(i));
+                delivery.Delivered(start.AddMinutes(i));
+                db.PostbackDeliveries.Add(delivery);
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var newest = ListedDeliveries(await staff.GetAsync("/account/postbacks"));
+
+        var oldestFirst = await staff.GetAsync("/account/postbacks?sort=created&dir=asc");
+
+        // The 30 made two days ago come first, in the order they were made; the purchase's own is last.
+        ListedDeliveries(oldestFirst).ShouldBe(Enumerable.Range(2, 25).Select(i => (long)i).ToList());
+        ListedDeliveries(oldestFirst).ShouldNotContain(newest[0]);
+        oldestFirst.Document.QuerySelector("th[aria-sort=ascending]")!.TextContent.Trim().ShouldBe("Delivery");
+        oldestFirst.LinkHref("Next")!.ShouldEndWith("/account/postbacks?page=2&sort=created&dir=asc");
+        (await staff.GetAsync("/account/postbacks?sort=nonsense")).Status.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Failing_sign_appears_once_the_endpoint_has_failed_for_30_minutes()
     {
         await gateway.AddShopAsync(OtherShopId, OtherKey, otherMerchant.PostbackUrl);

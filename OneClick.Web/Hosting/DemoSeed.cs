@@ -80,10 +80,39 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
             shop.AddSignatureKey(NewKey(), now);
         }
 
+        if (!string.IsNullOrEmpty(seed.ApiKey))
+        {
+            await SeedApiKeyAsync(shop, seed.ApiKey, now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Demo shop {ShopId} '{ShopName}' is ready at {WebsiteUrl} (redirect hosts: {Hosts}).",
             shop.Id, shop.Name, shop.WebsiteUrl, string.Join(", ", shop.AllowedRedirectHosts));
         return shop;
+    }
+
+    /// <summary>
+    /// Makes the configured key an active key of the seeded shop, stored as its hash only. As with the
+    /// signature key, configuration is the operator's word: a revoked row, or one of another shop,
+    /// with that hash gives way to it.
+    /// </summary>
+    private async Task SeedApiKeyAsync(Shop shop, string key, DateTime now, CancellationToken cancellationToken)
+    {
+        var hash = ApiKey.Hash(key);
+        var existing = await db.ApiKeys.SingleOrDefaultAsync(k => k.KeyHash == hash, cancellationToken);
+        if (existing is { IsActive: true } && existing.ShopId == shop.Id)
+        {
+            return;
+        }
+
+        if (existing is not null)
+        {
+            db.ApiKeys.Remove(existing);
+            // The hash is unique: the old row goes before the new one comes.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        db.ApiKeys.Add(ApiKey.FromKey(shop.Id, "Seeded key", key, now));
     }
 
     private static Uri? Optional(string? url) => string.IsNullOrWhiteSpace(url) ? null : new Uri(url, UriKind.Absolute);

@@ -20,6 +20,8 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
 
     public DbSet<Shop> Shops => Set<Shop>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<Sale> Sales => Set<Sale>();

@@ -15,6 +15,19 @@ public enum DeclineReason
 
 public static class DeclineReasonText
 {
+    /// <summary>The reason for merchant staff in the back-office and its CSV export.</summary>
+    public static string ForStaff(this DeclineReason reason) => reason switch
+    {
+        DeclineReason.CardDeclined => "Card declined by the bank",
+        DeclineReason.InsufficientFunds => "Insufficient funds",
+        DeclineReason.IncorrectCvc => "Incorrect CVC",
+        DeclineReason.ExpiredCard => "Card expired",
+        DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
+        DeclineReason.AcquirerUnavailable => "Card network unavailable (nothing charged)",
+        DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit",
+        _ => reason.ToString(),
+    };
+
     /// <summary>The reason in plain words, for the buyer.</summary>
     public static string ForBuyer(this DeclineReason reason) => reason switch
     {

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using OneClick.Core.Customers;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Persistence;
@@ -11,7 +10,7 @@ namespace OneClick.Web.Features.Wallets;
 /// Finds the wallet an order pays from: with a customerNumber, the customer's wallet in the shop's
 /// customer union, whatever the browser; without one, this browser's wallet at this shop.
 /// </summary>
-public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, TimeProvider clock, ILogger<BuyerWallets> logger)
+public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, CustomerStatuses customers, TimeProvider clock, ILogger<BuyerWallets> logger)
 {
     public async Task<Wallet?> FindAsync(Shop shop, string? customerNumber, string? browserIdHash, CancellationToken cancellationToken)
     {
@@ -43,9 +42,7 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Ti
 
             if (customerNumber is not null)
             {
-                var customer = await db.Customers.SingleOrDefaultAsync(c => c.CustomerUnionId == shop.CustomerUnionId && c.Number == customerNumber, cancellationToken)
-                    ?? db.Customers.Add(new Customer(shop.CustomerUnionId, customerNumber, Now)).Entity;
-                wallet = new Wallet(customer, Now);
+                wallet = new Wallet(await customers.FindOrAddAsync(shop.CustomerUnionId, customerNumber, cancellationToken), Now);
             }
             else
             {
@@ -83,6 +80,19 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Ti
             return false;
         }
 
+        await ForgetCardAsync(wallet, card, cancellationToken);
+        logger.LogInformation("Saved card {CardId} deleted by the buyer", card.Id);
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets a card of a tracked wallet (the buyer's "Delete card", or staff in the back-office):
+    /// its encrypted number is wiped, a customer left with no usable card is New again, and its
+    /// tokens end, all in one transaction with whatever else the unit of work holds (an audit entry).
+    /// </summary>
+    /// <returns>How many live tokens ended.</returns>
+    public async Task<int> ForgetCardAsync(Wallet wallet, SavedCard card, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         card.Delete(Now);
         if (!wallet.HasSavedCards)
@@ -91,10 +101,9 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Ti
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
+        var revoked = await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Saved card {CardId} deleted by the buyer", card.Id);
-        return true;
+        return revoked;
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

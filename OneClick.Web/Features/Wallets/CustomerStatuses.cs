@@ -43,7 +43,8 @@ public sealed class CustomerStatuses(OneClickDbContext db, OneClickTokens tokens
         return customer;
     }
 
-    private async Task<Customer> FindOrAddAsync(int customerUnionId, string number, CancellationToken cancellationToken)
+    /// <summary>The customer of a union by number, recorded (and saved) if the gateway has not met them; two racing first meetings make one customer.</summary>
+    public async Task<Customer> FindOrAddAsync(int customerUnionId, string number, CancellationToken cancellationToken)
     {
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.CustomerUnionId == customerUnionId && c.Number == number, cancellationToken);
         if (customer is not null)

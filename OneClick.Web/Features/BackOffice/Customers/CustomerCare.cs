@@ -28,10 +28,9 @@ public sealed class CustomerCare(
     OneClickDbContext db,
     CustomerDirectory directory,
     CustomerStatuses statuses,
-    OneClickTokens tokens,
+    BuyerWallets wallets,
     AuditTrail audit,
     CurrentStaff staff,
-    TimeProvider clock,
     ILogger<CustomerCare> logger)
 {
     public async Task<CareOutcome> DenyAsync(long customerId, CancellationToken cancellationToken)
@@ -118,18 +117,9 @@ public sealed class CustomerCare(
             return CareOutcome.AlreadyDone;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Recorded first: the entry is saved with the card's removal, in its transaction.
         await audit.RecordAsync("customer.card.delete", Subject(customer), merchantId, new { card = card.Display, expiry = card.Expiry.ToString() }, new { card = card.Display, removed = true });
-        card.Delete(now);
-        if (!wallet.HasSavedCards)
-        {
-            wallet.Customer?.CardsGone(now);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        var revoked = await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var revoked = await wallets.ForgetCardAsync(wallet, card, cancellationToken);
         logger.LogInformation("Saved card {CardId} of customer {CustomerId} removed in the back-office; {Tokens} tokens revoked", card.Id, customer.Id, revoked);
         return CareOutcome.Done;
     }

@@ -27,18 +27,5 @@ public static class CustomerWords
         _ => result.ToString(),
     };
 
-    /// <summary>The reason for staff (the buyer's own words are on the order page).</summary>
-    public static string Reason(DeclineReason reason) => reason switch
-    {
-        DeclineReason.CardDeclined => "Declined by the card's bank",
-        DeclineReason.InsufficientFunds => "Insufficient funds",
-        DeclineReason.IncorrectCvc => "Wrong CVC",
-        DeclineReason.ExpiredCard => "Card expired",
-        DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
-        DeclineReason.AcquirerUnavailable => "The card network did not answer; nothing was charged",
-        DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit; refused before the acquirer",
-        _ => reason.ToString(),
-    };
-
     public static string Amounts(IReadOnlyList<Money> amounts) => amounts.Count == 0 ? "—" : string.Join(", ", amounts);
 }

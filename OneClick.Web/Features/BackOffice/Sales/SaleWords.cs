@@ -3,21 +3,9 @@ using OneClick.Core.Sales;
 
 namespace OneClick.Web.Features.BackOffice.Sales;
 
-/// <summary>How a sale's facts read for merchant staff (the buyer's wording is in <see cref="DeclineReasonText"/>).</summary>
+/// <summary>How a sale's facts read for merchant staff (decline reasons: <see cref="DeclineReasonText.ForStaff"/>).</summary>
 public static class SaleWords
 {
-    public static string ForStaff(this DeclineReason reason) => reason switch
-    {
-        DeclineReason.CardDeclined => "Card declined by the bank",
-        DeclineReason.InsufficientFunds => "Insufficient funds",
-        DeclineReason.IncorrectCvc => "Incorrect CVC",
-        DeclineReason.ExpiredCard => "Card expired",
-        DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
-        DeclineReason.AcquirerUnavailable => "Card network unavailable (nothing charged)",
-        DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit",
-        _ => reason.ToString(),
-    };
-
     /// <summary>Instant (a token, no input), CVC (a saved card and its CVC), or no (the card typed in full).</summary>
     public static string OneClick(bool oneClickPayment, bool instant) =>
         instant ? "instant" : oneClickPayment ? "CVC" : "no";

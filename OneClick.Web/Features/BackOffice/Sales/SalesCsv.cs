@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OneClick.Core.Sales;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice.Sales;

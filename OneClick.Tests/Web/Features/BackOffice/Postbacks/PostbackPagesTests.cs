@@ -114,18 +114,7 @@ public sealed class PostbackPagesTests : IDisposable
     {
         var saleId = await BuyAsync();
         await DeliveredAsync(saleId);
-        await gateway.WithDbAsync(async db =>
-        {
-            var start = DateTime.UtcNow.AddDays(-2);
-            for (var i = 0; i < 30; i++)
-            {
-                var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Credit, merchant.PostbackUrl + "?n=" + i, start.AddMinutes(i));
-                delivery.Delivered(start.AddMinutes(i));
-                db.PostbackDeliveries.Add(delivery);
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await OlderDeliveredAsync(saleId, count: 30);
         var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
         var first = await staff.GetAsync("/account/postbacks");
@@ -144,18 +133,7 @@ public sealed class PostbackPagesTests : IDisposable
     {
         var saleId = await BuyAsync();
         await DeliveredAsync(saleId);
-        await gateway.WithDbAsync(async db =>
-        {
-            var start = DateTime.UtcNow.AddDays(-2);
-            for (var i = 0; i < 30; i++)
-            {
-                var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Credit, merchant.PostbackUrl + "?n=" + i, start.AddMinutes(i));
-                delivery.Delivered(start.AddMinutes(i));
-                db.PostbackDeliveries.Add(delivery);
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await OlderDeliveredAsync(saleId, count: 30);
         var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
         var newest = ListedDeliveries(await staff.GetAsync("/account/postbacks"));
 
@@ -359,6 +337,20 @@ public sealed class PostbackPagesTests : IDisposable
 
     private static List<long> ListedSales(Page page) => page.Document.QuerySelectorAll("tr[data-delivery] td:nth-child(2)")
         .Select(td => long.Parse(td.TextContent.Trim(), CultureInfo.InvariantCulture)).ToList();
+
+    /// <summary>Delivered credit postbacks of a sale, made two days ago a minute apart, oldest first.</summary>
+    private Task<int> OlderDeliveredAsync(long saleId, int count) => gateway.WithDbAsync(async db =>
+    {
+        var start = DateTime.UtcNow.AddDays(-2);
+        for (var i = 0; i < count; i++)
+        {
+            var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Credit, merchant.PostbackUrl + "?n=" + i, start.AddMinutes(i));
+            delivery.Delivered(start.AddMinutes(i));
+            db.PostbackDeliveries.Add(delivery);
+        }
+
+        return await db.SaveChangesAsync();
+    });
 
     private static List<long> ListedDeliveries(Page page) => page.Document.QuerySelectorAll("tr[data-delivery]")
         .Select(tr => long.Parse(tr.GetAttribute("data-delivery")!, CultureInfo.InvariantCulture)).ToList();

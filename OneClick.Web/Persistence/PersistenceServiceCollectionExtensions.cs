@@ -17,11 +17,13 @@ public static class PersistenceServiceCollectionExtensions
             DefaultTimeout = 30,
         }.ToString();
 
-        services.AddDbContext<OneClickDbContext>(options => options
+        // Pooled: a request or a postback takes a ready context instead of building one.
+        services.AddDbContextPool<OneClickDbContext>(options => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteBusyTimeout())
             // Migrations are hand-written (docs/decisions/002); a test proves they equal the model.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddSingleton<WriteGate>();
         services.AddScoped<DatabaseInitializer>();
         return services;
     }

@@ -24,6 +24,7 @@ public sealed class CardPaymentService(
     BuyerWallets wallets,
     OneClickTokens tokens,
     CardVault vault,
+    WriteGate gate,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
@@ -104,6 +105,67 @@ public sealed class CardPaymentService(
     }
 
     /// <summary>
+    /// Rule 3, an instant one-click startorder: the new order, the token's spend and the pending sale
+    /// are saved in one write turn, before the acquirer is asked. A token that cannot pay (unknown,
+    /// used, expired, another shop or browser, a card that cannot pay this order, or spent by a
+    /// parallel request) stays unspent, and the order is saved open for the order page (rule 4).
+    /// </summary>
+    public async Task<InstantPayment> PayInstantAsync(Order order, Shop shop, string token, string? browserIdHash, CancellationToken cancellationToken)
+    {
+        // Read before the write turn, which is the whole process's: the token, its card and whether
+        // the card may pay. Only the binding parts (the turnover limit, the spend) are inside.
+        var (found, card, refused) = await tokens.FindSpendableAsync(token, order.ShopId, browserIdHash, cancellationToken);
+        refused ??= Unavailable(order, shop, card!, browserIdHash, instant: true)
+            ?? (card!.IsLocked(Now) ? "the card is locked after wrong CVCs" : null);
+        var request = refused is null
+            ? new AuthorizationRequest(vault.Decrypt(card!.Pan), card.Expiry, null, card.HolderName, order.Price, order.Id, StoredCredential: true)
+            : null;
+        db.Orders.Add(order);
+        Sale? sale = null;
+        try
+        {
+            await using var write = await gate.BeginAsync(db, cancellationToken);
+            refused ??= await TurnoverRefusalAsync(shop, order, card!, cancellationToken);
+            if (refused is null && !await tokens.SpendAsync(found!, cancellationToken))
+            {
+                refused = "the token was spent by a parallel request";
+            }
+
+            if (refused is null)
+            {
+                sale = new Sale(order, request!.Card, Now);
+                sale.UseSavedCard(card!.Id, oneClick: true, instant: true, browserIdHash);
+                order.StartPayment(Now);
+                db.Sales.Add(sale);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            if (sale is not null)
+            {
+                order.AttachSale(sale);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await write.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (OrderStarter.IsReferenceRace(ex, order.ReferenceId))
+        {
+            // Another request with the same referenceID won the race. Nothing of this one was saved,
+            // its token included: the caller resumes the winner's order.
+            db.ChangeTracker.Clear();
+            return new InstantPayment.ReferenceTaken(ex);
+        }
+
+        if (refused is not null)
+        {
+            logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", order.ShopId, refused);
+            return new InstantPayment.NotCharged();
+        }
+
+        return new InstantPayment.Charged(await AuthorizeAsync(order, shop, sale!, request!, instant: true));
+    }
+
+    /// <summary>
     /// Why a saved card cannot pay this order from this browser; null when it can. The card must be
     /// live and confirmed and belong to the order's wallet: the customer's (customerNumber, in the
     /// shop's union) or else this browser's at this shop. An instant payment's token already proved
@@ -161,7 +223,7 @@ public sealed class CardPaymentService(
         {
             // SQLite's write transaction (BEGIN IMMEDIATE) serialises the checks below with every
             // other payment: two racing for the last of a limit cannot both pass.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await gate.BeginAsync(db, cancellationToken);
             if (oneClick && !instant && await CvcAttemptsAsync(saved!.Id, cancellationToken) >= MaxWrongCvcs)
             {
                 return new PaymentOutcome.CardLocked(saved.LockedUntil ?? Now + CvcWindow);
@@ -190,14 +252,20 @@ public sealed class CardPaymentService(
         {
             // Rule 9: declined before the acquirer, with the reason kept on the sale for the merchant.
             logger.LogInformation("Order {OrderId}: sale {SaleId} refused before the acquirer, {Limit}", order.Id, sale.Id, overLimit);
-            return await ApplyAsync(order, sale, new AuthorizationResult.Declined(null, DeclineReason.TurnoverLimitReached), CancellationToken.None);
+            return await ApplyAsync(order, shop, sale, new AuthorizationResult.Declined(null, DeclineReason.TurnoverLimitReached), CancellationToken.None);
         }
 
-        logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}{Kind}", order.Id, sale.Id, request.Card.Truncated, instant ? " (instant one-click)" : saved is null ? "" : " (saved card)");
+        return await AuthorizeAsync(order, shop, sale, request, instant);
+    }
+
+    /// <summary>Asks the acquirer about a sale already saved as pending, and saves its answer.</summary>
+    private async Task<PaymentOutcome> AuthorizeAsync(Order order, Shop shop, Sale sale, AuthorizationRequest request, bool instant)
+    {
+        logger.LogInformation("Order {OrderId}: sale {SaleId} sent to the acquirer for {Card}{Kind}", order.Id, sale.Id, request.Card.Truncated, instant ? " (instant one-click)" : sale.SavedCardId is null ? "" : " (saved card)");
         AuthorizationResult result;
         try
         {
-            result = await acquirer.AuthorizeAsync(request, cancellationToken);
+            result = await acquirer.AuthorizeAsync(request, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -208,7 +276,7 @@ public sealed class CardPaymentService(
             result = new AuthorizationResult.Unavailable(ex.GetType().Name);
         }
 
-        return await ApplyAsync(order, sale, result, CancellationToken.None);
+        return await ApplyAsync(order, shop, sale, result, CancellationToken.None);
     }
 
     public async Task<PaymentOutcome> CompleteAuthenticationAsync(string orderId, bool authenticated, CancellationToken cancellationToken)
@@ -225,11 +293,13 @@ public sealed class CardPaymentService(
         }
 
         var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
+        // Read before the acquirer answers: nothing that can fail stands between its answer and saving it.
+        var shop = await LoadShopAsync(order, cancellationToken);
         try
         {
             // One answer counts: the order is taken before the acquirer hears it.
             order.StartAuthenticationAnswer(Now);
-            await db.SaveChangesAsync(cancellationToken);
+            await gate.SaveChangesAsync(db, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -247,19 +317,29 @@ public sealed class CardPaymentService(
             result = new AuthorizationResult.Unavailable(ex.GetType().Name);
         }
 
-        return await ApplyAsync(order, sale, result, CancellationToken.None);
+        return await ApplyAsync(order, shop, sale, result, CancellationToken.None);
     }
 
-    private async Task<PaymentOutcome> ApplyAsync(Order order, Sale sale, AuthorizationResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the acquirer's answer in one write turn: the sale and the order, the card, the next token
+    /// and the end of the card's other tokens, and the merchant's postback.
+    /// </summary>
+    private async Task<PaymentOutcome> ApplyAsync(Order order, Shop shop, Sale sale, AuthorizationResult result, CancellationToken cancellationToken)
     {
+        await using var write = await gate.BeginAsync(db, cancellationToken);
+        // The card as it is now, read inside the write turn so that nothing changes it before the
+        // commit: the buyer may have deleted it, or the merchant set Deny, while the acquirer answered.
+        var paidWith = result is AuthorizationResult.Approved && sale.SavedCardId is { } cardId
+            ? await FreshCardAsync(cardId, cancellationToken)
+            : null;
         PaymentOutcome outcome;
         switch (result)
         {
             case AuthorizationResult.Approved approved:
                 sale.Approve(approved.TransactionId, Now);
                 order.Approve(Now);
-                await RememberAsync(order, sale, cancellationToken);
-                await WriteToOutboxAsync(order, sale, cancellationToken);
+                Remember(order, sale, paidWith);
+                WriteToOutbox(shop, order, sale);
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
@@ -282,7 +362,7 @@ public sealed class CardPaymentService(
 
                 // The shop's limit is no decline of the card: the order stays open for full card entry.
                 var close = declined.Reason != DeclineReason.TurnoverLimitReached
-                    && (await HasDeclineUrlAsync(order, cancellationToken)
+                    && (order.DeclineUrl is not null || shop.DeclineUrl is not null
                         || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts);
                 sale.Decline(declined.TransactionId, declined.Reason, Now);
                 order.Decline(close, Now);
@@ -294,7 +374,7 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.ChallengeRequired();
                 break;
             default:
-                if (sale.SavedCardId is { } failedCard && await db.SavedCards.SingleAsync(c => c.Id == failedCard, cancellationToken) is { SuccessfulPayments: 0 } neverPaid
+                if (sale.SavedCardId is { } failedCard && await FreshCardAsync(failedCard, cancellationToken) is { SuccessfulPayments: 0 } neverPaid
                     && !await OtherPaymentsPendingAsync(failedCard, sale.Id, cancellationToken))
                 {
                     // A card remembered for a payment that never happened is not kept.
@@ -308,12 +388,12 @@ public sealed class CardPaymentService(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
         if (sale.SavedCardId is { } usedCard
             && (sale.Result == SaleResult.Approved || (sale.Result == SaleResult.Declined && sale.DeclineReason is not (DeclineReason.IncorrectCvc or DeclineReason.TurnoverLimitReached))))
         {
             // One live token per card: the one this approval issued, or none after the card's own
             // decline. A mistyped CVC or the shop's limit says nothing against the card: its token stays.
+            // In the same transaction as the approval: a crash cannot leave two live tokens.
             if (sale.Result == SaleResult.Approved)
             {
                 // One live token per card, shop and browser: the one this approval issued. Tokens the
@@ -326,6 +406,8 @@ public sealed class CardPaymentService(
             }
         }
 
+        await write.CommitAsync(cancellationToken);
+        logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
         if (outcome is PaymentOutcome.Approved)
         {
             outbox.Wake();
@@ -338,30 +420,16 @@ public sealed class CardPaymentService(
     /// An approved sale with a saved card confirms the card and issues a fresh oneClickToken for it,
     /// bound to this shop and this browser, saved in the same transaction as the approval.
     /// </summary>
-    private async Task RememberAsync(Order order, Sale sale, CancellationToken cancellationToken)
+    private void Remember(Order order, Sale sale, SavedCard? card)
     {
-        if (sale.SavedCardId is not { } cardId)
-        {
-            return;
-        }
-
-        var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleAsync(c => c.Id == cardId, cancellationToken);
-        // The buyer may have deleted the card while the acquirer answered: read it afresh, and
-        // never let the card stop the approval from being saved.
-        await db.Entry(card).ReloadAsync(cancellationToken);
-        if (!card.PaymentSucceeded(Now))
+        // Never let the card stop the approval from being saved.
+        if (card is null || !card.PaymentSucceeded(Now))
         {
             return;
         }
 
         var customer = card.Wallet.Customer;
-        if (customer is not null)
-        {
-            // The merchant may have set Deny while the acquirer answered.
-            await db.Entry(customer).ReloadAsync(cancellationToken);
-            customer.CardSaved(Now);
-        }
-
+        customer?.CardSaved(Now);
         // Rule 8: no token for a customer set to Deny. The token binds to the browser that paid.
         if (customer is not { MayUseOneClick: false } && (sale.BrowserIdHash ?? card.Wallet.BrowserIdHash) is { } browser)
         {
@@ -369,13 +437,39 @@ public sealed class CardPaymentService(
         }
     }
 
+    /// <summary>A saved card with its wallet and customer, as the database has them now.</summary>
+    private async Task<SavedCard> FreshCardAsync(long cardId, CancellationToken cancellationToken)
+    {
+        // The card read for the payment, when this context has it (its wallet is loaded with it).
+        if (db.SavedCards.Local.FirstOrDefault(c => c.Id == cardId) is not { } card)
+        {
+            return await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleAsync(c => c.Id == cardId, cancellationToken);
+        }
+
+        await db.Entry(card).ReloadAsync(cancellationToken);
+        var customer = db.Entry(card.Wallet).Reference(w => w.Customer);
+        if (!customer.IsLoaded)
+        {
+            await customer.LoadAsync(cancellationToken);
+        }
+
+        if (card.Wallet.Customer is { } loaded)
+        {
+            await db.Entry(loaded).ReloadAsync(cancellationToken);
+        }
+
+        return card;
+    }
+
     /// <summary>A customer whose last usable card was just set back or forgotten is New again (rule 8).</summary>
     private async Task UpdateCustomerStatusAsync(SavedCard card, CancellationToken cancellationToken)
     {
         var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer).SingleAsync(w => w.Id == card.WalletId, cancellationToken);
-        if (!wallet.HasSavedCards)
+        if (!wallet.HasSavedCards && wallet.Customer is { } customer)
         {
-            wallet.Customer?.CardsGone(Now);
+            // Tracked since the payment began: read afresh, or a Deny set meanwhile would be undone.
+            await db.Entry(customer).ReloadAsync(cancellationToken);
+            customer.CardsGone(Now);
         }
     }
 
@@ -442,9 +536,8 @@ public sealed class CardPaymentService(
     /// The merchant's postback and the buyer's receipt are saved with the approval, in one
     /// transaction: a crash after the commit cannot lose them, and none exists for a sale that was not saved.
     /// </summary>
-    private async Task WriteToOutboxAsync(Order order, Sale sale, CancellationToken cancellationToken)
+    private void WriteToOutbox(Shop shop, Order order, Sale sale)
     {
-        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
         if (PostbackOutbox.ForSale(shop, order, sale, Now) is { } postback)
         {
             db.PostbackDeliveries.Add(postback);
@@ -455,10 +548,6 @@ public sealed class CardPaymentService(
             db.OutboxEmails.Add(BuyerEmails.Receipt(order.Email, shop, order, sale, Now));
         }
     }
-
-    private async Task<bool> HasDeclineUrlAsync(Order order, CancellationToken cancellationToken) =>
-        order.DeclineUrl is not null
-        || await db.Shops.Where(s => s.Id == order.ShopId).Select(s => s.DeclineUrl != null).SingleAsync(cancellationToken);
 
     private Task<int> DeclinedAttemptsAsync(Order order, CancellationToken cancellationToken) =>
         db.Sales.CountAsync(s => s.OrderId == order.Id && s.Result == SaleResult.Declined && s.DeclineReason != DeclineReason.TurnoverLimitReached, cancellationToken);
@@ -489,4 +578,17 @@ public abstract record PaymentOutcome
 
     /// <summary>Too many wrong CVCs: the card cannot pay in one click until then.</summary>
     public sealed record CardLocked(DateTime Until) : PaymentOutcome;
+}
+
+/// <summary>What became of an instant one-click startorder.</summary>
+public abstract record InstantPayment
+{
+    /// <summary>The acquirer was asked (or the shop's limit declined it first); the order holds the sale.</summary>
+    public sealed record Charged(PaymentOutcome Outcome) : InstantPayment;
+
+    /// <summary>The token could not pay: it is unspent, and the order was saved open for the order page.</summary>
+    public sealed record NotCharged : InstantPayment;
+
+    /// <summary>A parallel request saved an order with the same referenceID first; nothing of this one was saved.</summary>
+    public sealed record ReferenceTaken(Exception Race) : InstantPayment;
 }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
-using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
@@ -11,7 +10,7 @@ namespace OneClick.Web.Features.Checkout;
 /// <summary>Turns a startorder request into an order, or into the refusal that says what to fix.</summary>
 public sealed class OrderStarter(
     OneClickDbContext db,
-    OneClickTokens tokens,
+    WriteGate gate,
     CardPaymentService payments,
     TimeProvider clock,
     ILogger<OrderStarter> logger)
@@ -53,27 +52,25 @@ public sealed class OrderStarter(
         }
 
         var order = new Order(request, clock.GetUtcNow().UtcDateTime);
-        db.Orders.Add(order);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && request.ReferenceId is not null)
-        {
-            // Another request with the same referenceID won the race: resume that order instead.
-            db.Entry(order).State = EntityState.Detached;
-            var winner = await FindByReferenceAsync(request, cancellationToken)
-                ?? throw new InvalidOperationException("The order that holds this referenceID vanished.", ex);
-            return Resume(winner, request);
-        }
-
-        logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
         if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && !shop.RequiresBillingAddress)
         {
-            return await InstantAsync(order, shop, token, browserIdHash, cancellationToken);
+            return await InstantAsync(order, shop, token, browserIdHash, request, cancellationToken);
         }
 
+        db.Orders.Add(order);
+        try
+        {
+            await gate.SaveChangesAsync(db, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (IsReferenceRace(ex, request.ReferenceId))
+        {
+            // Another request with the same referenceID won the race: resume that order instead.
+            db.Entry(order).State = EntityState.Detached;
+            return await ResumeWinnerAsync(request, ex, cancellationToken);
+        }
+
+        LogStarted(order);
         return new StartOrderOutcome.Started(order.Id);
     }
 
@@ -82,28 +79,33 @@ public sealed class OrderStarter(
     /// other token (unknown, used, expired, another shop or browser, spent by a parallel request)
     /// leaves the order to the order page (rule 4).
     /// </summary>
-    private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, CancellationToken cancellationToken)
+    private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, StartOrderRequest request, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var card = await tokens.TrySpendAsync(
-            token,
-            order.ShopId,
-            browserIdHash,
-            // A token whose payment cannot go through stays unspent; the limit is checked again, binding, with the charge.
-            async card => payments.Unavailable(order, shop, card, browserIdHash, instant: true)
-                ?? (card.IsLocked(now) ? "the card is locked after wrong CVCs" : null)
-                ?? await payments.TurnoverRefusalAsync(shop, order, card, cancellationToken),
-            cancellationToken);
-        if (card is null)
+        var payment = await payments.PayInstantAsync(order, shop, token, browserIdHash, cancellationToken);
+        if (payment is InstantPayment.ReferenceTaken taken)
         {
-            return new StartOrderOutcome.Started(order.Id);
+            return await ResumeWinnerAsync(request, taken.Race, cancellationToken);
         }
 
-        var outcome = await payments.PaySavedCardAsync(order.Id, card.Id, cvc: null, browserIdHash, instant: true, cancellationToken);
-        return outcome is PaymentOutcome.Declined { OrderClosed: false } declined
+        LogStarted(order);
+        return payment is InstantPayment.Charged { Outcome: PaymentOutcome.Declined { OrderClosed: false } declined }
             ? new StartOrderOutcome.Started(order.Id, $"/order/{order.Id}/declined/{declined.SaleId}")
             : new StartOrderOutcome.Started(order.Id);
     }
+
+    /// <summary>The unique index on (shop, referenceID) refused an order: a parallel request saved it first.</summary>
+    internal static bool IsReferenceRace(DbUpdateException exception, string? referenceId) =>
+        referenceId is not null && exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
+
+    private async Task<StartOrderOutcome> ResumeWinnerAsync(StartOrderRequest request, Exception race, CancellationToken cancellationToken)
+    {
+        var winner = await FindByReferenceAsync(request, cancellationToken)
+            ?? throw new InvalidOperationException("The order that holds this referenceID vanished.", race);
+        return Resume(winner, request);
+    }
+
+    private void LogStarted(Order order) =>
+        logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
 
     private Task<Order?> FindByReferenceAsync(StartOrderRequest request, CancellationToken cancellationToken) =>
         db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.ShopId == request.ShopId && o.ReferenceId == request.ReferenceId, cancellationToken);

@@ -18,6 +18,7 @@ public sealed class PostbackSender(
     OneClickDbContext db,
     IHttpClientFactory httpClients,
     OneClickTokens tokens,
+    WriteGate gate,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
@@ -88,7 +89,7 @@ public sealed class PostbackSender(
             }
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await gate.SaveChangesAsync(db, CancellationToken.None);
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");

@@ -6,7 +6,7 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Wallets;
 
 /// <summary>Issues, spends and reads back oneClickTokens (PROTOCOL.md section 4, rules 2-4).</summary>
-public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock, ILogger<OneClickTokens> logger)
+public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock)
 {
     /// <summary>A fresh token for a saved card after an approved sale; added to the unit of work, saved with the sale.</summary>
     public OneClickToken Issue(int shopId, SavedCard card, string browserIdHash, long saleId)
@@ -18,36 +18,34 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     }
 
     /// <summary>
-    /// Spends a token for an instant one-click payment. Exactly one of any number of simultaneous
-    /// requests with the same token wins: the database changes it from Active to Used only once. A
-    /// token whose card cannot pay (<paramref name="refusal"/> says why) is left unspent.
+    /// The saved card a token may pay with (tracked, with its wallet and customer), or why not: the
+    /// token is unknown, used, expired, or bound to another shop or browser. Nothing is spent yet.
     /// </summary>
-    public async Task<SavedCard?> TrySpendAsync(string token, int shopId, string? browserIdHash, Func<SavedCard, Task<string?>> refusal, CancellationToken cancellationToken)
+    public async Task<(OneClickToken? Token, SavedCard? Card, string? Refusal)> FindSpendableAsync(string token, int shopId, string? browserIdHash, CancellationToken cancellationToken)
     {
         var hash = CardVault.HashToken(token);
         var found = await db.OneClickTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         var refused = found is null ? "the token is unknown" : found.RefusalFor(shopId, browserIdHash, Now);
-        var card = refused is null
-            ? await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken)
-            : null;
-        refused ??= card is null ? "the card is gone" : await refusal(card);
         if (refused is not null)
         {
-            logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", shopId, refused);
-            return null;
+            return (null, null, refused);
         }
 
+        var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken);
+        return card is null ? (null, null, "the card is gone") : (found, card, null);
+    }
+
+    /// <summary>
+    /// Spends a token. Exactly one of any number of simultaneous requests with the same token wins:
+    /// the database changes it from Active to Used only once.
+    /// </summary>
+    public async Task<bool> SpendAsync(OneClickToken token, CancellationToken cancellationToken)
+    {
         var now = Now;
         var spent = await db.OneClickTokens
-            .Where(t => t.Id == found!.Id && t.State == OneClickTokenState.Active)
+            .Where(t => t.Id == token.Id && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Used).SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (spent == 0)
-        {
-            logger.LogInformation("One-click refused for shop {ShopId}: the token was spent by a parallel request", shopId);
-            return null;
-        }
-
-        return card;
+        return spent == 1;
     }
 
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>

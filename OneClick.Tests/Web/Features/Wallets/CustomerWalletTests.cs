@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OneClick.Core.Acquiring;
 using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
@@ -375,6 +377,64 @@ public sealed class CustomerWalletTests : IDisposable
         var instant = await Buyer.Of(gateway).StartAsync(WithToken(PurchaseFor(Jane, "2.00"), token));
         instant.Heading.ShouldBe("Pay by card");
         (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.Amount == 2.00m))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Deny_set_while_the_acquirer_answers_an_instant_payment_stays_and_no_token_is_issued()
+    {
+        var acquirer = new PausingAcquirer();
+        gateway.WithServices(s => s.Replace(ServiceDescriptor.Singleton<IAcquirer>(sp => acquirer.Around(ActivatorUtilities.CreateInstance<SandboxAcquirer>(sp)))));
+        var buyer = Buyer.Of(gateway);
+        var (_, token) = await FirstPurchaseAsync(buyer, Jane);
+
+        acquirer.PauseNext();
+        var instant = buyer.StartAsync(WithToken(PurchaseFor(Jane, "2.00"), token));
+        await acquirer.Paused.WaitAsync(TimeSpan.FromSeconds(30));
+        await DenyAsync(Jane);
+        acquirer.Resume();
+        var page = await instant;
+
+        // The charge was already sent: it stands, but the merchant's Deny wins over the approval.
+        page.Heading.ShouldBe("Payment approved");
+        Merchant.VerifiedQuery(page.RefreshTarget!).ShouldNotContainKey("oneClickToken");
+        (await CustomerAsync(Jane)).Status.ShouldBe(CustomerStatus.Deny);
+        (await gateway.WithDbAsync(db => db.OneClickTokens.CountAsync(t => t.State == OneClickTokenState.Active))).ShouldBe(0);
+    }
+
+    /// <summary>The sandbox acquirer, held still on its next authorization until the test lets it answer.</summary>
+    private sealed class PausingAcquirer
+    {
+        private readonly TaskCompletionSource paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int armed;
+
+        public Task Paused => paused.Task;
+
+        public void PauseNext() => Volatile.Write(ref armed, 1);
+
+        public void Resume() => resumed.TrySetResult();
+
+        public IAcquirer Around(IAcquirer inner) => new Wrapper(inner, this);
+
+        private sealed class Wrapper(IAcquirer inner, PausingAcquirer owner) : IAcquirer
+        {
+            public async Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Exchange(ref owner.armed, 0) == 1)
+                {
+                    owner.paused.TrySetResult();
+                    await owner.resumed.Task;
+                }
+
+                return await inner.AuthorizeAsync(request, cancellationToken);
+            }
+
+            public Task<AuthorizationResult> CompleteAuthenticationAsync(string transactionId, bool authenticated, CancellationToken cancellationToken) =>
+                inner.CompleteAuthenticationAsync(transactionId, authenticated, cancellationToken);
+
+            public Task<RefundResult> RefundAsync(string transactionId, OneClick.Core.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
+                inner.RefundAsync(transactionId, amount, idempotencyKey, cancellationToken);
+        }
     }
 
     [Fact]

@@ -18,9 +18,11 @@ public static class PersistenceServiceCollectionExtensions
         }.ToString();
 
         // Pooled: a request or a postback takes a ready context instead of building one.
-        services.AddDbContextPool<OneClickDbContext>(options => options
+        services.AddSingleton<ShopSnapshots>();
+        services.AddSingleton<ShopChangeInterceptor>();
+        services.AddDbContextPool<OneClickDbContext>((services, options) => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteBusyTimeout())
+            .AddInterceptors(new SqliteBusyTimeout(), services.GetRequiredService<ShopChangeInterceptor>())
             // Migrations are hand-written (docs/decisions/002); a test proves they equal the model.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddSingleton<WriteGate>();

@@ -25,6 +25,7 @@ public sealed class CardPaymentService(
     OneClickTokens tokens,
     CardVault vault,
     WriteGate gate,
+    ShopSnapshots shops,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
@@ -408,7 +409,11 @@ public sealed class CardPaymentService(
 
         await write.CommitAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
-        if (outcome is PaymentOutcome.Approved)
+        if (outcome is PaymentOutcome.Approved && order.Email is not null)
+        {
+            outbox.WakeForEverything(); // the buyer's receipt, too
+        }
+        else if (outcome is PaymentOutcome.Approved)
         {
             outbox.Wake();
         }
@@ -506,12 +511,18 @@ public sealed class CardPaymentService(
         var since = Now - TurnoverLimit.Week;
         var pendingSince = Now - PendingCountsFor;
         var walletId = card.WalletId;
-        var recent = await db.Sales
-            .Where(s => s.ShopId == shop.Id && s.OneClickPayment && s.Currency == order.Currency && s.CreatedAt > since
-                && (s.Result == SaleResult.Approved || (s.Result == SaleResult.Pending && s.CreatedAt > pendingSince))
-                && db.SavedCards.Any(c => c.Id == s.SavedCardId && c.WalletId == walletId))
-            .Select(s => new { s.CreatedAt, s.Amount })
-            .ToListAsync(cancellationToken);
+        // From the wallet's cards to their sales by the card index; the shop is filtered here, not in
+        // SQL, where SQLite's planner took the shop's index and read all of the shop's sales of the week.
+        var recent = (await (
+                from c in db.SavedCards
+                where c.WalletId == walletId
+                join s in db.Sales on (long?)c.Id equals s.SavedCardId
+                where s.OneClickPayment && s.Currency == order.Currency && s.CreatedAt > since
+                    && (s.Result == SaleResult.Approved || (s.Result == SaleResult.Pending && s.CreatedAt > pendingSince))
+                select new { s.ShopId, s.CreatedAt, s.Amount })
+            .ToListAsync(cancellationToken))
+            .Where(r => r.ShopId == shop.Id)
+            .ToList();
         return limit.Refusal(order.Price, recent.Select(r => (r.CreatedAt, r.Amount)), Now);
     }
 
@@ -527,7 +538,7 @@ public sealed class CardPaymentService(
     }
 
     private Task<Shop> LoadShopAsync(Order order, CancellationToken cancellationToken) =>
-        db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
+        shops.GetAsync(db, order.ShopId, cancellationToken);
 
     private Task<bool> OtherPaymentsPendingAsync(long cardId, long saleId, CancellationToken cancellationToken) =>
         db.Sales.AnyAsync(s => s.SavedCardId == cardId && s.Id != saleId && s.Result == SaleResult.Pending, cancellationToken);

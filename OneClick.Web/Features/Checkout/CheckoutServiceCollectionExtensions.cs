@@ -9,6 +9,7 @@ public static class CheckoutServiceCollectionExtensions
         services.AddSingleton<IAcquirer, SandboxAcquirer>();
         services.AddScoped<OrderStarter>();
         services.AddScoped<CardPaymentService>();
+        services.AddScoped<OrderViews>();
         return services;
     }
 }

@@ -8,24 +8,31 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Checkout;
 
 /// <summary>What the buyer's pages show of an order: the order, its shop and the sale that holds it.</summary>
-public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string? OneClickToken = null)
+public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string? OneClickToken = null);
+
+/// <summary>Reads an <see cref="OrderView"/>: the order with its sale in one query, the shop from its snapshot.</summary>
+public sealed class OrderViews(OneClickDbContext db, ShopSnapshots shops, OneClickTokens tokens)
 {
-    public static async Task<OrderView?> LoadAsync(OneClickDbContext db, string orderId, CancellationToken cancellationToken, OneClickTokens? tokens = null)
+    /// <param name="withToken">With the token an approved sale issued, which goes back to the merchant in the OK data of the redirect.</param>
+    public async Task<OrderView?> LoadAsync(string orderId, CancellationToken cancellationToken, bool withToken = false)
     {
-        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
-        if (order is null)
+        // A left join by the sale's key: a FirstOrDefault in the projection would number every sale.
+        var found = await (
+            from o in db.Orders.AsNoTracking()
+            where o.Id == orderId
+            join s in db.Sales.AsNoTracking() on o.CurrentSaleId equals (long?)s.Id into sales
+            from sale in sales.DefaultIfEmpty()
+            select new { Order = o, Sale = sale })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
             return null;
         }
 
-        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == order.ShopId, cancellationToken);
-        var sale = order.CurrentSaleId is { } saleId
-            ? await db.Sales.AsNoTracking().SingleOrDefaultAsync(s => s.Id == saleId, cancellationToken)
+        var shop = await shops.GetAsync(db, found.Order.ShopId, cancellationToken);
+        var token = withToken && found.Sale is { Result: SaleResult.Approved }
+            ? await tokens.IssuedByAsync(found.Sale.Id, cancellationToken)
             : null;
-        // The token an approved sale issued goes back to the merchant in the OK data of the redirect.
-        var token = tokens is not null && sale is { Result: SaleResult.Approved }
-            ? await tokens.IssuedByAsync(sale.Id, cancellationToken)
-            : null;
-        return new OrderView(order, shop, sale, token);
+        return new OrderView(found.Order, shop, found.Sale, token);
     }
 }

@@ -52,7 +52,10 @@ public sealed class OutboxDispatcher(
             try
             {
                 await DispatchDueAsync(stoppingToken);
-                await signal.WaitAsync(options.Value.SweepInterval, stoppingToken);
+                if (!await signal.WaitAsync(options.Value.SweepInterval, stoppingToken))
+                {
+                    signal.LookAtEverythingNextRound(); // the interval passed with no wake-up: a sweep of everything
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,16 +103,29 @@ public sealed class OutboxDispatcher(
             _ = Task.Run(() => SendAsync(delivery.Id, delivery.ShopId, stoppingToken), CancellationToken.None);
         }
 
+        if (!signal.TakeEverything())
+        {
+            return;
+        }
+
         var emailsDue = await db.OutboxEmails.AnyAsync(e => e.State == EmailState.Pending && e.NextAttemptAt <= now, stoppingToken);
-        if (emailsDue && Interlocked.CompareExchange(ref emailsRunning, 1, 0) == 0)
+        var emailsWaiting = emailsDue && Interlocked.CompareExchange(ref emailsRunning, 1, 0) != 0;
+        if (emailsDue && !emailsWaiting)
         {
             _ = Task.Run(() => RunAsync<EmailOutbox>((outbox, ct) => outbox.SendDueAsync(ct), () => Volatile.Write(ref emailsRunning, 0), stoppingToken), CancellationToken.None);
         }
 
         var refundsDue = await db.Refunds.AnyAsync(r => r.State == RefundState.Requested, stoppingToken);
-        if (refundsDue && Interlocked.CompareExchange(ref refundsRunning, 1, 0) == 0)
+        var refundsWaiting = refundsDue && Interlocked.CompareExchange(ref refundsRunning, 1, 0) != 0;
+        if (refundsDue && !refundsWaiting)
         {
             _ = Task.Run(() => RunAsync<RefundService>((refunds, ct) => refunds.CompleteRequestedAsync(ct), () => Volatile.Write(ref refundsRunning, 0), stoppingToken), CancellationToken.None);
+        }
+
+        if (emailsWaiting || refundsWaiting)
+        {
+            // A round of them is still running: look again next round, or what it missed waits for the sweep.
+            signal.LookAtEverythingNextRound();
         }
     }
 
@@ -119,7 +135,11 @@ public sealed class OutboxDispatcher(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PostbackSender>().SendAsync(deliveryId, stoppingToken);
+            if (await scope.ServiceProvider.GetRequiredService<PostbackSender>().SendAsync(deliveryId, stoppingToken))
+            {
+                signal.LookAtEverythingNextRound(); // the sale's refund was booked
+            }
+
             coolingDown.TryRemove(deliveryId, out _);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -10,7 +10,7 @@ public sealed class OutboxSweepJob(OutboxSignal signal) : IJob
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        signal.Wake();
+        signal.WakeForEverything();
         return ValueTask.CompletedTask;
     }
 }

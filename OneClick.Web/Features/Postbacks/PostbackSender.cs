@@ -19,21 +19,23 @@ public sealed class PostbackSender(
     IHttpClientFactory httpClients,
     OneClickTokens tokens,
     WriteGate gate,
+    ShopSnapshots shops,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
 {
     public const string HttpClientName = "postbacks";
 
-    public async Task SendAsync(long deliveryId, CancellationToken stopping)
+    /// <returns>Whether giving up booked a refund of the sale.</returns>
+    public async Task<bool> SendAsync(long deliveryId, CancellationToken stopping)
     {
         var delivery = await db.PostbackDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, stopping);
         if (delivery is null || delivery.State != PostbackState.Pending || delivery.NextAttemptAt > Now)
         {
-            return;
+            return false;
         }
 
-        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == delivery.ShopId, stopping);
+        var shop = await shops.GetAsync(db, delivery.ShopId, stopping);
         var started = Now;
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
@@ -68,6 +70,7 @@ public sealed class PostbackSender(
         var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, body);
         db.PostbackAttempts.Add(new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged));
         var givenUp = false;
+        var refunded = false;
         if (acknowledged)
         {
             delivery.Delivered(Now);
@@ -85,6 +88,7 @@ public sealed class PostbackSender(
             if (sale.RefundableAmount > 0)
             {
                 db.Refunds.Add(sale.Refund(sale.RefundableAmount, RefundService.UnacknowledgedReason, automatic: true, Now));
+                refunded = true;
                 logger.LogWarning("Postback for sale {SaleId} was never acknowledged: refunding it", delivery.SaleId);
             }
         }
@@ -93,6 +97,7 @@ public sealed class PostbackSender(
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");
+        return refunded;
     }
 
     /// <summary>

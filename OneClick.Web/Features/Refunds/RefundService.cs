@@ -50,7 +50,7 @@ public sealed class RefundService(
             return new RefundOutcome.Refused("Another refund of this sale was made at the same moment: look at the sale again.");
         }
 
-        outbox.Wake();
+        outbox.WakeForEverything();
         return new RefundOutcome.Requested(refund.Id);
     }
 
@@ -87,7 +87,7 @@ public sealed class RefundService(
             }
 
             await db.SaveChangesAsync(CancellationToken.None);
-            outbox.Wake();
+            outbox.WakeForEverything();
         }
     }
 

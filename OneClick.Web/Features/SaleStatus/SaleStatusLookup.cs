@@ -8,7 +8,7 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>Answers a salestatus request: checks it as strictly as startorder, then finds the shop's sale.</summary>
-public sealed class SaleStatusLookup(OneClickDbContext db, OneClickTokens tokens, ILogger<SaleStatusLookup> logger)
+public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, OneClickTokens tokens, ILogger<SaleStatusLookup> logger)
 {
     public async Task<SaleStatusAnswer> AnswerAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ public sealed class SaleStatusLookup(OneClickDbContext db, OneClickTokens tokens
             return Refuse(envelope.Errors);
         }
 
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == envelope.ShopId, cancellationToken);
+        var shop = envelope.ShopId is int shopId ? await shops.FindAsync(db, shopId, cancellationToken) : null;
         if (shop is null || !shop.IsActive)
         {
             return Refuse([new("shopID", $"{envelope.ShopId} is not an active shop. Check the shop id in the back-office.")]);

@@ -65,22 +65,45 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
             return null;
         }
 
-        var seed = await db.OneClickTokens
-            // Only this shop's: a card shared by a union holds tokens of other shops, even other merchants.
-            .Where(t => t.SavedCardId == savedCardId && t.ShopId == shopId && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
+        // The card's active tokens by the card's index, then only this shop's: a card shared by a union
+        // holds tokens of other shops, even other merchants. (Asked for the shop in SQL, SQLite's planner
+        // took the shop's index and read every token the shop ever issued.)
+        var seed = (await ActiveTokensOfCardAsync(savedCardId, cancellationToken))
+            .Where(t => t.ShopId == shopId && t.ExpiresAt > now)
             .OrderByDescending(t => t.Id)
             .Select(t => t.Seed)
-            .FirstOrDefaultAsync(cancellationToken);
+            .FirstOrDefault();
         return seed is null ? null : vault.TokenFor(seed);
     }
 
     /// <summary>Ends a card's active tokens (deleted card, decline), but for the one a given sale just issued.</summary>
     /// <param name="onlyShopId">With <paramref name="onlyBrowserIdHash"/>: only the tokens of that shop and browser.</param>
-    public Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken, int? onlyShopId = null, string? onlyBrowserIdHash = null) =>
+    public async Task<int> RevokeForCardAsync(long savedCardId, long? exceptIssuedBySale, CancellationToken cancellationToken, int? onlyShopId = null, string? onlyBrowserIdHash = null)
+    {
+        // Found by the card's index, then each ended by its key (see LatestActiveForCardAsync for why).
+        var revoked = 0;
+        foreach (var token in await ActiveTokensOfCardAsync(savedCardId, cancellationToken))
+        {
+            if (token.IssuedBySaleId == exceptIssuedBySale || (onlyShopId is not null && (token.ShopId != onlyShopId || token.BrowserIdHash != onlyBrowserIdHash)))
+            {
+                continue;
+            }
+
+            revoked += await db.OneClickTokens
+                .Where(t => t.Id == token.Id && t.State == OneClickTokenState.Active)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
+        }
+
+        return revoked;
+    }
+
+    private Task<List<ActiveToken>> ActiveTokensOfCardAsync(long savedCardId, CancellationToken cancellationToken) =>
         db.OneClickTokens
-            .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active && t.IssuedBySaleId != exceptIssuedBySale)
-            .Where(t => onlyShopId == null || (t.ShopId == onlyShopId && t.BrowserIdHash == onlyBrowserIdHash))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
+            .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active)
+            .Select(t => new ActiveToken(t.Id, t.ShopId, t.BrowserIdHash, t.IssuedBySaleId, t.ExpiresAt, t.Seed))
+            .ToListAsync(cancellationToken);
+
+    private sealed record ActiveToken(long Id, int ShopId, string BrowserIdHash, long IssuedBySaleId, DateTime ExpiresAt, byte[] Seed);
 
     /// <summary>Ends every active token of a customer's cards (the merchant set them to Deny).</summary>
     public Task<int> RevokeForCustomerAsync(long customerId, CancellationToken cancellationToken) =>

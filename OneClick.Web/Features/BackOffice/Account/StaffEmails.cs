@@ -44,7 +44,7 @@ public sealed class StaffEmails(
             $"{opening}\n\n{link}\n\nThe link works once, for one hour. If you did not expect this e-mail, ignore it: nothing changes.\n",
             clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync();
-        outbox.Wake();
+        outbox.WakeForEverything();
         return true;
     }
 }

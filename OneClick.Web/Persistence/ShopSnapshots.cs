@@ -10,7 +10,8 @@ namespace OneClick.Web.Persistence;
 /// <summary>
 /// The shops as the buyer's pages and the postbacks read them, kept in memory until one changes. A
 /// purchase read its shop (with its keys and limits) three times; shops change a few times a day.
-/// The snapshots are shared between requests: read them, never change them.
+/// The snapshots are shared between requests: read them, never change them, and never read one
+/// inside a transaction (a read of uncommitted or rolled-back data would be kept).
 /// </summary>
 public sealed class ShopSnapshots
 {
@@ -26,10 +27,13 @@ public sealed class ShopSnapshots
 
         var before = Interlocked.Read(ref version);
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
-        // A read that overlapped a change may be older than it: used once, not kept.
-        if (Interlocked.Read(ref version) == before)
+        // A read that overlapped a change may be older than it: used once, not kept. Checked again
+        // after the add, for a change that came between the check and the add. Unknown shop ids are
+        // not kept either: anyone can send them.
+        if (shop is not null && Interlocked.Read(ref version) == before && shops.TryAdd(shopId, shop)
+            && Interlocked.Read(ref version) != before)
         {
-            shops.TryAdd(shopId, shop);
+            shops.TryRemove(new KeyValuePair<int, Shop?>(shopId, shop));
         }
 
         return shop;

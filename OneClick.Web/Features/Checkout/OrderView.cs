@@ -16,14 +16,7 @@ public sealed class OrderViews(OneClickDbContext db, ShopSnapshots shops, OneCli
     /// <param name="withToken">With the token an approved sale issued, which goes back to the merchant in the OK data of the redirect.</param>
     public async Task<OrderView?> LoadAsync(string orderId, CancellationToken cancellationToken, bool withToken = false)
     {
-        // A left join by the sale's key: a FirstOrDefault in the projection would number every sale.
-        var found = await (
-            from o in db.Orders.AsNoTracking()
-            where o.Id == orderId
-            join s in db.Sales.AsNoTracking() on o.CurrentSaleId equals (long?)s.Id into sales
-            from sale in sales.DefaultIfEmpty()
-            select new { Order = o, Sale = sale })
-            .SingleOrDefaultAsync(cancellationToken);
+        var found = await OrderWithSale(db, orderId, cancellationToken);
         if (found is null)
         {
             return null;
@@ -35,4 +28,18 @@ public sealed class OrderViews(OneClickDbContext db, ShopSnapshots shops, OneCli
             : null;
         return new OrderView(found.Order, shop, found.Sale, token);
     }
+
+    private sealed record OrderAndSale(Order Order, Sale? Sale);
+
+    /// <summary>
+    /// Compiled once (every buyer page reads it). A left join by the sale's key: a FirstOrDefault in
+    /// the projection would number every sale.
+    /// </summary>
+    private static readonly Func<OneClickDbContext, string, CancellationToken, Task<OrderAndSale?>> OrderWithSale =
+        EF.CompileAsyncQuery((OneClickDbContext db, string orderId, CancellationToken _) => (
+            from o in db.Orders.AsNoTracking()
+            where o.Id == orderId
+            join s in db.Sales.AsNoTracking() on o.CurrentSaleId equals (long?)s.Id into sales
+            from sale in sales.DefaultIfEmpty()
+            select new OrderAndSale(o, sale)).SingleOrDefault());
 }

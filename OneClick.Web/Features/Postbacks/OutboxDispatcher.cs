@@ -63,7 +63,8 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception ex)
             {
-                // The database may be busy or briefly away; the next sweep tries again.
+                // The database may be busy or briefly away; the next sweep tries again, e-mails and refunds included.
+                signal.LookAtEverythingNextRound();
                 logger.LogError(ex, "The outbox dispatcher failed a round");
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }

@@ -26,10 +26,14 @@ public sealed class PostbackSender(
 {
     public const string HttpClientName = "postbacks";
 
+    /// <summary>Compiled once: sent for every sale.</summary>
+    private static readonly Func<OneClickDbContext, long, CancellationToken, Task<PostbackDelivery?>> DeliveryById =
+        EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.PostbackDeliveries.SingleOrDefault(d => d.Id == id));
+
     /// <returns>Whether giving up booked a refund of the sale.</returns>
     public async Task<bool> SendAsync(long deliveryId, CancellationToken stopping)
     {
-        var delivery = await db.PostbackDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, stopping);
+        var delivery = await DeliveryById(db, deliveryId, stopping);
         if (delivery is null || delivery.State != PostbackState.Pending || delivery.NextAttemptAt > Now)
         {
             return false;

@@ -24,14 +24,14 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     public async Task<(OneClickToken? Token, SavedCard? Card, string? Refusal)> FindSpendableAsync(string token, int shopId, string? browserIdHash, CancellationToken cancellationToken)
     {
         var hash = CardVault.HashToken(token);
-        var found = await db.OneClickTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var found = await TokenByHash(db, hash, cancellationToken);
         var refused = found is null ? "the token is unknown" : found.RefusalFor(shopId, browserIdHash, Now);
         if (refused is not null)
         {
             return (null, null, refused);
         }
 
-        var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == found!.SavedCardId, cancellationToken);
+        var card = await CardWithWallet(db, found!.SavedCardId, cancellationToken);
         return card is null ? (null, null, "the card is gone") : (found, card, null);
     }
 
@@ -51,7 +51,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>
     public async Task<string?> IssuedByAsync(long saleId, CancellationToken cancellationToken)
     {
-        var seed = await db.OneClickTokens.Where(t => t.IssuedBySaleId == saleId).Select(t => t.Seed).FirstOrDefaultAsync(cancellationToken);
+        var seed = await SeedIssuedBy(db, saleId, cancellationToken);
         return seed is null ? null : vault.TokenFor(seed);
     }
 
@@ -97,11 +97,32 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         return revoked;
     }
 
-    private Task<List<ActiveToken>> ActiveTokensOfCardAsync(long savedCardId, CancellationToken cancellationToken) =>
-        db.OneClickTokens
-            .Where(t => t.SavedCardId == savedCardId && t.State == OneClickTokenState.Active)
-            .Select(t => new ActiveToken(t.Id, t.ShopId, t.BrowserIdHash, t.IssuedBySaleId, t.ExpiresAt, t.Seed))
-            .ToListAsync(cancellationToken);
+    private async Task<List<ActiveToken>> ActiveTokensOfCardAsync(long savedCardId, CancellationToken cancellationToken)
+    {
+        var tokens = new List<ActiveToken>();
+        await foreach (var token in ActiveOfCard(db, savedCardId).WithCancellation(cancellationToken))
+        {
+            tokens.Add(token);
+        }
+
+        return tokens;
+    }
+
+    // The one-click path's queries, compiled once: EF's per-call work of reading a LINQ query
+    // (parameters, cache key) was a quarter of the gateway's CPU per purchase.
+    private static readonly Func<OneClickDbContext, string, CancellationToken, Task<OneClickToken?>> TokenByHash =
+        EF.CompileAsyncQuery((OneClickDbContext db, string hash, CancellationToken _) => db.OneClickTokens.AsNoTracking().SingleOrDefault(t => t.TokenHash == hash));
+
+    private static readonly Func<OneClickDbContext, long, CancellationToken, Task<SavedCard?>> CardWithWallet =
+        EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefault(c => c.Id == id));
+
+    private static readonly Func<OneClickDbContext, long, CancellationToken, Task<byte[]?>> SeedIssuedBy =
+        EF.CompileAsyncQuery((OneClickDbContext db, long saleId, CancellationToken _) => db.OneClickTokens.Where(t => t.IssuedBySaleId == saleId).Select(t => t.Seed).FirstOrDefault());
+
+    private static readonly Func<OneClickDbContext, long, IAsyncEnumerable<ActiveToken>> ActiveOfCard =
+        EF.CompileAsyncQuery((OneClickDbContext db, long cardId) => db.OneClickTokens
+            .Where(t => t.SavedCardId == cardId && t.State == OneClickTokenState.Active)
+            .Select(t => new ActiveToken(t.Id, t.ShopId, t.BrowserIdHash, t.IssuedBySaleId, t.ExpiresAt, t.Seed)));
 
     private sealed record ActiveToken(long Id, int ShopId, string BrowserIdHash, long IssuedBySaleId, DateTime ExpiresAt, byte[] Seed);
 

@@ -292,6 +292,33 @@ public sealed class OneClickTests : IDisposable
         (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.Amount == 1.00m))).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Same_referenceID_fired_concurrently_with_valid_tokens_of_several_browsers_is_paid_once_and_spends_one_token()
+    {
+        var address = gateway.StartOnKestrel();
+        var browsers = new List<(Buyer Buyer, string Token)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var buyer = new Buyer(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = address });
+            browsers.Add((buyer, (await FirstPurchaseAsync(buyer)).Token));
+        }
+
+        var responses = await Task.WhenAll(browsers.Select(b =>
+        {
+            var parameters = WithToken(Merchant.Purchase("3.00"), b.Token);
+            parameters["referenceID"] = "one-purchase-8-browsers";
+            return b.Buyer.Client.GetAsync(Merchant.StartOrderUrl(parameters));
+        }));
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.SeeOther);
+        (await gateway.WithDbAsync(db => db.Orders.CountAsync(o => o.ReferenceId == "one-purchase-8-browsers"))).ShouldBe(1);
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.Amount == 3.00m))).ShouldBe(1);
+        // The losers' tokens were rolled back with their orders: still theirs to use.
+        var states = await Task.WhenAll(browsers.Select(b => TokenStateAsync(b.Token)));
+        states.Count(state => state == OneClickTokenState.Used).ShouldBe(1);
+        states.Count(state => state == OneClickTokenState.Active).ShouldBe(7);
+    }
+
     private static Dictionary<string, string> WithToken(Dictionary<string, string> parameters, string token)
     {
         parameters["oneClickToken"] = token;

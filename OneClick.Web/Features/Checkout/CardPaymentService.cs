@@ -69,14 +69,14 @@ public sealed class CardPaymentService(
         }
 
         var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id);
-        return await ChargeAsync(order, shop, request, saved, instant: false, browserIdHash, cancellationToken);
+        return await ChargeAsync(order, shop, request, saved, browserIdHash, cancellationToken);
     }
 
     /// <summary>
-    /// A saved card of the order's wallet: with its CVC on the order page, or with no input at all
-    /// for an instant one-click startorder whose token was just spent.
+    /// A saved card of the order's wallet, chosen on the order page with its CVC (the instant
+    /// payment with no input is <see cref="PayInstantAsync"/>).
     /// </summary>
-    public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, bool instant, CancellationToken cancellationToken, BillingAddress? billing = null)
+    public async Task<PaymentOutcome> PaySavedCardAsync(string orderId, long savedCardId, Cvc? cvc, string? browserIdHash, CancellationToken cancellationToken, BillingAddress? billing = null)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null)
@@ -90,7 +90,7 @@ public sealed class CardPaymentService(
             return missing;
         }
         var card = await db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefaultAsync(c => c.Id == savedCardId, cancellationToken);
-        if (card is null || Unavailable(order, shop, card, browserIdHash, instant) is not null)
+        if (card is null || Unavailable(order, shop, card, browserIdHash, instant: false) is not null)
         {
             return new PaymentOutcome.CardUnavailable();
         }
@@ -102,7 +102,7 @@ public sealed class CardPaymentService(
 
         var number = vault.Decrypt(card.Pan);
         var request = new AuthorizationRequest(number, card.Expiry, cvc, card.HolderName, order.Price, order.Id, StoredCredential: true);
-        return await ChargeAsync(order, shop, request, card, instant, browserIdHash, cancellationToken);
+        return await ChargeAsync(order, shop, request, card, browserIdHash, cancellationToken);
     }
 
     /// <summary>
@@ -208,15 +208,15 @@ public sealed class CardPaymentService(
         return card.SuccessfulPayments < shop.SavedCardMinimumPayments ? "the card has not reached the shop's minimum payments" : null;
     }
 
-    private async Task<PaymentOutcome> ChargeAsync(Order order, Shop shop, AuthorizationRequest request, SavedCard? saved, bool instant, string? browserIdHash, CancellationToken cancellationToken)
+    private async Task<PaymentOutcome> ChargeAsync(Order order, Shop shop, AuthorizationRequest request, SavedCard? saved, string? browserIdHash, CancellationToken cancellationToken)
     {
         if (order.State != OrderState.Open)
         {
             return new PaymentOutcome.NotPayable(order.State);
         }
 
-        // A card chosen on the page or charged by a token is a one-click payment: the CVC lock and the
-        // turnover limit apply. A card remembered on full entry is not yet one.
+        // A card chosen on the page is a one-click payment: the CVC lock and the turnover limit
+        // apply. A card remembered on full entry is not yet one.
         var oneClick = saved is not null && request.StoredCredential;
         var sale = new Sale(order, request.Card, Now);
         string? overLimit = null;
@@ -225,7 +225,7 @@ public sealed class CardPaymentService(
             // SQLite's write transaction (BEGIN IMMEDIATE) serialises the checks below with every
             // other payment: two racing for the last of a limit cannot both pass.
             await using var transaction = await gate.BeginAsync(db, cancellationToken);
-            if (oneClick && !instant && await CvcAttemptsAsync(saved!.Id, cancellationToken) >= MaxWrongCvcs)
+            if (oneClick && await CvcAttemptsAsync(saved!.Id, cancellationToken) >= MaxWrongCvcs)
             {
                 return new PaymentOutcome.CardLocked(saved.LockedUntil ?? Now + CvcWindow);
             }
@@ -236,7 +236,7 @@ public sealed class CardPaymentService(
             await db.SaveChangesAsync(cancellationToken);
             if (saved is not null)
             {
-                sale.UseSavedCard(saved.Id, oneClick, instant, browserIdHash);
+                sale.UseSavedCard(saved.Id, oneClick, instant: false, browserIdHash);
             }
 
             order.AttachSale(sale);
@@ -256,7 +256,7 @@ public sealed class CardPaymentService(
             return await ApplyAsync(order, shop, sale, new AuthorizationResult.Declined(null, DeclineReason.TurnoverLimitReached), CancellationToken.None);
         }
 
-        return await AuthorizeAsync(order, shop, sale, request, instant);
+        return await AuthorizeAsync(order, shop, sale, request, instant: false);
     }
 
     /// <summary>Asks the acquirer about a sale already saved as pending, and saves its answer.</summary>
@@ -594,7 +594,7 @@ public abstract record PaymentOutcome
 /// <summary>What became of an instant one-click startorder.</summary>
 public abstract record InstantPayment
 {
-    /// <summary>The acquirer was asked (or the shop's limit declined it first); the order holds the sale.</summary>
+    /// <summary>The acquirer was asked; the order holds the sale.</summary>
     public sealed record Charged(PaymentOutcome Outcome) : InstantPayment;
 
     /// <summary>The token could not pay: it is unspent, and the order was saved open for the order page.</summary>

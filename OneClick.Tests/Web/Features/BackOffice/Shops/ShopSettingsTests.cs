@@ -224,6 +224,22 @@ public sealed class ShopSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task Retired_key_is_refused_at_once_by_a_gateway_that_had_just_accepted_it()
+    {
+        var owner = await OwnerAsync();
+        var created = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create a new key");
+        var key = created.Document.GetElementById("new-signature-key")!.TextContent.Trim();
+        var oldId = (await ShopAsync()).SignatureKeys.Single(k => k.Secret == GatewayFactory.SignatureKey).Id;
+        // The shop as startorder reads it is kept in memory (ShopSnapshots) after this.
+        (await Buyer.Of(gateway).StartAsync(Merchant.Purchase())).Heading.ShouldBe("Pay by card");
+
+        await owner.SubmitAsync(await owner.GetAsync(ShopUrl), $"Retire key #{oldId}");
+
+        (await Buyer.Of(gateway).Client.GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await Buyer.Of(gateway).StartAsync(Merchant.Purchase(), key)).Heading.ShouldBe("Pay by card");
+    }
+
+    [Fact]
     public async Task Retire_the_last_active_key_is_refused()
     {
         var owner = await OwnerAsync();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
+using OneClick.Web.Features.Api;
 using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice.Sales;
@@ -40,6 +41,7 @@ builder.Services.AddScoped<DemoSeed>();
 builder.Services.AddPostbacks(builder.Configuration);
 builder.Services.AddBackOffice(builder.Configuration, builder.Environment);
 builder.Services.AddBackOfficeCustomers();
+builder.Services.AddApi();
 
 var app = builder.Build();
 
@@ -63,6 +65,7 @@ app.MapStaticAssets();
 app.MapHealth();
 app.MapStartOrder();
 app.MapSaleStatus();
+app.MapApi();
 app.MapErrorPage();
 app.MapBackOffice();
 app.MapBackOfficeSales();

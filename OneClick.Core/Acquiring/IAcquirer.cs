@@ -27,7 +27,8 @@ public abstract record RefundResult
 
 /// <summary>
 /// What the acquirer needs for one charge. It lives only for the call: the CVC inside it is never
-/// stored, and <see cref="ToString"/> prints nothing sensitive.
+/// stored, and <see cref="ToString"/> prints nothing sensitive. With <see cref="AuthenticationRequired"/>
+/// the merchant's terms ask for 3-D Secure whatever the issuer would decide (both phases of a contract).
 /// </summary>
 public sealed record AuthorizationRequest(
     CardNumber Card,
@@ -36,7 +37,8 @@ public sealed record AuthorizationRequest(
     string? CardholderName,
     Money Amount,
     string Reference,
-    bool StoredCredential = false)
+    bool StoredCredential = false,
+    bool AuthenticationRequired = false)
 {
     public override string ToString() => $"{Card.Truncated} {Amount} ref {Reference}";
 }

@@ -37,6 +37,7 @@ public sealed class SandboxAcquirer : IAcquirer
             TestCards.DeclinedAfterFirstSale when request.StoredCredential => new AuthorizationResult.Declined(transactionId, DeclineReason.CardDeclined),
             TestCards.ThreeDSecure => new AuthorizationResult.ChallengeRequired(transactionId),
             _ when request.Cvc?.Value is "000" or "0000" => new AuthorizationResult.Declined(transactionId, DeclineReason.IncorrectCvc),
+            _ when request.AuthenticationRequired => new AuthorizationResult.ChallengeRequired(transactionId),
             _ => new AuthorizationResult.Approved(transactionId),
         };
         return Task.FromResult(result);

@@ -39,6 +39,33 @@ public sealed class Order
         UpdatedAt = now;
     }
 
+    /// <summary>An order of the JSON API: the hosted page or a pay-by-link (PROTOCOL.md section 7).</summary>
+    public Order(ApiOrderRequest request, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Id = NewId();
+        ShopId = request.ShopId;
+        Version = "api1";
+        Channel = request.Channel;
+        Amount = request.Price.Amount;
+        Currency = request.Price.Currency;
+        Description = request.Description;
+        PaymentMethod = Orders.PaymentMethod.CC;
+        ReferenceId = request.OrderId;
+        BackUrl = request.ResultUrl.AbsoluteUri;
+        // A declined API order closes and sends the buyer to the cancel URL: the merchant starts a new one.
+        DeclineUrl = request.CancelUrl.AbsoluteUri;
+        NotificationUrl = request.NotificationUrl?.AbsoluteUri;
+        CustomerNumber = request.CustomerId;
+        Recurrence = request.Recurrence;
+        ContractId = request.ContractId;
+        ExpiresAt = request.ExpiresAt;
+        SecurityToken = NewId();
+        State = OrderState.Open;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
     /// <summary>The opaque public id: 128 random bits, so order pages cannot be guessed.</summary>
     public string Id { get; private set; } = "";
 
@@ -75,6 +102,34 @@ public sealed class Order
 
     public OrderState State { get; private set; }
 
+    public OrderChannel Channel { get; private set; }
+
+    /// <summary>An API order's <c>recurrence.action</c>; null for a startorder.</summary>
+    public RecurrenceAction? Recurrence { get; private set; }
+
+    /// <summary>The merchant's contract this order creates or charges.</summary>
+    public string? ContractId { get; private set; }
+
+    /// <summary>An API order's own postback URL, used instead of the shop's.</summary>
+    public string? NotificationUrl { get; private set; }
+
+    /// <summary>A pay-by-link stops working at this time.</summary>
+    public DateTime? ExpiresAt { get; private set; }
+
+    /// <summary>
+    /// Given to the merchant with an API order and sent back with its result, so that the merchant can
+    /// tell the result belongs to the order it made. It grants nothing at the gateway.
+    /// </summary>
+    public string? SecurityToken { get; private set; }
+
+    /// <summary>Both phases of a contract are 3-D Secure authenticated (the Nexi XPay model).</summary>
+    public bool RequiresAuthentication => Recurrence is RecurrenceAction.ContractCreation or RecurrenceAction.SubsequentPayment;
+
+    public bool IsExpired(DateTime now) => ExpiresAt <= now;
+
+    /// <summary>Whether a buyer can start a payment now: an open order whose link has not expired.</summary>
+    public bool IsPayable(DateTime now) => State == OrderState.Open && !IsExpired(now);
+
     /// <summary>The sale that holds or closed the order: the one in flight, approved or finally declined.</summary>
     public long? CurrentSaleId { get; private set; }
 
@@ -85,7 +140,7 @@ public sealed class Order
     /// <summary>Incremented by every state change; the database refuses a stale write.</summary>
     public int ConcurrencyStamp { get; private set; }
 
-    public bool IsClosed => State is OrderState.Approved or OrderState.Declined;
+    public bool IsClosed => State is OrderState.Approved or OrderState.Declined or OrderState.Expired or OrderState.Cancelled;
 
     /// <summary>Where the shop requires one: the address the buyer gave with the payment.</summary>
     public BillingAddress? BillingAddress { get; private set; }
@@ -110,7 +165,34 @@ public sealed class Order
             throw new OrderStateException($"A payment can start only on an open order; this one is {State}.");
         }
 
+        if (IsExpired(now))
+        {
+            throw new OrderStateException($"This payment link expired at {ExpiresAt:u}.");
+        }
+
         Move(OrderState.Processing, now);
+    }
+
+    /// <summary>Closes an unpaid pay-by-link at its expiry time.</summary>
+    public void Expire(DateTime now)
+    {
+        if (State != OrderState.Open || !IsExpired(now))
+        {
+            throw new OrderStateException($"Only an open order past its expiry time can expire; this one is {State}.");
+        }
+
+        Move(OrderState.Expired, now);
+    }
+
+    /// <summary>The buyer cancels an API order on the hosted page and goes back to the merchant's cancel URL.</summary>
+    public void Cancel(DateTime now)
+    {
+        if (Channel == OrderChannel.StartOrder || State != OrderState.Open)
+        {
+            throw new OrderStateException($"Only an open API order can be cancelled; this one is {State}.");
+        }
+
+        Move(OrderState.Cancelled, now);
     }
 
     public void AttachSale(Sale sale)

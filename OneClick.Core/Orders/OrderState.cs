@@ -16,4 +16,10 @@ public enum OrderState
 
     /// <summary>Declined and handed back to the merchant's decline URL. Closed for good.</summary>
     Declined,
+
+    /// <summary>A pay-by-link order whose link expired unpaid. Closed for good.</summary>
+    Expired,
+
+    /// <summary>The buyer cancelled on the hosted page of an API order and went back to the cancel URL. Closed for good.</summary>
+    Cancelled,
 }

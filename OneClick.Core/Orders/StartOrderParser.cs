@@ -198,7 +198,7 @@ public static partial class StartOrderParser
 
     internal static string? Get(IReadOnlyDictionary<string, string> values, string name) => SignedRequest.Get(values, name);
 
-    private static void CheckText(List<ParameterError> errors, string name, string value, int maxLength)
+    internal static void CheckText(List<ParameterError> errors, string name, string value, int maxLength)
     {
         if (!IsWellFormed(value))
         {
@@ -237,7 +237,7 @@ public static partial class StartOrderParser
         return true;
     }
 
-    private static Uri? CheckUrl(List<ParameterError> errors, string name, string? value, Shop shop)
+    internal static Uri? CheckUrl(List<ParameterError> errors, string name, string? value, Shop shop)
     {
         if (value is null)
         {
@@ -319,7 +319,7 @@ public static partial class StartOrderParser
     private static partial Regex AmountPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex CustomerNumberPattern();
+    internal static partial Regex CustomerNumberPattern();
 }
 
 /// <summary>A startorder request read as far as it can be without the shop's key.</summary>

@@ -15,7 +15,7 @@ public static class MerchantUrl
     {
         "shopID", "saleID", "transactionID", "referenceID", "priceAmount", "priceCurrency", "paymentMethod",
         "type", "custom1", "custom2", "custom3", "customerNumber", "CCBrand", "truncatedPAN", "oneClickToken",
-        "signature", "saleResult", "email", "event",
+        "signature", "saleResult", "email", "event", "contractId", "securityToken",
     };
 
     public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)

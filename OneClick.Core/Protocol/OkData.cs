@@ -50,6 +50,9 @@ public static class OkData
         Add("CCBrand", sale.Brand.ProtocolName());
         Add("truncatedPAN", sale.TruncatedPan);
         Add("oneClickToken", oneClickToken);
+        // API orders (PROTOCOL.md section 7): the contract and the token the API answer gave the merchant.
+        Add("contractId", order.ContractId);
+        Add("securityToken", order.SecurityToken);
         return fields;
     }
 
@@ -90,6 +93,34 @@ public static class OkData
 
         fields.Add(new("saleID", sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         fields.Add(new("saleResult", "DECLINED"));
+        if (order.SecurityToken is { } securityToken)
+        {
+            fields.Add(new("securityToken", securityToken));
+        }
+
+        return fields;
+    }
+
+    /// <summary>What an API order's cancel URL receives when the buyer cancels: no sale was made.</summary>
+    public static List<KeyValuePair<string, string>> CancelFields(Shop shop, Order order)
+    {
+        ArgumentNullException.ThrowIfNull(shop);
+        ArgumentNullException.ThrowIfNull(order);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("shopID", shop.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (!string.IsNullOrEmpty(order.ReferenceId))
+        {
+            fields.Add(new("referenceID", order.ReferenceId));
+        }
+
+        fields.Add(new("saleResult", "CANCELLED"));
+        if (order.SecurityToken is { } securityToken)
+        {
+            fields.Add(new("securityToken", securityToken));
+        }
+
         return fields;
     }
 

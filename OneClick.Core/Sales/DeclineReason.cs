@@ -11,6 +11,9 @@ public enum DeclineReason
 
     /// <summary>Refused by the gateway before the acquirer: over the shop's one-click turnover limit (rule 9).</summary>
     TurnoverLimitReached,
+
+    /// <summary>Refused by the gateway: the merchant deactivated the contract while the buyer authenticated.</summary>
+    ContractDeactivated,
 }
 
 public static class DeclineReasonText
@@ -25,6 +28,7 @@ public static class DeclineReasonText
         DeclineReason.AuthenticationFailed => "3-D Secure authentication failed",
         DeclineReason.AcquirerUnavailable => "Card network unavailable (nothing charged)",
         DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit",
+        DeclineReason.ContractDeactivated => "The contract was deactivated during the payment",
         _ => reason.ToString(),
     };
 
@@ -37,6 +41,7 @@ public static class DeclineReasonText
         DeclineReason.ExpiredCard => "Your bank reports that this card has expired. Try another card.",
         DeclineReason.AuthenticationFailed => "The payment was not authenticated by your bank (3-D Secure), so it was not made. You can try again.",
         DeclineReason.AcquirerUnavailable => "We could not reach the card network. Nothing was charged: please try again in a moment.",
+        DeclineReason.ContractDeactivated => "This saved card can no longer be charged by this shop, so nothing was charged. Please return to the shop.",
         DeclineReason.TurnoverLimitReached => "This payment would go over the limit this shop sets on one-click payments for a day or a week, so it was not made and nothing was charged. You can pay by entering your card details in full.",
         _ => "The payment was declined.",
     };

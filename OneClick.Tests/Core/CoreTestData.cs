@@ -46,6 +46,18 @@ internal static class CoreTestData
         string currency = "USD") =>
         new(NewRequest(referenceId, custom1, customerNumber, null, amount, currency), Now);
 
+    /// <summary>An order of the JSON API (a pay-by-link when <paramref name="expiresAt"/> is given).</summary>
+    public static Order NewApiOrder(
+        RecurrenceAction recurrence = RecurrenceAction.NoRecurring,
+        string? contractId = null,
+        DateTime? expiresAt = null,
+        string orderId = "api-order-1") =>
+        new(new ApiOrderRequest(
+            expiresAt is null ? OrderChannel.HostedPage : OrderChannel.PayByLink,
+            NewShop().Id, orderId, new Money(9.99m, "EUR"), "cust-1", "100 credits",
+            new Uri("https://merchant.example/result"), new Uri("https://merchant.example/cancel"), null,
+            recurrence, contractId, expiresAt), Now);
+
     public static CardNumber Card(string number = "4242424242424242") =>
         CardNumber.Parse(number).Number ?? throw new ArgumentException($"Test card {number} does not parse.", nameof(number));
 

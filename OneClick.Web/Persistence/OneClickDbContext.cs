@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OneClick.Core.Api;
+using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Core.Notifications;
 using OneClick.Core.Orders;
@@ -45,6 +47,10 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
     public DbSet<SavedCard> SavedCards => Set<SavedCard>();
 
     public DbSet<OneClickToken> OneClickTokens => Set<OneClickToken>();
+
+    public DbSet<Contract> Contracts => Set<Contract>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,10 +13,18 @@ public partial class OrderTests
     /// <summary>An order brought into <paramref name="state"/> through its own methods.</summary>
     private static Order OrderIn(OrderState state)
     {
-        var order = CoreTestData.NewOrder();
         var now = CoreTestData.Now;
+        var order = state is OrderState.Expired or OrderState.Cancelled
+            ? CoreTestData.NewApiOrder(expiresAt: now.AddHours(1))
+            : CoreTestData.NewOrder();
         switch (state)
         {
+            case OrderState.Expired:
+                order.Expire(now.AddHours(1));
+                break;
+            case OrderState.Cancelled:
+                order.Cancel(now);
+                break;
             case OrderState.Open:
                 break;
             case OrderState.Processing:
@@ -245,9 +253,9 @@ public partial class OrderTests
 
     [Theory]
     [MemberData(nameof(AllStates))]
-    public void IsClosed_only_when_approved_or_declined(OrderState state)
+    public void IsClosed_when_approved_declined_expired_or_cancelled(OrderState state)
     {
-        OrderIn(state).IsClosed.ShouldBe(state is OrderState.Approved or OrderState.Declined);
+        OrderIn(state).IsClosed.ShouldBe(state is OrderState.Approved or OrderState.Declined or OrderState.Expired or OrderState.Cancelled);
     }
 
     [Fact]

@@ -24,6 +24,12 @@ public sealed class CardForm
 
     public override string ToString() => "card form";
 
+    /// <summary>A one-button form (pay by contract, cancel): nothing to type, the antiforgery token does the work.</summary>
+    public sealed class Confirmation
+    {
+        public bool Confirmed { get; set; }
+    }
+
     /// <summary>"Delete card", then "Yes, delete".</summary>
     public sealed class DeleteCardChoice
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Acquiring;
 using OneClick.Core.Cards;
+using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
@@ -26,6 +27,7 @@ public sealed class CardPaymentService(
     CardVault vault,
     WriteGate gate,
     ShopSnapshots shops,
+    CustomerStatuses customers,
     TimeProvider clock,
     ILogger<CardPaymentService> logger)
 {
@@ -53,12 +55,26 @@ public sealed class CardPaymentService(
         }
 
         var shop = await LoadShopAsync(order, cancellationToken);
+        if (order.Recurrence == RecurrenceAction.ContractCreation && order.IsPayable(Now))
+        {
+            // CONTRACT_CREATION: the card is kept in a pending contract, saved with the pending sale and
+            // active only once the authenticated payment is approved.
+            if (await db.Contracts.AnyAsync(c => c.ShopId == shop.Id && c.ContractId == order.ContractId, cancellationToken))
+            {
+                return new PaymentOutcome.ContractUnavailable();
+            }
+
+            var customer = await customers.FindOrAddAsync(shop.CustomerUnionId, order.CustomerNumber!, cancellationToken);
+            db.Contracts.Add(new Contract(shop.Id, order.ContractId!, customer.Id, order.Id, card, expiry, cardholderName, vault.Encrypt(card), Now));
+        }
+
         if (TakeBillingAddress(order, shop, billing) is { } missing)
         {
             return missing;
         }
+
         SavedCard? saved = null;
-        if (remember && browserIdHash is not null && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && order.State == OrderState.Open)
+        if (remember && browserIdHash is not null && shop.OneClickEnabled && order.Channel == OrderChannel.StartOrder && order.PaymentMethod == PaymentMethod.CC && order.State == OrderState.Open)
         {
             var wallet = await wallets.FindOrCreateAsync(shop, order.CustomerNumber, browserIdHash, cancellationToken);
             // Rule 8: no card is saved for a customer the merchant set to Deny.
@@ -68,8 +84,74 @@ public sealed class CardPaymentService(
             }
         }
 
-        var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id);
+        var request = new AuthorizationRequest(card, expiry, cvc, cardholderName, order.Price, order.Id, AuthenticationRequired: order.RequiresAuthentication);
         return await ChargeAsync(order, shop, request, saved, browserIdHash, cancellationToken);
+    }
+
+    /// <summary>
+    /// SUBSEQUENT_PAYMENT: the contract's card, with no card entry and no CVC, 3-D Secure authenticated.
+    /// </summary>
+    public async Task<PaymentOutcome> PayContractAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        if (order.Recurrence != RecurrenceAction.SubsequentPayment)
+        {
+            return new PaymentOutcome.CardUnavailable();
+        }
+
+        var shop = await LoadShopAsync(order, cancellationToken);
+        var contract = await ChargeableContractAsync(order, cancellationToken);
+        if (contract is null)
+        {
+            return new PaymentOutcome.ContractUnavailable();
+        }
+
+        var request = new AuthorizationRequest(vault.Decrypt(contract.Pan), contract.Expiry, null, contract.HolderName, order.Price, order.Id,
+            StoredCredential: true, AuthenticationRequired: true);
+        return await ChargeAsync(order, shop, request, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The buyer cancels an open API order on the hosted page: it closes, and the answer is the merchant's
+    /// cancel URL with the signed fields (null when the order can no longer be cancelled).
+    /// </summary>
+    public async Task<string?> CancelAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is not { Channel: not OrderChannel.StartOrder, State: OrderState.Open, DeclineUrl: not null })
+        {
+            return null;
+        }
+
+        var shop = await LoadShopAsync(order, cancellationToken);
+        try
+        {
+            order.Cancel(Now);
+            await gate.SaveChangesAsync(db, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null; // a payment started meanwhile: the order page shows where it stands
+        }
+
+        logger.LogInformation("Order {OrderId}: cancelled by the buyer", order.Id);
+        return Core.Protocol.MerchantUrl.WithSignedFields(order.DeclineUrl, Core.Protocol.OkData.CancelFields(shop, order), shop.SigningKey);
+    }
+
+    /// <summary>The active contract a SUBSEQUENT_PAYMENT order charges, when it still belongs to the order's customer.</summary>
+    public async Task<Contract?> ChargeableContractAsync(Order order, CancellationToken cancellationToken)
+    {
+        var found = await (
+            from c in db.Contracts
+            join customer in db.Customers on c.CustomerId equals customer.Id
+            where c.ShopId == order.ShopId && c.ContractId == order.ContractId && customer.Number == order.CustomerNumber
+            select c).SingleOrDefaultAsync(cancellationToken);
+        return found is { IsChargeable: true } ? found : null;
     }
 
     /// <summary>
@@ -215,6 +297,11 @@ public sealed class CardPaymentService(
             return new PaymentOutcome.NotPayable(order.State);
         }
 
+        if (order.IsExpired(Now))
+        {
+            return new PaymentOutcome.NotPayable(OrderState.Expired);
+        }
+
         // A card chosen on the page is a one-click payment: the CVC lock and the turnover limit
         // apply. A card remembered on full entry is not yet one.
         var oneClick = saved is not null && request.StoredCredential;
@@ -246,6 +333,12 @@ public sealed class CardPaymentService(
         catch (DbUpdateConcurrencyException)
         {
             logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", order.Id);
+            return new PaymentOutcome.NotPayable(OrderState.Processing);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } && order.Recurrence == RecurrenceAction.ContractCreation)
+        {
+            // The only unique index this save can meet: a parallel first payment of the same contract.
+            logger.LogInformation("Order {OrderId}: a parallel payment holds the contract this one would create", order.Id);
             return new PaymentOutcome.NotPayable(OrderState.Processing);
         }
 
@@ -310,7 +403,10 @@ public sealed class CardPaymentService(
         AuthorizationResult result;
         try
         {
-            result = await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
+            // A contract deactivated while the buyer authenticated can never be charged again.
+            result = order.Recurrence == RecurrenceAction.SubsequentPayment && await ChargeableContractAsync(order, cancellationToken) is null
+                ? new AuthorizationResult.Declined(sale.TransactionId, DeclineReason.ContractDeactivated)
+                : await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -340,6 +436,19 @@ public sealed class CardPaymentService(
                 sale.Approve(approved.TransactionId, Now);
                 order.Approve(Now);
                 Remember(order, sale, paidWith);
+                if (await ContractOfAsync(order, cancellationToken) is { } contract)
+                {
+                    // Never let the contract stop the approval from being saved.
+                    if (contract.State == ContractState.Pending && order.Recurrence == RecurrenceAction.ContractCreation)
+                    {
+                        contract.Activate(Now);
+                    }
+                    else if (contract.IsChargeable && order.Recurrence == RecurrenceAction.SubsequentPayment)
+                    {
+                        contract.Charged(Now);
+                    }
+                }
+
                 WriteToOutbox(shop, order, sale);
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
@@ -365,6 +474,7 @@ public sealed class CardPaymentService(
                 var close = declined.Reason != DeclineReason.TurnoverLimitReached
                     && (order.DeclineUrl is not null || shop.DeclineUrl is not null
                         || await DeclinedAttemptsAsync(order, cancellationToken) + 1 >= Order.MaxDeclinedAttempts);
+                await ForgetPendingContractAsync(order, cancellationToken);
                 sale.Decline(declined.TransactionId, declined.Reason, Now);
                 order.Decline(close, Now);
                 outcome = new PaymentOutcome.Declined(sale.Id, declined.Reason, close);
@@ -382,6 +492,7 @@ public sealed class CardPaymentService(
                     neverPaid.Delete(Now);
                 }
 
+                await ForgetPendingContractAsync(order, cancellationToken);
                 sale.Fail(Now);
                 order.Reopen(Now);
                 outcome = new PaymentOutcome.Unavailable();
@@ -439,6 +550,33 @@ public sealed class CardPaymentService(
         if (customer is not { MayUseOneClick: false } && (sale.BrowserIdHash ?? card.Wallet.BrowserIdHash) is { } browser)
         {
             tokens.Issue(order.ShopId, card, browser, sale.Id);
+        }
+    }
+
+    /// <summary>The contract an API order creates or charges, as the database has it now.</summary>
+    private async Task<Contract?> ContractOfAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.ContractId is null)
+        {
+            return null;
+        }
+
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == order.ShopId && c.ContractId == order.ContractId, cancellationToken);
+        if (contract is not null)
+        {
+            await db.Entry(contract).ReloadAsync(cancellationToken);
+        }
+
+        return contract;
+    }
+
+    /// <summary>A first payment that was not approved leaves no contract: the contractId is free for another try.</summary>
+    private async Task ForgetPendingContractAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.Recurrence == RecurrenceAction.ContractCreation
+            && await ContractOfAsync(order, cancellationToken) is { State: ContractState.Pending } pending && pending.CreatedByOrderId == order.Id)
+        {
+            db.Contracts.Remove(pending);
         }
     }
 
@@ -589,6 +727,9 @@ public abstract record PaymentOutcome
 
     /// <summary>Too many wrong CVCs: the card cannot pay in one click until then.</summary>
     public sealed record CardLocked(DateTime Until) : PaymentOutcome;
+
+    /// <summary>The order's contract cannot be used: its id is taken (creation) or it is no longer active (subsequent payment).</summary>
+    public sealed record ContractUnavailable : PaymentOutcome;
 }
 
 /// <summary>What became of an instant one-click startorder.</summary>

@@ -9,15 +9,16 @@ namespace OneClick.Web.Features.Postbacks;
 /// <summary>Writes postbacks into the outbox, next to what they report and in the same transaction.</summary>
 public static class PostbackOutbox
 {
+    /// <summary>To the API order's own notificationUrl when it gave one, else to the shop's postback URL.</summary>
     public static PostbackDelivery? ForSale(Shop shop, Order order, Sale sale, DateTime now) =>
-        shop.PostbackUrl is null
+        (order.NotificationUrl ?? shop.PostbackUrl) is not { } url
             ? null
             : new PostbackDelivery(shop.Id, sale.Id, PostbackKind.Sale,
-                MerchantUrl.WithSignedFields(shop.PostbackUrl, OkData.Fields(shop, order, sale), shop.SigningKey), now);
+                MerchantUrl.WithSignedFields(url, OkData.Fields(shop, order, sale), shop.SigningKey), now);
 
     public static PostbackDelivery? ForCredit(Shop shop, Order order, Sale sale, decimal refundedAmount, DateTime now) =>
-        shop.PostbackUrl is null
+        (order.NotificationUrl ?? shop.PostbackUrl) is not { } url
             ? null
             : new PostbackDelivery(shop.Id, sale.Id, PostbackKind.Credit,
-                MerchantUrl.WithSignedFields(shop.PostbackUrl, OkData.CreditFields(shop, order, sale, refundedAmount), shop.SigningKey), now);
+                MerchantUrl.WithSignedFields(url, OkData.CreditFields(shop, order, sale, refundedAmount), shop.SigningKey), now);
 }

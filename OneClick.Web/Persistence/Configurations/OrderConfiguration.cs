@@ -25,7 +25,13 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Email).HasMaxLength(100);
         builder.Property(o => o.CustomerNumber).HasMaxLength(32);
         builder.Property(o => o.State).HasConversion<string>().HasMaxLength(32);
+        builder.Property(o => o.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(OrderChannel.StartOrder);
+        builder.Property(o => o.Recurrence).HasConversion<string>().HasMaxLength(24);
+        builder.Property(o => o.ContractId).HasMaxLength(ApiOrderParser.MaxContractIdLength);
+        builder.Property(o => o.NotificationUrl).HasMaxLength(2048);
+        builder.Property(o => o.SecurityToken).HasMaxLength(32);
         builder.Property(o => o.ConcurrencyStamp).IsConcurrencyToken();
+        builder.Ignore(o => o.RequiresAuthentication);
         builder.Ignore(o => o.Price);
         builder.Ignore(o => o.IsClosed);
         builder.OwnsOne(o => o.BillingAddress, address =>
@@ -38,5 +44,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasOne<Shop>().WithMany().HasForeignKey(o => o.ShopId).OnDelete(DeleteBehavior.Restrict);
         // A referenceID is paid at most once: the database holds the rule, not only the code.
         builder.HasIndex(o => new { o.ShopId, o.ReferenceId }).IsUnique();
+        // The pay-by-link expiry job's question: which open links are past their time?
+        builder.HasIndex(o => new { o.State, o.ExpiresAt });
     }
 }

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using OneClick.Core.Orders;
+
+namespace OneClick.Web.Features.Api;
+
+/// <summary>The body of <c>POST /api/v1/orders/hpp</c> and <c>/paybylink</c> (PROTOCOL.md section 7).</summary>
+public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSession, DateTimeOffset? ExpiresAt = null)
+{
+    public ApiOrderFields ToFields() => new(
+        Order?.OrderId, Order?.Amount, Order?.Currency, Order?.CustomerId, Order?.Description,
+        PaymentSession?.ResultUrl, PaymentSession?.CancelUrl, PaymentSession?.NotificationUrl,
+        PaymentSession?.Recurrence?.Action, PaymentSession?.Recurrence?.ContractId, PaymentSession?.Recurrence?.ContractType,
+        ExpiresAt);
+}
+
+/// <param name="Amount">In minor units (cents): 999 is 9.99. A JSON number or a string of digits.</param>
+public sealed record OrderPart(string? OrderId, long? Amount, string? Currency, string? CustomerId, string? Description);
+
+public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, string? NotificationUrl, RecurrencePart? Recurrence);
+
+/// <param name="Action">NO_RECURRING (the default), CONTRACT_CREATION or SUBSEQUENT_PAYMENT.</param>
+/// <param name="ContractType">CIT, the only type.</param>
+public sealed record RecurrencePart(string? Action, string? ContractId, string? ContractType);
+
+/// <summary>The answer to <c>POST /api/v1/orders/hpp</c>: where to send the buyer.</summary>
+public sealed record HostedPageCreated(string HostedPage, string SecurityToken);
+
+/// <summary>The answer to <c>POST /api/v1/orders/paybylink</c>: the link to send to the buyer.</summary>
+public sealed record PaymentLinkCreated(string PaymentLink, string SecurityToken);
+
+/// <summary>Reads a JSON body strictly: an unknown field or a wrong type is an error that names the field.</summary>
+public static partial class ApiBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static (T? Body, ApiAnswer? Problem) Read<T>(byte[] bytes)
+        where T : class
+    {
+        if (bytes.Length == 0)
+        {
+            return (null, ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON", "The request has no body: send a JSON object."));
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<T>(bytes, Strict);
+            return body is null
+                ? (null, ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON", "The body is null: send a JSON object."))
+                : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Explain(ex));
+        }
+    }
+
+    private static ApiAnswer Explain(JsonException ex)
+    {
+        var path = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+        var unmapped = UnmappedName().Match(ex.Message);
+        if (unmapped.Success)
+        {
+            var name = path.Length == 0 ? unmapped.Groups["name"].Value : path + "." + unmapped.Groups["name"].Value;
+            return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
+        }
+
+        if (path.Length == 0 || ex.LineNumber is null)
+        {
+            return ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON",
+                "The body is not a well-formed JSON object" + (ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})." : "."));
+        }
+
+        var rule = path switch
+        {
+            "order.amount" => "must be a whole number of minor units, e.g. 999 for 9.99.",
+            "expiresAt" => "must be an ISO 8601 date and time with its offset, e.g. 2026-12-01T18:00:00Z.",
+            "order" or "paymentSession" or "paymentSession.recurrence" => "must be a JSON object.",
+            _ => "must be a JSON string.",
+        };
+        return ApiAnswer.Invalid([new ParameterError(Shorten(path), rule)]);
+    }
+
+    private static string Shorten(string value) => value.Length > 80 ? value[..80] + "…" : value;
+
+    [GeneratedRegex("The JSON property '(?<name>[^']{1,200})' could not be mapped", RegexOptions.CultureInvariant)]
+    private static partial Regex UnmappedName();
+}

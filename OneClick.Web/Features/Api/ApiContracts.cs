@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Contracts;
+using OneClick.Core.Shops;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Web.Features.Api;
+
+/// <summary>CIT contracts of the JSON API: a customer's list, and deactivation for good.</summary>
+public sealed class ApiContracts(OneClickDbContext db, TimeProvider clock, ILogger<ApiContracts> logger)
+{
+    public async Task<ApiAnswer> ListAsync(Shop shop, string customerId, CancellationToken cancellationToken)
+    {
+        // A contract whose first payment is still under way is nobody's yet.
+        var contracts = await (
+            from c in db.Contracts.AsNoTracking()
+            join customer in db.Customers on c.CustomerId equals customer.Id
+            where c.ShopId == shop.Id && customer.CustomerUnionId == shop.CustomerUnionId && customer.Number == customerId && c.State != ContractState.Pending
+            orderby c.Id
+            select c).ToListAsync(cancellationToken);
+        if (contracts.Count == 0)
+        {
+            return ApiAnswer.NotFound($"Customer '{Shorten(customerId)}' has no contracts in this shop.");
+        }
+
+        return ApiAnswer.Ok(new CustomerContracts(customerId, [.. contracts.Select(Describe)]));
+    }
+
+    /// <summary>Deactivates in the caller's write turn; deactivating again answers the same.</summary>
+    public async Task<ApiAnswer> DeactivateAsync(Shop shop, string contractId, CancellationToken cancellationToken)
+    {
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.ContractId == contractId, cancellationToken);
+        if (contract is null || contract.State == ContractState.Pending)
+        {
+            return ApiAnswer.NotFound($"This shop has no contract '{Shorten(contractId)}'.");
+        }
+
+        if (contract.State == ContractState.Active)
+        {
+            contract.Deactivate(clock.GetUtcNow().UtcDateTime);
+            logger.LogInformation("Contract {ContractId} of shop {ShopId} deactivated by the API", contract.Id, shop.Id);
+        }
+
+        return ApiAnswer.Ok(Describe(contract));
+    }
+
+    private static ContractDetails Describe(Contract c) => new(
+        c.ContractId, "CIT", ApiNames.Of(c.State), ApiNames.Circuit(c.Brand), c.Masked, c.Expiry.ToString(), c.CreatedAt, c.DeactivatedAt);
+
+    private static string Shorten(string value) => value.Length > 64 ? value[..64] + "…" : value;
+}
+
+public sealed record CustomerContracts(string CustomerId, IReadOnlyList<ContractDetails> Contracts);
+
+/// <param name="PaymentInstrumentInfo">The card, masked: <c>***4242</c>.</param>
+/// <param name="Status">ACTIVE or DEACTIVATED.</param>
+public sealed record ContractDetails(
+    string ContractId,
+    string ContractType,
+    string Status,
+    string PaymentCircuit,
+    string PaymentInstrumentInfo,
+    string Expiry,
+    DateTime CreatedAt,
+    DateTime? DeactivatedAt);

@@ -4,6 +4,7 @@ using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.Checkout;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -90,26 +91,30 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
             return ApiAnswer.Invalid([new("order.customerId", "is set to Deny in the back-office: no card is saved or charged without card entry for this customer. Use NO_RECURRING, or set the customer back to Member.")]);
         }
 
-        var contract = await db.Contracts.AsNoTracking().SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.ContractId == request.ContractId, cancellationToken);
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.ContractId == request.ContractId, cancellationToken);
         if (request.Recurrence == RecurrenceAction.ContractCreation)
         {
-            if (contract is not null)
+            if (contract is { State: not ContractState.Pending })
             {
                 return ApiAnswer.Conflict("contract-id-in-use", $"{field} '{request.ContractId}' is already in use in this shop. Choose a new contractId for a new contract.",
                     field, "is already in use in this shop: choose a new contractId for a new contract.");
             }
 
-            var creating = await db.Orders.AsNoTracking()
-                .Where(o => o.ShopId == shop.Id && o.ContractId == request.ContractId && o.Recurrence == RecurrenceAction.ContractCreation
-                    && (o.State == OrderState.Open || o.State == OrderState.Processing || o.State == OrderState.AwaitingAuthentication))
-                .Select(o => new { o.ReferenceId, o.ExpiresAt })
-                .ToListAsync(cancellationToken);
-            if (creating.FirstOrDefault(o => !(o.ExpiresAt <= Now)) is { } open)
+            if (contract is not null && await CreationUnderWayAsync(contract, cancellationToken) is { } creatingOrder)
             {
-                return ApiAnswer.Conflict("contract-id-in-use", $"{field} '{request.ContractId}' is being created by order '{open.ReferenceId}', which is still open. Wait for its result, or choose a new contractId.",
-                    field, $"is being created by order '{open.ReferenceId}', which is still open.");
+                return ApiAnswer.Conflict("contract-id-in-use", $"{field} '{request.ContractId}' is being created by order '{creatingOrder}', whose payment is under way. Wait for its result, or choose a new contractId.",
+                    field, $"is being created by order '{creatingOrder}', whose payment is under way.");
             }
 
+            if (contract is not null)
+            {
+                // A first payment abandoned on its 3-D Secure challenge: its pending contract gives way.
+                db.Contracts.Remove(contract);
+                logger.LogInformation("Pending contract {ContractId} of shop {ShopId} given up: its first payment was abandoned", contract.Id, shop.Id);
+            }
+
+            // Other open orders creating the same contract may exist: the first payment approved saves it,
+            // and the others are refused at payment (the contract id is unique in the database).
             return null;
         }
 
@@ -130,6 +135,21 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The merchant's id of the order whose first payment holds this pending contract, unless that payment
+    /// was abandoned: no answer for <see cref="CardPaymentService.PendingCountsFor"/>, or its order is closed.
+    /// </summary>
+    private async Task<string?> CreationUnderWayAsync(Contract pending, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking()
+            .Where(o => o.Id == pending.CreatedByOrderId)
+            .Select(o => new { o.ReferenceId, o.State, o.UpdatedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        var waiting = order is { State: OrderState.Processing or OrderState.AwaitingAuthentication }
+            && order.UpdatedAt > Now - CardPaymentService.PendingCountsFor;
+        return waiting ? order!.ReferenceId ?? pending.CreatedByOrderId : null;
     }
 
     private Uri PublicBase(Uri requestBase) =>

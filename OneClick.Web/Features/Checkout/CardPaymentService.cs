@@ -439,7 +439,7 @@ public sealed class CardPaymentService(
                 if (await ContractOfAsync(order, cancellationToken) is { } contract)
                 {
                     // Never let the contract stop the approval from being saved.
-                    if (contract.State == ContractState.Pending && order.Recurrence == RecurrenceAction.ContractCreation)
+                    if (contract.State == ContractState.Pending && order.Recurrence == RecurrenceAction.ContractCreation && contract.CreatedByOrderId == order.Id)
                     {
                         contract.Activate(Now);
                     }

@@ -11,9 +11,14 @@ public sealed record ApiAnswer(int Status, string Body)
 {
     public const string ProblemContentType = "application/problem+json";
 
+    /// <summary>Problem types are names, not addresses (RFC 9457 allows a URN): nothing to dereference.</summary>
+    public const string ProblemTypePrefix = "urn:oneclick:problem:";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        // Served as application/json, never inside HTML: quotes and apostrophes in messages stay readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public bool IsProblem => Status >= 400;
@@ -26,7 +31,7 @@ public sealed record ApiAnswer(int Status, string Body)
         var grouped = errors?
             .GroupBy(e => e.Parameter, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
-        var problem = new ApiProblem("https://oneclick.dev/problems/" + type, title, status, detail, grouped is { Count: > 0 } ? grouped : null);
+        var problem = new ApiProblem(ProblemTypePrefix + type, title, status, detail, grouped is { Count: > 0 } ? grouped : null);
         return new(status, JsonSerializer.Serialize(problem, Json));
     }
 

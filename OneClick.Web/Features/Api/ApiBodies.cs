@@ -68,7 +68,9 @@ public static partial class ApiBody
         var unmapped = UnmappedName().Match(ex.Message);
         if (unmapped.Success)
         {
-            var name = path.Length == 0 ? unmapped.Groups["name"].Value : path + "." + unmapped.Groups["name"].Value;
+            // The path names the unknown property already, or (at the top level) only the message does.
+            var property = unmapped.Groups["name"].Value;
+            var name = path.Length == 0 ? property : path.EndsWith(property, StringComparison.Ordinal) ? path : path + "." + property;
             return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 

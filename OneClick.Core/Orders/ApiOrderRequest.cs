@@ -56,13 +56,13 @@ public sealed record ApiOrderFields(
     string? RecurrenceAction,
     string? ContractId,
     string? ContractType,
-    DateTimeOffset? ExpiresAt);
+    string? ExpiresAt);
 
 /// <summary>
 /// Checks an API order body (PROTOCOL.md section 7). Every error names the field by its JSON path and
 /// says what to send instead; the rules that depend on stored contracts are the caller's.
 /// </summary>
-public static class ApiOrderParser
+public static partial class ApiOrderParser
 {
     public const int MaxOrderIdLength = 64;
 
@@ -136,7 +136,15 @@ public static class ApiOrderParser
 
         var resultUrl = RequiredUrl(errors, "paymentSession.resultUrl", fields.ResultUrl, shop, "where the buyer goes after the payment");
         var cancelUrl = RequiredUrl(errors, "paymentSession.cancelUrl", fields.CancelUrl, shop, "where the buyer goes after cancelling or a decline");
-        var notificationUrl = StartOrderParser.CheckUrl(errors, "paymentSession.notificationUrl", fields.NotificationUrl, shop);
+        var notificationUrl = StartOrderParser.CheckUrl(errors, "paymentSession.notificationUrl", fields.NotificationUrl, shop, Protocol.MerchantUrl.ApiReservedNames);
+        // The gateway itself calls this URL: never into its own machine or network (SSRF), unless the
+        // operator already pointed the shop's postback URL at that very host.
+        if (notificationUrl is not null && Protocol.MerchantUrl.PointsInside(notificationUrl)
+            && !(shop.PostbackUrl is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownUrl) && string.Equals(ownUrl.IdnHost, notificationUrl.IdnHost, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add(new("paymentSession.notificationUrl", $"points to '{StartOrderParser.Shorten(notificationUrl.IdnHost)}', a loopback, private or link-local address the gateway does not call. Use your server's public address."));
+            notificationUrl = null;
+        }
 
         var recurrence = ParseAction(errors, fields.RecurrenceAction);
         var contractId = fields.ContractId;
@@ -169,9 +177,14 @@ public static class ApiOrderParser
         DateTime? expiresAt = null;
         if (channel == OrderChannel.PayByLink)
         {
-            if (fields.ExpiresAt is not { } expiry)
+            if (fields.ExpiresAt is not { } expiryText)
             {
                 errors.Add(new("expiresAt", "is required: when the link stops working, an ISO 8601 time with its offset, e.g. 2026-12-01T18:00:00Z."));
+            }
+            else if (!OffsetPattern().IsMatch(expiryText)
+                || !DateTimeOffset.TryParse(expiryText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expiry))
+            {
+                errors.Add(new("expiresAt", $"must be an ISO 8601 time with its offset (Z or +01:00), e.g. 2026-12-01T18:00:00Z, not '{StartOrderParser.Shorten(expiryText)}'."));
             }
             else if (expiry.UtcDateTime < now + MinLinkLifetime)
             {
@@ -232,8 +245,12 @@ public static class ApiOrderParser
             return null;
         }
 
-        return StartOrderParser.CheckUrl(errors, name, value, shop);
+        return StartOrderParser.CheckUrl(errors, name, value, shop, Protocol.MerchantUrl.ApiReservedNames);
     }
+
+    /// <summary>A date and time that says its offset: a time without one would be read in the server's zone.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OffsetPattern();
 
     private static bool IsIdCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 }

@@ -237,7 +237,7 @@ public static partial class StartOrderParser
         return true;
     }
 
-    internal static Uri? CheckUrl(List<ParameterError> errors, string name, string? value, Shop shop)
+    internal static Uri? CheckUrl(List<ParameterError> errors, string name, string? value, Shop shop, IReadOnlySet<string>? reservedNames = null)
     {
         if (value is null)
         {
@@ -264,7 +264,7 @@ public static partial class StartOrderParser
         }
 
         var own = Protocol.MerchantUrl.ParseQuery(url.Query.TrimStart('?'));
-        var clash = own.Select(p => p.Key).FirstOrDefault(Protocol.MerchantUrl.ReservedNames.Contains);
+        var clash = own.Select(p => p.Key).FirstOrDefault((reservedNames ?? Protocol.MerchantUrl.ReservedNames).Contains);
         if (clash is not null)
         {
             errors.Add(new(name, $"has its own query parameter '{Shorten(clash)}', which the gateway adds itself. Rename it in the URL."));

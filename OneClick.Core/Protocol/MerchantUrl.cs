@@ -15,8 +15,43 @@ public static class MerchantUrl
     {
         "shopID", "saleID", "transactionID", "referenceID", "priceAmount", "priceCurrency", "paymentMethod",
         "type", "custom1", "custom2", "custom3", "customerNumber", "CCBrand", "truncatedPAN", "oneClickToken",
-        "signature", "saleResult", "email", "event", "contractId", "securityToken",
+        "signature", "saleResult", "email", "event",
     };
+
+    /// <summary>An API order's URLs also receive these (PROTOCOL.md section 7); startorder URLs may use them freely.</summary>
+    public static readonly IReadOnlySet<string> ApiReservedNames = new HashSet<string>(ReservedNames, StringComparer.Ordinal)
+    {
+        "contractId", "securityToken",
+    };
+
+    /// <summary>Whether a postback to this URL would reach the gateway's own machine or network: loopback, private, link-local.</summary>
+    public static bool PointsInside(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.IsLoopback || url.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || url.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!System.Net.IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip))
+        {
+            return false;
+        }
+
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.Equals(System.Net.IPAddress.IPv6Any);
+        }
+
+        var b = ip.GetAddressBytes();
+        return b[0] is 0 or 10 or 127 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
+            || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
+    }
 
     public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)
     {

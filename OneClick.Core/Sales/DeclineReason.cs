@@ -14,6 +14,9 @@ public enum DeclineReason
 
     /// <summary>Refused by the gateway: the merchant deactivated the contract while the buyer authenticated.</summary>
     ContractDeactivated,
+
+    /// <summary>The buyer never finished the 3-D Secure challenge: given up by the gateway, nothing charged.</summary>
+    AuthenticationAbandoned,
 }
 
 public static class DeclineReasonText
@@ -29,6 +32,7 @@ public static class DeclineReasonText
         DeclineReason.AcquirerUnavailable => "Card network unavailable (nothing charged)",
         DeclineReason.TurnoverLimitReached => "Over the shop's one-click turnover limit",
         DeclineReason.ContractDeactivated => "The contract was deactivated during the payment",
+        DeclineReason.AuthenticationAbandoned => "3-D Secure not completed (given up after 30 minutes)",
         _ => reason.ToString(),
     };
 
@@ -41,6 +45,7 @@ public static class DeclineReasonText
         DeclineReason.ExpiredCard => "Your bank reports that this card has expired. Try another card.",
         DeclineReason.AuthenticationFailed => "The payment was not authenticated by your bank (3-D Secure), so it was not made. You can try again.",
         DeclineReason.AcquirerUnavailable => "We could not reach the card network. Nothing was charged: please try again in a moment.",
+        DeclineReason.AuthenticationAbandoned => "The payment was not confirmed with your bank (3-D Secure) in time, so it was not made and nothing was charged. You can try again.",
         DeclineReason.ContractDeactivated => "This saved card can no longer be charged by this shop, so nothing was charged. Please return to the shop.",
         DeclineReason.TurnoverLimitReached => "This payment would go over the limit this shop sets on one-click payments for a day or a week, so it was not made and nothing was charged. You can pay by entering your card details in full.",
         _ => "The payment was declined.",

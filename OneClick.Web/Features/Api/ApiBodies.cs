@@ -6,7 +6,7 @@ using OneClick.Core.Orders;
 namespace OneClick.Web.Features.Api;
 
 /// <summary>The body of <c>POST /api/v1/orders/hpp</c> and <c>/paybylink</c> (PROTOCOL.md section 7).</summary>
-public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSession, DateTimeOffset? ExpiresAt = null)
+public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSession, string? ExpiresAt = null)
 {
     public ApiOrderFields ToFields() => new(
         Order?.OrderId, Order?.Amount, Order?.Currency, Order?.CustomerId, Order?.Description,

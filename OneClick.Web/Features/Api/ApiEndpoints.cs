@@ -106,7 +106,18 @@ public static class ApiEndpoints
         }
 
         http.Items[typeof(Shop)] = shop;
-        return await next(context);
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        {
+            // A merchant's server reads JSON, never the HTML error page.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints))
+                .LogError(ex, "API {Method} {Path} failed", http.Request.Method, http.Request.Path.Value);
+            return ApiAnswer.Problem(StatusCodes.Status500InternalServerError, "internal-error", "Internal error",
+                "The gateway failed to answer; nothing was changed by this request. Send it again (with the same Idempotency-Key).").ToResult();
+        }
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Api;
 using OneClick.Core.Orders;
 using OneClick.Web.Persistence;
 using Quartz;
@@ -6,7 +7,7 @@ using Quartz;
 namespace OneClick.Web.Features.Api;
 
 /// <summary>
-/// Closes pay-by-links past their expiry, in one set-based statement. An expired link is also refused
+/// Closes pay-by-links past their expiry, in one set-based statement, and forgets old idempotency keys. An expired link is also refused
 /// at use (the order page and the payment check the time), so this job keeps the state honest for
 /// the merchant's order queries and the back-office.
 /// </summary>
@@ -22,6 +23,19 @@ public sealed class PaymentLinkExpiryJob(OneClickDbContext db, TimeProvider cloc
         {
             logger.LogInformation("{Count} payment link(s) expired", expired);
         }
+
+        var forgotten = await ForgetIdempotencyKeysAsync(cancellationToken);
+        if (forgotten > 0)
+        {
+            logger.LogInformation("{Count} idempotency key(s) older than {Hours} h forgotten", forgotten, IdempotencyRecord.KeptFor.TotalHours);
+        }
+    }
+
+    /// <summary>Keys are answered for <see cref="IdempotencyRecord.KeptFor"/>; their stored answers are not kept longer.</summary>
+    public Task<int> ForgetIdempotencyKeysAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.KeptFor;
+        return db.IdempotencyRecords.Where(r => r.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
     public Task<int> ExpireAsync(CancellationToken cancellationToken)

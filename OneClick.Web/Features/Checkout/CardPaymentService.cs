@@ -65,6 +65,12 @@ public sealed class CardPaymentService(
             }
 
             var customer = await customers.FindOrAddAsync(shop.CustomerUnionId, order.CustomerNumber!, cancellationToken);
+            if (!customer.MayUseOneClick)
+            {
+                // Rule 8 holds for contracts too: the merchant set Deny after the order was made.
+                return new PaymentOutcome.ContractUnavailable();
+            }
+
             db.Contracts.Add(new Contract(shop.Id, order.ContractId!, customer.Id, order.Id, card, expiry, cardholderName, vault.Encrypt(card), Now));
         }
 
@@ -143,13 +149,17 @@ public sealed class CardPaymentService(
         return Core.Protocol.MerchantUrl.WithSignedFields(order.DeclineUrl, Core.Protocol.OkData.CancelFields(shop, order), shop.SigningKey);
     }
 
-    /// <summary>The active contract a SUBSEQUENT_PAYMENT order charges, when it still belongs to the order's customer.</summary>
+    /// <summary>
+    /// The active contract a SUBSEQUENT_PAYMENT order charges, as the database has it now, when it still
+    /// belongs to the order's customer and the merchant has not set that customer to Deny.
+    /// </summary>
     public async Task<Contract?> ChargeableContractAsync(Order order, CancellationToken cancellationToken)
     {
         var found = await (
-            from c in db.Contracts
-            join customer in db.Customers on c.CustomerId equals customer.Id
+            from c in db.Contracts.AsNoTracking()
+            join customer in db.Customers.AsNoTracking() on c.CustomerId equals customer.Id
             where c.ShopId == order.ShopId && c.ContractId == order.ContractId && customer.Number == order.CustomerNumber
+                && customer.Status != Core.Customers.CustomerStatus.Deny
             select c).SingleOrDefaultAsync(cancellationToken);
         return found is { IsChargeable: true } ? found : null;
     }
@@ -318,6 +328,12 @@ public sealed class CardPaymentService(
             }
 
             overLimit = oneClick ? await TurnoverRefusalAsync(shop, order, saved!, cancellationToken) : null;
+            // Read again in the turn that takes the order: a deactivation answered before it is final.
+            if (order.Recurrence == RecurrenceAction.SubsequentPayment && await ChargeableContractAsync(order, cancellationToken) is null)
+            {
+                return new PaymentOutcome.ContractUnavailable();
+            }
+
             order.StartPayment(Now);
             db.Sales.Add(sale);
             await db.SaveChangesAsync(cancellationToken);
@@ -334,6 +350,10 @@ public sealed class CardPaymentService(
         {
             logger.LogInformation("Order {OrderId}: a second payment attempt was refused while one is in progress", order.Id);
             return new PaymentOutcome.NotPayable(OrderState.Processing);
+        }
+        catch (OrderStateException) when (order.IsExpired(Now))
+        {
+            return new PaymentOutcome.NotPayable(OrderState.Expired); // the link expired while the turn was awaited
         }
         catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } && order.Recurrence == RecurrenceAction.ContractCreation)
         {
@@ -389,11 +409,16 @@ public sealed class CardPaymentService(
         var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
         // Read before the acquirer answers: nothing that can fail stands between its answer and saving it.
         var shop = await LoadShopAsync(order, cancellationToken);
+        bool contractGone;
         try
         {
-            // One answer counts: the order is taken before the acquirer hears it.
+            // One answer counts: the order is taken before the acquirer hears it. A contract deactivated
+            // while the buyer authenticated is seen in the same turn: it can never be charged again.
+            await using var turn = await gate.BeginAsync(db, cancellationToken);
+            contractGone = order.Recurrence == RecurrenceAction.SubsequentPayment && await ChargeableContractAsync(order, cancellationToken) is null;
             order.StartAuthenticationAnswer(Now);
-            await gate.SaveChangesAsync(db, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await turn.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -403,8 +428,7 @@ public sealed class CardPaymentService(
         AuthorizationResult result;
         try
         {
-            // A contract deactivated while the buyer authenticated can never be charged again.
-            result = order.Recurrence == RecurrenceAction.SubsequentPayment && await ChargeableContractAsync(order, cancellationToken) is null
+            result = contractGone
                 ? new AuthorizationResult.Declined(sale.TransactionId, DeclineReason.ContractDeactivated)
                 : await acquirer.CompleteAuthenticationAsync(sale.TransactionId!, authenticated, cancellationToken);
         }
@@ -415,6 +439,39 @@ public sealed class CardPaymentService(
         }
 
         return await ApplyAsync(order, shop, sale, result, CancellationToken.None);
+    }
+
+    /// <summary>A 3-D Secure challenge with no answer for this long is given up: the buyer left.</summary>
+    public static readonly TimeSpan AuthenticationAbandonedAfter = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Gives up a payment whose 3-D Secure challenge the buyer left: the sale is declined (nothing was
+    /// charged), the order opens again or closes as after any decline, and a pending contract goes with
+    /// its card. False when the buyer answered meanwhile (the order is taken like an answer would take it).
+    /// </summary>
+    public async Task<bool> AbandonAuthenticationAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is not { State: OrderState.AwaitingAuthentication, CurrentSaleId: { } saleId } || order.UpdatedAt > Now - AuthenticationAbandonedAfter)
+        {
+            return false;
+        }
+
+        var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
+        var shop = await LoadShopAsync(order, cancellationToken);
+        try
+        {
+            order.StartAuthenticationAnswer(Now);
+            await gate.SaveChangesAsync(db, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+
+        logger.LogInformation("Order {OrderId}: 3-D Secure challenge of sale {SaleId} abandoned", order.Id, sale.Id);
+        await ApplyAsync(order, shop, sale, new AuthorizationResult.Declined(sale.TransactionId, DeclineReason.AuthenticationAbandoned), CancellationToken.None);
+        return true;
     }
 
     /// <summary>
@@ -441,7 +498,16 @@ public sealed class CardPaymentService(
                     // Never let the contract stop the approval from being saved.
                     if (contract.State == ContractState.Pending && order.Recurrence == RecurrenceAction.ContractCreation && contract.CreatedByOrderId == order.Id)
                     {
-                        contract.Activate(Now);
+                        if (sale.ThreeDSecureChallenged)
+                        {
+                            contract.Activate(Now);
+                        }
+                        else
+                        {
+                            // Both phases are authenticated: an approval that skipped 3-D Secure saves no contract.
+                            logger.LogWarning("Order {OrderId}: approved without 3-D Secure; contract {ContractId} not saved", order.Id, contract.Id);
+                            db.Contracts.Remove(contract);
+                        }
                     }
                     else if (contract.IsChargeable && order.Recurrence == RecurrenceAction.SubsequentPayment)
                     {
@@ -453,7 +519,7 @@ public sealed class CardPaymentService(
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
-                if (sale.SavedCardId is { } declinedCard && declined.Reason != DeclineReason.TurnoverLimitReached)
+                if (sale.SavedCardId is { } declinedCard && declined.Reason is not (DeclineReason.TurnoverLimitReached or DeclineReason.AuthenticationAbandoned))
                 {
                     // Rule 6: a declined payment with a saved card sets it back to unconfirmed; its
                     // tokens end with it (revoked after the commit below). A wrong CVC counts towards
@@ -501,7 +567,7 @@ public sealed class CardPaymentService(
 
         await db.SaveChangesAsync(cancellationToken);
         if (sale.SavedCardId is { } usedCard
-            && (sale.Result == SaleResult.Approved || (sale.Result == SaleResult.Declined && sale.DeclineReason is not (DeclineReason.IncorrectCvc or DeclineReason.TurnoverLimitReached))))
+            && (sale.Result == SaleResult.Approved || (sale.Result == SaleResult.Declined && sale.DeclineReason is not (DeclineReason.IncorrectCvc or DeclineReason.TurnoverLimitReached or DeclineReason.AuthenticationAbandoned))))
         {
             // One live token per card: the one this approval issued, or none after the card's own
             // decline. A mistyped CVC or the shop's limit says nothing against the card: its token stays.

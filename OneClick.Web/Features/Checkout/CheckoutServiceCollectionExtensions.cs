@@ -1,4 +1,5 @@
 using OneClick.Core.Acquiring;
+using Quartz;
 
 namespace OneClick.Web.Features.Checkout;
 
@@ -10,6 +11,9 @@ public static class CheckoutServiceCollectionExtensions
         services.AddScoped<OrderStarter>();
         services.AddScoped<CardPaymentService>();
         services.AddScoped<OrderViews>();
+        services.AddQuartz(q => q.ScheduleJob<AbandonedAuthenticationJob>(
+            trigger => trigger.WithIdentity("abandoned-authentication", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(5)),
+            job => job.WithIdentity(AbandonedAuthenticationJob.Key)));
         return services;
     }
 }

@@ -106,6 +106,11 @@ public sealed class OrderStarter(
 
     private StartOrderOutcome Resume(Order existing, StartOrderRequest request)
     {
+        if (existing.Channel != OrderChannel.StartOrder)
+        {
+            return Refuse([new("referenceID", "is already used by an order this shop made through the JSON API. Every purchase needs its own referenceID.")]);
+        }
+
         if (existing.Amount != request.Price.Amount || existing.Currency != request.Price.Currency)
         {
             return Refuse([new("referenceID", $"is already used by this shop's order of {existing.Price}. Every purchase needs its own referenceID.")]);

@@ -256,32 +256,7 @@ public sealed class ShopSettingsForm
     }
 
     /// <summary>A loopback, private, link-local or unspecified address, by name or literal IP.</summary>
-    internal static bool PointsInside(Uri url)
-    {
-        if (url.IsLoopback || url.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || url.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (!System.Net.IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip))
-        {
-            return false;
-        }
-
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-
-        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.Equals(System.Net.IPAddress.IPv6Any);
-        }
-
-        var b = ip.GetAddressBytes();
-        return b[0] is 0 or 10 or 127 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
-            || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
-    }
+    internal static bool PointsInside(Uri url) => OneClick.Core.Protocol.MerchantUrl.PointsInside(url);
 
     private static Uri? HttpUrl(string? text) =>
         Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && url.Host.Length > 0

@@ -1,0 +1,180 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Core.Contracts;
+using OneClick.Core.Orders;
+using OneClick.Core.Sales;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Wallets;
+
+namespace OneClick.Tests.Web.Features.Api;
+
+/// <summary>The rules that keep a contract from being charged when it must not be, and a card from being kept unauthenticated.</summary>
+public sealed class ContractSafetyTests : IDisposable
+{
+    private readonly GatewayFactory gateway = new();
+
+    public void Dispose() => gateway.Dispose();
+
+    [Fact]
+    public async Task Deactivation_while_a_contract_payment_awaits_the_acquirer_is_refused_until_it_ends()
+    {
+        var api = MerchantApi.Of(gateway);
+        var buyer = await CreateContractAsync(api, "contract-1");
+        var order = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+        var page = await buyer.GetAsync(new Uri(order.Json["hostedPage"]!.GetValue<string>()).PathAndQuery);
+        var challenge = await buyer.SubmitAsync(page, "Pay");
+        challenge.Heading.ShouldBe("Authentication required");
+        // The buyer's answer has taken the order and the acquirer is deciding (as between the two turns of a completion).
+        await gateway.WithDbAsync(async db =>
+        {
+            var taken = await db.Orders.SingleAsync(o => o.ReferenceId == "order-2");
+            taken.StartAuthenticationAnswer(DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+
+        var refused = await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null);
+
+        refused.Status.ShouldBe(HttpStatusCode.Conflict, refused.ToString());
+        refused.Json["type"]!.GetValue<string>().ShouldEndWith("payment-in-progress");
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Active);
+    }
+
+    [Fact]
+    public async Task Customer_set_to_Deny_after_the_order_was_made_is_not_charged_by_contract()
+    {
+        var api = MerchantApi.Of(gateway);
+        var buyer = await CreateContractAsync(api, "contract-1");
+        var order = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+        var page = await buyer.GetAsync(new Uri(order.Json["hostedPage"]!.GetValue<string>()).PathAndQuery);
+        await DenyAsync("cust-1");
+
+        var after = await buyer.SubmitAsync(page, "Pay");
+
+        after.Text.ShouldContain("can no longer be used");
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync())).ShouldBe(1); // the first payment only
+    }
+
+    [Fact]
+    public async Task Customer_set_to_Deny_after_a_creating_order_was_made_gets_no_contract()
+    {
+        var api = MerchantApi.Of(gateway);
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+        var page = await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery);
+        await DenyAsync("cust-1");
+
+        var after = await buyer.PayAsync(page);
+
+        after.Text.ShouldContain("cannot save this card");
+        (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Abandoned_challenge_of_a_first_payment_is_given_up_with_its_pending_contract_and_cannot_be_completed_later()
+    {
+        var api = MerchantApi.Of(gateway);
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+        challenge.Heading.ShouldBe("Authentication required");
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
+
+        gateway.Clock.Advance(CardPaymentService.AuthenticationAbandonedAfter + TimeSpan.FromMinutes(1));
+        await using (var scope = gateway.Services.CreateAsyncScope())
+        {
+            (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(1);
+        }
+
+        (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
+        var sale = await gateway.WithDbAsync(db => db.Sales.SingleAsync());
+        (sale.Result, sale.DeclineReason).ShouldBe((SaleResult.Declined, DeclineReason.AuthenticationAbandoned));
+        (await gateway.WithDbAsync(db => db.Orders.SingleAsync())).State.ShouldBe(OrderState.Declined);
+        var late = await buyer.SubmitAsync(challenge, "Complete authentication");
+        late.Text.ShouldNotContain("Payment approved");
+        (await gateway.WithDbAsync(db => db.Sales.SingleAsync())).Result.ShouldBe(SaleResult.Declined);
+
+        // The contract id is free again.
+        var again = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "CONTRACT_CREATION", "contract-1"));
+        again.Status.ShouldBe(HttpStatusCode.OK, again.ToString());
+    }
+
+    [Fact]
+    public async Task Challenge_answered_in_time_is_not_given_up()
+    {
+        var api = MerchantApi.Of(gateway);
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+        await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+
+        gateway.Clock.Advance(CardPaymentService.AuthenticationAbandonedAfter - TimeSpan.FromMinutes(1));
+        await using var scope = gateway.Services.CreateAsyncScope();
+
+        (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(0);
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
+    }
+
+    [Fact]
+    public async Task Notification_url_on_a_private_address_is_refused_unless_it_is_the_shops_own_postback_host()
+    {
+        var api = MerchantApi.Of(gateway);
+        await gateway.WithDbAsync(async db =>
+        {
+            var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            shop.SetAllowedRedirectHosts([GatewayFactory.MerchantHost, "127.0.0.1", "169.254.169.254"]);
+            shop.SetUrls(new Uri(GatewayFactory.SuccessUrl), null, new Uri("http://127.0.0.1:9/postback"));
+            return await db.SaveChangesAsync();
+        });
+
+        var metadata = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", notificationUrl: "http://169.254.169.254/latest/meta-data/"));
+        var ownHost = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", notificationUrl: "http://127.0.0.1:9/other-postback"));
+
+        metadata.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, metadata.ToString());
+        metadata.ErrorsOf("paymentSession.notificationUrl").ShouldHaveSingleItem().ShouldContain("loopback, private or link-local");
+        ownHost.Status.ShouldBe(HttpStatusCode.OK, ownHost.ToString());
+    }
+
+    [Fact]
+    public async Task Paybylink_expiry_without_an_offset_is_refused()
+    {
+        var api = MerchantApi.Of(gateway);
+        var body = MerchantApi.OrderBody("order-1");
+        body["expiresAt"] = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await api.PostAsync("/api/v1/orders/paybylink", body);
+
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.ToString());
+        refused.ErrorsOf("expiresAt").ShouldHaveSingleItem().ShouldContain("with its offset");
+    }
+
+    [Fact]
+    public async Task Startorder_with_the_referenceID_of_an_api_order_is_refused_not_resumed()
+    {
+        var api = MerchantApi.Of(gateway);
+        (await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("shared-ref", customerId: null))).Status.ShouldBe(HttpStatusCode.OK);
+        var client = gateway.CreatePlainClient();
+
+        var start = await client.GetAsync(Merchant.StartOrderUrl(new Dictionary<string, string>(Merchant.Purchase()) { ["referenceID"] = "shared-ref" }, GatewayFactory.SignatureKey));
+
+        start.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await start.Content.ReadAsStringAsync()).ShouldContain("through the JSON API");
+    }
+
+    private async Task<Buyer> CreateContractAsync(MerchantApi api, string contractId)
+    {
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("first-" + contractId, "CONTRACT_CREATION", contractId));
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+        (await buyer.SubmitAsync(challenge, "Complete authentication")).Text.ShouldContain("Payment approved");
+        return buyer;
+    }
+
+    private async Task DenyAsync(string customer)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var shop = await gateway.WithDbAsync(db => db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId));
+        await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().DenyAsync(shop.CustomerUnionId, customer, CancellationToken.None);
+    }
+}

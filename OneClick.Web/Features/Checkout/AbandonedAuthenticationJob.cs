@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Orders;
+using OneClick.Web.Persistence;
+using Quartz;
+
+namespace OneClick.Web.Features.Checkout;
+
+/// <summary>
+/// Gives up 3-D Secure challenges the buyer left (<see cref="CardPaymentService.AuthenticationAbandonedAfter"/>):
+/// otherwise the order stays "in progress" for ever, could be completed days later, and the pending
+/// contract of a first CIT payment keeps a card nobody authenticated.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AbandonedAuthenticationJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("abandoned-authentication", "oneclick");
+
+    private const int Batch = 200;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var given = await GiveUpAsync(cancellationToken);
+        if (given > 0)
+        {
+            logger.LogInformation("{Count} abandoned 3-D Secure challenge(s) given up", given);
+        }
+    }
+
+    public async Task<int> GiveUpAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - CardPaymentService.AuthenticationAbandonedAfter;
+        var orderIds = await db.Orders.AsNoTracking()
+            .Where(o => o.State == OrderState.AwaitingAuthentication && o.UpdatedAt <= before)
+            .OrderBy(o => o.UpdatedAt)
+            .Select(o => o.Id)
+            .Take(Batch)
+            .ToListAsync(cancellationToken);
+        var given = 0;
+        foreach (var orderId in orderIds)
+        {
+            // A scope per order: each is given up in its own turns, with its own tracked entities.
+            await using var scope = scopes.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<CardPaymentService>().AbandonAuthenticationAsync(orderId, cancellationToken))
+            {
+                given++;
+            }
+        }
+
+        return given;
+    }
+}

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Web.Features.BackOffice.Audit;
 using OneClick.Web.Features.Wallets;
@@ -18,11 +20,15 @@ public enum CareOutcome
 
     /// <summary>The customer's union holds other merchants' shops too: only a gateway administrator changes them.</summary>
     Shared,
+
+    /// <summary>The person's role may not make this change (a staff member deactivating a contract).</summary>
+    Forbidden,
 }
 
 /// <summary>
-/// What staff change on a customer: Deny, lifting it (Member again), removing a saved card. Each
-/// change is scoped by <see cref="CustomerDirectory"/> and audited in the unit of work that saves it.
+/// What staff change on a customer: Deny, lifting it (Member again), removing a saved card,
+/// deactivating a contract. Each change is scoped by <see cref="CustomerDirectory"/> and audited in
+/// the unit of work that saves it.
 /// </summary>
 public sealed class CustomerCare(
     OneClickDbContext db,
@@ -31,8 +37,14 @@ public sealed class CustomerCare(
     BuyerWallets wallets,
     AuditTrail audit,
     CurrentStaff staff,
+    IAuthorizationService authorization,
+    WriteGate gate,
+    TimeProvider clock,
     ILogger<CustomerCare> logger)
 {
+    /// <summary>The audit action of a contract deactivated in the back-office.</summary>
+    public const string DeactivateContractAction = "customer.contract.deactivate";
+
     public async Task<CareOutcome> DenyAsync(long customerId, CancellationToken cancellationToken)
     {
         var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
@@ -121,6 +133,56 @@ public sealed class CustomerCare(
         await audit.RecordAsync("customer.card.delete", Subject(customer), merchantId, new { card = card.Display, expiry = card.Expiry.ToString() }, new { card = card.Display, removed = true });
         var revoked = await wallets.ForgetCardAsync(wallet, card, cancellationToken);
         logger.LogInformation("Saved card {CardId} of customer {CustomerId} removed in the back-office; {Tokens} tokens revoked", card.Id, customer.Id, revoked);
+        return CareOutcome.Done;
+    }
+
+    /// <summary>
+    /// Ends one of the customer's CIT contracts for good, as the API's deactivation does: its encrypted
+    /// number is wiped and a SUBSEQUENT_PAYMENT on it is refused from now on. Only a contract at one of
+    /// the person's shops, whatever id is posted; only owners and administrators (the
+    /// <see cref="StaffPolicies.ManageMerchant"/> policy), because a merchant cannot undo it. A
+    /// contract belongs to one shop, so its merchant's owner may deactivate it even in a union shared
+    /// with other merchants.
+    /// </summary>
+    public async Task<CareOutcome> DeactivateContractAsync(long customerId, long contractId, CancellationToken cancellationToken)
+    {
+        var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        // Another merchant's contract reads exactly as one that does not exist, whatever the role.
+        var shopIds = await staff.ShopIdsAsync();
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == contractId && c.CustomerId == customer.Id && shopIds.Contains(c.ShopId), cancellationToken);
+        if (contract is null || contract.State == ContractState.Pending)
+        {
+            return CareOutcome.NotFound;
+        }
+
+        if (!(await authorization.AuthorizeAsync(staff.Principal, StaffPolicies.ManageMerchant)).Succeeded)
+        {
+            return CareOutcome.Forbidden;
+        }
+
+        var merchantId = await db.Shops.AsNoTracking().Where(s => s.Id == contract.ShopId).Select(s => s.MerchantId).SingleAsync(cancellationToken);
+        // In the payments' write turn, as the database has it now: another tab or the API may have just
+        // deactivated it, and a payment that authenticated meanwhile then finds it deactivated.
+        await using var write = await gate.BeginAsync(db, cancellationToken);
+        await db.Entry(contract).ReloadAsync(cancellationToken);
+        if (contract.State == ContractState.Deactivated)
+        {
+            return CareOutcome.AlreadyDone;
+        }
+
+        // Recorded first: the entry is saved with the deactivation, in its transaction.
+        await audit.RecordAsync(DeactivateContractAction, Subject(customer), merchantId,
+            new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = contract.State.ToString() },
+            new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = nameof(ContractState.Deactivated) });
+        contract.Deactivate(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        logger.LogInformation("Contract {ContractId} of shop {ShopId} (customer {CustomerId}) deactivated in the back-office", contract.Id, contract.ShopId, customer.Id);
         return CareOutcome.Done;
     }
 

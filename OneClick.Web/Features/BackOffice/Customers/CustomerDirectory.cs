@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core;
 using OneClick.Core.Cards;
+using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
@@ -36,6 +37,15 @@ public sealed record CustomerCard(long Id, string Display, string Expiry, int Su
     public bool IsLocked(DateTime now) => IsLive && LockedUntil > now;
 }
 
+/// <summary>
+/// A CIT contract of the customer at one of the person's shops, as staff may see it: the card as
+/// <see cref="Contract.Display"/> has it (brand and last four), never more of it.
+/// </summary>
+public sealed record CustomerContract(long Id, string ContractId, int ShopId, string ShopName, string Display, string Expiry, ContractState State, DateTime CreatedAt, DateTime? DeactivatedAt, int Payments)
+{
+    public bool IsActive => State == ContractState.Active;
+}
+
 public sealed record CustomerSale(long Id, DateTime CreatedAt, int ShopId, string ShopName, Money Amount, SaleResult Result, DeclineReason? DeclineReason, bool OneClickPayment, string Card);
 
 public sealed record CustomerDetails(
@@ -47,6 +57,7 @@ public sealed record CustomerDetails(
     DateTime CreatedAt,
     DateTime StatusChangedAt,
     IReadOnlyList<CustomerCard> Cards,
+    IReadOnlyList<CustomerContract> Contracts,
     IReadOnlyList<CustomerSale> Sales,
     Turnover Turnover);
 
@@ -142,8 +153,29 @@ public sealed class CustomerDirectory(OneClickDbContext db, CurrentStaff staff, 
             customer.CreatedAt,
             customer.StatusChangedAt,
             [.. cards.Select(c => new CustomerCard(c.Id, c.Display, c.Expiry.ToString(), c.SuccessfulPayments, c.Confirmed, c.LockedUntil, c.CreatedAt, c.LastUsedAt, c.DeletedAt))],
+            await ContractsAsync(customer.Id, shopIds, cancellationToken),
             [.. sales.Select(s => new CustomerSale(s.Id, s.CreatedAt, s.ShopId, s.ShopName, new Money(s.Amount, s.Currency), s.Result, s.DeclineReason, s.OneClickPayment, $"{s.Brand.DisplayName()} •••• {s.TruncatedPan[^4..]}"))],
             turnover.GetValueOrDefault(customer.Id, Turnover.None));
+    }
+
+    /// <summary>
+    /// The customer's contracts at these shops only (a union may span merchants: another merchant's
+    /// contracts are none of theirs), active first, then newest. A pending contract is left out, as the
+    /// API's list leaves it out: its first payment is still under way, it can be neither charged nor
+    /// deactivated, and it is deleted if that payment is not approved.
+    /// </summary>
+    private async Task<List<CustomerContract>> ContractsAsync(long customerId, List<int> shopIds, CancellationToken cancellationToken)
+    {
+        var contracts = await (
+                from c in db.Contracts.AsNoTracking()
+                join shop in db.Shops on c.ShopId equals shop.Id
+                where c.CustomerId == customerId && shopIds.Contains(c.ShopId) && c.State != ContractState.Pending
+                orderby c.State == ContractState.Active descending, c.CreatedAt descending, c.Id descending
+                select new { Contract = c, ShopName = shop.Name })
+            .ToListAsync(cancellationToken);
+        return [.. contracts.Select(x => new CustomerContract(
+            x.Contract.Id, x.Contract.ContractId, x.Contract.ShopId, x.ShopName, x.Contract.Display, x.Contract.Expiry.ToString(),
+            x.Contract.State, x.Contract.CreatedAt, x.Contract.DeactivatedAt, x.Contract.Payments))];
     }
 
     private async Task<IQueryable<Customer>> VisibleCustomersAsync()

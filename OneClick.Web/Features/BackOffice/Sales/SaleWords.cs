@@ -1,4 +1,5 @@
 using OneClick.Core.Cards;
+using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 
 namespace OneClick.Web.Features.BackOffice.Sales;
@@ -12,6 +13,14 @@ public static class SaleWords
 
     /// <summary>Brand and the masked number (BIN and last four): never more of the card.</summary>
     public static string Card(CardBrand brand, string truncatedPan) => $"{brand.DisplayName()} {truncatedPan}";
+
+    /// <summary>How the merchant started the order: the signed startorder redirect, or the JSON API's hosted page or pay-by-link.</summary>
+    public static string Channel(OrderChannel channel) => channel switch
+    {
+        OrderChannel.HostedPage => "hosted page",
+        OrderChannel.PayByLink => "pay-by-link",
+        _ => "startorder",
+    };
 
     public static string Money(decimal amount, string currency) =>
         $"{amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} {currency}";

@@ -26,7 +26,8 @@ public sealed record SaleRow(
     bool OneClickPayment,
     bool InstantOneClick,
     SaleResult Result,
-    DeclineReason? DeclineReason);
+    DeclineReason? DeclineReason,
+    OrderChannel Channel);
 
 public sealed record SalesListPage(IReadOnlyList<SaleRow> Rows, int Total, int Page, int Pages);
 
@@ -51,7 +52,8 @@ public sealed record SaleDetail(
     IReadOnlyList<SaleEvent> Events,
     IReadOnlyList<RefundView> Refunds,
     IReadOnlyList<PostbackDeliveryView> Postbacks,
-    IReadOnlyList<TokenView> Tokens);
+    IReadOnlyList<TokenView> Tokens,
+    long? ContractCustomerId);
 
 /// <summary>
 /// The back-office's reading of sales, always from <see cref="CurrentStaff.ShopIdsAsync"/>: a sale of
@@ -103,6 +105,13 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
         }
 
         var refunds = await RefundsAsync(found.Sale, cancellationToken);
+        // The customer whose contract the order creates or charges (none when a first payment failed):
+        // in the union of the sale's shop, so on a customer page this person may open.
+        var contractId = found.Order.ContractId;
+        var contractCustomerId = contractId is null ? null : await db.Contracts.AsNoTracking()
+            .Where(c => c.ShopId == found.Sale.ShopId && c.ContractId == contractId)
+            .Select(c => (long?)c.CustomerId)
+            .SingleOrDefaultAsync(cancellationToken);
         return new SaleDetail(
             found.Sale,
             found.Order,
@@ -111,7 +120,8 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
             Events(found.Sale, found.Order, refunds),
             refunds,
             await PostbacksAsync(saleId, cancellationToken),
-            await TokensAsync(found.Sale, cancellationToken));
+            await TokensAsync(found.Sale, cancellationToken),
+            contractCustomerId);
     }
 
     private async Task<IQueryable<Listed>> FilteredAsync(SalesFilter filter)
@@ -163,7 +173,7 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
         return from s in sales
                join o in orders on s.OrderId equals o.Id
                join shop in db.Shops.AsNoTracking() on s.ShopId equals shop.Id
-               select new Listed { Sale = s, ReferenceId = o.ReferenceId, CustomerNumber = o.CustomerNumber, ShopName = shop.Name };
+               select new Listed { Sale = s, ReferenceId = o.ReferenceId, CustomerNumber = o.CustomerNumber, Channel = o.Channel, ShopName = shop.Name };
     }
 
     private static IQueryable<Listed> Sorted(IQueryable<Listed> rows, SalesFilter filter) => (filter.Sort, filter.Ascending) switch
@@ -179,7 +189,7 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
 
     private static IQueryable<SaleRow> Rows(IQueryable<Listed> rows) => rows.Select(r => new SaleRow(
         r.Sale.Id, r.Sale.CreatedAt, r.Sale.ShopId, r.ShopName, r.ReferenceId, r.CustomerNumber, r.Sale.Amount, r.Sale.Currency, r.Sale.RefundedAmount,
-        r.Sale.Brand, r.Sale.TruncatedPan, r.Sale.OneClickPayment, r.Sale.InstantOneClick, r.Sale.Result, r.Sale.DeclineReason));
+        r.Sale.Brand, r.Sale.TruncatedPan, r.Sale.OneClickPayment, r.Sale.InstantOneClick, r.Sale.Result, r.Sale.DeclineReason, r.Channel));
 
     /// <summary>A sale with what the list shows of its order and shop, still a query (sortable, countable).</summary>
     private sealed class Listed
@@ -189,6 +199,8 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
         public string? ReferenceId { get; init; }
 
         public string? CustomerNumber { get; init; }
+
+        public OrderChannel Channel { get; init; }
 
         public required string ShopName { get; init; }
     }
@@ -251,7 +263,7 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
     {
         var events = new List<SaleEvent>
         {
-            new(order.CreatedAt, "Order started", $"{SaleWords.Money(order.Amount, order.Currency)}: {order.Description}", "Merchant (startorder)"),
+            new(order.CreatedAt, "Order started", $"{SaleWords.Money(order.Amount, order.Currency)}: {order.Description}", $"Merchant ({SaleWords.Channel(order.Channel)})"),
             new(sale.CreatedAt, "Sale created", $"{SaleWords.Card(sale.Brand, sale.TruncatedPan)}, one-click: {SaleWords.OneClick(sale.OneClickPayment, sale.InstantOneClick)}", sale.InstantOneClick ? "Buyer (oneClickToken)" : "Buyer"),
         };
         if (sale.ThreeDSecureChallenged)

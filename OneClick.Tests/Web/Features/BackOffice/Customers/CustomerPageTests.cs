@@ -258,11 +258,4 @@ public sealed class CustomerPageTests : IDisposable
 
     private async Task<string> CardIdAsync() =>
         (await gateway.WithDbAsync(db => db.SavedCards.Where(c => c.LastFour == "4242").Select(c => c.Id).SingleAsync())).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The rows of the table in the section with this heading: their cells' text.</summary>
-    private static List<List<string>> Cells(Page page, string heading) =>
-        [.. page.Document.QuerySelectorAll("section")
-            .Single(s => s.QuerySelector("h2")?.TextContent.Trim() == heading)
-            .QuerySelectorAll("tbody tr")
-            .Select(r => r.QuerySelectorAll("td").Select(td => string.Join(' ', td.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToList())];
 }

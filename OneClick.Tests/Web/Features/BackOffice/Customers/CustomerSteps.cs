@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Core.Cards;
+using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
 
@@ -59,6 +62,45 @@ internal static class CustomerSteps
         return await db.Customers.AsNoTracking().SingleAsync(c => c.CustomerUnionId == union && c.Number == number);
     });
 
+    /// <summary>
+    /// A CIT contract saved straight in the database as an approved CONTRACT_CREATION leaves it (the
+    /// number encrypted by the gateway's own vault), activated unless <paramref name="activate"/> is
+    /// false, then charged to <paramref name="payments"/>; the customer is created in the shop's union
+    /// when new. Returns the contract's database id.
+    /// </summary>
+    public static Task<long> ContractAsync(GatewayFactory gateway, string customerNumber, string contractId, int shopId = GatewayFactory.ShopId, string card = Buyer.Visa, int payments = 1, bool activate = true) =>
+        gateway.WithDbAsync(async db =>
+        {
+            var now = gateway.Clock.GetUtcNow().UtcDateTime;
+            var union = await db.Shops.Where(s => s.Id == shopId).Select(s => s.CustomerUnionId).SingleAsync();
+            var customer = await db.Customers.SingleOrDefaultAsync(c => c.CustomerUnionId == union && c.Number == customerNumber);
+            if (customer is null)
+            {
+                customer = new Customer(union, customerNumber, now);
+                db.Customers.Add(customer);
+                await db.SaveChangesAsync();
+            }
+
+            var number = CardNumber.Parse(card).Number!;
+            var pan = gateway.Services.GetRequiredService<CardVault>().Encrypt(number);
+            var contract = new Contract(shopId, contractId, customer.Id, "order-of-" + contractId, number, new CardExpiry(2030, 12), "Jane Buyer", pan, now);
+            if (activate)
+            {
+                contract.Activate(now);
+                for (var i = 1; i < payments; i++)
+                {
+                    contract.Charged(now);
+                }
+            }
+
+            db.Contracts.Add(contract);
+            await db.SaveChangesAsync();
+            return contract.Id;
+        });
+
+    public static Task<Contract> StoredContractAsync(GatewayFactory gateway, long id) =>
+        gateway.WithDbAsync(db => db.Contracts.AsNoTracking().SingleAsync(c => c.Id == id));
+
     /// <summary>The rows of the customer list: customer numbers in the order shown.</summary>
     public static List<string> Numbers(Page page) =>
         [.. page.Document.QuerySelectorAll("table tbody tr td:first-child a").Select(a => a.TextContent.Trim())];
@@ -68,4 +110,11 @@ internal static class CustomerSteps
         [.. page.Document.QuerySelectorAll("table tbody tr")
             .First(r => r.QuerySelector("td a")?.TextContent.Trim() == number)
             .QuerySelectorAll("td").Select(td => td.TextContent.Trim())];
+
+    /// <summary>The rows of the table in the customer page's section with this heading: their cells' text, spaces collapsed.</summary>
+    public static List<List<string>> Cells(Page page, string heading) =>
+        [.. page.Document.QuerySelectorAll("section")
+            .Single(s => s.QuerySelector("h2")?.TextContent.Trim() == heading)
+            .QuerySelectorAll("tbody tr")
+            .Select(r => r.QuerySelectorAll("td").Select(td => string.Join(' ', td.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToList())];
 }

@@ -32,6 +32,7 @@ public sealed class SaleListTests : IDisposable
         cells.ShouldContain("no");
         cells.ShouldContain("Approved");
         cells.ShouldContain($"Demo Credits Shop ({GatewayFactory.ShopId})");
+        cells.ShouldContain("startorder");
         page.Html.ShouldNotContain("foreign-1");
         page.Html.ShouldNotContain($"/account/sales/{foreign}\"");
         page.Html.ShouldNotContain("4242424242424242");

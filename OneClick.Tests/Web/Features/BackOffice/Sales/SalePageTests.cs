@@ -47,7 +47,33 @@ public sealed class SalePageTests : IDisposable
         page.Text.ShouldContain("cust-9");
         page.Text.ShouldContain("jane@example.com");
         Events(page).Select(e => e[1]).ShouldBe(["Order started", "Sale created", "Approved"]);
+        Events(page)[0][3].ShouldBe("Merchant (startorder)");
+        Field(page, "Channel").ShouldBe("startorder");
+        Field(page, "contractId").ShouldBeNull();
         page.Html.ShouldNotContain("4242424242424242");
+    }
+
+    [Fact]
+    public async Task Sale_of_an_api_order_shows_its_channel_and_the_contract_it_created()
+    {
+        var api = MerchantApi.Of(gateway);
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"), "key-1");
+        created.Status.ShouldBe(HttpStatusCode.OK, created.ToString());
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+        (await buyer.SubmitAsync(challenge, "Complete authentication")).Text.ShouldContain("Payment approved");
+        var saleId = await SalesScenario.SaleOfAsync(gateway, GatewayFactory.ShopId, "order-1");
+        var staff = await StaffAsync();
+
+        var page = await staff.GetAsync($"/account/sales/{saleId}");
+        var list = await staff.GetAsync("/account/sales");
+
+        Field(page, "Channel").ShouldBe("hosted page");
+        Field(page, "contractId").ShouldBe("contract-1 (CONTRACT_CREATION)");
+        var customerId = await gateway.WithDbAsync(db => db.Contracts.Select(c => c.CustomerId).SingleAsync());
+        page.LinkHref("contract-1").ShouldBe($"/account/customers/{customerId}");
+        Events(page)[0][3].ShouldBe("Merchant (hosted page)");
+        list.Document.QuerySelectorAll("table tbody tr td").Select(c => c.TextContent.Trim()).ShouldContain("hosted page");
     }
 
     [Fact]
@@ -151,6 +177,12 @@ public sealed class SalePageTests : IDisposable
 
         (await (await StaffAsync()).GetAsync("/account/sales/999999")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    /// <summary>The value of a term of the sale page's lists (Sale, Order), spaces collapsed; null when not shown.</summary>
+    private static string? Field(Page page, string term) => page.Document.QuerySelectorAll("dt")
+        .FirstOrDefault(dt => dt.TextContent.Trim() == term)?.NextElementSibling is { } dd
+        ? string.Join(' ', dd.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        : null;
 
     private static List<List<string>> Events(Page page) => page.Document.QuerySelectorAll("#events-heading ~ table tbody tr")
         .Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList()).ToList();

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Contracts;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Customers;
+using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
+
+namespace OneClick.Tests.Web.Features.BackOffice.Customers;
+
+/// <summary>
+/// The Contracts section of /account/customers/{id}: the customer's CIT contracts at the person's own
+/// shops, the card masked as the buyer sees it, and deactivation by an owner or administrator,
+/// audited, after which the API refuses to charge the contract.
+/// </summary>
+public sealed class CustomerContractTests : IDisposable
+{
+    private const string Jane = "jane-1";
+
+    private readonly GatewayFactory gateway = NewGateway();
+
+    public void Dispose() => gateway.Dispose();
+
+    [Fact]
+    public async Task Section_lists_active_and_deactivated_contracts_with_the_masked_card_only()
+    {
+        await ContractAsync(gateway, Jane, "contract-old", card: Mastercard);
+        var later = gateway.Clock.GetUtcNow().UtcDateTime;
+        await DeactivateInDbAsync("contract-old", later);
+        gateway.Clock.Advance(TimeSpan.FromHours(1));
+        var created = (await StoredContractAsync(gateway, await ContractAsync(gateway, Jane, "contract-1", payments: 3))).CreatedAt;
+        await ContractAsync(gateway, Jane, "contract-pending", activate: false);
+        var staff = await SignedInAsync(StaffRoles.Staff);
+
+        var page = await staff.GetAsync(await CustomerUrlAsync());
+
+        var rows = Cells(page, "Contracts");
+        rows.Count.ShouldBe(2);
+        rows[0][..7].ShouldBe(["contract-1", "Demo Credits Shop", "Visa •••• 4242", "12/30", "Active", CustomerDirectory.Time(created), "3"]);
+        rows[1][..5].ShouldBe(["contract-old", "Demo Credits Shop", "Mastercard •••• 4444", "12/30", $"Deactivated {CustomerDirectory.Time(later)}"]);
+        rows[1][6].ShouldBe("1");
+        // The first payment of a pending contract is still under way: it is nobody's yet, as in the API.
+        page.Html.ShouldNotContain("contract-pending");
+        // Brand and last four only: never the number, nor its BIN.
+        page.Html.ShouldNotContain("4242424242424242");
+        page.Html.ShouldNotContain("424242");
+        page.Html.ShouldNotContain("555555");
+    }
+
+    [Fact]
+    public async Task Customer_without_contracts_has_an_empty_state()
+    {
+        await FirstPurchaseAsync(gateway, Jane);
+        await ContractAsync(gateway, Jane, "contract-pending", activate: false);
+        var staff = await SignedInAsync(StaffRoles.Staff);
+
+        var page = await staff.GetAsync(await CustomerUrlAsync());
+
+        Cells(page, "Contracts").ShouldBeEmpty();
+        page.Text.ShouldContain("No contracts at your shops.");
+    }
+
+    [Fact]
+    public async Task Union_of_two_merchants_shows_each_only_their_own_shops_contracts()
+    {
+        var otherMerchant = await AddOtherMerchantShopAsync(gateway);
+        await JoinUnionAsync(gateway, OtherShopId, GatewayFactory.ShopId);
+        await ContractAsync(gateway, Jane, "ours-1");
+        await ContractAsync(gateway, Jane, "theirs-1", OtherShopId, Mastercard);
+        var url = await CustomerUrlAsync();
+        var ours = await SignedInAsync(StaffRoles.Owner);
+        var theirs = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, otherMerchant);
+        var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, merchantId: null);
+
+        var ourPage = await ours.GetAsync(url);
+        var theirPage = await theirs.GetAsync(url);
+
+        Cells(ourPage, "Contracts").Select(r => r[0]).ShouldBe(["ours-1"]);
+        ourPage.Html.ShouldNotContain("theirs-1");
+        Cells(theirPage, "Contracts").Select(r => (r[0], r[1], r[2])).ShouldBe([("theirs-1", "Other Shop", "Mastercard •••• 4444")]);
+        theirPage.Html.ShouldNotContain("ours-1");
+        Cells(await admin.GetAsync(url), "Contracts").Select(r => r[0]).Order(StringComparer.Ordinal).ShouldBe(["ours-1", "theirs-1"]);
+    }
+
+    [Fact]
+    public async Task Owner_deactivates_after_confirming_it_is_audited_and_the_api_then_refuses_the_contract()
+    {
+        var api = MerchantApi.Of(gateway);
+        var id = await ContractAsync(gateway, "cust-1", "contract-1");
+        // It could be charged until now.
+        (await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "SUBSEQUENT_PAYMENT", "contract-1"), "key-1")).Status.ShouldBe(HttpStatusCode.OK);
+        var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
+        var owner = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, merchantId, email: "owner@shop.test");
+        var url = await CustomerUrlAsync("cust-1");
+        var page = await owner.GetAsync(url);
+
+        var confirm = await owner.GetAsync(page.LinkHref("Deactivate contract contract-1")!);
+        confirm.Text.ShouldContain("Deactivate contract contract-1?");
+        confirm.Text.ShouldContain("Visa •••• 4242");
+        (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Active);
+        var kept = await owner.GetAsync(confirm.LinkHref("Keep the contract")!);
+        kept.Text.ShouldNotContain("Deactivate contract contract-1?");
+        gateway.Clock.Advance(TimeSpan.FromMinutes(5));
+        var before = gateway.Clock.GetUtcNow().UtcDateTime;
+
+        var done = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+
+        done.Status.ShouldBe(HttpStatusCode.OK);
+        done.Text.ShouldContain("The contract was deactivated: it can never be charged again.");
+        var stored = await StoredContractAsync(gateway, id);
+        stored.State.ShouldBe(ContractState.Deactivated);
+        stored.DeactivatedAt!.Value.ShouldBeInRange(before, gateway.Clock.GetUtcNow().UtcDateTime);
+        stored.EncryptedPan.ShouldBeEmpty();
+        Cells(done, "Contracts").Single()[4].ShouldBe($"Deactivated {CustomerDirectory.Time(stored.DeactivatedAt.Value)}");
+        done.LinkHref("Deactivate contract contract-1").ShouldBeNull();
+        var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
+        var customer = await CustomerAsync(gateway, "cust-1");
+        (entry.Action, entry.MerchantId, entry.UserEmail, entry.Subject).ShouldBe((CustomerCare.DeactivateContractAction, (int?)merchantId, "owner@shop.test", $"customer {customer.Id} (cust-1)"));
+        entry.Before.ShouldBe($$"""{"contract":"contract-1","shop":{{GatewayFactory.ShopId}},"card":"Visa •••• 4242","status":"Active"}""".Replace("•", "\\u2022", StringComparison.Ordinal));
+        entry.After!.ShouldContain("\"status\":\"Deactivated\"");
+        (entry.Before + entry.After).ShouldNotContain("424242");
+
+        var refused = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"), "key-2");
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.ToString());
+        refused.ErrorsOf("paymentSession.recurrence.contractId").ShouldHaveSingleItem().ShouldContain("can never be charged again");
+        (await api.GetAsync("/api/v1/contracts/customers/cust-1")).Json["contracts"]![0]!["status"]!.GetValue<string>().ShouldBe("DEACTIVATED");
+    }
+
+    [Fact]
+    public async Task Administrator_deactivation_is_audited_for_the_contracts_merchant()
+    {
+        var id = await ContractAsync(gateway, Jane, "contract-1");
+        var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, merchantId: null);
+
+        var done = await admin.SubmitAsync(await admin.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}"), "Yes, deactivate contract");
+
+        done.Text.ShouldContain("The contract was deactivated");
+        (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Deactivated);
+        var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
+        entry.Action.ShouldBe(CustomerCare.DeactivateContractAction);
+        entry.MerchantId.ShouldBe(await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+    }
+
+    [Fact]
+    public async Task Owner_of_a_union_shared_with_another_merchant_deactivates_their_own_shops_contract()
+    {
+        await AddOtherMerchantShopAsync(gateway);
+        await JoinUnionAsync(gateway, OtherShopId, GatewayFactory.ShopId);
+        var id = await ContractAsync(gateway, Jane, "contract-1");
+        var owner = await SignedInAsync(StaffRoles.Owner);
+
+        await owner.SubmitAsync(await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}"), "Yes, deactivate contract");
+
+        // A contract is one shop's: no administrator is needed, as for a Deny in a shared union.
+        (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Deactivated);
+    }
+
+    [Fact]
+    public async Task Deactivation_posted_again_changes_nothing_more()
+    {
+        var id = await ContractAsync(gateway, Jane, "contract-1");
+        var owner = await SignedInAsync(StaffRoles.Owner);
+        var confirm = await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}");
+        await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+        var first = (await StoredContractAsync(gateway, id)).DeactivatedAt;
+        gateway.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var again = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+
+        again.Status.ShouldBe(HttpStatusCode.OK);
+        again.Text.ShouldContain("Nothing to change");
+        (await StoredContractAsync(gateway, id)).DeactivatedAt.ShouldBe(first);
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Contract_of_another_customer_cannot_be_deactivated_through_this_customers_page()
+    {
+        var janes = await ContractAsync(gateway, Jane, "contract-1");
+        var johns = await ContractAsync(gateway, "john-2", "contract-2", card: Mastercard);
+        var owner = await SignedInAsync(StaffRoles.Owner);
+        var confirm = await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={janes}");
+
+        var forged = await owner.SubmitAsync(confirm, "Yes, deactivate contract", new() { ["Deactivation.ContractId"] = johns.ToString(CultureInfo.InvariantCulture) });
+
+        forged.Status.ShouldBe(HttpStatusCode.NotFound);
+        (await gateway.WithDbAsync(db => db.Contracts.CountAsync(c => c.State == ContractState.Active))).ShouldBe(2);
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Deactivate_link_for_a_contract_that_is_not_active_or_not_theirs_says_so()
+    {
+        var pending = await ContractAsync(gateway, Jane, "contract-pending", activate: false);
+        var owner = await SignedInAsync(StaffRoles.Owner);
+        var url = await CustomerUrlAsync();
+
+        foreach (var asked in new[] { "999999", pending.ToString(CultureInfo.InvariantCulture), "x" })
+        {
+            var page = await owner.GetAsync($"{url}?deactivate={asked}");
+
+            page.Status.ShouldBe(HttpStatusCode.OK);
+            page.Text.ShouldContain("not one of this customer's active contracts");
+            page.Text.ShouldNotContain("Yes, deactivate contract");
+        }
+    }
+
+    private async Task DeactivateInDbAsync(string contractId, DateTime at) => await gateway.WithDbAsync(async db =>
+    {
+        (await db.Contracts.SingleAsync(c => c.ContractId == contractId)).Deactivate(at);
+        return await db.SaveChangesAsync();
+    });
+
+    private async Task<Buyer> SignedInAsync(string role) =>
+        await BackOfficeStaff.SignedInAsync(gateway, role, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+
+    private async Task<string> CustomerUrlAsync(string number = Jane) =>
+        $"/account/customers/{(await CustomerAsync(gateway, number)).Id.ToString(CultureInfo.InvariantCulture)}";
+}

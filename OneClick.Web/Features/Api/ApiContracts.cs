@@ -1,13 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
-using OneClick.Core.Orders;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.Checkout;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Api;
 
 /// <summary>CIT contracts of the JSON API: a customer's list, and deactivation for good.</summary>
-public sealed class ApiContracts(OneClickDbContext db, TimeProvider clock, ILogger<ApiContracts> logger)
+public sealed class ApiContracts(OneClickDbContext db, CardPaymentService payments, TimeProvider clock, ILogger<ApiContracts> logger)
 {
     public async Task<ApiAnswer> ListAsync(Shop shop, string customerId, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class ApiContracts(OneClickDbContext db, TimeProvider clock, ILogg
             return ApiAnswer.NotFound($"This shop has no contract '{Shorten(contractId)}'.");
         }
 
-        if (contract.State == ContractState.Active && await PaymentInFlightAsync(shop, contractId, cancellationToken))
+        if (contract.State == ContractState.Active && await payments.ContractPaymentInFlightAsync(shop.Id, contractId, cancellationToken))
         {
             // Answered only once final: a deactivation that said 200 while the acquirer approved would be a lie.
             return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{Shorten(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.");
@@ -48,16 +48,6 @@ public sealed class ApiContracts(OneClickDbContext db, TimeProvider clock, ILogg
         }
 
         return ApiAnswer.Ok(Describe(contract));
-    }
-
-    /// <summary>A payment on the contract whose acquirer answer is awaited (a crashed one counts for 15 minutes only).</summary>
-    private Task<bool> PaymentInFlightAsync(Shop shop, string contractId, CancellationToken cancellationToken)
-    {
-        var since = clock.GetUtcNow().UtcDateTime - Checkout.CardPaymentService.PendingCountsFor;
-        return db.Orders.AnyAsync(
-            o => o.ShopId == shop.Id && o.ContractId == contractId && o.Recurrence == RecurrenceAction.SubsequentPayment
-                && o.State == OrderState.Processing && o.UpdatedAt > since,
-            cancellationToken);
     }
 
     private static ContractDetails Describe(Contract c) => new(

@@ -441,6 +441,20 @@ public sealed class CardPaymentService(
         return await ApplyAsync(order, shop, sale, result, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Whether a payment on this contract waits for the acquirer's answer: a deactivation must wait for
+    /// it, or it could be answered "done" while the charge goes through. A crashed one counts for
+    /// <see cref="PendingCountsFor"/> only.
+    /// </summary>
+    public Task<bool> ContractPaymentInFlightAsync(int shopId, string contractId, CancellationToken cancellationToken)
+    {
+        var since = Now - PendingCountsFor;
+        return db.Orders.AnyAsync(
+            o => o.ShopId == shopId && o.ContractId == contractId && o.Recurrence == RecurrenceAction.SubsequentPayment
+                && o.State == OrderState.Processing && o.UpdatedAt > since,
+            cancellationToken);
+    }
+
     /// <summary>A 3-D Secure challenge with no answer for this long is given up: the buyer left.</summary>
     public static readonly TimeSpan AuthenticationAbandonedAfter = TimeSpan.FromMinutes(30);
 

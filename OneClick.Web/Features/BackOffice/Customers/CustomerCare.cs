@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -23,6 +24,9 @@ public enum CareOutcome
 
     /// <summary>The person's role may not make this change (a staff member deactivating a contract).</summary>
     Forbidden,
+
+    /// <summary>A payment on the contract waits for the acquirer: try again in a moment.</summary>
+    Busy,
 }
 
 /// <summary>
@@ -39,6 +43,7 @@ public sealed class CustomerCare(
     CurrentStaff staff,
     IAuthorizationService authorization,
     WriteGate gate,
+    CardPaymentService payments,
     TimeProvider clock,
     ILogger<CustomerCare> logger)
 {
@@ -173,6 +178,11 @@ public sealed class CustomerCare(
         if (contract.State == ContractState.Deactivated)
         {
             return CareOutcome.AlreadyDone;
+        }
+
+        if (await payments.ContractPaymentInFlightAsync(contract.ShopId, contract.ContractId, cancellationToken))
+        {
+            return CareOutcome.Busy;
         }
 
         // Recorded first: the entry is saved with the deactivation, in its transaction.

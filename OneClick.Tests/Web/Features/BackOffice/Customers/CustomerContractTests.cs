@@ -84,6 +84,29 @@ public sealed class CustomerContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Deactivation_while_a_payment_on_the_contract_awaits_the_acquirer_changes_nothing_and_says_try_again()
+    {
+        var api = MerchantApi.Of(gateway);
+        var id = await ContractAsync(gateway, "cust-1", "contract-1");
+        (await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "SUBSEQUENT_PAYMENT", "contract-1"))).Status.ShouldBe(HttpStatusCode.OK);
+        await gateway.WithDbAsync(async db =>
+        {
+            // The payment has taken the order and the acquirer is deciding.
+            var order = await db.Orders.SingleAsync(o => o.ReferenceId == "order-1");
+            order.StartPayment(gateway.Clock.GetUtcNow().UtcDateTime);
+            return await db.SaveChangesAsync();
+        });
+        var owner = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var confirm = await owner.GetAsync((await owner.GetAsync(await CustomerUrlAsync("cust-1"))).LinkHref("Deactivate contract contract-1")!);
+
+        var busy = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+
+        busy.Text.ShouldContain("being authorised right now");
+        (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Active);
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Owner_deactivates_after_confirming_it_is_audited_and_the_api_then_refuses_the_contract()
     {
         var api = MerchantApi.Of(gateway);

@@ -68,7 +68,8 @@ public static partial class ApiBody
         var unmapped = UnmappedName().Match(ex.Message);
         if (unmapped.Success)
         {
-            var name = path.Length == 0 ? unmapped.Groups["name"].Value : path + "." + unmapped.Groups["name"].Value;
+            // The exception's path already ends with the unknown property: it is the field's JSON path.
+            var name = path.Length == 0 ? unmapped.Groups["name"].Value : path;
             return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 

@@ -72,6 +72,18 @@ public sealed class ApiRequestBodyTests : IDisposable
     }
 
     [Fact]
+    public async Task Deactivation_with_a_body_over_64_KiB_is_too_large_and_changes_nothing()
+    {
+        await api.CreateContractAsync(Buyer.Of(gateway), "contract-1");
+
+        var response = await api.PostRawAsync("/api/v1/contracts/contract-1/deactivation", "\"" + new string('x', 64 * 1024) + "\"", "key-1");
+
+        response.ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).IsChargeable.ShouldBeTrue();
+        (await gateway.WithDbAsync(db => db.IdempotencyRecords.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Post_of_exactly_64_KiB_is_read()
     {
         var json = MerchantApi.OrderBody("order-1").ToJsonString();

@@ -22,6 +22,17 @@ public sealed class MerchantApi(HttpClient client, string? key = MerchantApi.See
         return new MerchantApi(gateway.CreatePlainClient(), key);
     }
 
+    /// <summary>
+    /// The gateway listening on a loopback port (a real server, for concurrent requests), with the seeded
+    /// API key; call before the gateway's first request.
+    /// </summary>
+    public static MerchantApi OnKestrel(GatewayFactory gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        gateway.Set("OneClick:Seed:ApiKey", SeededKey);
+        return new MerchantApi(new HttpClient { BaseAddress = gateway.StartOnKestrel() });
+    }
+
     public HttpClient Client { get; } = client;
 
     public Task<ApiResponse> PostAsync(string path, object? body, string? idempotencyKey = null) =>

@@ -169,8 +169,9 @@ public static partial class ApiOrderParser
                 errors.Add(new("order.customerId", $"is required with {ActionName(recurrence.Value)}: the contract belongs to one customer."));
             }
         }
-        else if (contractId is not null)
+        else if (contractId is not null && recurrence == RecurrenceAction.NoRecurring)
         {
+            // With an unknown action the action's own error says what to send: the contractId may be meant.
             errors.Add(new("paymentSession.recurrence.contractId", "is only for CONTRACT_CREATION and SUBSEQUENT_PAYMENT: leave it out with NO_RECURRING."));
         }
 

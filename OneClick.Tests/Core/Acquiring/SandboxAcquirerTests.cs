@@ -11,15 +11,15 @@ public class SandboxAcquirerTests
 
     private readonly SandboxAcquirer acquirer = new();
 
-    private static AuthorizationRequest Request(string card, string? cvc = "123", bool storedCredential = false)
+    private static AuthorizationRequest Request(string card, string? cvc = "123", bool storedCredential = false, bool authenticationRequired = false)
     {
         var number = CoreTestData.Card(card.Replace(" ", "", StringComparison.Ordinal));
         var parsedCvc = cvc is null ? null : Cvc.Parse(cvc, number.Brand).Cvc ?? throw new ArgumentException($"bad CVC {cvc}", nameof(cvc));
-        return new AuthorizationRequest(number, Expiry, parsedCvc, "Ada Lovelace", new Money(9.99m, "USD"), "order-1", storedCredential);
+        return new AuthorizationRequest(number, Expiry, parsedCvc, "Ada Lovelace", new Money(9.99m, "USD"), "order-1", storedCredential, authenticationRequired);
     }
 
-    private Task<AuthorizationResult> Authorize(string card, string? cvc = "123", bool storedCredential = false) =>
-        acquirer.AuthorizeAsync(Request(card, cvc, storedCredential), CancellationToken.None);
+    private Task<AuthorizationResult> Authorize(string card, string? cvc = "123", bool storedCredential = false, bool authenticationRequired = false) =>
+        acquirer.AuthorizeAsync(Request(card, cvc, storedCredential, authenticationRequired), CancellationToken.None);
 
     [Theory]
     [InlineData("4242 4242 4242 4242", "123")]
@@ -179,6 +179,65 @@ public class SandboxAcquirerTests
     public void TestCards_are_the_cards_of_the_protocol(string protocolCard, string constant)
     {
         CardNumber.Parse(protocolCard).Number!.Digits.ShouldBe(constant);
+    }
+
+    // ---- AuthenticationRequired: both phases of a CIT contract (PROTOCOL.md section 7) ----
+
+    [Theory]
+    [InlineData("4242 4242 4242 4242", "123", false)]
+    [InlineData("5555 5555 5555 4444", "123", false)]
+    [InlineData("3782 822463 10005", "1234", false)]
+    [InlineData("4242 4242 4242 4242", null, true)]
+    [InlineData("4000 0000 0000 0341", "123", false)]
+    public async Task AuthorizeAsync_approving_card_with_authentication_required_asks_for_challenge(string card, string? cvc, bool storedCredential)
+    {
+        var result = await Authorize(card, cvc, storedCredential, authenticationRequired: true);
+
+        result.ShouldBeOfType<AuthorizationResult.ChallengeRequired>().TransactionId.ShouldStartWith("sbx_");
+    }
+
+    [Theory]
+    [InlineData("4000 0000 0000 0002", DeclineReason.CardDeclined)]
+    [InlineData("4000 0000 0000 9995", DeclineReason.InsufficientFunds)]
+    [InlineData("4000 0000 0000 0127", DeclineReason.IncorrectCvc)]
+    [InlineData("4000 0000 0000 0069", DeclineReason.ExpiredCard)]
+    public async Task AuthorizeAsync_declining_card_with_authentication_required_still_declines(string card, DeclineReason reason)
+    {
+        var result = await Authorize(card, authenticationRequired: true);
+
+        result.ShouldBeOfType<AuthorizationResult.Declined>().Reason.ShouldBe(reason);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_0341_card_as_stored_credential_with_authentication_required_still_declines()
+    {
+        var result = await Authorize("4000 0000 0000 0341", cvc: null, storedCredential: true, authenticationRequired: true);
+
+        result.ShouldBeOfType<AuthorizationResult.Declined>().Reason.ShouldBe(DeclineReason.CardDeclined);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_cvc_000_with_authentication_required_still_declines_as_incorrect_cvc()
+    {
+        var result = await Authorize("4242 4242 4242 4242", "000", authenticationRequired: true);
+
+        result.ShouldBeOfType<AuthorizationResult.Declined>().Reason.ShouldBe(DeclineReason.IncorrectCvc);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_acquirer_error_card_with_authentication_required_is_unavailable()
+    {
+        (await Authorize("4000 0000 0000 0119", authenticationRequired: true)).ShouldBeOfType<AuthorizationResult.Unavailable>();
+    }
+
+    [Fact]
+    public async Task CompleteAuthenticationAsync_after_a_required_challenge_approves()
+    {
+        var challenge = (AuthorizationResult.ChallengeRequired)await Authorize("4242 4242 4242 4242", authenticationRequired: true);
+
+        var result = await acquirer.CompleteAuthenticationAsync(challenge.TransactionId, authenticated: true, CancellationToken.None);
+
+        result.ShouldBeOfType<AuthorizationResult.Approved>().TransactionId.ShouldBe(challenge.TransactionId);
     }
 
     [Fact]

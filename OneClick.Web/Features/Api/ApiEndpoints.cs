@@ -59,8 +59,7 @@ public static class ApiEndpoints
         var bytes = await ReadBodyAsync(http);
         if (bytes is null)
         {
-            return ApiAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The body is too large",
-                $"The body must be at most {ApiBody.MaxBytes / 1024} KiB.").ToResult();
+            return TooLarge().ToResult();
         }
 
         var (body, problem) = ApiBody.Read<T>(bytes);
@@ -76,10 +75,19 @@ public static class ApiEndpoints
     /// <summary>A POST whose body, if any, is not read: the idempotency key still covers it.</summary>
     private static async Task<IResult> PostAsync(HttpContext http, IdempotentPosts posts, Func<Shop, CancellationToken, Task<ApiAnswer>> execute)
     {
-        var bytes = await ReadBodyAsync(http) ?? [];
+        // A body too large to read whole is refused, not taken as empty: the key's hash covers what was sent.
+        if (await ReadBodyAsync(http) is not { } bytes)
+        {
+            return TooLarge().ToResult();
+        }
+
         var (answer, replayed) = await posts.RunAsync(ShopOf(http), IdempotencyKeyOf(http), http.Request, bytes, ct => execute(ShopOf(http), ct), http.RequestAborted);
         return answer.ToResult(replayed);
     }
+
+    private static ApiAnswer TooLarge() =>
+        ApiAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The body is too large",
+            $"The body must be at most {ApiBody.MaxBytes / 1024} KiB.");
 
     private static async ValueTask<object?> AuthenticateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

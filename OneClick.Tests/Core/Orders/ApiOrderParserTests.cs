@@ -29,7 +29,11 @@ public class ApiOrderParserTests
     private static ApiOrderFields Contract(string action, string? contractId = "contract-1") =>
         Valid() with { RecurrenceAction = action, ContractId = contractId, ContractType = "CIT" };
 
-    private static ApiOrderFields Link(DateTimeOffset? expiresAt) => Valid() with { ExpiresAt = expiresAt };
+    private static ApiOrderFields Link(DateTimeOffset? expiresAt) => Valid() with { ExpiresAt = Iso(expiresAt) };
+
+    /// <summary>As a merchant's JSON carries it: ISO 8601 with the offset.</summary>
+    private static string? Iso(DateTimeOffset? time) =>
+        time?.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
 
     private ApiOrderRequest ShouldAccept(ApiOrderFields fields, OrderChannel channel = OrderChannel.HostedPage)
     {
@@ -415,6 +419,16 @@ public class ApiOrderParserTests
         ShouldRefuse(Link(Now.AddDays(1)), "expiresAt").ShouldContain("only for pay-by-link");
     }
 
+    [Theory]
+    [InlineData("2026-12-01T18:00:00")]
+    [InlineData("2026-12-01 18:00:00Z")]
+    [InlineData("tomorrow")]
+    [InlineData("2026-13-01T18:00:00Z")]
+    public void Parse_pay_by_link_expiresAt_without_offset_or_not_a_time_is_refused(string expiresAt)
+    {
+        ShouldRefuse(Valid() with { ExpiresAt = expiresAt }, "expiresAt", OrderChannel.PayByLink).ShouldContain("with its offset");
+    }
+
     [Fact]
     public void Parse_pay_by_link_keeps_expiresAt_in_utc()
     {
@@ -455,7 +469,7 @@ public class ApiOrderParserTests
     [Fact]
     public void Parse_pay_by_link_with_a_contract_is_accepted()
     {
-        var request = ShouldAccept(Contract("CONTRACT_CREATION") with { ExpiresAt = Now.AddDays(1) }, OrderChannel.PayByLink);
+        var request = ShouldAccept(Contract("CONTRACT_CREATION") with { ExpiresAt = Iso(new DateTimeOffset(Now.AddDays(1), TimeSpan.Zero)) }, OrderChannel.PayByLink);
 
         (request.Channel, request.Recurrence, request.ContractId).ShouldBe((OrderChannel.PayByLink, RecurrenceAction.ContractCreation, "contract-1"));
     }

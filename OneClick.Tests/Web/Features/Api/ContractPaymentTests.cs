@@ -90,6 +90,37 @@ public sealed class ContractPaymentTests : IDisposable
     }
 
     [Fact]
+    public async Task ContractCreation_acquirer_error_leaves_no_contract_and_the_buyer_may_try_again_on_the_same_order()
+    {
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+
+        var failed = await buyer.PayAsync(await buyer.GetAsync(created.Path), "4000 0000 0000 0119");
+
+        failed.Document.QuerySelector("[role=alert]").ShouldNotBeNull().TextContent.ShouldBe(DeclineReason.AcquirerUnavailable.ForBuyer());
+        (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
+        (await api.StatusOfAsync("order-1")).ShouldBe("OPEN");
+
+        var challenge = await buyer.PayAsync(failed);
+        challenge.Heading.ShouldBe("Authentication required");
+        (await buyer.SubmitAsync(challenge, "Complete authentication")).Heading.ShouldBe("Payment approved");
+        var contract = await gateway.WithDbAsync(db => db.Contracts.SingleAsync());
+        (contract.ContractId, contract.State, contract.LastFour).ShouldBe(("contract-1", ContractState.Active, "4242"));
+    }
+
+    [Fact]
+    public async Task ContractCreation_cancelled_leaves_no_contract_and_the_contractId_is_free_again()
+    {
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+
+        (await buyer.SubmitAsync(await buyer.GetAsync(created.Path), "Cancel and return to")).Url.ShouldStartWith(MerchantApi.CancelUrl + "?");
+
+        await AssertNoContractAsync();
+        (await api.CreateContractAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
+    }
+
+    [Fact]
     public async Task SubsequentPayment_page_shows_the_masked_card_and_asks_for_no_card_number_nor_cvc()
     {
         var buyer = Buyer.Of(gateway);
@@ -163,6 +194,24 @@ public sealed class ContractPaymentTests : IDisposable
     }
 
     [Fact]
+    public async Task SubsequentPayment_pay_posted_again_during_the_challenge_charges_once()
+    {
+        var buyer = Buyer.Of(gateway);
+        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+        var page = await buyer.GetAsync(created.Path);
+
+        var first = await buyer.SubmitAsync(page, "Pay");
+        var second = await buyer.SubmitAsync(page, "Pay"); // back button, and Pay again
+
+        (first.Heading, second.Heading).ShouldBe(("Authentication required", "Authentication required"));
+        (await buyer.SubmitAsync(second, "Complete authentication")).Heading.ShouldBe("Payment approved");
+        var orderId = (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.ReferenceId == "order-2"))).Id;
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.OrderId == orderId))).ShouldBe(1);
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).Payments.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task SubsequentPayment_forged_card_entry_post_charges_nothing()
     {
         var buyer = Buyer.Of(gateway);
@@ -212,6 +261,80 @@ public sealed class ContractPaymentTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await api.StatusOfAsync("order-1")).ShouldBe("AWAITING_AUTHENTICATION");
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
+    }
+
+    [Fact]
+    public async Task Contract_cycle_leaves_no_pan_and_no_cvc_in_database_logs_or_pages()
+    {
+        var buyer = Buyer.Of(gateway);
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var challenge = await buyer.PayAsync(await buyer.GetAsync(created.Path), "5555 5555 5555 4444", cvc: "731");
+        await buyer.SubmitAsync(challenge, "Complete authentication");
+        var again = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+        (await buyer.SubmitAsync(await buyer.SubmitAsync(await buyer.GetAsync(again.Path), "Pay"), "Complete authentication")).Heading.ShouldBe("Payment approved");
+
+        var (raw, values) = await ReadDatabaseAsync();
+        var logs = gateway.Logs.All;
+        logs.ShouldContain("XXXXXX4444"); // the scan reads real logs: the masked number is there
+        foreach (var form in new[] { "5555555555554444", "5555 5555 5555 4444" })
+        {
+            raw.ShouldNotContain(form);
+            logs.ShouldNotContain(form);
+            buyer.Received.ShouldAllBe(html => !html.Contains(form, StringComparison.Ordinal));
+        }
+
+        values.ShouldNotContain("731", "a database column holds the CVC");
+        logs.ShouldNotContain("cvc=731", Case.Insensitive);
+        logs.ShouldNotContain("\"731\"");
+        logs.ShouldNotContain("=731 ");
+        (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).Masked.ShouldBe("***4444");
+    }
+
+    /// <summary>The raw bytes of the database and its write-ahead log, and every value in every column.</summary>
+    private async Task<(string Raw, HashSet<string> Values)> ReadDatabaseAsync()
+    {
+        var path = Path.Combine(gateway.DataDirectory, "oneclick.db");
+        var raw = new System.Text.StringBuilder();
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+            raw.Append(await reader.ReadToEndAsync());
+        }
+
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        tables.ShouldContain("Contracts");
+        foreach (var table in tables)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    if (!reader.IsDBNull(i))
+                    {
+                        values.Add(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!);
+                    }
+                }
+            }
+        }
+
+        return (raw.ToString(), values);
     }
 
     /// <summary>The signed fields a decline page sends the buyer on with, to the order's cancelUrl.</summary>

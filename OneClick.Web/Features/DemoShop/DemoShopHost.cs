@@ -26,6 +26,7 @@ internal sealed class DemoShopHost(
     private readonly ILogger logger = loggers.CreateLogger("OneClick");
     private Task? starting;
     private DemoShopServer? shop;
+    private int stopRequested;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +41,13 @@ internal sealed class DemoShopHost(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        // Cancelled once: a test host stops the host twice at once (its own stop and the program's, which
+        // then disposes this service), so a later stop may find the source disposed.
+        if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+        {
+            await stopping.CancelAsync();
+        }
+
         if (Volatile.Read(ref starting) is { } started)
         {
             await started;

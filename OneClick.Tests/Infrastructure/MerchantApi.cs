@@ -174,10 +174,10 @@ public sealed record ApiResponse(HttpStatusCode Status, string Body, string? Con
         Status.ShouldBe(status, ToString());
         ContentType.ShouldBe("application/problem+json", ToString());
         var json = Json;
-        json["type"].ShouldNotBeNull().GetValue<string>().ShouldStartWith("https://");
+        json["type"].ShouldNotBeNull().GetValue<string>().ShouldStartWith(OneClick.Web.Features.Api.ApiAnswer.ProblemTypePrefix);
         if (type is not null)
         {
-            json["type"]!.GetValue<string>().ShouldEndWith("/" + type, customMessage: ToString());
+            json["type"]!.GetValue<string>().ShouldBe(OneClick.Web.Features.Api.ApiAnswer.ProblemTypePrefix + type, customMessage: ToString());
         }
 
         json["title"].ShouldNotBeNull().GetValue<string>().ShouldNotBeNullOrWhiteSpace();

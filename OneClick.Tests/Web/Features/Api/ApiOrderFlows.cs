@@ -51,7 +51,7 @@ public static class ApiOrderFlows
     /// An active contract: a CONTRACT_CREATION order paid on its hosted page with the card, and the
     /// 3-D Secure challenge completed.
     /// </summary>
-    public static async Task<Page> CreateContractAsync(this MerchantApi api, Buyer buyer, string orderId, string contractId, string customerId = "cust-1", string card = Buyer.Visa)
+    public static async Task<Page> CreateContractOnPageAsync(this MerchantApi api, Buyer buyer, string orderId, string contractId, string customerId = "cust-1", string card = Buyer.Visa)
     {
         var created = await api.CreateAsync(MerchantApi.OrderBody(orderId, "CONTRACT_CREATION", contractId, customerId));
         var challenge = await buyer.PayAsync(await buyer.GetAsync(created.Path), card);

@@ -143,7 +143,7 @@ public sealed class ApiRequestBodyTests : IDisposable
     [InlineData("paymentSession", "[]", "must be a JSON object")]
     [InlineData("paymentSession.recurrence", "\"CONTRACT_CREATION\"", "must be a JSON object")]
     [InlineData("paymentSession.recurrence.action", "1", "must be a JSON string")]
-    [InlineData("expiresAt", "\"tomorrow\"", "ISO 8601")]
+    [InlineData("expiresAt", "5", "ISO 8601")]
     public async Task Post_with_a_wrong_type_names_the_json_path(string path, string json, string rule)
     {
         var body = MerchantApi.OrderBody("order-1");

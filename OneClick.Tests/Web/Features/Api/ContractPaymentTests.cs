@@ -65,7 +65,7 @@ public sealed class ContractPaymentTests : IDisposable
         await AssertNoContractAsync();
         (await api.StatusOfAsync("order-1")).ShouldBe("DECLINED");
 
-        (await api.CreateContractAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
+        (await api.CreateContractOnPageAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Active);
     }
 
@@ -84,7 +84,7 @@ public sealed class ContractPaymentTests : IDisposable
         (await gateway.WithDbAsync(db => db.Sales.SingleAsync())).DeclineReason.ShouldBe(DeclineReason.AuthenticationFailed);
         await AssertNoContractAsync();
 
-        (await api.CreateContractAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
+        (await api.CreateContractOnPageAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
         var contract = await gateway.WithDbAsync(db => db.Contracts.SingleAsync());
         (contract.State, contract.CreatedByOrderId).ShouldBe((ContractState.Active, (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.ReferenceId == "order-2"))).Id));
     }
@@ -117,14 +117,14 @@ public sealed class ContractPaymentTests : IDisposable
         (await buyer.SubmitAsync(await buyer.GetAsync(created.Path), "Cancel and return to")).Url.ShouldStartWith(MerchantApi.CancelUrl + "?");
 
         await AssertNoContractAsync();
-        (await api.CreateContractAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
+        (await api.CreateContractOnPageAsync(buyer, "order-2", "contract-1")).Heading.ShouldBe("Payment approved");
     }
 
     [Fact]
     public async Task SubsequentPayment_page_shows_the_masked_card_and_asks_for_no_card_number_nor_cvc()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
 
         var page = await Buyer.Of(gateway).GetAsync(created.Path); // another browser: the contract is not the browser's
@@ -143,7 +143,7 @@ public sealed class ContractPaymentTests : IDisposable
     public async Task SubsequentPayment_contract_deactivated_during_the_challenge_is_declined_ContractDeactivated()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         var challenge = await buyer.SubmitAsync(await buyer.GetAsync(created.Path), "Pay");
         challenge.Heading.ShouldBe("Authentication required");
@@ -172,7 +172,7 @@ public sealed class ContractPaymentTests : IDisposable
     public async Task SubsequentPayment_page_after_deactivation_says_the_card_can_no_longer_be_used_and_a_forged_post_charges_nothing()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         var before = await buyer.GetAsync(created.Path); // the page the buyer still holds, with its Pay button
         (await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null)).Status.ShouldBe(HttpStatusCode.OK);
@@ -197,7 +197,7 @@ public sealed class ContractPaymentTests : IDisposable
     public async Task SubsequentPayment_pay_posted_again_during_the_challenge_charges_once()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         var page = await buyer.GetAsync(created.Path);
 
@@ -215,7 +215,7 @@ public sealed class ContractPaymentTests : IDisposable
     public async Task SubsequentPayment_forged_card_entry_post_charges_nothing()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         var page = await buyer.GetAsync(created.Path);
 
@@ -238,7 +238,7 @@ public sealed class ContractPaymentTests : IDisposable
     public async Task SubsequentPayment_contract_form_post_without_antiforgery_token_is_refused()
     {
         var buyer = Buyer.Of(gateway);
-        await api.CreateContractAsync(buyer, "order-1", "contract-1");
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         var page = await buyer.GetAsync(created.Path);
 

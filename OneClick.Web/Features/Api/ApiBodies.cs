@@ -24,6 +24,15 @@ public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, st
 /// <param name="ContractType">CIT, the only type.</param>
 public sealed record RecurrencePart(string? Action, string? ContractId, string? ContractType);
 
+/// <summary>
+/// <see cref="OrderBody"/> as <c>POST /api/v1/orders/hpp</c> takes it (no expiresAt); only the OpenAPI
+/// document uses this type, and a test holds it to <see cref="OrderBody"/>.
+/// </summary>
+public sealed record HostedPageOrderBody(OrderPart Order, PaymentSessionPart PaymentSession);
+
+/// <summary><see cref="OrderBody"/> as <c>POST /api/v1/orders/paybylink</c> takes it; for the OpenAPI document only.</summary>
+public sealed record PayByLinkOrderBody(OrderPart Order, PaymentSessionPart PaymentSession, DateTimeOffset ExpiresAt);
+
 /// <summary>The answer to <c>POST /api/v1/orders/hpp</c>: where to send the buyer.</summary>
 public sealed record HostedPageCreated(string HostedPage, string SecurityToken);
 

@@ -7,7 +7,8 @@ using Microsoft.OpenApi;
 namespace OneClick.Web.Features.Api;
 
 /// <summary>
-/// The OpenAPI document of the JSON API (<c>/openapi/v1.json</c>). The handlers read their bodies
+/// The OpenAPI document of the JSON API (<c>/openapi/v1.json</c>) and its browsable page
+/// (<c>/api/docs</c>, Swagger UI). The handlers read their bodies
 /// themselves and return <see cref="IResult"/>, so the endpoints carry what the generator cannot see:
 /// the body each POST reads, every answer with its schema, and the header parameters; the
 /// transformers here turn that metadata into the document.
@@ -17,6 +18,9 @@ public static class ApiDocument
     public const string DocumentName = "v1";
 
     public const string DocumentPath = "/openapi/v1.json";
+
+    /// <summary>The browsable API reference (Swagger UI over the document).</summary>
+    public const string PagePath = "/api/docs";
 
     public const string SecuritySchemeName = "ApiKey";
 
@@ -32,8 +36,14 @@ public static class ApiDocument
 
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder app)
     {
-        // Outside the /api/v1 group: the document needs no API key.
+        // Outside the /api/v1 group: the document and its page need no API key.
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapSwaggerUI(PagePath.TrimStart('/'), options =>
+        {
+            options.DocumentTitle = "OneClick API";
+            options.SwaggerEndpoint(DocumentPath, "OneClick API v1");
+            options.ConfigObject.DisplayOperationId = true;
+        });
         return app;
     }
 

@@ -81,7 +81,8 @@ public static partial class ApiBody
             return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 
-        if (path.Length == 0 || ex.LineNumber is null)
+        // A syntax error (the reader's own exception, inside) is malformed JSON wherever it is, not a field of the wrong type.
+        if (path.Length == 0 || ex.LineNumber is null || ex.InnerException is JsonException)
         {
             return ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON",
                 "The body is not a well-formed JSON object" + (ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})." : "."));

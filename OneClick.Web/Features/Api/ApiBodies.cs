@@ -77,7 +77,9 @@ public static partial class ApiBody
         var unmapped = UnmappedName().Match(ex.Message);
         if (unmapped.Success)
         {
-            var name = path.Length == 0 ? unmapped.Groups["name"].Value : path + "." + unmapped.Groups["name"].Value;
+            // The path already ends with the unknown name ($.order.amout); add it only where it does not.
+            var unknown = unmapped.Groups["name"].Value;
+            var name = path == unknown || path.EndsWith("." + unknown, StringComparison.Ordinal) ? path : path.Length == 0 ? unknown : path + "." + unknown;
             return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 

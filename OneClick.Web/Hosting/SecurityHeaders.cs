@@ -1,3 +1,5 @@
+using OneClick.Web.Features.Api;
+
 namespace OneClick.Web.Hosting;
 
 /// <summary>
@@ -10,12 +12,22 @@ public static class SecurityHeaders
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+    /// <summary>
+    /// The policy of the API reference page (<see cref="ApiDocument.PagePath"/>, Swagger UI), relaxed in
+    /// one thing only: Swagger UI's top-bar logo is an SVG that brings its colours in an inline
+    /// <c>&lt;style&gt;</c> element, allowed here by the hash of its exact text (Swagger UI of
+    /// Swashbuckle.AspNetCore.SwaggerUI 10.3.1). Everything else holds: its scripts are files from our
+    /// origin, with no inline script and no eval. A browser test fails on any violation, e.g. after an upgrade.
+    /// </summary>
+    public static readonly string ApiDocsContentSecurityPolicy = ContentSecurityPolicy.Replace(
+        "style-src 'self'", "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='", StringComparison.Ordinal);
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocument.PagePath) ? ApiDocsContentSecurityPolicy : ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

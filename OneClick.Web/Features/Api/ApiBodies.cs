@@ -24,6 +24,15 @@ public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, st
 /// <param name="ContractType">CIT, the only type.</param>
 public sealed record RecurrencePart(string? Action, string? ContractId, string? ContractType);
 
+/// <summary>
+/// <see cref="OrderBody"/> as <c>POST /api/v1/orders/hpp</c> takes it (no expiresAt); only the OpenAPI
+/// document uses this type, and a test holds it to <see cref="OrderBody"/>.
+/// </summary>
+public sealed record HostedPageOrderBody(OrderPart Order, PaymentSessionPart PaymentSession);
+
+/// <summary><see cref="OrderBody"/> as <c>POST /api/v1/orders/paybylink</c> takes it; for the OpenAPI document only.</summary>
+public sealed record PayByLinkOrderBody(OrderPart Order, PaymentSessionPart PaymentSession, DateTimeOffset ExpiresAt);
+
 /// <summary>The answer to <c>POST /api/v1/orders/hpp</c>: where to send the buyer.</summary>
 public sealed record HostedPageCreated(string HostedPage, string SecurityToken);
 
@@ -68,13 +77,13 @@ public static partial class ApiBody
         var unmapped = UnmappedName().Match(ex.Message);
         if (unmapped.Success)
         {
-            // The path names the unknown property already, or (at the top level) only the message does.
-            var property = unmapped.Groups["name"].Value;
-            var name = path.Length == 0 ? property : path.EndsWith(property, StringComparison.Ordinal) ? path : path + "." + property;
+            // The path already ends with the unknown name ($.order.amout); add it only where it does not.
+            var unknown = unmapped.Groups["name"].Value;
+            var name = path == unknown || path.EndsWith("." + unknown, StringComparison.Ordinal) ? path : path.Length == 0 ? unknown : path + "." + unknown;
             return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 
-        // A syntax error (the reader's own exception inside) is malformed JSON wherever it is, not a field of the wrong type.
+        // A syntax error (the reader's own exception, inside) is malformed JSON wherever it is, not a field of the wrong type.
         if (path.Length == 0 || ex.LineNumber is null || ex.InnerException is JsonException)
         {
             return ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON",

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
@@ -18,6 +19,7 @@ public static class ApiEndpoints
         services.AddScoped<IdempotentPosts>();
         services.AddScoped<ApiOrders>();
         services.AddScoped<ApiContracts>();
+        services.AddApiDocument();
         services.AddQuartz(q => q.ScheduleJob<PaymentLinkExpiryJob>(
             trigger => trigger.WithIdentity("payment-link-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(1)),
             job => job.WithIdentity(PaymentLinkExpiryJob.Key)));
@@ -26,25 +28,90 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").AddEndpointFilter(AuthenticateAsync).WithTags("OneClick API");
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(AuthenticateAsync)
+            .Refuses(StatusCodes.Status401Unauthorized, $"The {KeyHeader} header is missing, sent twice, unknown or revoked.")
+            .Refuses(StatusCodes.Status403Forbidden, "The API key's shop is not active: it takes no orders.");
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        var contracts = api.MapGroup("/contracts").WithTags("Contracts");
 
-        api.MapPost("/orders/hpp", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
+        orders.MapPost("/hpp", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
                 PostAsync<OrderBody>(http, posts, (shop, body, ct) => orders.CreateAsync(shop, OrderChannel.HostedPage, body, BaseOf(http), ct)))
-            .WithName("CreateHostedPageOrder");
-        api.MapPost("/orders/paybylink", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
+            .WithName("CreateHostedPageOrder")
+            .WithSummary("Create an order paid on the hosted page")
+            .WithDescription(
+                "Creates an order and answers the address of the gateway's payment page (hostedPage): send the buyer's browser there. " +
+                "With recurrence.action CONTRACT_CREATION, the card the buyer enters is saved under contractId for order.customerId once the payment is approved " +
+                "after 3-D Secure authentication. With SUBSEQUENT_PAYMENT, the page shows that contract's masked card; the buyer confirms and authenticates " +
+                "again with 3-D Secure, without entering the card. The buyer then goes to resultUrl (approved) or cancelUrl (declined or cancelled), " +
+                "and notificationUrl receives the approved result from the gateway's server.")
+            .WithMetadata(new ApiDocument.RequestBody(typeof(HostedPageOrderBody), "The order and where its results go."))
+            .Idempotent()
+            .Answers<HostedPageCreated>(StatusCodes.Status200OK, "The order was created: send the buyer to hostedPage. Keep securityToken: the order's results carry it.")
+            .RefusesBody()
+            .Refuses(StatusCodes.Status409Conflict,
+                "order.orderId is already used by another order of this shop; or, with CONTRACT_CREATION, the contractId is already a contract of this shop " +
+                "or another open order is creating it; or the Idempotency-Key was used for another request, or its first request is still running.")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule: errors names each field by its JSON path (e.g. order.amount) with the rule.");
+
+        orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
                 PostAsync<OrderBody>(http, posts, (shop, body, ct) => orders.CreateAsync(shop, OrderChannel.PayByLink, body, BaseOf(http), ct)))
-            .WithName("CreatePayByLinkOrder");
-        api.MapGet("/orders/{orderId}", async (HttpContext http, string orderId, ApiOrders orders) =>
+            .WithName("CreatePayByLinkOrder")
+            .WithSummary("Create a payment link")
+            .WithDescription(
+                "Creates an order paid through a link that you send to the buyer (by e-mail, chat, on an invoice): the same body as the hosted page, plus expiresAt, " +
+                "between 5 minutes and 30 days ahead. The link opens the same payment page and can be paid once; after expiresAt it no longer opens, " +
+                "and the order's status becomes EXPIRED. CONTRACT_CREATION and SUBSEQUENT_PAYMENT work as on the hosted page.")
+            .WithMetadata(new ApiDocument.RequestBody(typeof(PayByLinkOrderBody), "The order, where its results go, and when the link stops working."))
+            .Idempotent()
+            .Answers<PaymentLinkCreated>(StatusCodes.Status200OK, "The link was created: send paymentLink to the buyer. Keep securityToken: the order's results carry it.")
+            .RefusesBody()
+            .Refuses(StatusCodes.Status409Conflict,
+                "order.orderId is already used by another order of this shop; or, with CONTRACT_CREATION, the contractId is already a contract of this shop " +
+                "or another open order is creating it; or the Idempotency-Key was used for another request, or its first request is still running.")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule (e.g. expiresAt less than 5 minutes ahead): errors names each field by its JSON path with the rule.");
+
+        orders.MapGet("/{orderId}", async (HttpContext http, [Description("Your orderId of the order (order.orderId when it was created).")] string orderId, ApiOrders orders) =>
                 (await orders.GetAsync(ShopOf(http), orderId, http.RequestAborted)).ToResult())
-            .WithName("GetOrder");
-        api.MapGet("/contracts/customers/{customerId}", async (HttpContext http, string customerId, ApiContracts contracts) =>
+            .WithName("GetOrder")
+            .WithSummary("Get an order and its operations")
+            .WithDescription(
+                "The order as the gateway knows it now: its status (OPEN, PROCESSING, AWAITING_AUTHENTICATION, APPROVED, DECLINED, EXPIRED, CANCELLED) " +
+                "and its operations, one per payment attempt that reached the acquirer, with the result and the masked card.")
+            .Answers<OrderDetails>(StatusCodes.Status200OK, "The order and its operations.")
+            .Refuses(StatusCodes.Status404NotFound, "This shop has no order with this orderId.");
+
+        contracts.MapGet("/customers/{customerId}", async (HttpContext http, [Description("Your id of the customer (order.customerId of their orders).")] string customerId, ApiContracts contracts) =>
                 (await contracts.ListAsync(ShopOf(http), customerId, http.RequestAborted)).ToResult())
-            .WithName("ListCustomerContracts");
-        api.MapPost("/contracts/{contractId}/deactivation", (HttpContext http, string contractId, IdempotentPosts posts, ApiContracts contracts) =>
+            .WithName("ListCustomerContracts")
+            .WithSummary("List a customer's contracts")
+            .WithDescription("The customer's CIT contracts in this shop, active and deactivated, each with its masked card. A contract whose first payment is still under way is not listed.")
+            .Answers<CustomerContracts>(StatusCodes.Status200OK, "The customer's contracts, oldest first.")
+            .Refuses(StatusCodes.Status404NotFound, "The customer has no contracts in this shop.");
+
+        contracts.MapPost("/{contractId}/deactivation", (HttpContext http, [Description("Your contractId of the contract (paymentSession.recurrence.contractId of its CONTRACT_CREATION order).")] string contractId, IdempotentPosts posts, ApiContracts contracts) =>
                 PostAsync(http, posts, (shop, ct) => contracts.DeactivateAsync(shop, contractId, ct)))
-            .WithName("DeactivateContract");
+            .WithName("DeactivateContract")
+            .WithSummary("Deactivate a contract for good")
+            .WithDescription(
+                "Deactivates the contract: it can never be charged again, and its card data is erased. This is final; to charge the customer's card again, " +
+                "create a new contract with a CONTRACT_CREATION order. Deactivating a deactivated contract answers the same. The request has no body.")
+            .Idempotent()
+            .Answers<ContractDetails>(StatusCodes.Status200OK, "The contract, now DEACTIVATED.")
+            .Refuses(StatusCodes.Status400BadRequest, "The Idempotency-Key header is malformed.")
+            .Refuses(StatusCodes.Status404NotFound, "This shop has no contract with this contractId.")
+            .Refuses(StatusCodes.Status409Conflict, "The Idempotency-Key was used for another request, or its first request is still running.");
+
+        app.MapApiDocument();
         return app;
     }
+
+    private static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) => builder.WithMetadata(new ApiDocument.Idempotent());
+
+    /// <summary>The refusals of every POST that reads a JSON body.</summary>
+    private static RouteHandlerBuilder RefusesBody(this RouteHandlerBuilder builder) => builder
+        .Refuses(StatusCodes.Status400BadRequest, "The body is empty or is not well-formed JSON, or the Idempotency-Key header is malformed.")
+        .Refuses(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {ApiBody.MaxBytes / 1024} KiB.")
+        .Refuses(StatusCodes.Status415UnsupportedMediaType, "The Content-Type is not JSON: send Content-Type: application/json.");
 
     /// <summary>A POST with a JSON body: read strictly, then run once per idempotency key.</summary>
     private static async Task<IResult> PostAsync<T>(HttpContext http, IdempotentPosts posts, Func<Shop, T, CancellationToken, Task<ApiAnswer>> execute)

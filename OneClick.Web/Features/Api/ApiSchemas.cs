@@ -108,7 +108,7 @@ internal static class ApiSchemas
         [(typeof(ContractDetails), "createdAt")] = ("When the contract was created (UTC).", null),
         [(typeof(ContractDetails), "deactivatedAt")] = ("When the contract was deactivated (UTC).", null),
 
-        [(typeof(ApiProblem), "type")] = ("A URI that names the kind of problem, e.g. https://oneclick.dev/problems/invalid-request.", s => s.Format = "uri"),
+        [(typeof(ApiProblem), "type")] = ("A URI (a URN) that names the kind of problem, e.g. urn:oneclick:problem:invalid-request.", s => s.Format = "uri"),
         [(typeof(ApiProblem), "title")] = ("The kind of problem, in words.", null),
         [(typeof(ApiProblem), "status")] = ("The HTTP status code.", null),
         [(typeof(ApiProblem), "detail")] = ("What went wrong and what to do about it.", null),

@@ -21,7 +21,7 @@ public sealed class ApiBodyTests
         read.ShouldBeNull();
         problem.ShouldNotBeNull().Status.ShouldBe(400);
         var json = JsonNode.Parse(problem.Body)!;
-        json["type"]!.GetValue<string>().ShouldEndWith("/invalid-json");
+        json["type"]!.GetValue<string>().ShouldBe(OneClick.Web.Features.Api.ApiAnswer.ProblemTypePrefix + "invalid-json");
         json["detail"]!.GetValue<string>().ShouldMatch(@"line \d+, byte \d+");
     }
 

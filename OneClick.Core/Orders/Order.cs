@@ -122,6 +122,23 @@ public sealed class Order
     /// </summary>
     public string? SecurityToken { get; private set; }
 
+    /// <summary>This order's approved first payment saved its contract (what the merchant's result says).</summary>
+    public bool ContractSaved { get; private set; }
+
+    /// <summary>The contract a CONTRACT_CREATION order aimed at was saved by its approved payment.</summary>
+    public void ContractCreated()
+    {
+        if (Recurrence != RecurrenceAction.ContractCreation || State != OrderState.Approved)
+        {
+            throw new OrderStateException($"Only an approved CONTRACT_CREATION order saves a contract; this one is {Recurrence} and {State}.");
+        }
+
+        ContractSaved = true;
+    }
+
+    /// <summary>The contract this order names in its result: the one it saved, or the one it charged.</summary>
+    public string? ReportedContractId => ContractSaved || Recurrence == RecurrenceAction.SubsequentPayment ? ContractId : null;
+
     /// <summary>Both phases of a contract are 3-D Secure authenticated (the Nexi XPay model).</summary>
     public bool RequiresAuthentication => Recurrence is RecurrenceAction.ContractCreation or RecurrenceAction.SubsequentPayment;
 

@@ -51,7 +51,7 @@ public static class OkData
         Add("truncatedPAN", sale.TruncatedPan);
         Add("oneClickToken", oneClickToken);
         // API orders (PROTOCOL.md section 7): the contract and the token the API answer gave the merchant.
-        Add("contractId", order.ContractId);
+        Add("contractId", order.ReportedContractId);
         Add("securityToken", order.SecurityToken);
         return fields;
     }

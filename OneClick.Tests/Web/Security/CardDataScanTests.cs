@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Data.Sqlite;
 using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Security;
@@ -62,7 +60,9 @@ public sealed class CardDataScanTests
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(Directory.Exists(outbox) && Directory.GetFiles(outbox).Length >= 4), "receipts are written");
         var emails = string.Join('\n', Directory.GetFiles(outbox).Select(File.ReadAllText));
         emails.ShouldContain("•••• 4242");
-        var database = await ReadDatabaseAsync(gateway);
+        var database = await DatabaseFile.ReadAllAsync(gateway);
+        database.Tables.Count.ShouldBeGreaterThan(3);
+        database.Tables.ShouldContain("SavedCards");
         var logs = gateway.Logs.All;
         logs.ShouldContain("XXXXXX4242"); // the scan reads real logs: the masked number is there
         foreach (var (number, cvc) in Cards)
@@ -97,51 +97,4 @@ public sealed class CardDataScanTests
         string.Join('-', number.Chunk(4).Select(c => new string(c))),
     ];
 
-    /// <summary>The raw bytes of the database and its write-ahead log, and every value in every column.</summary>
-    private static async Task<(string Raw, HashSet<string> Values)> ReadDatabaseAsync(GatewayFactory gateway)
-    {
-        var path = Path.Combine(gateway.DataDirectory, "oneclick.db");
-        var raw = new StringBuilder();
-        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            raw.Append(await reader.ReadToEndAsync());
-        }
-
-        var values = new HashSet<string>(StringComparer.Ordinal);
-        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        tables.Count.ShouldBeGreaterThan(3);
-        tables.ShouldContain("SavedCards");
-        foreach (var table in tables)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (!reader.IsDBNull(i))
-                    {
-                        values.Add(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!);
-                    }
-                }
-            }
-        }
-
-        return (raw.ToString(), values);
-    }
 }

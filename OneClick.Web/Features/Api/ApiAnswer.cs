@@ -9,6 +9,12 @@ namespace OneClick.Web.Features.Api;
 /// </summary>
 public sealed record ApiAnswer(int Status, string Body)
 {
+    /// <summary>
+    /// An answer that tells the merchant to send the request again in a moment (a payment in flight):
+    /// not kept for its idempotency key, or the retry it asks for would get it again for 24 hours.
+    /// </summary>
+    public bool Retryable { get; init; }
+
     public const string ProblemContentType = "application/problem+json";
 
     /// <summary>Problem types are names, not addresses (RFC 9457 allows a URN): nothing to dereference.</summary>
@@ -42,8 +48,8 @@ public sealed record ApiAnswer(int Status, string Body)
     public static ApiAnswer NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
 
-    public static ApiAnswer Conflict(string type, string detail, string? field = null, string? message = null) =>
-        Problem(StatusCodes.Status409Conflict, type, "Conflict", detail, field is null ? null : [new ParameterError(field, message ?? detail)]);
+    public static ApiAnswer Conflict(string type, string detail, string? field = null, string? message = null, bool retryable = false) =>
+        Problem(StatusCodes.Status409Conflict, type, "Conflict", detail, field is null ? null : [new ParameterError(field, message ?? detail)]) with { Retryable = retryable };
 
     public IResult ToResult(bool replayed = false) => new Written(this, replayed);
 

@@ -38,7 +38,7 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
         if (contract.State == ContractState.Active && await payments.ContractPaymentInFlightAsync(shop.Id, contractId, cancellationToken))
         {
             // Answered only once final: a deactivation that said 200 while the acquirer approved would be a lie.
-            return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{Shorten(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.");
+            return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{Shorten(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.", retryable: true);
         }
 
         if (contract.State == ContractState.Active)

@@ -50,7 +50,7 @@ public static class ApiEndpoints
             .RefusesBody()
             .Refuses(StatusCodes.Status409Conflict,
                 "order.orderId is already used by another order of this shop; or, with CONTRACT_CREATION, the contractId is already a contract of this shop " +
-                "or another open order is creating it; or the Idempotency-Key was used for another request, or its first request is still running.")
+                "or its first payment is under way on another order; or the Idempotency-Key was used for another request, or its first request is still running.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule: errors names each field by its JSON path (e.g. order.amount) with the rule.");
 
         orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
@@ -67,7 +67,7 @@ public static class ApiEndpoints
             .RefusesBody()
             .Refuses(StatusCodes.Status409Conflict,
                 "order.orderId is already used by another order of this shop; or, with CONTRACT_CREATION, the contractId is already a contract of this shop " +
-                "or another open order is creating it; or the Idempotency-Key was used for another request, or its first request is still running.")
+                "or its first payment is under way on another order; or the Idempotency-Key was used for another request, or its first request is still running.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule (e.g. expiresAt less than 5 minutes ahead): errors names each field by its JSON path with the rule.");
 
         orders.MapGet("/{orderId}", async (HttpContext http, [Description("Your orderId of the order (order.orderId when it was created).")] string orderId, ApiOrders orders) =>

@@ -108,9 +108,9 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
 
             if (contract is not null)
             {
-                // A first payment abandoned on its 3-D Secure challenge: its pending contract gives way.
+                // Left by a first payment that ended without its answer (a crash): it gives way.
                 db.Contracts.Remove(contract);
-                logger.LogInformation("Pending contract {ContractId} of shop {ShopId} given up: its first payment was abandoned", contract.Id, shop.Id);
+                logger.LogInformation("Pending contract {ContractId} of shop {ShopId} given up: its first payment ended without an answer", contract.Id, shop.Id);
             }
 
             // Other open orders creating the same contract may exist: the first payment approved saves it,
@@ -138,8 +138,10 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
     }
 
     /// <summary>
-    /// The merchant's id of the order whose first payment holds this pending contract, unless that payment
-    /// was abandoned: no answer for <see cref="CardPaymentService.PendingCountsFor"/>, or its order is closed.
+    /// The merchant's id of the order whose first payment holds this pending contract, while it can still
+    /// end: a challenge is open until the buyer answers or <see cref="AbandonedAuthenticationJob"/> gives it
+    /// up; a payment waiting for the acquirer, until <see cref="CardPaymentService.PendingCountsFor"/> (after
+    /// that only a crash can have left it).
     /// </summary>
     private async Task<string?> CreationUnderWayAsync(Contract pending, CancellationToken cancellationToken)
     {
@@ -147,9 +149,9 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
             .Where(o => o.Id == pending.CreatedByOrderId)
             .Select(o => new { o.ReferenceId, o.State, o.UpdatedAt })
             .SingleOrDefaultAsync(cancellationToken);
-        var waiting = order is { State: OrderState.Processing or OrderState.AwaitingAuthentication }
-            && order.UpdatedAt > Now - CardPaymentService.PendingCountsFor;
-        return waiting ? order!.ReferenceId ?? pending.CreatedByOrderId : null;
+        var underWay = order is { State: OrderState.AwaitingAuthentication }
+            || (order is { State: OrderState.Processing } && order.UpdatedAt > Now - CardPaymentService.PendingCountsFor);
+        return underWay ? order!.ReferenceId ?? pending.CreatedByOrderId : null;
     }
 
     private Uri PublicBase(Uri requestBase) =>

@@ -64,7 +64,15 @@ public sealed class IdempotentPosts(OneClickDbContext db, WriteGate gate, TimePr
         {
             await using var turn = await gate.BeginAsync(db, cancellationToken);
             var answer = await execute(cancellationToken);
-            record?.Complete(answer.Status, answer.Body, Now);
+            if (record is not null && answer.Retryable)
+            {
+                db.IdempotencyRecords.Remove(record); // the retry it asks for runs afresh
+            }
+            else
+            {
+                record?.Complete(answer.Status, answer.Body, Now);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await turn.CommitAsync(cancellationToken);
             return (answer, false);

@@ -150,6 +150,24 @@ public sealed class CardPaymentService(
     }
 
     /// <summary>
+    /// Whether a CONTRACT_CREATION order can no longer save its contract: the id is taken (by a contract,
+    /// or another order's first payment under way) or the customer was set to Deny.
+    /// </summary>
+    public async Task<bool> ContractCreationBlockedAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.Recurrence != RecurrenceAction.ContractCreation)
+        {
+            return false;
+        }
+
+        var taken = await db.Contracts.AsNoTracking().AnyAsync(c => c.ShopId == order.ShopId && c.ContractId == order.ContractId && c.CreatedByOrderId != order.Id, cancellationToken);
+        return taken || await db.Customers.AsNoTracking().AnyAsync(
+            c => c.CustomerUnionId == db.Shops.Where(s => s.Id == order.ShopId).Select(s => s.CustomerUnionId).First()
+                && c.Number == order.CustomerNumber && c.Status == Core.Customers.CustomerStatus.Deny,
+            cancellationToken);
+    }
+
+    /// <summary>
     /// The active contract a SUBSEQUENT_PAYMENT order charges, as the database has it now, when it still
     /// belongs to the order's customer and the merchant has not set that customer to Deny.
     /// </summary>
@@ -359,7 +377,7 @@ public sealed class CardPaymentService(
         {
             // The only unique index this save can meet: a parallel first payment of the same contract.
             logger.LogInformation("Order {OrderId}: a parallel payment holds the contract this one would create", order.Id);
-            return new PaymentOutcome.NotPayable(OrderState.Processing);
+            return new PaymentOutcome.ContractUnavailable();
         }
 
         if (overLimit is not null)
@@ -512,14 +530,18 @@ public sealed class CardPaymentService(
                     // Never let the contract stop the approval from being saved.
                     if (contract.State == ContractState.Pending && order.Recurrence == RecurrenceAction.ContractCreation && contract.CreatedByOrderId == order.Id)
                     {
-                        if (sale.ThreeDSecureChallenged)
+                        var customer = await db.Customers.SingleAsync(c => c.Id == contract.CustomerId, cancellationToken);
+                        await db.Entry(customer).ReloadAsync(cancellationToken);
+                        if (sale.ThreeDSecureChallenged && customer.MayUseOneClick)
                         {
                             contract.Activate(Now);
+                            order.ContractCreated();
                         }
                         else
                         {
-                            // Both phases are authenticated: an approval that skipped 3-D Secure saves no contract.
-                            logger.LogWarning("Order {OrderId}: approved without 3-D Secure; contract {ContractId} not saved", order.Id, contract.Id);
+                            // Both phases are authenticated, and a Deny set meanwhile holds: the payment stands, no contract.
+                            logger.LogWarning("Order {OrderId}: contract {ContractId} not saved ({Why})", order.Id, contract.Id,
+                                customer.MayUseOneClick ? "approved without 3-D Secure" : "the customer was set to Deny");
                             db.Contracts.Remove(contract);
                         }
                     }

@@ -32,6 +32,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.SecurityToken).HasMaxLength(32);
         builder.Property(o => o.ConcurrencyStamp).IsConcurrencyToken();
         builder.Ignore(o => o.RequiresAuthentication);
+        builder.Ignore(o => o.ReportedContractId);
+        builder.Property(o => o.ContractSaved).HasDefaultValue(false);
         builder.Ignore(o => o.Price);
         builder.Ignore(o => o.IsClosed);
         builder.OwnsOne(o => o.BillingAddress, address =>

@@ -20,6 +20,7 @@ public sealed class ApiOrdersAndContracts : Migration
         migrationBuilder.AddColumn<string>(name: "NotificationUrl", table: "Orders", type: "TEXT", maxLength: 2048, nullable: true);
         migrationBuilder.AddColumn<DateTime>(name: "ExpiresAt", table: "Orders", type: "TEXT", nullable: true);
         migrationBuilder.AddColumn<string>(name: "SecurityToken", table: "Orders", type: "TEXT", maxLength: 32, nullable: true);
+        migrationBuilder.AddColumn<bool>(name: "ContractSaved", table: "Orders", type: "INTEGER", nullable: false, defaultValue: false);
         migrationBuilder.CreateIndex(name: "IX_Orders_State_ExpiresAt", table: "Orders", columns: ["State", "ExpiresAt"]);
 
         migrationBuilder.CreateTable(
@@ -82,6 +83,7 @@ public sealed class ApiOrdersAndContracts : Migration
         migrationBuilder.DropTable("IdempotencyRecords");
         migrationBuilder.DropTable("Contracts");
         migrationBuilder.DropIndex(name: "IX_Orders_State_ExpiresAt", table: "Orders");
+        migrationBuilder.Sql("ALTER TABLE \"Orders\" DROP COLUMN \"ContractSaved\";");
         migrationBuilder.Sql("ALTER TABLE \"Orders\" DROP COLUMN \"SecurityToken\";");
         migrationBuilder.Sql("ALTER TABLE \"Orders\" DROP COLUMN \"ExpiresAt\";");
         migrationBuilder.Sql("ALTER TABLE \"Orders\" DROP COLUMN \"NotificationUrl\";");

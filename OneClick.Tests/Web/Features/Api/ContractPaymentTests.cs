@@ -273,7 +273,8 @@ public sealed class ContractPaymentTests : IDisposable
         var again = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
         (await buyer.SubmitAsync(await buyer.SubmitAsync(await buyer.GetAsync(again.Path), "Pay"), "Complete authentication")).Heading.ShouldBe("Payment approved");
 
-        var (raw, values) = await ReadDatabaseAsync();
+        var (raw, values, tables) = await DatabaseFile.ReadAllAsync(gateway);
+        tables.ShouldContain("Contracts");
         var logs = gateway.Logs.All;
         logs.ShouldContain("XXXXXX4444"); // the scan reads real logs: the masked number is there
         foreach (var form in new[] { "5555555555554444", "5555 5555 5555 4444" })
@@ -290,52 +291,6 @@ public sealed class ContractPaymentTests : IDisposable
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).Masked.ShouldBe("***4444");
     }
 
-    /// <summary>The raw bytes of the database and its write-ahead log, and every value in every column.</summary>
-    private async Task<(string Raw, HashSet<string> Values)> ReadDatabaseAsync()
-    {
-        var path = Path.Combine(gateway.DataDirectory, "oneclick.db");
-        var raw = new System.Text.StringBuilder();
-        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            raw.Append(await reader.ReadToEndAsync());
-        }
-
-        var values = new HashSet<string>(StringComparer.Ordinal);
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly");
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        tables.ShouldContain("Contracts");
-        foreach (var table in tables)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (!reader.IsDBNull(i))
-                    {
-                        values.Add(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!);
-                    }
-                }
-            }
-        }
-
-        return (raw.ToString(), values);
-    }
 
     /// <summary>The signed fields a decline page sends the buyer on with, to the order's cancelUrl.</summary>
     private static Dictionary<string, string> CancelFields(Page declined)

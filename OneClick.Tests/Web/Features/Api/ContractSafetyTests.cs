@@ -42,6 +42,64 @@ public sealed class ContractSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Deactivation_refused_for_a_payment_in_flight_runs_when_retried_with_the_same_key()
+    {
+        var api = MerchantApi.Of(gateway);
+        var buyer = await CreateContractAsync(api, "contract-1");
+        var order = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+        var challenge = await buyer.SubmitAsync(await buyer.GetAsync(new Uri(order.Json["hostedPage"]!.GetValue<string>()).PathAndQuery), "Pay");
+        await gateway.WithDbAsync(async db =>
+        {
+            var taken = await db.Orders.SingleAsync(o => o.ReferenceId == "order-2");
+            taken.StartAuthenticationAnswer(DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+        (await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null, "deactivate-1")).Status.ShouldBe(HttpStatusCode.Conflict);
+        await gateway.WithDbAsync(async db =>
+        {
+            // The acquirer answered: the payment ended.
+            var ended = await db.Orders.SingleAsync(o => o.ReferenceId == "order-2");
+            ended.Decline(closeOrder: true, DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+
+        var retried = await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null, "deactivate-1");
+
+        retried.Status.ShouldBe(HttpStatusCode.OK, retried.ToString());
+        retried.Json["status"]!.GetValue<string>().ShouldBe("DEACTIVATED");
+        challenge.Heading.ShouldBe("Authentication required");
+    }
+
+    [Fact]
+    public async Task Second_order_creating_a_saved_contract_offers_no_card_form_and_names_no_contract()
+    {
+        var api = MerchantApi.Of(gateway);
+        var second = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", "CONTRACT_CREATION", "contract-1"));
+        await CreateContractAsync(api, "contract-1");
+
+        var page = await Buyer.Of(gateway).GetAsync(new Uri(second.Json["hostedPage"]!.GetValue<string>()).PathAndQuery);
+
+        page.Text.ShouldContain("cannot save a card for your future payments");
+        page.Document.QuerySelector("#card-number").ShouldBeNull();
+        page.Document.QuerySelectorAll("button").Select(b => b.TextContent.Trim()).ShouldHaveSingleItem().ShouldStartWith("Cancel and return");
+    }
+
+    [Fact]
+    public async Task Result_names_the_contract_only_when_the_payment_saved_it()
+    {
+        var api = MerchantApi.Of(gateway);
+        var plain = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-0"));
+        var buyer = Buyer.Of(gateway);
+        var approvedPlain = await buyer.PayAsync(await buyer.GetAsync(new Uri(plain.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+        approvedPlain.RefreshTarget.ShouldNotBeNull().ShouldNotContain("contractId=");
+
+        await CreateContractAsync(api, "contract-1");
+
+        var creating = await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.ReferenceId == "first-contract-1"));
+        (creating.ContractSaved, creating.ReportedContractId).ShouldBe((true, "contract-1"));
+    }
+
+    [Fact]
     public async Task Customer_set_to_Deny_after_the_order_was_made_is_not_charged_by_contract()
     {
         var api = MerchantApi.Of(gateway);
@@ -67,7 +125,7 @@ public sealed class ContractSafetyTests : IDisposable
 
         var after = await buyer.PayAsync(page);
 
-        after.Text.ShouldContain("cannot save this card");
+        after.Text.ShouldContain("cannot save a card for your future payments");
         (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
         (await gateway.WithDbAsync(db => db.Sales.CountAsync())).ShouldBe(0);
     }

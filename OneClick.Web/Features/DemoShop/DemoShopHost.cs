@@ -26,7 +26,7 @@ internal sealed class DemoShopHost(
     private readonly ILogger logger = loggers.CreateLogger("OneClick");
     private Task? starting;
     private DemoShopServer? shop;
-    private int stopRequested;
+    private Lazy<Task>? stopTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,31 +39,34 @@ internal sealed class DemoShopHost(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops once, however many callers: a test host stops the host twice at once (its own stop and the
+    /// program's, which then disposes this service), and every caller waits for the one stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        // Cancelled once: a test host stops the host twice at once (its own stop and the program's, which
-        // then disposes this service), so a later stop may find the source disposed.
-        if (Interlocked.Exchange(ref stopRequested, 1) == 0)
-        {
-            await stopping.CancelAsync();
-        }
-
-        if (Volatile.Read(ref starting) is { } started)
-        {
-            await started;
-        }
-
-        if (shop is not null)
-        {
-            await shop.DisposeAsync();
-            shop = null;
-        }
+        var stop = new Lazy<Task>(StopOnceAsync);
+        return (Interlocked.CompareExchange(ref stopTask, stop, null) ?? stop).Value;
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
         stopping.Dispose();
+    }
+
+    private async Task StopOnceAsync()
+    {
+        await stopping.CancelAsync();
+        if (Volatile.Read(ref starting) is { } started)
+        {
+            await started;
+        }
+
+        if (Interlocked.Exchange(ref shop, null) is { } running)
+        {
+            await running.DisposeAsync();
+        }
     }
 
     private async Task StartShopAsync(CancellationToken cancellationToken)

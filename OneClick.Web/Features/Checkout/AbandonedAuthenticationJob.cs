@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
 using OneClick.Web.Persistence;
 using Quartz;
@@ -24,6 +25,26 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
         {
             logger.LogInformation("{Count} abandoned 3-D Secure challenge(s) given up", given);
         }
+
+        var forgotten = await ForgetOrphanedContractsAsync(cancellationToken);
+        if (forgotten > 0)
+        {
+            logger.LogWarning("{Count} pending contract(s) whose first payment ended without an answer forgotten with their cards", forgotten);
+        }
+    }
+
+    /// <summary>
+    /// Pending contracts whose first payment can no longer end (its order closed, or a crash left it
+    /// waiting for the acquirer past <see cref="CardPaymentService.PendingCountsFor"/>): the encrypted
+    /// card of a payment nobody authenticated is not kept.
+    /// </summary>
+    public Task<int> ForgetOrphanedContractsAsync(CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow().UtcDateTime - CardPaymentService.PendingCountsFor;
+        return db.Contracts
+            .Where(c => c.State == ContractState.Pending && !db.Orders.Any(o => o.Id == c.CreatedByOrderId
+                && (o.State == OrderState.AwaitingAuthentication || (o.State == OrderState.Processing && o.UpdatedAt > since))))
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     public async Task<int> GiveUpAsync(CancellationToken cancellationToken)

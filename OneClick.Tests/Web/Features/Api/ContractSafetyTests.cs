@@ -160,6 +160,30 @@ public sealed class ContractSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Pending_contract_left_by_a_crash_while_waiting_for_the_acquirer_is_forgotten_after_15_minutes()
+    {
+        var api = MerchantApi.Of(gateway);
+        var created = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "CONTRACT_CREATION", "contract-1"));
+        var buyer = Buyer.Of(gateway);
+        await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
+        await gateway.WithDbAsync(async db =>
+        {
+            // What a crash while the acquirer decided leaves: the order processing, the contract pending.
+            var order = await db.Orders.SingleAsync();
+            order.StartAuthenticationAnswer(gateway.Clock.GetUtcNow().UtcDateTime);
+            return await db.SaveChangesAsync();
+        });
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>();
+
+        (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(0);
+        gateway.Clock.Advance(CardPaymentService.PendingCountsFor + TimeSpan.FromMinutes(1));
+        (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(1);
+
+        (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Challenge_answered_in_time_is_not_given_up()
     {
         var api = MerchantApi.Of(gateway);

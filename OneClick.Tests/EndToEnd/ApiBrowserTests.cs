@@ -98,20 +98,7 @@ public sealed class ApiBrowserTests : IClassFixture<BrowserFixture>, IDisposable
         return (hostedPage, created.Json["securityToken"]!.GetValue<string>());
     }
 
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await browser.Browser.NewContextAsync(new() { BaseURL = gatewayAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => consoleErrors.Add(error);
-        return page;
-    }
+    private Task<IPage> NewPageAsync() => browser.NewPageAsync(gatewayAddress, consoleErrors.Add);
 
     private Regex ResultUrl() => new("^" + Regex.Escape(merchant.BaseUrl + "/result?"));
 }

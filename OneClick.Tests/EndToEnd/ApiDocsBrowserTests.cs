@@ -26,17 +26,8 @@ public sealed class ApiDocsBrowserTests : IClassFixture<BrowserFixture>, IDispos
     [Fact]
     public async Task Swagger_ui_lists_every_operation_and_tries_one_with_the_api_key_without_a_policy_violation()
     {
-        var context = await browser.Browser.NewContextAsync(new() { BaseURL = gatewayAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            // A Content-Security-Policy violation is a console error; the 404 the try-out asks for is one too.
-            if (message.Type == "error" && !message.Text.Contains("404", StringComparison.Ordinal))
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => consoleErrors.Add(error);
+        // A Content-Security-Policy violation is a console error; the 404 the try-out asks for is one too.
+        var page = await browser.NewPageAsync(gatewayAddress, consoleErrors.Add, expected: text => text.Contains("404", StringComparison.Ordinal));
 
         var response = await page.GotoAsync("/api/docs");
         response!.Ok.ShouldBeTrue();

@@ -89,16 +89,7 @@ public sealed partial class CheckoutBrowserTests : IClassFixture<BrowserFixture>
 
     private async Task<IPage> OpenOrderPageAsync(string amount, string currency)
     {
-        var context = await browser.Browser.NewContextAsync(new() { BaseURL = gatewayAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => consoleErrors.Add(error);
+        var page = await browser.NewPageAsync(gatewayAddress, consoleErrors.Add);
         var response = await page.GotoAsync(Merchant.StartOrderUrl(Merchant.Purchase(amount, currency)));
         response!.Ok.ShouldBeTrue();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay by card" })).ToBeVisibleAsync();

@@ -73,6 +73,28 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A page in a fresh browser context at <paramref name="baseAddress"/>, whose console errors and
+    /// uncaught exceptions are given to <paramref name="error"/> (a page that works says nothing), except
+    /// the console messages <paramref name="expected"/> names.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, Action<string> error, Func<string, bool>? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentNullException.ThrowIfNull(error);
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && expected?.Invoke(message.Text) != true)
+            {
+                error(message.Text);
+            }
+        };
+        page.PageError += (_, uncaught) => error(uncaught);
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

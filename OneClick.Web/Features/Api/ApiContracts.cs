@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Api;
 
 /// <summary>CIT contracts of the JSON API: a customer's list, and deactivation for good.</summary>
-public sealed class ApiContracts(OneClickDbContext db, CardPaymentService payments, TimeProvider clock, ILogger<ApiContracts> logger)
+public sealed class ApiContracts(OneClickDbContext db, CardPaymentService payments, AuditTrail audit, TimeProvider clock, ILogger<ApiContracts> logger)
 {
     public async Task<ApiAnswer> ListAsync(Shop shop, string customerId, CancellationToken cancellationToken)
     {
@@ -27,7 +29,8 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
     }
 
     /// <summary>Deactivates in the caller's write turn; deactivating again answers the same.</summary>
-    public async Task<ApiAnswer> DeactivateAsync(Shop shop, string contractId, CancellationToken cancellationToken)
+    /// <param name="caller">Who asks, for the audit log (the API key's prefix and name).</param>
+    public async Task<ApiAnswer> DeactivateAsync(Shop shop, string contractId, string caller, CancellationToken cancellationToken)
     {
         var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.ContractId == contractId, cancellationToken);
         if (contract is null || contract.State == ContractState.Pending)
@@ -43,6 +46,11 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
 
         if (contract.State == ContractState.Active)
         {
+            // Audited like the back-office's deactivation, in the same save.
+            var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == contract.CustomerId, cancellationToken);
+            audit.RecordBy(caller, CustomerCare.DeactivateContractAction, CustomerCare.Subject(customer), shop.MerchantId,
+                new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = contract.State.ToString() },
+                new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = nameof(ContractState.Deactivated) });
             contract.Deactivate(clock.GetUtcNow().UtcDateTime);
             logger.LogInformation("Contract {ContractId} of shop {ShopId} deactivated by the API", contract.Id, shop.Id);
         }

@@ -89,7 +89,7 @@ public static class ApiEndpoints
             .Refuses(StatusCodes.Status404NotFound, "The customer has no contracts in this shop.");
 
         contracts.MapPost("/{contractId}/deactivation", (HttpContext http, [Description("Your contractId of the contract (paymentSession.recurrence.contractId of its CONTRACT_CREATION order).")] string contractId, IdempotentPosts posts, ApiContracts contracts) =>
-                PostAsync(http, posts, (shop, ct) => contracts.DeactivateAsync(shop, contractId, ct)))
+                PostAsync(http, posts, (shop, ct) => contracts.DeactivateAsync(shop, contractId, CallerOf(http), ct)))
             .WithName("DeactivateContract")
             .WithSummary("Deactivate a contract for good")
             .WithDescription(
@@ -168,8 +168,9 @@ public static class ApiEndpoints
         var db = http.RequestServices.GetRequiredService<OneClickDbContext>();
         // Looked up by its SHA-256: the stored form is never the key, and a hash's prefix tells an attacker nothing.
         var hash = ApiKey.Hash(keys[0]!);
-        var shopId = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (int?)k.ShopId).FirstOrDefaultAsync(http.RequestAborted);
-        var shop = shopId is { } id ? await http.RequestServices.GetRequiredService<ShopSnapshots>().FindAsync(db, id, http.RequestAborted) : null;
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            .Select(k => new { k.ShopId, k.Prefix, k.Name }).FirstOrDefaultAsync(http.RequestAborted);
+        var shop = key is not null ? await http.RequestServices.GetRequiredService<ShopSnapshots>().FindAsync(db, key.ShopId, http.RequestAborted) : null;
         if (shop is null)
         {
             return Unauthorized(http, $"The {KeyHeader} is unknown or revoked. Check the key, or create a new one in the back-office: Shops, API keys.");
@@ -181,6 +182,7 @@ public static class ApiEndpoints
         }
 
         http.Items[typeof(Shop)] = shop;
+        http.Items[typeof(ApiKey)] = $"API key {key!.Prefix}… ({key.Name})";
         try
         {
             return await next(context);
@@ -202,6 +204,9 @@ public static class ApiEndpoints
     }
 
     private static Shop ShopOf(HttpContext http) => (Shop)http.Items[typeof(Shop)]!;
+
+    /// <summary>Who calls, for the audit log: the API key by its shown prefix and name, never the key.</summary>
+    private static string CallerOf(HttpContext http) => (string)http.Items[typeof(ApiKey)]!;
 
     private static string? IdempotencyKeyOf(HttpContext http) =>
         http.Request.Headers[IdempotencyHeader] is { Count: > 0 } values ? string.Join(",", values.ToArray()) : null;

@@ -100,6 +100,23 @@ public sealed class ContractSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Deactivation_by_the_api_is_audited_with_the_key_by_its_prefix_once()
+    {
+        var api = MerchantApi.Of(gateway);
+        await CreateContractAsync(api, "contract-1");
+
+        (await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null)).Status.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null)).Status.ShouldBe(HttpStatusCode.OK);
+
+        var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
+        (entry.Action, entry.UserId, entry.UserEmail).ShouldBe(("customer.contract.deactivate", (int?)null, "API key " + MerchantApi.SeededKey[..12] + "… (Seeded key)"));
+        entry.Subject.ShouldEndWith("(cust-1)");
+        entry.After!.ShouldContain("\"status\":\"Deactivated\"");
+        (entry.UserEmail + entry.Before + entry.After).ShouldNotContain(MerchantApi.SeededKey);
+        (entry.Before + entry.After).ShouldNotContain("424242");
+    }
+
+    [Fact]
     public async Task Customer_set_to_Deny_after_the_order_was_made_is_not_charged_by_contract()
     {
         var api = MerchantApi.Of(gateway);

@@ -15,14 +15,21 @@ public sealed class AuditTrail(OneClickDbContext db, CurrentStaff staff, TimePro
     public async Task RecordAsync(string action, string subject, int? merchantId, object? before, object? after)
     {
         var user = await staff.UserAsync();
+        Add(user?.Id, user?.Email ?? "(system)", action, subject, merchantId, before, after);
+    }
+
+    /// <summary>A change made by something other than a signed-in person, e.g. a merchant's server with an API key.</summary>
+    public void RecordBy(string actor, string action, string subject, int? merchantId, object? before, object? after) =>
+        Add(null, actor, action, subject, merchantId, before, after);
+
+    private void Add(int? userId, string actor, string action, string subject, int? merchantId, object? before, object? after) =>
         db.AuditEntries.Add(new AuditEntry(
             clock.GetUtcNow().UtcDateTime,
-            user?.Id,
-            user?.Email ?? "(system)",
+            userId,
+            actor,
             merchantId,
             action,
             subject,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json)));
-    }
 }

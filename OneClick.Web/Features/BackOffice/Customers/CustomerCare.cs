@@ -212,5 +212,5 @@ public sealed class CustomerCare(
             : (false, null);
     }
 
-    private static string Subject(Customer customer) => $"customer {customer.Id} ({customer.Number})";
+    internal static string Subject(Customer customer) => $"customer {customer.Id} ({customer.Number})";
 }

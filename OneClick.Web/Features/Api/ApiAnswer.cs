@@ -51,6 +51,9 @@ public sealed record ApiAnswer(int Status, string Body)
     public static ApiAnswer Conflict(string type, string detail, string? field = null, string? message = null, bool retryable = false) =>
         Problem(StatusCodes.Status409Conflict, type, "Conflict", detail, field is null ? null : [new ParameterError(field, message ?? detail)]) with { Retryable = retryable };
 
+    /// <summary>A value the caller sent, echoed in a message: at most <paramref name="max"/> characters.</summary>
+    public static string Echo(string value, int max = 64) => value.Length > max ? value[..max] + "…" : value;
+
     public IResult ToResult(bool replayed = false) => new Written(this, replayed);
 
     private sealed class Written(ApiAnswer answer, bool replayed) : IResult

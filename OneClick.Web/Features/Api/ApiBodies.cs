@@ -80,7 +80,7 @@ public static partial class ApiBody
             // The path already ends with the unknown name ($.order.amout); add it only where it does not.
             var unknown = unmapped.Groups["name"].Value;
             var name = path == unknown || path.EndsWith("." + unknown, StringComparison.Ordinal) ? path : path.Length == 0 ? unknown : path + "." + unknown;
-            return ApiAnswer.Invalid([new ParameterError(Shorten(name), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
+            return ApiAnswer.Invalid([new ParameterError(ApiAnswer.Echo(name, 80), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
         }
 
         // A syntax error (the reader's own exception, inside) is malformed JSON wherever it is, not a field of the wrong type.
@@ -97,10 +97,9 @@ public static partial class ApiBody
             "order" or "paymentSession" or "paymentSession.recurrence" => "must be a JSON object.",
             _ => "must be a JSON string.",
         };
-        return ApiAnswer.Invalid([new ParameterError(Shorten(path), rule)]);
+        return ApiAnswer.Invalid([new ParameterError(ApiAnswer.Echo(path, 80), rule)]);
     }
 
-    private static string Shorten(string value) => value.Length > 80 ? value[..80] + "…" : value;
 
     [GeneratedRegex("The JSON property '(?<name>[^']{1,200})' could not be mapped", RegexOptions.CultureInvariant)]
     private static partial Regex UnmappedName();

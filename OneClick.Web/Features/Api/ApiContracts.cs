@@ -22,7 +22,7 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
             select c).ToListAsync(cancellationToken);
         if (contracts.Count == 0)
         {
-            return ApiAnswer.NotFound($"Customer '{Shorten(customerId)}' has no contracts in this shop.");
+            return ApiAnswer.NotFound($"Customer '{ApiAnswer.Echo(customerId)}' has no contracts in this shop.");
         }
 
         return ApiAnswer.Ok(new CustomerContracts(customerId, [.. contracts.Select(Describe)]));
@@ -35,13 +35,13 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
         var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.ContractId == contractId, cancellationToken);
         if (contract is null || contract.State == ContractState.Pending)
         {
-            return ApiAnswer.NotFound($"This shop has no contract '{Shorten(contractId)}'.");
+            return ApiAnswer.NotFound($"This shop has no contract '{ApiAnswer.Echo(contractId)}'.");
         }
 
         if (contract.State == ContractState.Active && await payments.ContractPaymentInFlightAsync(shop.Id, contractId, cancellationToken))
         {
             // Answered only once final: a deactivation that said 200 while the acquirer approved would be a lie.
-            return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{Shorten(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.", retryable: true);
+            return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{ApiAnswer.Echo(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.", retryable: true);
         }
 
         if (contract.State == ContractState.Active)
@@ -61,7 +61,6 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
     private static ContractDetails Describe(Contract c) => new(
         c.ContractId, "CIT", ApiNames.Of(c.State), ApiNames.Circuit(c.Brand), c.Masked, c.Expiry.ToString(), c.CreatedAt, c.DeactivatedAt);
 
-    private static string Shorten(string value) => value.Length > 64 ? value[..64] + "…" : value;
 }
 
 public sealed record CustomerContracts(string CustomerId, IReadOnlyList<ContractDetails> Contracts);

@@ -46,7 +46,7 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.ShopId == shop.Id && o.ReferenceId == orderId, cancellationToken);
         if (order is null)
         {
-            return ApiAnswer.NotFound($"This shop has no order with orderId '{Shorten(orderId)}'.");
+            return ApiAnswer.NotFound($"This shop has no order with orderId '{ApiAnswer.Echo(orderId)}'.");
         }
 
         var sales = await db.Sales.AsNoTracking().Where(s => s.OrderId == order.Id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
@@ -159,7 +159,6 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private static string Shorten(string value) => value.Length > 64 ? value[..64] + "…" : value;
 }
 
 public sealed record OrderDetails(

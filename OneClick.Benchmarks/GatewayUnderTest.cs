@@ -102,6 +102,10 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["OneClick__Seed__AllowedRedirectHosts__0"] = "127.0.0.1",
             ["OneClick__RateLimits__StartOrderPerMinute"] = "100000000",
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000000",
+            ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000000",
+            ["OneClick__RateLimits__ApiPerMinute"] = "100000000",
+            ["OneClick__RateLimits__ApiPerShopPerMinute"] = "100000000",
+            ["OneClick__RateLimits__TokenFailuresPerHour"] = "100000000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in extraSettings)

@@ -39,6 +39,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         Set("OneClick:Seed:AllowedRedirectHosts:1", "127.0.0.1");
         Set("OneClick:RateLimits:StartOrderPerMinute", "100000");
         Set("OneClick:RateLimits:PaymentPerMinute", "100000");
+        Set("OneClick:RateLimits:StartOrderPerShopPerMinute", "100000");
+        Set("OneClick:RateLimits:ApiPerMinute", "100000");
+        Set("OneClick:RateLimits:ApiPerShopPerMinute", "100000");
+        Set("OneClick:RateLimits:TokenFailuresPerHour", "100000");
+        Set("OneClick:RateLimits:SignInPerMinute", "100000");
         // Test hosts speak plain HTTP, where a client keeps no Secure cookie; a test of the attribute turns it back on.
         Set("OneClick:SecureCookies", "false");
     }

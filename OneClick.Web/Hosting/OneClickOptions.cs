@@ -85,10 +85,31 @@ public sealed class DemoShopOptions
     public string BaseUrl => (string.IsNullOrWhiteSpace(Url) ? DefaultUrl : Url).Trim().TrimEnd('/');
 }
 
-/// <summary>Requests per client address per minute; the benchmark and tests raise them.</summary>
+/// <summary>
+/// Rate limits (README "Configuration", docs/decisions/015-rate-limits.md): fixed windows that start at
+/// a client's (or shop's) first request; "client" is the address (an IPv6 address by its /64). The
+/// benchmark and tests raise them.
+/// </summary>
 public sealed class RateLimitOptions
 {
+    /// <summary>startorder and salestatus requests together, per client address per minute.</summary>
     public int StartOrderPerMinute { get; set; } = 120;
 
+    /// <summary>startorder and salestatus requests together, per shop per minute (counted once the signature holds).</summary>
+    public int StartOrderPerShopPerMinute { get; set; } = 6000;
+
+    /// <summary>Payment posts on the order pages (card entry, 3-D Secure), per client address per minute.</summary>
     public int PaymentPerMinute { get; set; } = 30;
+
+    /// <summary><c>/api/v1</c> requests, with or without a valid key, per client address per minute.</summary>
+    public int ApiPerMinute { get; set; } = 1200;
+
+    /// <summary><c>/api/v1</c> requests per shop (the API key's) per minute.</summary>
+    public int ApiPerShopPerMinute { get; set; } = 3000;
+
+    /// <summary>oneClickTokens that could not pay (unknown, used, expired, another shop's or browser's), per client address per hour.</summary>
+    public int TokenFailuresPerHour { get; set; } = 20;
+
+    /// <summary>Back-office sign-in, two-factor code, forgot-password and reset-password posts, per client address per minute.</summary>
+    public int SignInPerMinute { get; set; } = 10;
 }

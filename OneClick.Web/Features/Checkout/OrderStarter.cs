@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.Wallets;
+using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout;
@@ -13,11 +15,14 @@ public sealed class OrderStarter(
     WriteGate gate,
     ShopSnapshots shops,
     CardPaymentService payments,
+    ShopRateLimits shopLimits,
+    TokenGuesses tokenGuesses,
     TimeProvider clock,
     ILogger<OrderStarter> logger)
 {
     /// <param name="browserIdHash">The hash of the buyer's remembered-card cookie, if the browser has one.</param>
-    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? browserIdHash, CancellationToken cancellationToken)
+    /// <param name="client">Who sent the request (<see cref="RateLimiting.ClientKey(HttpContext)"/>), for the count of failed tokens.</param>
+    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? browserIdHash, string client, CancellationToken cancellationToken)
     {
         var envelope = StartOrderParser.ReadEnvelope(parameters);
         if (envelope.Errors.Count > 0)
@@ -37,6 +42,12 @@ public sealed class OrderStarter(
             return new StartOrderOutcome.BadSignature();
         }
 
+        if (shopLimits.StartOrder(shop.Id) is { } overShopLimit)
+        {
+            logger.LogWarning("startorder for shop {ShopId} refused: over the shop's rate limit", shop.Id);
+            return new StartOrderOutcome.Throttled(overShopLimit);
+        }
+
         var (request, errors) = StartOrderParser.Validate(envelope, shop);
         if (request is null)
         {
@@ -49,7 +60,14 @@ public sealed class OrderStarter(
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
         if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && !shop.RequiresBillingAddress)
         {
-            return await InstantAsync(order, shop, token, browserIdHash, request, cancellationToken);
+            // Checked before the token is looked up: past the limit, a guess learns nothing.
+            if (tokenGuesses.Refusal(client) is { } tooManyFailures)
+            {
+                logger.LogWarning("One-click startorder for shop {ShopId} refused: too many tokens that could not pay from this client", shop.Id);
+                return new StartOrderOutcome.Throttled(tooManyFailures);
+            }
+
+            return await InstantAsync(order, shop, token, browserIdHash, request, client, cancellationToken);
         }
 
         db.Orders.Add(order);
@@ -73,9 +91,14 @@ public sealed class OrderStarter(
     /// other token (unknown, used, expired, another shop or browser, spent by a parallel request)
     /// leaves the order to the order page (rule 4).
     /// </summary>
-    private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, StartOrderRequest request, CancellationToken cancellationToken)
+    private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, StartOrderRequest request, string client, CancellationToken cancellationToken)
     {
         var payment = await payments.PayInstantAsync(order, shop, token, browserIdHash, cancellationToken);
+        if (payment is InstantPayment.NotCharged { TokenRefused: true })
+        {
+            tokenGuesses.Failed(client);
+        }
+
         if (payment is InstantPayment.ReferenceTaken taken)
         {
             return await ResumeWinnerAsync(request, taken.Race, cancellationToken);
@@ -135,4 +158,7 @@ public abstract record StartOrderOutcome
     public sealed record Invalid(IReadOnlyList<ParameterError> Errors) : StartOrderOutcome;
 
     public sealed record BadSignature : StartOrderOutcome;
+
+    /// <summary>Over the shop's rate limit, or too many failed oneClickTokens from this client: 429.</summary>
+    public sealed record Throttled(RateLimitRefusal Refusal) : StartOrderOutcome;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using OneClick.Web.Features.Wallets;
+using OneClick.Web.Hosting;
 
 namespace OneClick.Web.Features.Checkout;
 
@@ -50,9 +51,10 @@ public static class StartOrderEndpoint
             }
         }
 
-        return await starter.StartAsync(parameters, BrowserWallets.BrowserIdHash(context), cancellationToken) switch
+        return await starter.StartAsync(parameters, BrowserWallets.BrowserIdHash(context), RateLimiting.ClientKey(context), cancellationToken) switch
         {
             StartOrderOutcome.Started started => new RedirectToUri(started.Location ?? $"/order/{started.OrderId}"),
+            StartOrderOutcome.Throttled throttled => throttled.Refusal.ToResult(),
             StartOrderOutcome.Invalid invalid => StartOrderErrorPage.Render(StatusCodes.Status400BadRequest, invalid.Errors),
             _ => StartOrderErrorPage.Render(StatusCodes.Status403Forbidden, []),
         };

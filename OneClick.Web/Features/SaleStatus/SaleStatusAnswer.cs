@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
+using OneClick.Web.Hosting;
 
 namespace OneClick.Web.Features.SaleStatus;
 
@@ -34,6 +35,12 @@ public sealed class SaleStatusAnswer : IResult
 
     public static SaleStatusAnswer Error(int statusCode, string error) =>
         new(statusCode, [new("response", "ERROR"), new("error", error)]);
+
+    /// <summary>429 over a rate limit, with the seconds to wait in <c>Retry-After</c>.</summary>
+    public static SaleStatusAnswer TooManyRequests(RateLimitRefusal refusal) =>
+        new(StatusCodes.Status429TooManyRequests, [new("response", "ERROR"), new("error", refusal.Message)]) { RetryAfterSeconds = refusal.RetryAfterSeconds };
+
+    public int? RetryAfterSeconds { get; private init; }
 
     public static SaleStatusAnswer Found(Order order, Sale sale, string? oneClickToken)
     {
@@ -95,6 +102,11 @@ public sealed class SaleStatusAnswer : IResult
         var response = httpContext.Response;
         response.StatusCode = StatusCode;
         response.Headers.Vary = "Accept";
+        if (RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         response.ContentType = json ? JsonContentType : TextContentType;
         return response.WriteAsync(json ? ToJson() : ToText(), Encoding.UTF8, httpContext.RequestAborted);
     }

@@ -3,12 +3,13 @@ using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Signatures;
 using OneClick.Web.Features.Wallets;
+using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>Answers a salestatus request: checks it as strictly as startorder, then finds the shop's sale.</summary>
-public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, OneClickTokens tokens, ILogger<SaleStatusLookup> logger)
+public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, OneClickTokens tokens, ShopRateLimits shopLimits, ILogger<SaleStatusLookup> logger)
 {
     public async Task<SaleStatusAnswer> AnswerAsync(IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
@@ -28,6 +29,12 @@ public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, 
         {
             logger.LogWarning("salestatus for shop {ShopId} refused: the signature does not match", shop.Id);
             return SaleStatusAnswer.BadSignature;
+        }
+
+        if (shopLimits.StartOrder(shop.Id) is { } overShopLimit)
+        {
+            logger.LogWarning("salestatus for shop {ShopId} refused: over the shop's rate limit", shop.Id);
+            return SaleStatusAnswer.TooManyRequests(overShopLimit);
         }
 
         var (request, errors) = SaleStatusParser.Validate(envelope);

@@ -44,6 +44,7 @@ public sealed class PostbackCrashTests : IDisposable
             ["OneClick__Seed__AllowedRedirectHosts__0"] = "127.0.0.1",
             ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
+            ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
             ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
         };
 

@@ -152,6 +152,16 @@ public static class ApiDocument
             if (operation.Responses?.TryGetValue(answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true && response is OpenApiResponse concrete)
             {
                 concrete.Description = answer.Description;
+                if (answer.Status == StatusCodes.Status429TooManyRequests)
+                {
+                    concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    concrete.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "The seconds to wait before the limit takes requests again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                    };
+                }
+
                 if (answer.Status == StatusCodes.Status200OK && metadata.OfType<Idempotent>().Any())
                 {
                     concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();

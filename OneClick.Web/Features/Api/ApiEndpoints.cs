@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
+using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 using Quartz;
 
@@ -30,7 +31,10 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api/v1").AddEndpointFilter(AuthenticateAsync)
             .Refuses(StatusCodes.Status401Unauthorized, $"The {KeyHeader} header is missing, sent twice, unknown or revoked.")
-            .Refuses(StatusCodes.Status403Forbidden, "The API key's shop is not active: it takes no orders.");
+            .Refuses(StatusCodes.Status403Forbidden, "The API key's shop is not active: it takes no orders.")
+            .Refuses(StatusCodes.Status429TooManyRequests,
+                "Too many requests from your address, or with your shop's API keys, in a minute (detail says which, and the limit). " +
+                "Nothing was done: send the request again after the seconds in the Retry-After header.");
         var orders = api.MapGroup("/orders").WithTags("Orders");
         var contracts = api.MapGroup("/contracts").WithTags("Contracts");
 
@@ -179,6 +183,13 @@ public static class ApiEndpoints
         if (!shop.IsActive)
         {
             return ApiAnswer.Problem(StatusCodes.Status403Forbidden, "shop-inactive", "The shop is not active", "This API key's shop is not active: it takes no orders.").ToResult();
+        }
+
+        if (http.RequestServices.GetRequiredService<ShopRateLimits>().Api(shop.Id) is { } overShopLimit)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints))
+                .LogWarning("API request for shop {ShopId} refused: over the shop's rate limit", shop.Id);
+            return overShopLimit.ToResult();
         }
 
         http.Items[typeof(Shop)] = shop;

@@ -191,6 +191,24 @@ public sealed class OpenApiDocumentTests : IDisposable
         Refused("ListCustomerContracts", await api.GetAsync("/api/v1/contracts/customers/cust-1"), HttpStatusCode.Forbidden);
         Refused("DeactivateContract", await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null), HttpStatusCode.Forbidden);
 
+        // Over a rate limit every endpoint answers 429, with Retry-After (a gateway of its own, whose
+        // limit is one request a minute from one address).
+        using (var limited = new GatewayFactory().Set("OneClick:RateLimits:ApiPerMinute", "1"))
+        {
+            var busy = MerchantApi.Of(limited);
+            (await busy.GetAsync("/api/v1/orders/no-such-order")).Status.ShouldBe(HttpStatusCode.NotFound);
+            Refused("CreateHostedPageOrder", await busy.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-busy")), HttpStatusCode.TooManyRequests);
+            Refused("CreatePayByLinkOrder", await busy.PostAsync("/api/v1/orders/paybylink", MerchantApi.OrderBody("order-busy")), HttpStatusCode.TooManyRequests);
+            Refused("GetOrder", await busy.GetAsync("/api/v1/orders/no-such-order"), HttpStatusCode.TooManyRequests);
+            Refused("ListCustomerContracts", await busy.GetAsync("/api/v1/contracts/customers/cust-1"), HttpStatusCode.TooManyRequests);
+            Refused("DeactivateContract", await busy.PostAsync("/api/v1/contracts/contract-1/deactivation", null), HttpStatusCode.TooManyRequests);
+        }
+
+        foreach (var (method, path, operation) in Operations(document))
+        {
+            operation["responses"]!["429"]?["headers"]?["Retry-After"].ShouldNotBeNull($"{method} {path} documents Retry-After on 429");
+        }
+
         // And the other way round: no status is documented that the endpoint never answers.
         foreach (var (_, _, operation) in Operations(document))
         {

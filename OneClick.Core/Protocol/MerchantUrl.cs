@@ -33,23 +33,35 @@ public static class MerchantUrl
             return true;
         }
 
-        if (!System.Net.IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip))
-        {
-            return false;
-        }
+        return System.Net.IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip) && IsInside(ip);
+    }
 
+    /// <summary>
+    /// Whether an address is on the gateway's own machine or network (loopback, private, link-local,
+    /// carrier-grade NAT, unspecified, multicast): checked again where a host name is resolved, so
+    /// that a name cannot lead where an address literal may not.
+    /// </summary>
+    public static bool IsInside(System.Net.IPAddress ip)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
         if (ip.IsIPv4MappedToIPv6)
         {
             ip = ip.MapToIPv4();
         }
 
+        if (System.Net.IPAddress.IsLoopback(ip))
+        {
+            return true;
+        }
+
         if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
-            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.Equals(System.Net.IPAddress.IPv6Any);
+            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.IsIPv6Multicast
+                || ip.Equals(System.Net.IPAddress.IPv6Any);
         }
 
         var b = ip.GetAddressBytes();
-        return b[0] is 0 or 10 or 127 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
+        return b[0] is 0 or 10 or 127 or >= 224 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
             || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
     }
 

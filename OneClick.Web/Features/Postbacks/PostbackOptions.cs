@@ -13,4 +13,10 @@ public sealed class PostbackOptions
 
     /// <summary>How often the dispatcher looks for due work without being woken.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Host names a postback may reach although they resolve into the gateway's own network (a
+    /// merchant on the same private network). Set by the operator; the seeded and demo shops' hosts are added.
+    /// </summary>
+    public List<string> PrivateHosts { get; set; } = [];
 }

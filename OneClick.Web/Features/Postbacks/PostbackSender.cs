@@ -45,20 +45,26 @@ public sealed class PostbackSender(
         int? status = null;
         string? body = null;
         string? error = null;
+        string? token = null;
         try
         {
-            var url = await WithTokenAsync(delivery, stopping);
+            token = await TokenOfAsync(delivery, stopping);
+            var url = token is null ? delivery.Url : MerchantUrl.WithUnsignedField(delivery.Url, "oneClickToken", token);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, MerchantUrl.QueryOf(url), clock.GetUtcNow()));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             status = (int)response.StatusCode;
-            body = await ReadExcerptAsync(response, timeout.Token);
+            body = WithoutToken(await ReadExcerptAsync(response, timeout.Token), token);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             error = $"No answer within {options.Value.Timeout.TotalSeconds:0} s";
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is PostbackHostRefusedException refused)
+        {
+            error = refused.Message;
         }
         catch (HttpRequestException ex)
         {
@@ -108,23 +114,34 @@ public sealed class PostbackSender(
     /// The sale's oneClickToken joins the postback only as it is sent: the outbox stores no token
     /// (it is unsigned, so the stored signature still holds).
     /// </summary>
-    private async Task<string> WithTokenAsync(PostbackDelivery delivery, CancellationToken cancellationToken)
+    private async Task<string?> TokenOfAsync(PostbackDelivery delivery, CancellationToken cancellationToken) =>
+        delivery.Kind == PostbackKind.Sale ? await tokens.IssuedByAsync(delivery.SaleId, cancellationToken) : null;
+
+    /// <summary>
+    /// A merchant's answer may echo the query it got; the token is a credential to charge the card,
+    /// so it is not kept in the attempt (shown to staff) where the answer holds it.
+    /// </summary>
+    internal static string WithoutToken(string excerpt, string? token)
     {
-        if (delivery.Kind != PostbackKind.Sale)
+        if (string.IsNullOrEmpty(token))
         {
-            return delivery.Url;
+            return excerpt;
         }
 
-        return await tokens.IssuedByAsync(delivery.SaleId, cancellationToken) is { } token
-            ? MerchantUrl.WithUnsignedField(delivery.Url, "oneClickToken", token)
-            : delivery.Url;
+        var redacted = excerpt.Replace(token, "[oneClickToken]", StringComparison.Ordinal);
+        var escaped = Uri.EscapeDataString(token);
+        return escaped == token ? redacted : redacted.Replace(escaped, "[oneClickToken]", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The first 1 KB of the answer, read no further: a merchant's page need not be downloaded whole.</summary>
+    /// <summary>
+    /// The first 1 KB of the answer, read no further: a merchant's page need not be downloaded whole.
+    /// A little more is read so that a token cut at 1 KB is still found whole and taken out; the
+    /// attempt keeps 1 KB.
+    /// </summary>
     private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[PostbackAttempt.ExcerptLength];
+        var buffer = new byte[PostbackAttempt.ExcerptLength + 256];
         var read = 0;
         while (read < buffer.Length)
         {

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OneClick.Core.Postbacks;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.Postbacks;
+
+namespace OneClick.Tests.Web.Features.Postbacks;
+
+/// <summary>
+/// Where a postback may go once its host name is resolved (server-side request forgery), and what
+/// of the merchant's answer is kept.
+/// </summary>
+public sealed class PostbackDestinationTests : IDisposable
+{
+    private const int OtherShopId = 70001;
+    private const string OtherKey = "OtherShopKey0123456789abcdefXYZ";
+    private const string InternalHost = "internal.test";
+
+    private readonly EchoSite site = new();
+    private readonly GatewayFactory gateway = new();
+
+    public PostbackDestinationTests()
+    {
+        // internal.test resolves to loopback, as a merchant's name pointed at our network would.
+        gateway.Set("OneClick:Postbacks:SweepInterval", "00:00:01")
+            .WithServices(services => services.Replace(ServiceDescriptor.Singleton<HostResolver>(new FixedResolver(InternalHost, IPAddress.Loopback))));
+    }
+
+    public void Dispose()
+    {
+        gateway.Dispose();
+        site.Dispose();
+    }
+
+    [Fact]
+    public async Task Postback_to_a_name_resolving_inside_our_network_is_refused_before_connecting()
+    {
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://{InternalHost}:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        var attempt = await FirstAttemptAsync();
+        attempt.Error.ShouldBe($"Refused: {InternalHost} resolves only to private, loopback or link-local addresses");
+        attempt.Acknowledged.ShouldBeFalse();
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Postback_to_a_name_the_operator_allowed_inside_is_delivered()
+    {
+        gateway.Set("OneClick:Postbacks:PrivateHosts:0", InternalHost);
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://{InternalHost}:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        var attempt = await FirstAttemptAsync();
+        attempt.Error.ShouldBeNull();
+        attempt.StatusCode.ShouldBe(200);
+        site.Connections.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Merchant_answer_echoing_the_oneClickToken_is_kept_without_it()
+    {
+        // The seeded shop's postback host is the operator's own, so it may resolve inside.
+        gateway.Set("OneClick:Seed:PostbackUrl", $"http://{InternalHost}:{site.Port}/postback")
+            .Set("OneClick:Seed:OneClickEnabled", "true");
+        var buyer = Buyer.Of(gateway);
+        var paid = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), remember: true);
+        var token = Merchant.VerifiedQuery(paid.RefreshTarget!)["oneClickToken"];
+
+        var attempt = await FirstAttemptAsync();
+        site.Requests.Single().ShouldContain(token);
+        attempt.ResponseExcerpt.ShouldNotBeNull();
+        attempt.ResponseExcerpt.ShouldContain("oneClickToken=[oneClickToken]");
+        attempt.ResponseExcerpt.ShouldNotContain(token);
+    }
+
+    [Fact]
+    public void WithoutToken_takes_out_the_token_raw_and_percent_encoded()
+    {
+        PostbackSender.WithoutToken("a=tok/en+1&b=tok%2Fen%2B1&c=TOK%2fEN%2b1", "tok/en+1")
+            .ShouldBe("a=[oneClickToken]&b=[oneClickToken]&c=[oneClickToken]");
+        PostbackSender.WithoutToken("OK", null).ShouldBe("OK");
+    }
+
+    private async Task BuyAtOtherShopAsync()
+    {
+        var buyer = Buyer.Of(gateway);
+        var page = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase(shopId: OtherShopId), OtherKey));
+        page.Heading.ShouldBe("Payment approved");
+    }
+
+    private async Task<PostbackAttempt> FirstAttemptAsync()
+    {
+        await GatewayFactory.EventuallyAsync(
+            () => gateway.WithDbAsync(db => db.PostbackAttempts.AnyAsync()), "the first postback attempt is recorded");
+        return await gateway.WithDbAsync(db => db.PostbackAttempts.AsNoTracking().FirstAsync());
+    }
+
+    private sealed class FixedResolver(string host, IPAddress address) : HostResolver
+    {
+        public override Task<IPAddress[]> ResolveAsync(string name, CancellationToken cancellationToken) =>
+            name.Equals(host, StringComparison.OrdinalIgnoreCase) ? Task.FromResult(new[] { address }) : base.ResolveAsync(name, cancellationToken);
+    }
+
+    /// <summary>A bare HTTP server that counts connections and answers with the request line it got.</summary>
+    private sealed class EchoSite : IDisposable
+    {
+        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource stop = new();
+        private int connections;
+
+        public EchoSite()
+        {
+            listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        public int Connections => Volatile.Read(ref connections);
+
+        public ConcurrentQueue<string> Requests { get; } = new();
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            listener.Stop();
+            stop.Dispose();
+        }
+
+        private async Task ServeAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref connections);
+                    await using var stream = client.GetStream();
+                    using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                    var requestLine = await reader.ReadLineAsync(stop.Token) ?? "";
+                    while (!string.IsNullOrEmpty(await reader.ReadLineAsync(stop.Token)))
+                    {
+                    }
+
+                    Requests.Enqueue(requestLine);
+                    var body = Encoding.UTF8.GetBytes("You sent: " + requestLine);
+                    var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                    await stream.WriteAsync(head, stop.Token);
+                    await stream.WriteAsync(body, stop.Token);
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+}

@@ -105,7 +105,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000000",
             ["OneClick__RateLimits__ApiPerMinute"] = "100000000",
             ["OneClick__RateLimits__ApiPerShopPerMinute"] = "100000000",
-            ["OneClick__RateLimits__TokenFailuresPerHour"] = "100000000",
+            ["OneClick__RateLimits__UnknownTokensPerHour"] = "100000000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in extraSettings)

@@ -42,7 +42,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         Set("OneClick:RateLimits:StartOrderPerShopPerMinute", "100000");
         Set("OneClick:RateLimits:ApiPerMinute", "100000");
         Set("OneClick:RateLimits:ApiPerShopPerMinute", "100000");
-        Set("OneClick:RateLimits:TokenFailuresPerHour", "100000");
+        Set("OneClick:RateLimits:UnknownTokensPerHour", "100000");
         Set("OneClick:RateLimits:SignInPerMinute", "100000");
         // Test hosts speak plain HTTP, where a client keeps no Secure cookie; a test of the attribute turns it back on.
         Set("OneClick:SecureCookies", "false");

@@ -107,8 +107,12 @@ public sealed class RateLimitOptions
     /// <summary><c>/api/v1</c> requests per shop (the API key's) per minute.</summary>
     public int ApiPerShopPerMinute { get; set; } = 3000;
 
-    /// <summary>oneClickTokens that could not pay (unknown, used, expired, another shop's or browser's), per client address per hour.</summary>
-    public int TokenFailuresPerHour { get; set; } = 20;
+    /// <summary>
+    /// Unknown oneClickTokens (no token ever had them: guesses), per client address per hour. Used,
+    /// expired or another browser's tokens were real ones and do not count: a buyer behind a shared
+    /// address may bring a stale one.
+    /// </summary>
+    public int UnknownTokensPerHour { get; set; } = 20;
 
     /// <summary>Back-office sign-in, two-factor code, forgot-password and reset-password posts, per client address per minute.</summary>
     public int SignInPerMinute { get; set; } = 10;

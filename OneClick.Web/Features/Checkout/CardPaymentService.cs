@@ -226,7 +226,7 @@ public sealed class CardPaymentService(
         // Read before the write turn, which is the whole process's: the token, its card and whether
         // the card may pay. Only the binding parts (the turnover limit, the spend) are inside.
         var (found, card, refused) = await tokens.FindSpendableAsync(token, order.ShopId, browserIdHash, cancellationToken);
-        var tokenRefused = refused is not null;
+        var tokenUnknown = refused == OneClickTokens.UnknownToken;
         refused ??= Unavailable(order, shop, card!, browserIdHash, instant: true)
             ?? (card!.IsLocked(Now) ? "the card is locked after wrong CVCs" : null);
         var request = refused is null
@@ -271,7 +271,7 @@ public sealed class CardPaymentService(
         if (refused is not null)
         {
             logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", order.ShopId, refused);
-            return new InstantPayment.NotCharged(tokenRefused);
+            return new InstantPayment.NotCharged(tokenUnknown);
         }
 
         return new InstantPayment.Charged(await AuthorizeAsync(order, shop, sale!, request!, instant: true));
@@ -842,8 +842,8 @@ public abstract record InstantPayment
     public sealed record Charged(PaymentOutcome Outcome) : InstantPayment;
 
     /// <summary>The token could not pay: it is unspent, and the order was saved open for the order page.</summary>
-    /// <param name="TokenRefused">The token itself was refused (unknown, used, expired, another shop's or browser's), not its card: a failed guess.</param>
-    public sealed record NotCharged(bool TokenRefused) : InstantPayment;
+    /// <param name="TokenUnknown">No token ever had this value: a guess (used, expired and other tokens were real ones).</param>
+    public sealed record NotCharged(bool TokenUnknown) : InstantPayment;
 
     /// <summary>A parallel request saved an order with the same referenceID first; nothing of this one was saved.</summary>
     public sealed record ReferenceTaken(Exception Race) : InstantPayment;

@@ -63,7 +63,7 @@ public sealed class OrderStarter(
             // Checked before the token is looked up: past the limit, a guess learns nothing.
             if (tokenGuesses.Refusal(client) is { } tooManyFailures)
             {
-                logger.LogWarning("One-click startorder for shop {ShopId} refused: too many tokens that could not pay from this client", shop.Id);
+                logger.LogWarning("One-click startorder for shop {ShopId} refused: too many unknown tokens from this client", shop.Id);
                 return new StartOrderOutcome.Throttled(tooManyFailures);
             }
 
@@ -94,7 +94,7 @@ public sealed class OrderStarter(
     private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, StartOrderRequest request, string client, CancellationToken cancellationToken)
     {
         var payment = await payments.PayInstantAsync(order, shop, token, browserIdHash, cancellationToken);
-        if (payment is InstantPayment.NotCharged { TokenRefused: true })
+        if (payment is InstantPayment.NotCharged { TokenUnknown: true })
         {
             tokenGuesses.Failed(client);
         }

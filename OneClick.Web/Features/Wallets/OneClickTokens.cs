@@ -17,6 +17,9 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         return token;
     }
 
+    /// <summary>The refusal of a token no one was ever given: a guess (counted per client, <see cref="TokenGuesses"/>).</summary>
+    public const string UnknownToken = "the token is unknown";
+
     /// <summary>
     /// The saved card a token may pay with (tracked, with its wallet and customer), or why not: the
     /// token is unknown, used, expired, or bound to another shop or browser. Nothing is spent yet.
@@ -25,7 +28,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     {
         var hash = CardVault.HashToken(token);
         var found = await TokenByHash(db, hash, cancellationToken);
-        var refused = found is null ? "the token is unknown" : found.RefusalFor(shopId, browserIdHash, Now);
+        var refused = found is null ? UnknownToken : found.RefusalFor(shopId, browserIdHash, Now);
         if (refused is not null)
         {
             return (null, null, refused);

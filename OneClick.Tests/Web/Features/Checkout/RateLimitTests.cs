@@ -149,7 +149,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Unknown_one_click_tokens_past_the_limit_are_429_for_that_client_before_any_lookup()
     {
-        using var gateway = new GatewayFactory().Set("OneClick:Seed:OneClickEnabled", "true").Set("OneClick:RateLimits:TokenFailuresPerHour", "2");
+        using var gateway = new GatewayFactory().Set("OneClick:Seed:OneClickEnabled", "true").Set("OneClick:RateLimits:UnknownTokensPerHour", "2");
         var guesser = From(gateway, "203.0.113.66");
         string Guess(int i)
         {
@@ -167,7 +167,7 @@ public sealed class RateLimitTests
 
         refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         RetryAfter(refused).ShouldBeInRange(3500, 3600);
-        (await refused.Content.ReadAsStringAsync()).ShouldContain("Too many oneClickTokens that could not pay");
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("Too many unknown oneClickTokens");
         gateway.Logs.Lines.Count(l => l.Contains("the token is unknown", StringComparison.Ordinal)).ShouldBe(lookups, "no token is looked up past the limit");
         // The same client without a token, and another client with one, go on.
         (await guesser.GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
@@ -175,6 +175,31 @@ public sealed class RateLimitTests
         // An hour later the client may try again.
         gateway.Clock.Advance(TimeSpan.FromHours(1));
         (await guesser.GetAsync(Guess(5))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+    }
+
+    [Fact]
+    public async Task Used_one_click_tokens_do_not_count_as_guesses()
+    {
+        using var gateway = new GatewayFactory().Set("OneClick:Seed:OneClickEnabled", "true").Set("OneClick:RateLimits:UnknownTokensPerHour", "1");
+        var buyer = Buyer.Of(gateway);
+        var paid = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), remember: true);
+        var used = Merchant.VerifiedQuery(paid.RefreshTarget!)["oneClickToken"];
+        (await buyer.StartAsync(WithToken(used))).Heading.ShouldBe("Payment approved"); // spends it
+
+        // A merchant bringing the spent token back (rule 4) gets the order page each time, never 429.
+        for (var i = 0; i < 3; i++)
+        {
+            var page = await buyer.StartAsync(WithToken(used));
+            page.Status.ShouldBe(HttpStatusCode.OK);
+            page.Heading.ShouldNotBe("Too many requests");
+        }
+
+        static Dictionary<string, string> WithToken(string token)
+        {
+            var parameters = Merchant.Purchase();
+            parameters["oneClickToken"] = token;
+            return parameters;
+        }
     }
 
     /// <summary>A client of the gateway at another address (the gateway trusts X-Forwarded-For from the local proxy).</summary>

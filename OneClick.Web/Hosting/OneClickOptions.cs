@@ -115,5 +115,5 @@ public sealed class RateLimitOptions
     public int UnknownTokensPerHour { get; set; } = 20;
 
     /// <summary>Back-office sign-in, two-factor code, forgot-password and reset-password posts, per client address per minute.</summary>
-    public int SignInPerMinute { get; set; } = 10;
+    public int SignInPerMinute { get; set; } = 30;
 }

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using OneClick.Tests.Infrastructure;
+
+namespace OneClick.Tests.Web.Security;
+
+/// <summary>How many rows the business tables hold, to show that a refused request stored nothing.</summary>
+internal static class StoredRows
+{
+    public static Task<string> CountAsync(GatewayFactory gateway) => gateway.WithDbAsync(async db => string.Join(", ",
+    [
+        $"orders {await db.Orders.CountAsync()}",
+        $"sales {await db.Sales.CountAsync()}",
+        $"refunds {await db.Refunds.CountAsync()}",
+        $"postbacks {await db.PostbackDeliveries.CountAsync()}",
+        $"emails {await db.OutboxEmails.CountAsync()}",
+        $"customers {await db.Customers.CountAsync()}",
+        $"wallets {await db.Wallets.CountAsync()}",
+        $"cards {await db.SavedCards.CountAsync()}",
+        $"tokens {await db.OneClickTokens.CountAsync()}",
+        $"contracts {await db.Contracts.CountAsync()}",
+        $"api keys {await db.ApiKeys.CountAsync()}",
+        $"audit {await db.AuditEntries.CountAsync()}",
+    ]));
+}

@@ -40,7 +40,7 @@ public sealed class TamperingGateway : IAsyncLifetime, IDisposable
 /// Signed merchant messages changed after signing (PROTOCOL.md sections 2, 3, 5, 6): every change is
 /// refused with 403 (the signature does not match) or 400 (the shape is refused before the signature
 /// is checked), and nothing is stored. The signature is a keyed prefix hash with no escaping, so the
-/// defences are: known, unrepeated, case-sensitive names;
+/// defences are: known, unrepeated, case-sensitive names; no value that could read as a second pair;
 /// values hashed as the UTF-8 of decoded text (so SHA-256 padding bytes can never reach the hash);
 /// constant-time comparison against the shop's own keys; SHA-1 only where a shop switched it on.
 /// Unsigned by design, and so free to add: <c>email</c> and <c>oneClickToken</c> (section 2).
@@ -83,6 +83,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
         ["added unknown parameter, signed ones unchanged"] = (p => [.. p, new("colour", "red")], HttpStatusCode.BadRequest),
         ["removed parameter"] = (p => p.Where(x => x.Key != "custom2").ToList(), HttpStatusCode.Forbidden),
         ["value moved to another name"] = (p => Rename(p, "custom2", "custom3"), HttpStatusCode.Forbidden),
+        ["pair merged into the value before it"] = (p => Merge(p, "custom1", "custom2"), HttpStatusCode.BadRequest),
         ["name in another case"] = (p => Rename(p, "priceAmount", "PriceAmount"), HttpStatusCode.BadRequest),
         ["name in upper case"] = (p => Rename(p, "shopID", "SHOPID"), HttpStatusCode.BadRequest),
         ["repeated with a second value after"] = (p => [.. p, new("priceAmount", "0.01")], HttpStatusCode.BadRequest),
@@ -128,6 +129,21 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
         }
 
         (await StoredRows.CountAsync(Gateway)).ShouldBe(before, tampering);
+    }
+
+    [Fact]
+    public async Task Startorder_pair_merged_into_the_value_before_it_is_refused_naming_the_value()
+    {
+        // custom1=user-1 and custom2=campaign-7 sign as "custom1=user-1:custom2=campaign-7", which is
+        // also what custom1="user-1:custom2=campaign-7" alone signs as: the scheme cannot tell them apart.
+        var merged = Merge(Resign(StartOrderFields("merged-" + Guid.NewGuid().ToString("N")), GatewayFactory.SignatureKey), "custom1", "custom2");
+
+        var response = await Gateway.CreatePlainClient().GetAsync("/startorder?" + Encode(merged));
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        page.QuerySelectorAll("li code.parameter").Select(c => c.TextContent).ShouldBe(["custom1"]);
+        page.QuerySelector("li")!.TextContent.ShouldContain(":custom2=");
     }
 
     [Fact]

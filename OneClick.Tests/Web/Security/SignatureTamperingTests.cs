@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Postbacks;
 using OneClick.Core.Signatures;
 using OneClick.Tests.DemoShop;
 using OneClick.Tests.Infrastructure;
@@ -396,6 +397,20 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
         var now = DateTimeOffset.UtcNow;
         var header = DemoShopClient.SignatureHeader(query, now);
         return header.Replace($"t={now.ToUnixTimeSeconds()}", $"t={now.ToUnixTimeSeconds() + offset}", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("t=1700000000,t=1700000000,v1=00")]
+    [InlineData("t=99999999999999999,v1=00")]
+    [InlineData("t=-5,v1=00")]
+    [InlineData("v1=00")]
+    [InlineData(",,,")]
+    public void Postback_header_check_refuses_a_hostile_header_without_throwing(string header)
+    {
+        // PostbackSignature.Verify is the check PROTOCOL.md section 5 describes; a merchant's copy of it
+        // must answer false to anything an attacker sends, never throw (a 500 would make the gateway retry).
+        Should.NotThrow(() => PostbackSignature.Verify(header, GatewayFactory.SignatureKey, "shopID=1", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), TimeSpan.FromMinutes(5)))
+            .ShouldBeFalse();
     }
 
     // ---- helpers ----

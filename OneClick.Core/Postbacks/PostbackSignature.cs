@@ -29,9 +29,18 @@ public static class PostbackSignature
             return false;
         }
 
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1)
+        // A header is what anyone may send: a repeated part or a t out of range is a refusal, not an exception.
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToList();
+        if (parts.DistinctBy(p => p[0], StringComparer.Ordinal).Count() != parts.Count)
+        {
+            return false;
+        }
+
+        var t = parts.FirstOrDefault(p => p[0] == "t")?[1];
+        var v1 = parts.FirstOrDefault(p => p[0] == "v1")?[1];
+        if (t is null || v1 is null
             || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
             || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance)
         {
             return false;

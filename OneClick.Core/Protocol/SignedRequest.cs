@@ -35,6 +35,18 @@ public static partial class SignedRequest
             }
         }
 
+        // The scheme has no escaping: custom1="a:custom2=b" signs exactly as custom1=a and custom2=b do,
+        // so such a value is a pair moved into another without changing the signature. The OK data
+        // carries startorder's values back under their own names, so those count too.
+        foreach (var (name, value) in values)
+        {
+            var hidden = knownNames.Concat(MerchantUrl.ReservedNames).FirstOrDefault(n => value.Contains($":{n}=", StringComparison.Ordinal));
+            if (hidden is not null && !errors.Any(e => e.Parameter == name))
+            {
+                errors.Add(new(name, $"contains ':{hidden}=', which the signature cannot tell from a separate {hidden} parameter. Leave the ':' or the '=' out of the value."));
+            }
+        }
+
         int? shopId = null;
         var shopText = Get(values, "shopID");
         if (shopText is null)

@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Parser;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Core.Contracts;
+using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice;
+using Shop = OneClick.Core.Shops.Shop;
+
+namespace OneClick.Tests.Web.Security;
+
+/// <summary>
+/// One gateway with two merchants, each with a sale of a customer who saved a card, and the seeded
+/// merchant's postback; the six people of the matrix signed in, each in their own browser.
+/// </summary>
+public sealed class MatrixGateway : IAsyncLifetime, IDisposable
+{
+    /// <summary>Text only the seeded merchant's pages may show (its shop, sale, customer, people), and only the other merchant's.</summary>
+    public List<string> OwnMarkers { get; } = ["Matrix Own Shop", "own-ref-matrix", "own-cust-matrix"];
+
+    public List<string> OtherMarkers { get; } = ["Other Shop", "other-ref-matrix", "other-cust-matrix"];
+
+    private readonly MerchantSite site = new();
+
+    public MatrixGateway() => Gateway
+        .Set("OneClick:Seed:PostbackUrl", site.PostbackUrl)
+        .Set("OneClick:Seed:OneClickEnabled", "true")
+        .Set("OneClick:Seed:ShopName", "Matrix Own Shop")
+        .Set("OneClick:Seed:MerchantName", "Matrix Own Merchant");
+
+    public GatewayFactory Gateway { get; } = new();
+
+    /// <summary>The seeded shop's API key.</summary>
+    public MerchantApi Api { get; private set; } = default!;
+
+    /// <summary>The people of the matrix by column name; "anonymous" is a browser that never signed in.</summary>
+    public Dictionary<string, Buyer> People { get; } = [];
+
+    /// <summary>The seeded merchant's objects, by the placeholder the tables use.</summary>
+    public Dictionary<string, string> Own { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var otherMerchant = await CustomerSteps.AddOtherMerchantShopAsync(Gateway);
+        foreach (var (shop, key, reference, customer) in new[]
+        {
+            (GatewayFactory.ShopId, GatewayFactory.SignatureKey, "own-ref-matrix", "own-cust-matrix"),
+            (CustomerSteps.OtherShopId, CustomerSteps.OtherKey, "other-ref-matrix", "other-cust-matrix"),
+        })
+        {
+            var parameters = Merchant.Purchase(shopId: shop, customerNumber: customer);
+            parameters["referenceID"] = reference;
+            var buyer = Buyer.Of(Gateway);
+            (await buyer.PayAsync(await buyer.StartAsync(parameters, key), remember: true)).Heading.ShouldBe("Payment approved");
+        }
+
+        // A contract of the seeded merchant's customer, made through the API as a merchant makes one.
+        Api = new MerchantApi(Gateway.CreatePlainClient(), await MerchantApi.AddKeyAsync(Gateway, GatewayFactory.ShopId));
+        await Api.CreateContractAsync(Buyer.Of(Gateway), "matrix-contract", customerId: "own-cust-matrix", orderId: "matrix-order");
+        await QuietAsync();
+        var ownMerchant = await BackOfficeStaff.SeededMerchantIdAsync(Gateway);
+        People["anonymous"] = Buyer.Of(Gateway);
+        People["staff"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Staff, ownMerchant);
+        People["owner"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Owner, ownMerchant);
+        People["admin"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Administrator, null);
+        People["other staff"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Staff, otherMerchant);
+        People["other owner"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Owner, otherMerchant);
+        // BackOfficeStaff names people {role}-{merchant}-{guid}@staff.test.
+        OwnMarkers.AddRange([$"staff-{ownMerchant}-", $"owner-{ownMerchant}-"]);
+        OtherMarkers.AddRange([$"staff-{otherMerchant}-", $"owner-{otherMerchant}-"]);
+        foreach (var person in People.Values)
+        {
+            // A first visit to the two-factor page creates the person's authenticator key (as Identity's
+            // set-up page does): done here, so that the matrix's visits change nothing.
+            await person.Client.GetAsync("/account/two-factor");
+        }
+
+        await Gateway.WithDbAsync(async db =>
+        {
+            Own["{sale}"] = Text(await db.Sales.Where(s => db.Orders.Any(o => o.Id == s.OrderId && o.ReferenceId == "own-ref-matrix")).Select(s => s.Id).SingleAsync());
+            var customer = await db.Customers.SingleAsync(c => c.Number == "own-cust-matrix");
+            Own["{customer}"] = Text(customer.Id);
+            Own["{card}"] = Text(await db.SavedCards.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());
+            Own["{delivery}"] = Text(await db.PostbackDeliveries.OrderBy(d => d.Id).Select(d => d.Id).FirstAsync());
+            Own["{contract}"] = Text(await db.Contracts.Select(c => c.Id).SingleAsync());
+            Own["{shop}"] = Text(GatewayFactory.ShopId);
+            Own["{key}"] = Text(await db.Shops.Where(s => s.Id == GatewayFactory.ShopId).SelectMany(s => s.SignatureKeys).Select(k => k.Id).FirstAsync());
+            Own["{person}"] = Text(await db.Users.Where(u => u.MerchantId == ownMerchant && u.Email!.StartsWith("staff-")).Select(u => u.Id).SingleAsync());
+            return 0;
+        });
+    }
+
+    /// <summary>Waits until every postback is delivered, so that nothing changes behind a test's back.</summary>
+    public Task QuietAsync() => GatewayFactory.EventuallyAsync(
+        () => Gateway.WithDbAsync(db => db.PostbackDeliveries.AllAsync(d => d.State == OneClick.Core.Postbacks.PostbackState.Delivered)),
+        "every postback is delivered");
+
+    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        Gateway.Dispose();
+        site.Dispose();
+    }
+}
+
+/// <summary>
+/// The back-office authorization matrix, as tables: every page under /account (enumerated from the
+/// running gateway, so that a new page fails until it has a row) and every form post, for a visitor
+/// who is not signed in, the seeded merchant's staff and owner, an administrator, and the staff and
+/// owner of ANOTHER merchant. Cells: ok (200; a person of one merchant never sees the other's data),
+/// login (sent to sign in), denied (sent to "Not allowed"), 404 (another merchant's object: not found
+/// and none of its data; a post meets a page without that form and is answered exactly as a post for
+/// an id that does not exist, 400 or 404), public (a sign-in page: no merchant's data). Form posts are made with the
+/// person's own valid antiforgery token; each refused cell is posted and must change nothing. Allowed
+/// posts are proven where each feature is (ShopAuthorizationTests, SalesAuthorizationTests,
+/// CustomerAuthorizationTests, CustomerContractAuthorizationTests, PostbackPagesTests,
+/// AdministrationTests, AccountTests). The API's shop isolation: ShopIsolationTests, and the
+/// sibling-shop test below.
+/// </summary>
+public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
+{
+    private GatewayFactory Gateway => fixture.Gateway;
+
+    private const string Pages = """
+        page                          | anonymous | staff  | owner  | admin  | other staff | other owner
+        /account                      | login     | ok     | ok     | ok     | ok          | ok
+        /account/sales                | login     | ok     | ok     | ok     | ok          | ok
+        /account/sales.csv            | login     | ok     | ok     | ok     | ok          | ok
+        /account/sales/{sale}         | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers            | login     | ok     | ok     | ok     | ok          | ok
+        /account/customers/{customer} | login     | ok     | ok     | ok     | 404         | 404
+        /account/postbacks            | login     | ok     | ok     | ok     | ok          | ok
+        /account/postbacks/{delivery} | login     | ok     | ok     | ok     | 404         | 404
+        /account/shops                | login     | denied | ok     | ok     | denied      | ok
+        /account/shops/{shop}         | login     | denied | ok     | ok     | denied      | 404
+        /account/staff                | login     | denied | ok     | ok     | denied      | ok
+        /account/audit                | login     | denied | ok     | ok     | denied      | ok
+        /account/admin                | login     | denied | denied | ok     | denied      | denied
+        /account/two-factor           | login     | ok     | ok     | ok     | ok          | ok
+        /account/login                | public    | public | public | public | public      | public
+        /account/login-2fa            | public    | public | public | public | public      | public
+        /account/forgot-password      | public    | public | public | public | public      | public
+        /account/reset-password       | public    | public | public | public | public      | public
+        /account/denied               | public    | public | public | public | public      | public
+        """;
+
+    private const string Actions = """
+        page and form                                     | anonymous | staff  | owner  | admin | other staff | other owner
+        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} customer-status     | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} remove-card         | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} deactivate-contract | login     | denied | ok     | ok    | 404         | 404
+        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok    | 404         | 404
+        /account/shops/{shop} shop-settings               | login     | denied | ok     | ok    | denied      | 404
+        /account/shops/{shop} create-key                  | login     | denied | ok     | ok    | denied      | 404
+        /account/shops/{shop} retire-key                  | login     | denied | ok     | ok    | denied      | 404
+        /account/shops/{shop} request-one-click           | login     | denied | ok     | ok    | denied      | 404
+        /account/shops/{shop} create-api-key              | login     | denied | ok     | ok    | denied      | 404
+        /account/shops/{shop} revoke-api-key              | login     | denied | ok     | ok    | denied      | 404
+        /account/shops create-shop                        | login     | denied | ok     | ok    | denied      | ok
+        /account/staff add-person                         | login     | denied | ok     | ok    | denied      | ok
+        /account/staff remove-{person}                    | login     | denied | ok     | ok    | denied      | 404
+        /account/admin approve-one-click                  | login     | denied | denied | ok    | denied      | denied
+        /account/admin refuse-one-click                   | login     | denied | denied | ok    | denied      | denied
+        /account/admin create-union                       | login     | denied | denied | ok    | denied      | denied
+        /account/admin join-union                         | login     | denied | denied | ok    | denied      | denied
+        /account/two-factor two-factor                    | login     | ok     | ok     | ok    | ok          | ok
+        /account/two-factor two-factor-off                | login     | ok     | ok     | ok    | ok          | ok
+        /account/logout (sign out)                        | ok        | ok     | ok     | ok    | ok          | ok
+        """;
+
+    /// <summary>What each form post carries: enough that an allowed post would change something.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> Fields = new()
+    {
+        ["refund"] = new() { ["Refund.Amount"] = "1.00", ["Refund.Reason"] = "Forged" },
+        ["customer-status"] = new() { ["Change.Status"] = "Deny" },
+        ["remove-card"] = new() { ["Removal.CardId"] = "{card}" },
+        ["deactivate-contract"] = new() { ["Deactivation.ContractId"] = "{contract}" },
+        ["shop-settings"] = new() { ["Input.Name"] = "Taken over", ["Input.WebsiteUrl"] = "https://evil.test/", ["Input.SavedCardMinimumPayments"] = "1", ["Input.Currencies[0].Code"] = "USD", ["Input.Currencies[0].Accepted"] = "true" },
+        ["retire-key"] = new() { ["Retire.KeyId"] = "{key}" },
+        ["create-api-key"] = new() { ["CreateApiKey.Name"] = "Planted" },
+        ["revoke-api-key"] = new() { ["RevokeApiKey.KeyId"] = "1" },
+        ["create-shop"] = new() { ["Input.ShopId"] = "99123", ["Input.Name"] = "Planted", ["Input.WebsiteUrl"] = "https://evil.test/" },
+        ["add-person"] = new() { ["Input.Email"] = "planted@staff.test", ["Input.Name"] = "Planted", ["Input.Role"] = StaffRoles.Owner },
+        ["approve-one-click"] = new() { ["Approve.ShopId"] = "{shop}" },
+        ["refuse-one-click"] = new() { ["Refuse.ShopId"] = "{shop}" },
+        ["create-union"] = new() { ["NewUnion.Name"] = "Planted" },
+        ["join-union"] = new() { ["Join.ShopId"] = "{shop}", ["Join.UnionId"] = "1" },
+    };
+
+    private static readonly HtmlParser Html = new();
+
+    private static readonly string[] ListPages = ["/account/sales", "/account/customers", "/account/shops", "/account/staff"];
+
+    [Fact]
+    public void Every_back_office_route_has_a_row_in_the_matrix()
+    {
+        var routes = GatewayEndpoint.All(Gateway).Where(e => e.Route == "/account" || e.Route.StartsWith("/account/", StringComparison.Ordinal)).ToList();
+
+        var pages = routes.Where(r => r.Methods is null || r.Methods.Contains("GET")).Select(r => TableKey(r.Route)).Distinct().Order().ToList();
+        pages.ShouldBe(Rows(Pages).Select(r => r.Key).Order().ToList(), ignoreOrder: false, "a page under /account without a row in Pages, or a row without a page");
+        var postOnly = routes.Where(r => r.Methods is not null && !r.Methods.Contains("GET")).Select(r => r.Route).ToList();
+        postOnly.ShouldBe(["/account/logout"], "an action under /account that is not a page's form: add it to Actions");
+    }
+
+    [Fact]
+    public async Task Every_page_answers_each_person_as_the_matrix_says()
+    {
+        var before = await StoredRows.SnapshotAsync(Gateway);
+        var wrong = new List<string>();
+        foreach (var (page, cells) in Rows(Pages))
+        {
+            var url = Fill(page);
+            foreach (var (person, expected) in cells)
+            {
+                var response = await fixture.People[person].Client.GetAsync(url);
+                var body = await response.Content.ReadAsStringAsync();
+                if (Check(person, expected, response, body) is { } problem)
+                {
+                    wrong.Add($"{person,-12} GET {page}: {problem}");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+        (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
+        // The markers are on the pages for whoever may see them, so their absence above means something.
+        var all = string.Concat(await Task.WhenAll(ListPages.Select(u => fixture.People["admin"].Client.GetStringAsync(u))));
+        fixture.OwnMarkers.Concat(fixture.OtherMarkers).ShouldAllBe(marker => all.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_refused_form_post_is_refused_as_the_matrix_says_and_changes_nothing()
+    {
+        var before = await StoredRows.SnapshotAsync(Gateway);
+        var wrong = new List<string>();
+        var refused = 0;
+        foreach (var (action, cells) in Rows(Actions))
+        {
+            var (page, form) = (action[..action.IndexOf(' ', StringComparison.Ordinal)], action[(action.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
+            foreach (var (person, cell) in cells.Where(c => c.Value != "ok"))
+            {
+                var expected = cell;
+                refused++;
+                var fields = Fields.GetValueOrDefault(form, []).ToDictionary(f => f.Key, f => Fill(f.Value));
+                fields["_handler"] = Fill(form);
+                fields["__RequestVerificationToken"] = await TokenOfAsync(fixture.People[person]);
+                var response = await fixture.People[person].Client.PostAsync(Fill(page), new FormUrlEncodedContent(fields));
+                var body = await response.Content.ReadAsStringAsync();
+                if (expected == "404")
+                {
+                    // A post aimed at another merchant's object meets a page that says "not found" and
+                    // has no such form: answered exactly as for an id that does not exist (400 or 404).
+                    fields["_handler"] = Fill(form, unknown: true);
+                    var unknown = await fixture.People[person].Client.PostAsync(Fill(page, unknown: true), new FormUrlEncodedContent(fields));
+                    expected = unknown.StatusCode == response.StatusCode && (int)unknown.StatusCode is 400 or 404 ? "as unknown" : "404";
+                }
+
+                if (Check(person, expected, response, body) is { } problem)
+                {
+                    wrong.Add($"{person,-12} POST {action}: {problem}");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+        refused.ShouldBeGreaterThan(60);
+        (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Every_form_the_back_office_shows_has_a_row_in_the_matrix()
+    {
+        var rows = Rows(Actions).Select(r => r.Key).ToHashSet();
+        var missing = new List<string>();
+        foreach (var person in new[] { "owner", "admin" })
+        {
+            foreach (var (page, cells) in Rows(Pages).Where(r => r.Cells[person] == "ok"))
+            {
+                var document = Html.ParseDocument(await (await fixture.People[person].Client.GetAsync(Fill(page))).Content.ReadAsStringAsync());
+                foreach (var handler in document.QuerySelectorAll("form[method=post] input[name=_handler]").Select(i => i.GetAttribute("value")!))
+                {
+                    var form = System.Text.RegularExpressions.Regex.Replace(handler, "^remove-[0-9]+$", "remove-{person}");
+                    if (!rows.Contains($"{page} {form}"))
+                    {
+                        missing.Add($"{page} {form}");
+                    }
+                }
+            }
+        }
+
+        missing.Distinct().ShouldBeEmpty("forms without a row in Actions");
+    }
+
+    [Fact]
+    public async Task Api_key_of_a_sibling_shop_of_the_same_merchant_reaches_none_of_this_shops_orders_or_contracts()
+    {
+        // ShopIsolationTests proves it for another merchant's shop; a key is its shop's, not its merchant's.
+        const int siblingId = 70032;
+        await Gateway.WithDbAsync(async db =>
+        {
+            var shop = new Shop(siblingId, await BackOfficeStaff.SeededMerchantIdAsync(Gateway), "Sibling Shop", new Uri("http://sibling.test/"), DateTime.UtcNow);
+            shop.AddSignatureKey("SiblingShopKey-0123456789abcdef", DateTime.UtcNow);
+            db.Shops.Add(shop);
+            return await db.SaveChangesAsync();
+        });
+        var sibling = new MerchantApi(Gateway.CreatePlainClient(), await MerchantApi.AddKeyAsync(Gateway, siblingId));
+        var before = await StoredRows.SnapshotAsync(Gateway);
+
+        (await sibling.GetAsync("/api/v1/orders/matrix-order")).ShouldBeProblem(HttpStatusCode.NotFound, "not-found");
+        (await sibling.GetAsync("/api/v1/contracts/customers/own-cust-matrix")).ShouldBeProblem(HttpStatusCode.NotFound, "not-found");
+        (await sibling.PostAsync("/api/v1/contracts/matrix-contract/deactivation", null)).ShouldBeProblem(HttpStatusCode.NotFound, "not-found");
+        var charge = MerchantApi.OrderBody("sibling-charge", "SUBSEQUENT_PAYMENT", "matrix-contract", "own-cust-matrix", resultUrl: "http://sibling.test/ok", cancelUrl: "http://sibling.test/no");
+        (await sibling.PostAsync("/api/v1/orders/hpp", charge)).ShouldBeInvalid("paymentSession.recurrence.contractId").ShouldContain("is not a contract of this shop");
+        charge["expiresAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("o", CultureInfo.InvariantCulture);
+        (await sibling.PostAsync("/api/v1/orders/paybylink", charge)).ShouldBeInvalid("paymentSession.recurrence.contractId").ShouldContain("is not a contract of this shop");
+
+        (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
+        (await Gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Active);
+        (await fixture.Api.GetAsync("/api/v1/orders/matrix-order")).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>Why a response breaks its cell, or null when it keeps it.</summary>
+    private string? Check(string person, string expected, HttpResponseMessage response, string body)
+    {
+        var status = (int)response.StatusCode;
+        var location = response.Headers.Location?.ToString() ?? "";
+        string? problem = expected switch
+        {
+            "ok" when status != 200 => $"{status} {location}, expected 200",
+            "login" when status != 302 || !location.Contains("/account/login", StringComparison.Ordinal) => $"{status} {location}, expected to sign in",
+            "denied" when status != 302 || !location.Contains("/account/denied", StringComparison.Ordinal) => $"{status} {location}, expected Not allowed",
+            "404" when status != 404 => $"{status} {location}, expected 404",
+            "public" when status is not (200 or 302) => $"{status}, expected the page or a redirect",
+            "as unknown" => null,
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // Nobody but an administrator ever reads another merchant's data, whatever the answer.
+        var hidden = person switch
+        {
+            "admin" => [],
+            "staff" or "owner" => fixture.OtherMarkers,
+            "other staff" or "other owner" => fixture.OwnMarkers,
+            _ => [.. fixture.OwnMarkers, .. fixture.OtherMarkers],
+        };
+        return hidden.FirstOrDefault(m => body.Contains(m, StringComparison.Ordinal)) is { } leaked ? $"shows '{leaked}'" : null;
+    }
+
+    private async Task<string> TokenOfAsync(Buyer person)
+    {
+        var home = await person.Client.GetAsync("/account");
+        var page = home.StatusCode == HttpStatusCode.OK ? home : await person.Client.GetAsync("/account/login");
+        return Html.ParseDocument(await page.Content.ReadAsStringAsync()).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+    }
+
+    /// <summary>The placeholders replaced by the seeded merchant's ids, or by an id nothing has.</summary>
+    private string Fill(string text, bool unknown = false) =>
+        fixture.Own.Aggregate(text, (t, p) => t.Replace(p.Key, unknown ? "999999" : p.Value, StringComparison.Ordinal));
+
+    /// <summary>A route of the endpoint data source as the tables name it.</summary>
+    private static string TableKey(string route) => route switch
+    {
+        "/account/sales/{Id:long}" => "/account/sales/{sale}",
+        "/account/customers/{Id:long}" => "/account/customers/{customer}",
+        "/account/postbacks/{Id:long}" => "/account/postbacks/{delivery}",
+        "/account/shops/{ShopId:int}" => "/account/shops/{shop}",
+        _ => route,
+    };
+
+    /// <summary>The rows of a table: the first column, and the cell of each person by the header's names.</summary>
+    private static List<(string Key, Dictionary<string, string> Cells)> Rows(string table)
+    {
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var header = lines[0].Split('|', StringSplitOptions.TrimEntries);
+        return lines.Skip(1).Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Select(cells => (cells[0], header.Skip(1).Zip(cells.Skip(1)).ToDictionary(p => p.First, p => p.Second)))
+            .ToList();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OneClick.Tests.Infrastructure;
+
+namespace OneClick.Tests.Web.Security;
+
+/// <summary>How many rows the business tables hold, to show that a refused request stored nothing.</summary>
+internal static class StoredRows
+{
+    public static Task<string> CountAsync(GatewayFactory gateway) => gateway.WithDbAsync(async db => string.Join(", ",
+    [
+        $"orders {await db.Orders.CountAsync()}",
+        $"sales {await db.Sales.CountAsync()}",
+        $"refunds {await db.Refunds.CountAsync()}",
+        $"postbacks {await db.PostbackDeliveries.CountAsync()}",
+        $"emails {await db.OutboxEmails.CountAsync()}",
+        $"customers {await db.Customers.CountAsync()}",
+        $"wallets {await db.Wallets.CountAsync()}",
+        $"cards {await db.SavedCards.CountAsync()}",
+        $"tokens {await db.OneClickTokens.CountAsync()}",
+        $"contracts {await db.Contracts.CountAsync()}",
+        $"api keys {await db.ApiKeys.CountAsync()}",
+        $"audit {await db.AuditEntries.CountAsync()}",
+    ]));
+
+    /// <summary>
+    /// Every row of every table but the scheduler's, as text: any change of state shows as a difference.
+    /// </summary>
+    public static async Task<string> SnapshotAsync(GatewayFactory gateway)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.DataDirectory, "oneclick.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'QRTZ%' AND name NOT LIKE 'sqlite%' ORDER BY name";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var text = new StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.Append(table).Append(':');
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    text.Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                text.AppendLine();
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -214,6 +214,23 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
         result.Text.ShouldContain("not authenticated");
     }
 
+    [Theory]
+    [InlineData("completed")]
+    [InlineData("COMPLETE")]
+    [InlineData("")]
+    public async Task Authentication_answer_other_than_its_two_buttons_leaves_the_challenge_waiting(string outcome)
+    {
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), "4000 0027 6000 3184");
+
+        var again = await buyer.SubmitAsync(challenge, "Fail authentication", new() { ["Outcome"] = outcome });
+
+        again.Heading.ShouldBe("Authentication required");
+        again.Text.ShouldContain("Choose one of the two answers");
+        (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.Id == challenge.OrderId))).State.ShouldBe(OrderState.AwaitingAuthentication);
+        (await buyer.SubmitAsync(again, "Complete authentication")).Heading.ShouldBe("Payment approved");
+    }
+
     [Fact]
     public async Task Order_page_reloaded_during_3ds_goes_back_to_the_challenge()
     {

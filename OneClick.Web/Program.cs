@@ -56,6 +56,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseSecurityHeaders();
+app.UseClientErrorMessages();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

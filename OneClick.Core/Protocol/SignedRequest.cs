@@ -21,9 +21,9 @@ public static partial class SignedRequest
             if (!knownNames.Contains(name, StringComparer.Ordinal))
             {
                 var hint = knownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                // explainUnknown: list the known names, and say so when a parameter has no name at all.
+                // explainUnknown: list the known names. A parameter without a name is called so: it would show as nothing.
                 var those = explainUnknown ? $" (those are {string.Join(", ", knownNames)})" : "";
-                errors.Add(new(explainUnknown && name.Length == 0 ? "(a parameter without a name)" : Shorten(name), hint is null
+                errors.Add(new(name.Length == 0 ? "(a parameter without a name)" : Shorten(name), hint is null
                     ? $"is not a parameter of {requestName}{those}. Remove it: unknown parameters are refused because they would change what the signature covers."
                     : $"is not a parameter of {requestName}. Parameter names are case-sensitive: did you mean '{hint}'?"));
                 continue;
@@ -74,7 +74,10 @@ public static partial class SignedRequest
     public static string? Get(IReadOnlyDictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    /// <summary>Echoes at most 40 characters of a rejected value, control characters shown as '?'.</summary>
+    /// <summary>
+    /// Echoes at most 40 characters of a rejected value, control and invisible format characters
+    /// (zero-width, bidi overrides that would turn the rest of the message around) shown as '?'.
+    /// </summary>
     public static string Shorten(string value)
     {
         var shown = value.Length <= 40 ? value : value[..40] + "…";
@@ -82,7 +85,7 @@ public static partial class SignedRequest
         {
             for (var i = 0; i < text.Length; i++)
             {
-                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+                span[i] = char.IsControl(text[i]) || CharUnicodeInfo.GetUnicodeCategory(text[i]) == UnicodeCategory.Format ? '?' : text[i];
             }
         });
     }

@@ -71,6 +71,25 @@ public sealed class Buyer(HttpClient client)
     /// <summary>Presses the button with this accessible name (prefix match, e.g. "Pay") and follows redirects.</summary>
     public async Task<Page> SubmitAsync(Page page, string buttonName, Dictionary<string, string?>? fields = null)
     {
+        var (action, values) = FormOf(page, buttonName, fields);
+        var response = await Client.PostAsync(action, new FormUrlEncodedContent(values));
+        return await ReadAsync(action, response);
+    }
+
+    /// <summary>
+    /// A forged post: what pressing the button sends (with <paramref name="fields"/> as in
+    /// <see cref="SubmitAsync"/>), and <paramref name="added"/> after it even where a name is already
+    /// there (a field given twice). Follows redirects.
+    /// </summary>
+    public async Task<Page> SubmitWithAsync(Page page, string buttonName, Dictionary<string, string?>? fields, params KeyValuePair<string, string>[] added)
+    {
+        var (action, values) = FormOf(page, buttonName, fields);
+        var response = await Client.PostAsync(action, new FormUrlEncodedContent([.. values, .. added]));
+        return await ReadAsync(action, response);
+    }
+
+    private static (string Action, Dictionary<string, string> Values) FormOf(Page page, string buttonName, Dictionary<string, string?>? fields)
+    {
         var buttons = page.Document.QuerySelectorAll("button[type=submit]").ToList();
         var button = buttons.FirstOrDefault(b => b.TextContent.Trim() == buttonName)
             ?? buttons.FirstOrDefault(b => b.TextContent.Trim().StartsWith(buttonName, StringComparison.Ordinal) && !b.TextContent.Trim().StartsWith("Pay with", StringComparison.Ordinal))
@@ -103,10 +122,8 @@ public sealed class Buyer(HttpClient client)
             }
         }
 
-
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
-        var response = await Client.PostAsync(action, new FormUrlEncodedContent(values));
-        return await ReadAsync(action, response);
+        return (action, values);
     }
 
     private async Task<Page> ReadAsync(string url, HttpResponseMessage response)

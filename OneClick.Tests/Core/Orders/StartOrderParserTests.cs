@@ -121,13 +121,31 @@ public class StartOrderParserTests
     [InlineData("foo")]
     [InlineData("amount")]
     [InlineData("shop_id")]
-    [InlineData("")]
     public void ReadEnvelope_unknown_name_fails(string name)
     {
         var error = EnvelopeError(With(name, "1"), name);
 
         error.Message.ShouldContain("not a parameter");
         error.Message.ShouldNotContain("did you mean");
+    }
+
+    [Fact]
+    public void ReadEnvelope_parameter_without_a_name_is_called_so()
+    {
+        var error = EnvelopeError(With("", "1"), "(a parameter without a name)");
+
+        error.Message.ShouldContain("not a parameter");
+    }
+
+    [Theory]
+    [InlineData("shop\u200BID", "shop?ID")]
+    [InlineData("\u202Eshop", "?shop")]
+    [InlineData("a\u0000b\u2066", "a?b?")]
+    public void ReadEnvelope_unknown_name_shows_invisible_characters_as_question_marks(string escaped, string shown)
+    {
+        var name = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        EnvelopeError(With(name, "1"), shown).Message.ShouldContain("not a parameter");
     }
 
     [Theory]

@@ -48,6 +48,9 @@ public static partial class ApiBody
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A key given twice (names match without regard to case) would count once, the last one: which
+        // one the merchant meant is a guess, and a proxy that reads the first would see another order.
+        AllowDuplicateProperties = false,
     };
 
     public static (T? Body, ApiAnswer? Problem) Read<T>(byte[] bytes)
@@ -81,6 +84,11 @@ public static partial class ApiBody
             var unknown = unmapped.Groups["name"].Value;
             var name = path == unknown || path.EndsWith("." + unknown, StringComparison.Ordinal) ? path : path.Length == 0 ? unknown : path + "." + unknown;
             return ApiAnswer.Invalid([new ParameterError(ApiAnswer.Echo(name, 80), "is not a field of this request: check its spelling against the API reference (/openapi/v1.json).")]);
+        }
+
+        if (ex.Message.StartsWith("Duplicate property ", StringComparison.Ordinal))
+        {
+            return ApiAnswer.Invalid([new ParameterError(ApiAnswer.Echo(path, 80), "is given more than once: send each field once (field names match without regard to case).")]);
         }
 
         // A syntax error (the reader's own exception, inside) is malformed JSON wherever it is, not a field of the wrong type.

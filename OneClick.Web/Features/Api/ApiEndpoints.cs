@@ -219,8 +219,12 @@ public static class ApiEndpoints
     /// <summary>Who calls, for the audit log: the API key by its shown prefix and name, never the key.</summary>
     private static string CallerOf(HttpContext http) => (string)http.Items[typeof(ApiKey)]!;
 
+    /// <summary>
+    /// The header's value; two headers read as one list ("a, b", RFC 9110 section 5.3), which is no
+    /// valid key: a request that names two keys is refused, not run under a key made of both.
+    /// </summary>
     private static string? IdempotencyKeyOf(HttpContext http) =>
-        http.Request.Headers[IdempotencyHeader] is { Count: > 0 } values ? string.Join(",", values.ToArray()) : null;
+        http.Request.Headers[IdempotencyHeader] is { Count: > 0 } values ? string.Join(", ", values.ToArray()) : null;
 
     private static Uri BaseOf(HttpContext http) => new($"{http.Request.Scheme}://{http.Request.Host}/");
 

@@ -29,7 +29,7 @@ public sealed class IdempotentPosts(OneClickDbContext db, WriteGate gate, TimePr
             if (!IdempotencyRecord.IsValidKey(key))
             {
                 return (ApiAnswer.Problem(StatusCodes.Status400BadRequest, "invalid-idempotency-key", "Invalid Idempotency-Key",
-                    $"The Idempotency-Key header must be 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters without spaces, e.g. a UUID."), false);
+                    $"Send one Idempotency-Key header of 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters without spaces, e.g. a UUID."), false);
             }
 
             var hash = Hash(request.Method, request.Path.Value ?? "", body);

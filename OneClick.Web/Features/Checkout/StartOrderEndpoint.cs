@@ -44,7 +44,8 @@ public static class StartOrderEndpoint
                 context.Features.Set<IFormFeature>(new FormFeature(context.Request, FormLimits));
                 Collect(parameters, await context.Request.ReadFormAsync(cancellationToken));
             }
-            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            // IOException: a multipart body that ends before its boundary, i.e. no multipart body at all.
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
             {
                 return StartOrderErrorPage.Render(StatusCodes.Status400BadRequest,
                     [new("(form)", "is too large or malformed: send only the startorder parameters, form-encoded, each value a few KB at most.")]);

@@ -134,6 +134,22 @@ public sealed class ApiRequestBodyTests : IDisposable
     }
 
     [Theory]
+    [InlineData("{\"order\":{\"orderId\":\"order-1\",\"amount\":999,\"amount\":1,", "order.amount")]
+    [InlineData("{\"order\":{\"orderId\":\"order-1\",\"orderid\":\"order-2\",\"amount\":999,", "order.orderid")]
+    [InlineData("{\"order\":{\"orderId\":\"order-1\",\"amount\":999,\"currency\":\"EUR\",\"description\":\"x\"},\"order\":{\"orderId\":\"order-2\",\"amount\":1,", "order")]
+    public async Task Post_with_a_key_given_twice_names_it_and_creates_nothing(string start, string path)
+    {
+        var body = start + "\"currency\":\"EUR\",\"description\":\"100 credits\"},"
+            + "\"paymentSession\":{\"resultUrl\":\"http://merchant.test/result\",\"cancelUrl\":\"http://merchant.test/cancel\"}}";
+
+        var response = await api.PostRawAsync(Hpp, body, "key-1");
+
+        response.ShouldBeInvalid(path).ShouldContain("is given more than once");
+        response.Body.ShouldNotContain("OrderPart");
+        await NothingCreatedAsync();
+    }
+
+    [Theory]
     [InlineData("order.orderId", "5", "must be a JSON string")]
     [InlineData("order.amount", "9.99", "whole number of minor units")]
     [InlineData("order.amount", "\"ninety\"", "whole number of minor units")]

@@ -139,6 +139,35 @@ public sealed class ContractPaymentTests : IDisposable
         page.Document.QuerySelectorAll("button").Select(b => b.TextContent.Trim()).ShouldBe(["Pay 9.99 EUR", "Cancel and return to " + ApiOrderFlows.ShopName]);
     }
 
+    [Theory]
+    [InlineData("banana")]
+    [InlineData("false")]
+    [InlineData("")]
+    public async Task SubsequentPayment_post_without_its_buttons_confirmation_pays_nothing(string confirmed)
+    {
+        var buyer = Buyer.Of(gateway);
+        await api.CreateContractOnPageAsync(buyer, "order-1", "contract-1");
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-2", "SUBSEQUENT_PAYMENT", "contract-1"));
+
+        var page = await buyer.SubmitAsync(await buyer.GetAsync(created.Path), "Pay", new() { ["ContractPay.Confirmed"] = confirmed });
+
+        page.Heading.ShouldBe("Pay with your saved card");
+        (await api.StatusOfAsync("order-2")).ShouldBe("OPEN");
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync())).ShouldBe(1); // the contract's first payment only
+    }
+
+    [Fact]
+    public async Task Cancel_post_without_its_buttons_confirmation_cancels_nothing()
+    {
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-1"));
+        var buyer = Buyer.Of(gateway);
+
+        var page = await buyer.SubmitAsync(await buyer.GetAsync(created.Path), "Cancel and return to", new() { ["CancelChoice.Confirmed"] = "banana" });
+
+        page.Heading.ShouldBe("Pay by card");
+        (await api.StatusOfAsync("order-1")).ShouldBe("OPEN");
+    }
+
     [Fact]
     public async Task SubsequentPayment_contract_deactivated_during_the_challenge_is_declined_ContractDeactivated()
     {

@@ -245,6 +245,23 @@ public sealed class IdempotencyTests : IDisposable
     }
 
     [Fact]
+    public async Task Key_sent_in_two_headers_is_a_bad_request()
+    {
+        var api = MerchantApi.Of(gateway);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Hpp)
+        {
+            Content = new StringContent(MerchantApi.OrderBody("order-1").ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", ["key-1", "key-2"]).ShouldBeTrue();
+
+        var response = await api.SendAsync(request);
+
+        response.ShouldBeProblem(HttpStatusCode.BadRequest, "invalid-idempotency-key").ShouldContain("Send one Idempotency-Key header");
+        (await OrderCountAsync()).ShouldBe(0);
+        (await RecordsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Key_of_256_characters_is_a_bad_request()
     {
         var api = MerchantApi.Of(gateway);

@@ -214,6 +214,59 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
         result.Text.ShouldContain("not authenticated");
     }
 
+    [Theory]
+    [InlineData("completed")]
+    [InlineData("COMPLETE")]
+    [InlineData("")]
+    public async Task Authentication_answer_other_than_its_two_buttons_leaves_the_challenge_waiting(string outcome)
+    {
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), "4000 0027 6000 3184");
+
+        var again = await buyer.SubmitAsync(challenge, "Fail authentication", new() { ["Outcome"] = outcome });
+
+        again.Heading.ShouldBe("Authentication required");
+        again.Text.ShouldContain("Choose one of the two answers");
+        (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.Id == challenge.OrderId))).State.ShouldBe(OrderState.AwaitingAuthentication);
+        (await buyer.SubmitAsync(again, "Complete authentication")).Heading.ShouldBe("Payment approved");
+    }
+
+    [Fact]
+    public async Task Authentication_answer_given_twice_leaves_the_challenge_waiting()
+    {
+        var buyer = Buyer.Of(gateway);
+        var challenge = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), "4000 0027 6000 3184");
+
+        var again = await buyer.SubmitWithAsync(challenge, "Complete authentication", null, KeyValuePair.Create("Outcome", "fail"));
+
+        again.Heading.ShouldBe("Authentication required");
+        again.Text.ShouldContain("Choose one of the two answers");
+        (await gateway.WithDbAsync(db => db.Orders.SingleAsync(o => o.Id == challenge.OrderId))).State.ShouldBe(OrderState.AwaitingAuthentication);
+    }
+
+    [Theory]
+    [InlineData("Card.Holder", "4242 4242 4242 4242")]
+    [InlineData("Card.Number", "4242")]
+    [InlineData("Card.Cvc", "12")]
+    [InlineData("Card.Expiry", "13/30")]
+    [InlineData("Card.Number", "4242 4242 4242 4242")]
+    public async Task Pay_with_a_field_given_twice_charges_nothing_and_shows_the_form_again(string field, string second)
+    {
+        var buyer = Buyer.Of(gateway);
+        var orderPage = await buyer.StartAsync(Merchant.Purchase());
+        var card = new Dictionary<string, string?> { ["Card.Number"] = Buyer.Visa, ["Card.Expiry"] = "12/30", ["Card.Cvc"] = "123", ["Card.Holder"] = "Jane Buyer" };
+
+        var again = await buyer.SubmitWithAsync(orderPage, "Pay ", card, KeyValuePair.Create(field, second));
+
+        again.Status.ShouldBe(HttpStatusCode.OK);
+        again.Heading.ShouldBe("Pay by card");
+        again.Text.ShouldContain("a field given twice");
+        again.Html.ShouldNotContain("4242424242424242");
+        again.Html.ShouldNotContain("4242 4242 4242 4242");
+        (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.OrderId == orderPage.OrderId))).ShouldBe(0);
+        (await buyer.PayAsync(again)).Heading.ShouldBe("Payment approved");
+    }
+
     [Fact]
     public async Task Order_page_reloaded_during_3ds_goes_back_to_the_challenge()
     {

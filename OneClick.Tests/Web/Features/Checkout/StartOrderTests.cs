@@ -43,6 +43,23 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
     }
 
+    [Theory]
+    [InlineData("multipart/form-data; boundary=xyz")]
+    [InlineData("multipart/form-data")]
+    public async Task Startorder_posted_as_multipart_without_its_boundary_is_400(string contentType)
+    {
+        var client = gateway.CreatePlainClient();
+        var form = string.Join('&', Merchant.Sign(Merchant.Purchase(description: "Multipart order")).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        using var content = new StringContent(form);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await client.PostAsync("/startorder", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("is too large or malformed");
+        (await CountOrdersAsync("Multipart order")).ShouldBe(0);
+    }
+
     [Fact]
     public async Task Startorder_with_bad_signature_is_403_and_says_only_that()
     {

@@ -56,6 +56,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseSecurityHeaders();
+app.UseCookieSecurity();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -45,6 +45,8 @@ public sealed class PostbackCrashTests : IDisposable
             ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
             ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
+            // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
+            ["OneClick__SecureCookies"] = "false",
         };
 
         using (var first = new GatewayProcess(dataDirectory, settings))

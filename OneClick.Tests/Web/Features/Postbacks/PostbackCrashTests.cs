@@ -60,7 +60,7 @@ public sealed class PostbackCrashTests : IDisposable
                 {
                     try
                     {
-                        var buyer = new Buyer(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = first.BaseAddress });
+                        var buyer = new Buyer(first.CreateClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }));
                         var page = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()));
                         if (page.Heading == "Payment approved")
                         {

@@ -107,9 +107,10 @@ public sealed class CardDataSweepTests(ITestOutputHelper output)
     private bool Report(out CardDataSweep.Figures figures)
     {
         figures = CardDataSweep.Current;
+        var processCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         if (!CardDataSweep.Enabled)
         {
-            output.WriteLine("The sweep is off (ONECLICK_TEST_SWEEP=0): nothing was recorded, nothing to check.");
+            output.WriteLine($"The sweep is off (ONECLICK_TEST_SWEEP=0): nothing was recorded, nothing to check. The test process used {processCpu.TotalSeconds:0.0} s of CPU.");
             return false;
         }
 
@@ -118,7 +119,7 @@ public sealed class CardDataSweepTests(ITestOutputHelper output)
             $"{figures.Responses} responses ({figures.HtmlResponses} HTML, {figures.ResponseBytes / 1024.0 / 1024:0.0} MB, {figures.UncapturedBytes} bytes past the capture limit); " +
             $"{figures.Files} files ({figures.FileBytes / 1024.0 / 1024:0.0} MB), {figures.Databases} databases ({figures.DatabasesWithSavedCards} with saved cards, {figures.DatabaseValues} values); " +
             $"{figures.LogLines} log lines ({figures.LogChars / 1024.0 / 1024:0.0} M characters); {figures.Cookies} Set-Cookie headers ({string.Join(", ", figures.CookieNames)}); " +
-            $"scanning took {figures.ScanTime} summed over threads.");
+            $"scanning took {figures.ScanTime} of CPU, of the {processCpu.TotalSeconds:0.0} s the test process used so far.");
         output.WriteLine($"Statuses: {string.Join(", ", figures.Statuses.Select(s => $"{s.Key}: {s.Value}"))}");
         output.WriteLine($"Findings: {figures.Findings}, responses without security headers: {figures.HeaderProblems}, cookies without attributes: {figures.CookieProblems}.");
         return true;

@@ -57,6 +57,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseSecurityHeaders();
 app.UseClientErrorMessages();
+app.UseCookieSecurity();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

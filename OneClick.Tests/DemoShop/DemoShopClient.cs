@@ -28,12 +28,18 @@ public sealed class DemoShopClient : IAsyncDisposable
     // False for another browser on the same shop: the first client stops it.
     private bool ownsServer = true;
 
-    private DemoShopClient(DemoShopServer server, string dataDirectory, string gatewayUrl)
+    // The shop's name in the whole-suite card-data and headers sweep (null when the sweep is off).
+    private string? sweepLabel;
+
+    private DemoShopClient(DemoShopServer server, string dataDirectory, string gatewayUrl, string? sweepLabel)
     {
         Server = server;
         DataDirectory = dataDirectory;
         Gateway = gatewayUrl;
-        browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
+        this.sweepLabel = sweepLabel;
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies };
+        // The demo shop sets Secure only on HTTPS requests: a demo over plain HTTP keeps its cookie.
+        browser = new HttpClient(sweepLabel is null ? handler : new RecordingHandler(sweepLabel, secureCookies: false, handler, "Test card: 4242 4242 4242 4242"))
         {
             BaseAddress = new Uri(server.Url + "/"),
         };
@@ -65,11 +71,11 @@ public sealed class DemoShopClient : IAsyncDisposable
             SignatureKey = SignatureKey,
             DataDirectory = dataDirectory,
         }, NullLoggerFactory.Instance, CancellationToken.None);
-        return new DemoShopClient(server, dataDirectory, gatewayUrl);
+        return new DemoShopClient(server, dataDirectory, gatewayUrl, CardDataSweep.Enabled ? CardDataSweep.HostStarted("demo shop") : null);
     }
 
     /// <summary>The same shop as another browser: its own cookies, nobody's user until it picks one.</summary>
-    public DemoShopClient OtherBrowser() => new(Server, DataDirectory, Gateway) { KeepDataDirectory = true, ownsServer = false };
+    public DemoShopClient OtherBrowser() => new(Server, DataDirectory, Gateway, sweepLabel) { KeepDataDirectory = true, ownsServer = false };
 
 
     /// <summary>Clicks "Buy N credits": the shop answers with a redirect to the gateway's startorder.</summary>
@@ -220,6 +226,12 @@ public sealed class DemoShopClient : IAsyncDisposable
         }
 
         await Server.DisposeAsync();
+        if (Interlocked.Exchange(ref sweepLabel, null) is { } label)
+        {
+            CardDataSweep.DataDirectory(label, DataDirectory);
+            CardDataSweep.HostStopped(label);
+        }
+
         if (KeepDataDirectory)
         {
             return;

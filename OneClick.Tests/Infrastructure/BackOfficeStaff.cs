@@ -21,8 +21,11 @@ public static class BackOfficeStaff
     public static Task<int> MerchantOfShopAsync(GatewayFactory gateway, int shopId) =>
         gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == shopId).Select(s => s.MerchantId).SingleAsync());
 
-    /// <summary>Creates a person with a role (merchant null for an administrator) and signs them in.</summary>
-    public static async Task<Buyer> SignedInAsync(GatewayFactory gateway, string role, int? merchantId, string? email = null)
+    /// <summary>
+    /// Creates a person with a role (merchant null for an administrator) and signs them in, in
+    /// <paramref name="browser"/> when given (e.g. one whose cookies a test records).
+    /// </summary>
+    public static async Task<Buyer> SignedInAsync(GatewayFactory gateway, string role, int? merchantId, string? email = null, Buyer? browser = null)
     {
         email ??= $"{role.ToLowerInvariant()}-{merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{Guid.NewGuid():N}@staff.test";
         string? authenticatorKey = null;
@@ -41,7 +44,7 @@ public static class BackOfficeStaff
             }
         }
 
-        var browser = Buyer.Of(gateway);
+        browser ??= Buyer.Of(gateway);
         var login = await browser.GetAsync("/account/login");
         var page = await browser.SubmitAsync(login, "Sign in", new() { ["Input.Email"] = email, ["Input.Password"] = Password });
         if (authenticatorKey is not null)

@@ -62,6 +62,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     private readonly List<Action<IServiceCollection>> serviceOverrides = [];
 
+    // The whole-suite card-data and headers sweep: this gateway's name in it, once started.
+    private string? sweepLabel;
+
     /// <summary>Replaces services before the gateway starts (e.g. an acquirer that fails).</summary>
     public GatewayFactory WithServices(Action<IServiceCollection> configure)
     {
@@ -148,6 +151,12 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         });
         builder.ConfigureServices(services =>
         {
+            if (CardDataSweep.Enabled)
+            {
+                sweepLabel ??= CardDataSweep.HostStarted("gateway");
+                services.AddSingleton<IStartupFilter>(new ResponseRecording(sweepLabel));
+            }
+
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             foreach (var configure in serviceOverrides)
@@ -161,6 +170,14 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (disposing && Interlocked.Exchange(ref sweepLabel, null) is { } label)
+        {
+            // Scanned before the folder goes: kept or not, what it holds now is what an attacker would copy.
+            CardDataSweep.Logs(label, Logs.Lines);
+            CardDataSweep.DataDirectory(label, DataDirectory);
+            CardDataSweep.HostStopped(label);
+        }
+
         if (KeepDataDirectory)
         {
             return;

@@ -11,12 +11,18 @@ namespace OneClick.Tests.Infrastructure;
 public sealed class GatewayProcess : IDisposable
 {
     private readonly Dictionary<string, string> environment;
+    private readonly string dataDirectory;
     private Process? process;
+
+    // What the process printed (its log at Warning and above) and its name in the card-data sweep.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
+    private string? sweepLabel;
 
     public GatewayProcess(string dataDirectory, IDictionary<string, string> settings)
     {
         Port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+        this.dataDirectory = dataDirectory;
         environment = new Dictionary<string, string>(settings)
         {
             ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
@@ -46,8 +52,13 @@ public sealed class GatewayProcess : IDisposable
         }
 
         process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        if (CardDataSweep.Enabled)
+        {
+            sweepLabel ??= CardDataSweep.HostStarted("gateway process");
+        }
+
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -92,10 +103,34 @@ public sealed class GatewayProcess : IDisposable
         }
     }
 
+    /// <summary>A client of the process whose every response goes to the card-data and headers sweep.</summary>
+    public HttpClient CreateClient(HttpClientHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        // Production, as the process runs: Secure cookies unless the settings turn them off.
+        var secureCookies = !(environment.TryGetValue("OneClick__SecureCookies", out var setting) && bool.TryParse(setting, out var secure) && !secure);
+        HttpMessageHandler chain = sweepLabel is { } label ? new RecordingHandler(label, secureCookies, handler) : handler;
+        return new HttpClient(chain) { BaseAddress = BaseAddress };
+    }
+
     public void Dispose()
     {
         Kill();
         process?.Dispose();
+        if (Interlocked.Exchange(ref sweepLabel, null) is { } label)
+        {
+            CardDataSweep.Logs(label, output);
+            CardDataSweep.DataDirectory(label, dataDirectory);
+            CardDataSweep.HostStopped(label);
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && CardDataSweep.Enabled)
+        {
+            output.Enqueue(line);
+        }
     }
 
     private static int FreePort()

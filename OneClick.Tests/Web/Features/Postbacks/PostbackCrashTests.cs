@@ -46,6 +46,8 @@ public sealed class PostbackCrashTests : IDisposable
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
             ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
             ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
+            // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
+            ["OneClick__SecureCookies"] = "false",
         };
 
         using (var first = new GatewayProcess(dataDirectory, settings))
@@ -59,7 +61,7 @@ public sealed class PostbackCrashTests : IDisposable
                 {
                     try
                     {
-                        var buyer = new Buyer(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = first.BaseAddress });
+                        var buyer = new Buyer(first.CreateClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }));
                         var page = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()));
                         if (page.Heading == "Payment approved")
                         {

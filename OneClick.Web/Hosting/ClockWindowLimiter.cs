@@ -42,6 +42,12 @@ public sealed class ClockWindowLimiter(TimeProvider clock, int permits, TimeSpan
         lock (gate)
         {
             var now = clock.GetUtcNow();
+            if (now >= windowEnd && permitCount == 0)
+            {
+                // A check opens no window: a partition only checked stays idle and is dropped.
+                return Granted;
+            }
+
             if (now >= windowEnd)
             {
                 windowEnd = now + window;

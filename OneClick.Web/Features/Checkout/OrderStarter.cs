@@ -60,14 +60,14 @@ public sealed class OrderStarter(
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
         if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && !shop.RequiresBillingAddress)
         {
-            // Checked before the token is looked up: past the limit, a guess learns nothing.
-            if (tokenGuesses.Refusal(client) is { } tooManyFailures)
+            // Checked before the token is looked up: past the limit, a guess learns nothing, and the
+            // order page follows as for any token that cannot pay (rule 4).
+            if (tokenGuesses.MayTry(client))
             {
-                logger.LogWarning("One-click startorder for shop {ShopId} refused: too many unknown tokens from this client", shop.Id);
-                return new StartOrderOutcome.Throttled(tooManyFailures);
+                return await InstantAsync(order, shop, token, browserIdHash, request, client, cancellationToken);
             }
 
-            return await InstantAsync(order, shop, token, browserIdHash, request, client, cancellationToken);
+            logger.LogWarning("One-click token for shop {ShopId} not looked up: too many unknown tokens from this client", shop.Id);
         }
 
         db.Orders.Add(order);
@@ -159,6 +159,6 @@ public abstract record StartOrderOutcome
 
     public sealed record BadSignature : StartOrderOutcome;
 
-    /// <summary>Over the shop's rate limit, or too many failed oneClickTokens from this client: 429.</summary>
+    /// <summary>Over the shop's rate limit: 429.</summary>
     public sealed record Throttled(RateLimitRefusal Refusal) : StartOrderOutcome;
 }

@@ -44,9 +44,9 @@ public static class MerchantUrl
     public static bool IsInside(System.Net.IPAddress ip)
     {
         ArgumentNullException.ThrowIfNull(ip);
-        if (ip.IsIPv4MappedToIPv6)
+        if (ip.IsIPv4MappedToIPv6 || EmbedsIPv4(ip))
         {
-            ip = ip.MapToIPv4();
+            ip = new System.Net.IPAddress(ip.GetAddressBytes()[12..]);
         }
 
         if (System.Net.IPAddress.IsLoopback(ip))
@@ -63,6 +63,20 @@ public static class MerchantUrl
         var b = ip.GetAddressBytes();
         return b[0] is 0 or 10 or 127 or >= 224 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
             || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127);
+    }
+
+    /// <summary>NAT64 (64:ff9b::/96) and the old IPv4-compatible form (::a.b.c.d) reach an IPv4 address.</summary>
+    private static bool EmbedsIPv4(System.Net.IPAddress ip)
+    {
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        var b = ip.GetAddressBytes();
+        var nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0;
+        var compatible = b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && (b[12] | b[13]) != 0; // not :: or ::1
+        return nat64 || compatible;
     }
 
     public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)

@@ -24,6 +24,9 @@ public sealed class MerchantUrlAddressTests
     [InlineData("fd00::1")]
     [InlineData("ff02::1")]
     [InlineData("::ffff:10.0.0.1")]
+    [InlineData("64:ff9b::a9fe:a9fe")] // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("::10.0.0.1")]
     public void IsInside_private_loopback_and_link_local_addresses_is_true(string address) =>
         MerchantUrl.IsInside(IPAddress.Parse(address)).ShouldBeTrue();
 
@@ -34,6 +37,7 @@ public sealed class MerchantUrlAddressTests
     [InlineData("8.8.8.8")]
     [InlineData("2606:2800:220:1::1")]
     [InlineData("::ffff:93.184.216.34")]
+    [InlineData("64:ff9b::5db8:d822")] // NAT64 of 93.184.216.34
     public void IsInside_public_addresses_is_false(string address) =>
         MerchantUrl.IsInside(IPAddress.Parse(address)).ShouldBeFalse();
 

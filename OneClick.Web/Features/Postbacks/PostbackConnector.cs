@@ -27,7 +27,7 @@ public sealed class PostbackConnector(HostResolver resolver, IOptions<PostbackOp
         var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]
-            : await AllowedAddressesAsync(host, cancellationToken);
+            : await AllowedAddressesAsync(host, port, cancellationToken);
         SocketException? failure = null;
         foreach (var address in addresses)
         {
@@ -52,10 +52,10 @@ public sealed class PostbackConnector(HostResolver resolver, IOptions<PostbackOp
         throw failure ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    private async Task<IPAddress[]> AllowedAddressesAsync(string host, CancellationToken cancellationToken)
+    private async Task<IPAddress[]> AllowedAddressesAsync(string host, int port, CancellationToken cancellationToken)
     {
         var resolved = await resolver.ResolveAsync(host, cancellationToken);
-        if (MayResolveInside(host))
+        if (MayResolveInside(host, port))
         {
             return resolved;
         }
@@ -64,10 +64,22 @@ public sealed class PostbackConnector(HostResolver resolver, IOptions<PostbackOp
         return outside.Length > 0 || resolved.Length == 0 ? outside : throw new PostbackHostRefusedException(host);
     }
 
-    private bool MayResolveInside(string host) =>
+    /// <summary>
+    /// Only the operator's own host and port: another shop naming the same host on another port
+    /// (a database, a cache) stays refused. An entry without a port means the web's ports, 80 and 443.
+    /// </summary>
+    private bool MayResolveInside(string host, int port) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-        || options.Value.PrivateHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
+        || options.Value.PrivateHosts.Any(entry => Matches(entry.Trim(), host, port));
+
+    private static bool Matches(string entry, string host, int port)
+    {
+        var colon = entry.LastIndexOf(':');
+        return colon > 0 && int.TryParse(entry.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entryPort)
+            ? entryPort == port && host.Equals(entry[..colon], StringComparison.OrdinalIgnoreCase)
+            : port is 80 or 443 && host.Equals(entry, StringComparison.OrdinalIgnoreCase);
+    }
 }
 
 /// <summary>A postback's host resolves only into the gateway's own network: recorded as the attempt's error.</summary>

@@ -15,8 +15,9 @@ public sealed class PostbackOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Host names a postback may reach although they resolve into the gateway's own network (a
-    /// merchant on the same private network). Set by the operator; the seeded and demo shops' hosts are added.
+    /// Host names (<c>host</c> for ports 80 and 443, or <c>host:port</c>) a postback may reach although
+    /// they resolve into the gateway's own network (a merchant on the same private network). Set by
+    /// the operator; the seeded and demo shops' hosts and ports are added.
     /// </summary>
     public List<string> PrivateHosts { get; set; } = [];
 }

@@ -47,7 +47,7 @@ public static class PostbacksServiceCollectionExtensions
         {
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
             {
-                yield return uri.IdnHost;
+                yield return $"{uri.IdnHost}:{uri.Port}";
             }
         }
     }

@@ -53,7 +53,7 @@ public sealed class PostbackDestinationTests : IDisposable
     [Fact]
     public async Task Postback_to_a_name_the_operator_allowed_inside_is_delivered()
     {
-        gateway.Set("OneClick:Postbacks:PrivateHosts:0", InternalHost);
+        gateway.Set("OneClick:Postbacks:PrivateHosts:0", $"{InternalHost}:{site.Port}");
         await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://{InternalHost}:{site.Port}/postback");
 
         await BuyAtOtherShopAsync();
@@ -62,6 +62,19 @@ public sealed class PostbackDestinationTests : IDisposable
         attempt.Error.ShouldBeNull();
         attempt.StatusCode.ShouldBe(200);
         site.Connections.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Postback_to_an_allowed_inside_host_on_another_port_is_refused()
+    {
+        // The operator allowed the merchant's web port only, not whatever else listens on that host.
+        gateway.Set("OneClick:Postbacks:PrivateHosts:0", $"{InternalHost}:{site.Port + 1}");
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://{InternalHost}:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        (await FirstAttemptAsync()).Error.ShouldStartWith($"Refused: {InternalHost} resolves only to");
+        site.Connections.ShouldBe(0);
     }
 
     [Fact]

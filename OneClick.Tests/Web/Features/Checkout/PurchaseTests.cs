@@ -268,6 +268,31 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
     }
 
     [Fact]
+    public async Task Pay_with_a_field_given_twice_sends_back_nothing_typed_not_even_a_number_in_the_name_or_address()
+    {
+        using var billing = new GatewayFactory().Set("OneClick:Seed:RequireBillingAddress", "true");
+        var buyer = Buyer.Of(billing);
+        var orderPage = await buyer.StartAsync(Merchant.Purchase());
+        var card = new Dictionary<string, string?>
+        {
+            ["Card.Number"] = Buyer.Visa,
+            ["Card.Expiry"] = "12/30",
+            ["Card.Cvc"] = "123",
+            ["Card.Holder"] = "4242424242424242",
+            ["Card.Street"] = "5555 5555 5555 4444",
+            ["Card.PostalCode"] = "10115",
+            ["Card.City"] = "Berlin",
+            ["Card.Country"] = "DE",
+        };
+
+        var again = await buyer.SubmitWithAsync(orderPage, "Pay ", card, KeyValuePair.Create("Card.Cvc", "456"));
+
+        again.Text.ShouldContain("a field given twice");
+        again.Html.ShouldNotContain("4242424242424242");
+        again.Html.ShouldNotContain("5555 5555 5555 4444");
+    }
+
+    [Fact]
     public async Task Order_page_reloaded_during_3ds_goes_back_to_the_challenge()
     {
         var buyer = Buyer.Of(gateway);

@@ -128,6 +128,14 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     public HttpClient CreatePlainClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>A client at another address: the gateway trusts X-Forwarded-For from the local proxy (rate limits count by address).</summary>
+    public HttpClient CreatePlainClient(string forwardedFor)
+    {
+        var client = CreatePlainClient();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        return client;
+    }
+
     public async Task<T> WithDbAsync<T>(Func<OneClickDbContext, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();

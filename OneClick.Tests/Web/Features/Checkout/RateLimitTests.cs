@@ -54,15 +54,15 @@ public sealed class RateLimitTests
     {
         using var gateway = new GatewayFactory().Set("OneClick:RateLimits:StartOrderPerMinute", "1");
         var url = Merchant.StartOrderUrl(Merchant.Purchase());
-        var first = From(gateway, "203.0.113.1");
+        var first = gateway.CreatePlainClient("203.0.113.1");
 
         (await first.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
         (await first.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        (await From(gateway, "203.0.113.2").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("203.0.113.2").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
         // One IPv6 network (/64) is one client: its 2^64 addresses share one budget.
-        (await From(gateway, "2001:db8:1:2::1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        (await From(gateway, "2001:db8:1:2::ffff").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        (await From(gateway, "2001:db8:1:3::1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("2001:db8:1:2::1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("2001:db8:1:2::ffff").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await gateway.CreatePlainClient("2001:db8:1:3::1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
     }
 
     [Fact]
@@ -83,15 +83,15 @@ public sealed class RateLimitTests
         var otherShop = await gateway.AddShopAsync(70020, otherKey, null);
         var url = Merchant.StartOrderUrl(Merchant.Purchase());
 
-        (await From(gateway, "203.0.113.1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        (await From(gateway, "203.0.113.2").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        var refused = await From(gateway, "203.0.113.3").GetAsync(url);
+        (await gateway.CreatePlainClient("203.0.113.1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("203.0.113.2").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        var refused = await gateway.CreatePlainClient("203.0.113.3").GetAsync(url);
 
         refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         RetryAfter(refused).ShouldBeInRange(1, 60);
         (await refused.Content.ReadAsStringAsync()).ShouldContain($"Too many requests for shop {GatewayFactory.ShopId}: the gateway takes at most 2 startorder and salestatus requests a minute for one shop.");
         var other = Merchant.Purchase(shopId: otherShop);
-        (await From(gateway, "203.0.113.4").GetAsync(Merchant.StartOrderUrl(other, otherKey))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("203.0.113.4").GetAsync(Merchant.StartOrderUrl(other, otherKey))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
     }
 
     [Fact]
@@ -103,12 +103,12 @@ public sealed class RateLimitTests
 
         for (var i = 0; i < 5; i++)
         {
-            (await From(gateway, $"203.0.113.{i + 1}").GetAsync(forgedUrl)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-            (await From(gateway, $"203.0.113.{i + 1}").GetAsync("/startorder?shopID=not-a-number")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await gateway.CreatePlainClient($"203.0.113.{i + 1}").GetAsync(forgedUrl)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            (await gateway.CreatePlainClient($"203.0.113.{i + 1}").GetAsync("/startorder?shopID=not-a-number")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
 
         // An attacker who sends requests in a shop's name cannot shut its buyers out.
-        (await From(gateway, "198.51.100.1").GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("198.51.100.1").GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
     }
 
     [Fact]
@@ -118,8 +118,8 @@ public sealed class RateLimitTests
         var query = Merchant.Sign(new Dictionary<string, string> { ["version"] = "3.4", ["shopID"] = GatewayFactory.ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["saleID"] = "1" });
         var url = "/salestatus?" + string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
 
-        (await From(gateway, "203.0.113.1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var refused = await From(gateway, "203.0.113.2").GetAsync(url);
+        (await gateway.CreatePlainClient("203.0.113.1").GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var refused = await gateway.CreatePlainClient("203.0.113.2").GetAsync(url);
 
         refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         RetryAfter(refused).ShouldBeInRange(1, 60);
@@ -150,7 +150,7 @@ public sealed class RateLimitTests
     public async Task Unknown_one_click_tokens_past_the_limit_are_not_looked_up_and_get_the_order_page()
     {
         using var gateway = new GatewayFactory().Set("OneClick:Seed:OneClickEnabled", "true").Set("OneClick:RateLimits:UnknownTokensPerHour", "2");
-        var guesser = From(gateway, "203.0.113.66");
+        var guesser = gateway.CreatePlainClient("203.0.113.66");
         string Guess(int i)
         {
             var parameters = Merchant.Purchase();
@@ -173,7 +173,7 @@ public sealed class RateLimitTests
         gateway.Logs.All.ShouldContain("not looked up: too many unknown tokens from this client");
         // The same client without a token, and another client with one, go on.
         (await guesser.GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        (await From(gateway, "203.0.113.67").GetAsync(Guess(4))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await gateway.CreatePlainClient("203.0.113.67").GetAsync(Guess(4))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
         // An hour later the client may try again.
         gateway.Clock.Advance(TimeSpan.FromHours(1));
         (await guesser.GetAsync(Guess(5))).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
@@ -202,14 +202,6 @@ public sealed class RateLimitTests
             parameters["oneClickToken"] = token;
             return parameters;
         }
-    }
-
-    /// <summary>A client of the gateway at another address (the gateway trusts X-Forwarded-For from the local proxy).</summary>
-    private static HttpClient From(GatewayFactory gateway, string address)
-    {
-        var client = gateway.CreatePlainClient();
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return client;
     }
 
     private static int RetryAfter(HttpResponseMessage response) =>

@@ -23,37 +23,44 @@ public static class DatabaseFile
             raw.Append(await reader.ReadToEndAsync());
         }
 
-        var values = new HashSet<string>(StringComparer.Ordinal);
         await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
         await connection.OpenAsync();
-        var tables = new List<string>();
+        var rows = await RowsAsync(connection);
+        var values = rows.Values.SelectMany(r => r).SelectMany(r => r).Select(c => c.Value).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return (raw.ToString(), values, rows.Keys.ToList());
+    }
+
+    /// <summary>
+    /// Every row of every table, by table name (ordinal order), each row as its columns' names and
+    /// values as text (null for NULL), in the order SQLite keeps them.
+    /// </summary>
+    public static async Task<SortedDictionary<string, List<IReadOnlyList<(string Column, string? Value)>>>> RowsAsync(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var tables = new SortedDictionary<string, List<IReadOnlyList<(string Column, string? Value)>>>(StringComparer.Ordinal);
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                tables.Add(reader.GetString(0));
+                tables[reader.GetString(0)] = [];
             }
         }
 
-        foreach (var table in tables)
+        foreach (var (table, rows) in tables)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT * FROM \"{table}\"";
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (!reader.IsDBNull(i))
-                    {
-                        values.Add(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!);
-                    }
-                }
+                rows.Add(Enumerable.Range(0, reader.FieldCount)
+                    .Select(i => (reader.GetName(i), reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)))
+                    .ToList());
             }
         }
 
-        return (raw.ToString(), values, tables);
+        return tables;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -32,32 +31,17 @@ internal static class StoredRows
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.DataDirectory, "oneclick.db")};Mode=ReadOnly");
         await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'QRTZ%' AND name NOT LIKE 'sqlite%' ORDER BY name";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
         var text = new StringBuilder();
-        foreach (var table in tables)
+        foreach (var (table, rows) in await DatabaseFile.RowsAsync(connection))
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            if (table.StartsWith("QRTZ", StringComparison.Ordinal) || table.StartsWith("sqlite", StringComparison.Ordinal))
             {
-                text.Append(table).Append(':');
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    text.Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
-                }
+                continue;
+            }
 
-                text.AppendLine();
+            foreach (var row in rows)
+            {
+                text.Append(table).Append(':').AppendJoin('|', row.Select(c => c.Value ?? "null")).AppendLine();
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
@@ -226,43 +225,11 @@ public class FuzzGateway : IDisposable
     // ---- the database before and after ----
 
     /// <summary>Every row of every table of oneclick.db, as text keyed by table.</summary>
-    private static async Task<Dictionary<string, HashSet<string>>> SnapshotAsync(SqliteConnection connection)
-    {
-        var snapshot = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var table in tables)
-        {
-            var rows = new HashSet<string>(StringComparer.Ordinal);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var row = new StringBuilder();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    var value = reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-                    row.Append(reader.GetName(i)).Append('=').Append(value).Append(" | ");
-                }
-
-                rows.Add(row.ToString());
-            }
-
-            snapshot[table] = rows;
-        }
-
-        return snapshot;
-    }
+    private static async Task<Dictionary<string, HashSet<string>>> SnapshotAsync(SqliteConnection connection) =>
+        (await DatabaseFile.RowsAsync(connection)).ToDictionary(
+            table => table.Key,
+            table => table.Value.Select(row => string.Concat(row.Select(c => $"{c.Column}={c.Value ?? "NULL"} | "))).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
 
     /// <summary>Rows added, changed or removed, except log rows (see the remarks of this class).</summary>
     private static List<string> Compare(Dictionary<string, HashSet<string>> before, Dictionary<string, HashSet<string>> after)

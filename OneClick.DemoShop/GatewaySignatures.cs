@@ -13,21 +13,25 @@ internal static class GatewaySignatures
 {
     public const string PostbackHeaderName = "X-OneClick-Signature";
 
-    private static readonly HashSet<string> Unsigned = new(StringComparer.Ordinal) { "signature", "email", "oneClickToken" };
-
-    /// <summary>hex(SHA-256(key + ":" + name=value pairs sorted by name, joined by ":")).</summary>
+    /// <summary>
+    /// hex(SHA-256(key + ":" + name=value pairs sorted by name, joined by ":")) over exactly the
+    /// fields given: the shop passes the fields it signs, and leaves the unsigned ones (oneClickToken) out.
+    /// </summary>
     public static string Sign(string key, IEnumerable<KeyValuePair<string, string>> fields)
     {
         var pairs = fields
-            .Where(f => !Unsigned.Contains(f.Key) && f.Value.Length > 0)
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => f.Key + "=" + f.Value);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key + ":" + string.Join(':', pairs))));
     }
 
-    /// <summary>The query's <c>signature</c> matches every other parameter of it, the shop's own included.</summary>
+    /// <summary>
+    /// The query's <c>signature</c> matches every other parameter of it, as FlexPay's client libraries
+    /// check it: the shop's own parameters, the oneClickToken and any empty one (as <c>name=</c>) included.
+    /// </summary>
     public static bool VerifyQuery(string key, IReadOnlyDictionary<string, string> query) =>
-        query.TryGetValue("signature", out var given) && FixedTimeEquals(Sign(key, query), given.ToLowerInvariant());
+        query.TryGetValue("signature", out var given)
+        && FixedTimeEquals(Sign(key, query.Where(f => f.Key != "signature")), given.ToLowerInvariant());
 
     /// <summary>
     /// <c>t={unix seconds},v1={hex}</c>, v1 = HMAC-SHA256(key, "{t}.{query as sent}"): proves the

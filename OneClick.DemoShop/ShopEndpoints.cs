@@ -140,7 +140,8 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         fields.Add(new("signature", GatewaySignatures.Sign(settings.SignatureKey, fields)));
         if (token is not null)
         {
-            // Not signed (PROTOCOL.md section 2): a bearer token the gateway checks itself.
+            // Not signed (PROTOCOL.md section 2): a bearer token the gateway checks itself. (The gateway's
+            // answers sign it: a merchant checks every field it receives.)
             fields.Add(new("oneClickToken", token));
         }
 

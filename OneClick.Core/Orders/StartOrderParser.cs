@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.RegularExpressions;
 using OneClick.Core.Protocol;
 using OneClick.Core.Shops;
+using OneClick.Core.Signatures;
 
 namespace OneClick.Core.Orders;
 
 /// <summary>
 /// Reads a startorder request in the order PROTOCOL.md sections 2 and 3 require: first its shape
-/// (known, unrepeated names; a shop to verify against), then the signature, then every value.
-/// The signature is a keyed prefix hash, so nothing outside the known parameters is let through.
+/// (the names it reads, each once; a shop to verify against), then the signature, then every value.
+/// Parameters outside its names are ignored entirely (section 2): FlexPay's libraries pass them unsigned.
 /// </summary>
 public static partial class StartOrderParser
 {
@@ -17,17 +18,21 @@ public static partial class StartOrderParser
 
     public const decimal MaxAmount = 1_000_000m;
 
-    private static readonly string[] KnownNames =
+    /// <summary>
+    /// The parameters of section 3. <c>language</c> is read (and unsigned) but has no effect until the
+    /// order page is translated.
+    /// </summary>
+    public static readonly SignedRequestNames Names = new(
     [
         "version", "shopID", "type", "priceAmount", "priceCurrency", "description", "paymentMethod",
         "referenceID", "custom1", "custom2", "custom3", "backURL", "successURL", "declineURL", "email",
-        "customerNumber", "oneClickToken", "signature",
-    ];
+        "customerNumber", "oneClickToken", "language", "signature",
+    ]);
 
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static StartOrderEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, KnownNames, "startorder");
+        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, Names, "startorder");
         if (Get(values, "backURL") is not null && Get(values, "successURL") is not null)
         {
             errors.Insert(errors.FindIndex(e => e.Parameter is "shopID" or "signature") is var at and >= 0 ? at : errors.Count,
@@ -329,7 +334,4 @@ public sealed record StartOrderEnvelope(
     IReadOnlyList<ParameterError> Errors)
 {
     public string? Signature => StartOrderParser.Get(Values, "signature");
-
-    /// <summary>The name=value pairs the signature covers (the scheme drops the unsigned and empty ones).</summary>
-    public IEnumerable<KeyValuePair<string, string>> Parameters => Values;
 }

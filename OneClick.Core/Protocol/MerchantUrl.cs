@@ -79,16 +79,18 @@ public static class MerchantUrl
         return nat64 || compatible;
     }
 
-    public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey)
-    {
-        var (head, fragment) = SplitFragment(url);
-        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
-        var own = queryAt >= 0 ? ParseQuery(head[(queryAt + 1)..]) : [];
+    /// <summary>The URL with the gateway's fields appended and the whole query signed (section 2).</summary>
+    public static string WithSignedFields(string url, IReadOnlyList<KeyValuePair<string, string>> fields, string signatureKey) =>
+        SignQuery(WithFields(url, fields), signatureKey);
 
-        var signature = FlexPaySignature.Compute(signatureKey, own.Concat(fields));
+    /// <summary>The URL with fields appended to its query, unsigned: the outbox keeps postbacks so and signs them as they are sent.</summary>
+    public static string WithFields(string url, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var (head, fragment) = SplitFragment(url);
         var builder = new StringBuilder(head);
-        var separator = queryAt < 0 ? "?" : (head.EndsWith('?') || head.EndsWith('&') ? "" : "&");
-        foreach (var (name, value) in fields.Append(new("signature", signature)))
+        var separator = !head.Contains('?', StringComparison.Ordinal) ? "?" : (head.EndsWith('?') || head.EndsWith('&') ? "" : "&");
+        foreach (var (name, value) in fields)
         {
             builder.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
             separator = "&";
@@ -97,12 +99,24 @@ public static class MerchantUrl
         return builder.Append(fragment).ToString();
     }
 
-    /// <summary>Adds one unsigned field (e.g. <c>oneClickToken</c>) to a URL that already carries a query.</summary>
-    public static string WithUnsignedField(string url, string name, string value)
+    /// <summary>Adds one field (e.g. <c>oneClickToken</c>, which the outbox does not keep) to a URL before it is signed.</summary>
+    public static string WithField(string url, string name, string value) => WithFields(url, [new(name, value)]);
+
+    /// <summary>
+    /// Signs a URL's query as FlexPay's client libraries check it: over every parameter the merchant
+    /// will receive, its own ones and empty ones (as <c>name=</c>) included. A <c>signature</c> already
+    /// there (an outbox row written before postbacks were signed as they are sent) is replaced.
+    /// </summary>
+    public static string SignQuery(string url, string signatureKey)
     {
         var (head, fragment) = SplitFragment(url);
-        var separator = head.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-        return $"{head}{separator}{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}{fragment}";
+        var queryAt = head.IndexOf('?', StringComparison.Ordinal);
+        var segments = queryAt < 0 ? [] : head[(queryAt + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(segment => Decode(segment.Split('=', 2)[0]) != "signature")
+            .ToList();
+        var signature = FlexPaySignature.SignMessage(signatureKey, ParseQuery(string.Join('&', segments)));
+        segments.Add("signature=" + signature);
+        return (queryAt < 0 ? head : head[..queryAt]) + "?" + string.Join('&', segments) + fragment;
     }
 
     /// <summary>The query string of a URL as it stands, without '?' and without the fragment.</summary>

@@ -126,7 +126,7 @@ public static class OkData
 
     private static List<KeyValuePair<string, string>> Signed(Shop shop, List<KeyValuePair<string, string>> fields)
     {
-        fields.Add(new("signature", FlexPaySignature.Compute(shop.SigningKey, fields)));
+        fields.Add(new("signature", FlexPaySignature.SignMessage(shop.SigningKey, fields)));
         return fields;
     }
 }

@@ -1,31 +1,52 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OneClick.Core.Orders;
+using OneClick.Core.Signatures;
 
 namespace OneClick.Core.Protocol;
 
 /// <summary>
-/// The first step of reading any signed merchant request (startorder, salestatus): known and
-/// unrepeated names, a shop id to verify against, a signature. Needs no shop and no key. The
-/// signature is a keyed prefix hash, so nothing outside the known parameters is let through.
+/// The first step of reading any signed merchant request (startorder, salestatus): the names it
+/// reads (<see cref="SignedRequestNames"/>), each given once, a shop id to verify against, a
+/// signature. Needs no shop and no key. Any other parameter is dropped here, unread and unshown:
+/// the signature does not cover it, so nothing past this step may act on it.
 /// </summary>
 public static partial class SignedRequest
 {
+    /// <summary>
+    /// Parameters a request may carry in all, its own and a client's unsigned extras: the protocol's
+    /// and FlexPay's names are 45, so more is a flood, refused before anything is read.
+    /// </summary>
+    public const int MaxParameters = 64;
+
+    /// <summary>The longest parameter name taken; the protocol's longest is 24 characters.</summary>
+    public const int MaxNameLength = 256;
+
     public static (Dictionary<string, string> Values, int? ShopId, List<ParameterError> Errors) ReadEnvelope(
-        IEnumerable<KeyValuePair<string, string>> raw, IReadOnlyList<string> knownNames, string requestName, bool explainUnknown = false)
+        IEnumerable<KeyValuePair<string, string>> raw, SignedRequestNames names, string requestName)
     {
+        ArgumentNullException.ThrowIfNull(names);
         var errors = new List<ParameterError>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in raw)
+        var pairs = raw.ToList();
+        if (pairs.Count > MaxParameters || pairs.Any(p => p.Key.Length > MaxNameLength))
         {
-            if (!knownNames.Contains(name, StringComparer.Ordinal))
+            errors.Add(new("(request)", $"carries more than {MaxParameters} parameters or a name longer than {MaxNameLength} characters. Send the parameters of {requestName} and only a few of your own."));
+            return (values, null, errors);
+        }
+
+        foreach (var (name, value) in pairs)
+        {
+            if (!names.IsRead(name))
             {
-                var hint = knownNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                // explainUnknown: list the known names. A parameter without a name is called so: it would show as nothing.
-                var those = explainUnknown ? $" (those are {string.Join(", ", knownNames)})" : "";
-                errors.Add(new(name.Length == 0 ? "(a parameter without a name)" : Shorten(name), hint is null
-                    ? $"is not a parameter of {requestName}{those}. Remove it: unknown parameters are refused because they would change what the signature covers."
-                    : $"is not a parameter of {requestName}. Parameter names are case-sensitive: did you mean '{hint}'?"));
+                // A defined name in other letters is that parameter misspelt, not another field: ignored,
+                // a referenceID or backURL would silently not apply, so it is refused with the spelling.
+                var meant = names.Defined.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                if (meant is not null && !errors.Any(e => e.Parameter == name))
+                {
+                    errors.Add(new(name, $"is not a parameter of {requestName}. Parameter names are case-sensitive: did you mean '{meant}'?"));
+                }
+
                 continue;
             }
 
@@ -38,9 +59,9 @@ public static partial class SignedRequest
         // The scheme has no escaping: custom1="a:custom2=b" signs exactly as custom1=a and custom2=b do,
         // so such a value is a pair moved into another without changing the signature. The OK data
         // carries startorder's values back under their own names, so those count too.
-        foreach (var (name, value) in values)
+        foreach (var (name, value) in values.Where(v => names.IsSigned(v.Key)))
         {
-            var hidden = knownNames.Concat(MerchantUrl.ReservedNames).FirstOrDefault(n => value.Contains($":{n}=", StringComparison.Ordinal));
+            var hidden = names.Read.Concat(MerchantUrl.ReservedNames).FirstOrDefault(n => value.Contains($":{n}=", StringComparison.Ordinal));
             if (hidden is not null && !errors.Any(e => e.Parameter == name))
             {
                 errors.Add(new(name, $"contains ':{hidden}=', which the signature cannot tell from a separate {hidden} parameter. Leave the ':' or the '=' out of the value."));

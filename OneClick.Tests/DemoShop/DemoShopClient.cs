@@ -168,7 +168,7 @@ public sealed class DemoShopClient : IAsyncDisposable
 
     /// <summary>The query string as the gateway sends it: signed fields, percent-encoded.</summary>
     public static string SignedQuery(IReadOnlyDictionary<string, string> fields, string key = SignatureKey) =>
-        string.Join('&', fields.Append(new("signature", FlexPaySignature.Compute(key, fields)))
+        string.Join('&', fields.Append(new("signature", FlexPaySignature.SignMessage(key, fields)))
             .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
 
     /// <summary>X-OneClick-Signature as PROTOCOL.md section 5 defines it, written out here as a merchant reads it.</summary>

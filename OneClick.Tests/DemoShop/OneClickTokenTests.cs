@@ -1,5 +1,7 @@
 using System.Net;
+using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.SaleStatus;
 
 namespace OneClick.Tests.DemoShop;
 
@@ -46,9 +48,9 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         again["customerNumber"].ShouldBe(first["custom1"]);
         again["referenceID"].ShouldNotBe(first["referenceID"]);
         // Signed as "Buy" is: the token is left out of the signature (section 2).
-        FlexPaySignature.Verify(again["signature"], [DemoShopClient.SignatureKey], again, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.VerifyRequest(again["signature"], [DemoShopClient.SignatureKey], again, StartOrderParser.Names, allowSha1: false).ShouldBeTrue();
         again.Remove("oneClickToken");
-        FlexPaySignature.Verify(again["signature"], [DemoShopClient.SignatureKey], again, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.VerifyRequest(again["signature"], [DemoShopClient.SignatureKey], again, StartOrderParser.Names, allowSha1: false).ShouldBeTrue();
         // Single use: the shop forgets it until the next one arrives.
         (await shop.OneClickLinksAsync()).ShouldBeEmpty();
         (await shop.BuyWithOneClickAsync(100)).ShouldNotContainKey("oneClickToken");
@@ -111,8 +113,8 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         var startOrder = await shop.BuyAsync(100);
         var okData = DemoShopClient.OkData(startOrder, saleId: 1301);
 
-        // The token is not covered by the signature: it rides along unsigned, as the gateway sends it.
-        var back = await shop.VisitAsync("/return?" + DemoShopClient.SignedQuery(okData) + "&oneClickToken=tok-from-browser");
+        // The token is covered by the signature, as the gateway sends it (every field is signed).
+        var back = await shop.VisitAsync("/return?" + DemoShopClient.SignedQuery(WithToken(okData, "tok-from-browser")));
         back.Status.ShouldBe(HttpStatusCode.OK);
         (await shop.OneClickLinksAsync()).ShouldNotBeEmpty();
 
@@ -128,7 +130,7 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         (await shop.SignedPostbackAsync(WithToken(DemoShopClient.OkData(newer, saleId: 1402), "tok-1402"))).Body.ShouldBe("OK");
 
         // The buyer opens an old return page again from the browser's history.
-        await shop.VisitAsync("/return?" + DemoShopClient.SignedQuery(DemoShopClient.OkData(older, saleId: 1401)) + "&oneClickToken=tok-1401");
+        await shop.VisitAsync("/return?" + DemoShopClient.SignedQuery(WithToken(DemoShopClient.OkData(older, saleId: 1401), "tok-1401")));
 
         (await shop.BuyWithOneClickAsync(100))["oneClickToken"].ShouldBe("tok-1402");
     }
@@ -140,6 +142,17 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         var forged = DemoShopClient.SignedQuery(DemoShopClient.OkData(startOrder, saleId: 1451), key: "SomeoneElsesKey-0123456789");
 
         (await shop.VisitAsync("/return?" + forged + "&oneClickToken=tok-forged")).Status.ShouldBe(HttpStatusCode.Forbidden);
+
+        (await shop.OneClickLinksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Return_with_a_token_added_after_signing_keeps_no_token()
+    {
+        var startOrder = await shop.BuyAsync(100);
+        var signed = DemoShopClient.SignedQuery(DemoShopClient.OkData(startOrder, saleId: 1461));
+
+        (await shop.VisitAsync("/return?" + signed + "&oneClickToken=tok-slipped-in")).Status.ShouldBe(HttpStatusCode.Forbidden);
 
         (await shop.OneClickLinksAsync()).ShouldBeEmpty();
     }
@@ -160,7 +173,7 @@ public sealed class OneClickTokenTests : IAsyncLifetime, IDisposable
         asked["shopID"].ShouldBe("64233");
         asked["version"].ShouldBe("3.4");
         asked["saleID"].ShouldBe("1502");
-        FlexPaySignature.Verify(asked["signature"], [DemoShopClient.SignatureKey], asked, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.VerifyRequest(asked["signature"], [DemoShopClient.SignatureKey], asked, SaleStatusParser.Names, allowSha1: false).ShouldBeTrue();
         (await shop.BuyWithOneClickAsync(100))["oneClickToken"].ShouldBe("tok-still-active");
         // The late repeat of the sale before the decline does not bring its token back.
         (await shop.SignedPostbackAsync(WithToken(DemoShopClient.OkData(first, saleId: 1501), "tok-1501"))).Body.ShouldBe("OK");

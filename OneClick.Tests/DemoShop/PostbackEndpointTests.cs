@@ -1,4 +1,5 @@
 using System.Net;
+using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
 
 namespace OneClick.Tests.DemoShop;
@@ -20,7 +21,7 @@ public sealed class PostbackEndpointTests : IAsyncLifetime
     {
         var startOrder = await shop.BuyAsync(100);
 
-        FlexPaySignature.Verify(startOrder["signature"], [DemoShopClient.SignatureKey], startOrder, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.VerifyRequest(startOrder["signature"], [DemoShopClient.SignatureKey], startOrder, StartOrderParser.Names, allowSha1: false).ShouldBeTrue();
         startOrder["version"].ShouldBe("3.4");
         startOrder["shopID"].ShouldBe("64233");
         startOrder["type"].ShouldBe("purchase");

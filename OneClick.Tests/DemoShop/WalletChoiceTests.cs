@@ -1,4 +1,5 @@
 using System.Net;
+using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
 
 namespace OneClick.Tests.DemoShop;
@@ -30,10 +31,10 @@ public sealed class WalletChoiceTests : IAsyncLifetime
         {
             startOrder["customerNumber"].ShouldBe(user);
             startOrder["customerNumber"].ShouldMatch("^[A-Za-z0-9._-]{1,32}$");
-            FlexPaySignature.Verify(startOrder["signature"], [DemoShopClient.SignatureKey], startOrder, allowSha1: false).ShouldBeTrue();
+            FlexPaySignature.VerifyRequest(startOrder["signature"], [DemoShopClient.SignatureKey], startOrder, StartOrderParser.Names, allowSha1: false).ShouldBeTrue();
             // The signature covers it: another customer's number does not pass.
             var forged = new Dictionary<string, string>(startOrder, StringComparer.Ordinal) { ["customerNumber"] = "user-00000000" };
-            FlexPaySignature.Verify(startOrder["signature"], [DemoShopClient.SignatureKey], forged, allowSha1: false).ShouldBeFalse();
+            FlexPaySignature.VerifyRequest(startOrder["signature"], [DemoShopClient.SignatureKey], forged, StartOrderParser.Names, allowSha1: false).ShouldBeFalse();
         }
     }
 
@@ -52,7 +53,7 @@ public sealed class WalletChoiceTests : IAsyncLifetime
         var plain = await shop.BuyAsync(100);
         plain.ShouldNotContainKey("customerNumber");
         plain["custom1"].ShouldBe(user);
-        FlexPaySignature.Verify(plain["signature"], [DemoShopClient.SignatureKey], plain, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.VerifyRequest(plain["signature"], [DemoShopClient.SignatureKey], plain, StartOrderParser.Names, allowSha1: false).ShouldBeTrue();
         (await shop.BuyWithOneClickAsync(100)).ShouldNotContainKey("customerNumber");
 
         (await shop.ChooseWalletAsync(sendCustomerNumber: true)).Dispose();

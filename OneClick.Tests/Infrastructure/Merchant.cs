@@ -1,4 +1,6 @@
+using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.SaleStatus;
 
 namespace OneClick.Tests.Infrastructure;
 
@@ -35,16 +37,23 @@ public static class Merchant
     {
         var signed = new Dictionary<string, string>(parameters, StringComparer.Ordinal);
         signed.Remove("signature");
-        signed["signature"] = FlexPaySignature.Compute(key, signed);
+        signed["signature"] = Signature(signed, key);
         return signed;
     }
 
-    /// <summary>Reads a URL the gateway sent the buyer to and checks its signature as a merchant would.</summary>
+    /// <summary>
+    /// A request's signature as section 2 has a merchant compute it: the fields with a value whose
+    /// names are on the signed list of startorder or salestatus; any other field goes unsigned.
+    /// </summary>
+    public static string Signature(IEnumerable<KeyValuePair<string, string>> parameters, string key = GatewayFactory.SignatureKey, SignatureAlgorithm algorithm = SignatureAlgorithm.Sha256) =>
+        FlexPaySignature.Compute(key, parameters.Where(p => p.Value.Length > 0 && (StartOrderParser.Names.IsSigned(p.Key) || SaleStatusParser.Names.IsSigned(p.Key))), algorithm);
+
+    /// <summary>Reads a URL the gateway sent the buyer to and checks its signature as FlexPay's client libraries do: over every field.</summary>
     public static Dictionary<string, string> VerifiedQuery(string url, string key = GatewayFactory.SignatureKey)
     {
         var query = ParseQuery(new Uri(url).Query);
-        FlexPaySignature.Verify(query["signature"], [key], query, allowSha1: false)
-            .ShouldBeTrue($"the signature of {url} should verify");
+        new FlexPayClient("", GatewayFactory.ShopId, key).ValidateUrl(url)
+            .ShouldBeTrue($"the signature of {url} should verify over every field");
         return query;
     }
 

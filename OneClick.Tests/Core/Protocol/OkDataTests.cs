@@ -19,7 +19,8 @@ public class OkDataTests
     {
         var list = fields.ToList();
         var signature = list.Single(f => f.Key == "signature").Value;
-        return FlexPaySignature.Verify(signature, shop.ActiveKeys, list.Where(f => f.Key != "oneClickToken"), allowSha1: false);
+        // As FlexPay's client libraries validate: every field received but the signature, the token included.
+        return shop.ActiveKeys.Any(key => FlexPaySignature.Compute(key, list.Where(f => f.Key != "signature")) == signature);
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public class OkDataTests
     }
 
     [Fact]
-    public void For_signature_is_computed_over_every_field_but_signature_and_token()
+    public void For_signature_is_computed_over_every_field_but_signature_token_included()
     {
         var shop = CoreTestData.NewShop();
         var order = CoreTestData.NewOrder(referenceId: "ref-1");
@@ -69,12 +70,12 @@ public class OkDataTests
 
         var fields = OkData.For(shop, order, sale, oneClickToken: "tok_1");
 
-        var signed = fields.Where(f => f.Key is not ("signature" or "oneClickToken"));
+        var signed = fields.Where(f => f.Key is not "signature");
         fields.Single(f => f.Key == "signature").Value.ShouldBe(FlexPaySignature.Compute(CoreTestData.VectorKey, signed));
     }
 
     [Fact]
-    public void For_signature_does_not_depend_on_the_token()
+    public void For_signature_covers_the_token()
     {
         var shop = CoreTestData.NewShop();
         var order = CoreTestData.NewOrder();
@@ -83,8 +84,20 @@ public class OkDataTests
         var withToken = AsDictionary(OkData.For(shop, order, sale, oneClickToken: "tok_1"));
         var withoutToken = AsDictionary(OkData.For(shop, order, sale));
 
-        withToken["signature"].ShouldBe(withoutToken["signature"]);
+        withToken["signature"].ShouldNotBe(withoutToken["signature"]);
         withoutToken.Keys.ShouldNotContain("oneClickToken");
+        Verifies(shop, withToken.Select(f => f.Key == "oneClickToken" ? new KeyValuePair<string, string>(f.Key, "tok_2") : f)).ShouldBeFalse();
+        Verifies(shop, withToken.Where(f => f.Key != "oneClickToken")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void For_with_empty_token_sends_no_token_field()
+    {
+        var shop = CoreTestData.NewShop();
+        var order = CoreTestData.NewOrder();
+        var sale = CoreTestData.ApprovedSale(order);
+
+        OkData.For(shop, order, sale, oneClickToken: "").ShouldNotContain(f => f.Key == "oneClickToken");
     }
 
     [Fact]
@@ -113,13 +126,14 @@ public class OkDataTests
     [InlineData("referenceID")]
     [InlineData("custom1")]
     [InlineData("customerNumber")]
+    [InlineData("oneClickToken")]
     public void For_with_a_changed_field_does_not_verify(string name)
     {
         var shop = CoreTestData.NewShop();
         var order = CoreTestData.NewOrder(referenceId: "ref-1", custom1: "xxyyzz", customerNumber: "cust-7");
         var sale = CoreTestData.ApprovedSale(order);
 
-        var tampered = OkData.For(shop, order, sale)
+        var tampered = OkData.For(shop, order, sale, oneClickToken: "tok_1")
             .Select(f => f.Key == name ? new KeyValuePair<string, string>(name, f.Value + "1") : f);
 
         Verifies(shop, tampered).ShouldBeFalse();
@@ -166,8 +180,8 @@ public class OkDataTests
         var fields = OkData.For(shop, order, sale);
 
         var signature = fields.Single(f => f.Key == "signature").Value;
-        FlexPaySignature.Verify(signature, [NewKey], fields, allowSha1: false).ShouldBeTrue();
-        FlexPaySignature.Verify(signature, [CoreTestData.VectorKey], fields, allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.SignMessage(NewKey, fields).ShouldBe(signature);
+        FlexPaySignature.SignMessage(CoreTestData.VectorKey, fields).ShouldNotBe(signature);
     }
 
     [Fact]

@@ -69,42 +69,6 @@ public class FlexPaySignatureTests
             Key + ":custom1=xxyyzz:description=Super video download:priceAmount=9.99:priceCurrency=USD:shopID=64233:type=purchase:version=3.2");
     }
 
-    [Theory]
-    [InlineData("signature")]
-    [InlineData("email")]
-    [InlineData("oneClickToken")]
-    public void Compute_excludes_unsigned_parameter(string name)
-    {
-        FlexPaySignature.Compute(Key, VectorWith(name, "anything-at-all")).ShouldBe(VectorSha256);
-    }
-
-    [Theory]
-    [InlineData("custom2")]
-    [InlineData("referenceID")]
-    [InlineData("backURL")]
-    public void Compute_excludes_parameter_with_empty_value(string name)
-    {
-        FlexPaySignature.Compute(Key, VectorWith(name, "")).ShouldBe(VectorSha256);
-    }
-
-    [Fact]
-    public void Compute_with_empty_custom1_equals_compute_without_it()
-    {
-        var withEmpty = Vector().Select(p => p.Key == "custom1" ? new KeyValuePair<string, string>("custom1", "") : p);
-        var without = Vector().Where(p => p.Key != "custom1");
-
-        FlexPaySignature.Compute(Key, withEmpty).ShouldBe(FlexPaySignature.Compute(Key, without));
-    }
-
-    [Theory]
-    [InlineData("EMAIL")]
-    [InlineData("Signature")]
-    [InlineData("oneclicktoken")]
-    public void Compute_includes_names_that_only_look_unsigned(string name)
-    {
-        FlexPaySignature.Compute(Key, VectorWith(name, "x")).ShouldNotBe(VectorSha256);
-    }
-
     [Fact]
     public void Canonical_sorts_uppercase_before_lowercase()
     {
@@ -151,30 +115,15 @@ public class FlexPaySignatureTests
     }
 
     [Fact]
-    public void Verify_with_test_vector_matches()
+    public void Matches_with_test_vector_matches()
     {
-        FlexPaySignature.Verify(VectorSha256, [Key], Vector(), allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha256, [Key], Vector(), allowSha1: false).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_with_uppercase_hex_matches()
+    public void Matches_with_uppercase_hex_matches()
     {
-        FlexPaySignature.Verify(VectorSha256.ToUpperInvariant(), [Key], Vector(), allowSha1: false).ShouldBeTrue();
-    }
-
-    [Fact]
-    public void Verify_with_signature_among_parameters_matches()
-    {
-        FlexPaySignature.Verify(VectorSha256, [Key], VectorWith("signature", VectorSha256), allowSha1: false).ShouldBeTrue();
-    }
-
-    [Fact]
-    public void Verify_ignores_email_and_one_click_token()
-    {
-        var parameters = VectorWith("email", "buyer@example.com");
-        parameters.Add(new("oneClickToken", "tok_123"));
-
-        FlexPaySignature.Verify(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha256.ToUpperInvariant(), [Key], Vector(), allowSha1: false).ShouldBeTrue();
     }
 
     [Theory]
@@ -185,17 +134,17 @@ public class FlexPaySignatureTests
     [InlineData(63)]
     [InlineData(65)]
     [InlineData(128)]
-    public void Verify_with_wrong_length_fails(int length)
+    public void Matches_with_wrong_length_fails(int length)
     {
         var signature = string.Concat(Enumerable.Repeat(VectorSha256, 3))[..length];
 
-        FlexPaySignature.Verify(signature, [Key], Vector(), allowSha1: true).ShouldBeFalse();
+        FlexPaySignature.Matches(signature, [Key], Vector(), allowSha1: true).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_null_signature_fails()
+    public void Matches_with_null_signature_fails()
     {
-        FlexPaySignature.Verify(null, [Key], Vector(), allowSha1: true).ShouldBeFalse();
+        FlexPaySignature.Matches(null, [Key], Vector(), allowSha1: true).ShouldBeFalse();
     }
 
     [Theory]
@@ -203,77 +152,77 @@ public class FlexPaySignatureTests
     [InlineData(" ")]
     [InlineData("-")]
     [InlineData("٣")]
-    public void Verify_with_non_hex_character_fails(string bad)
+    public void Matches_with_non_hex_character_fails(string bad)
     {
         var signature = bad + VectorSha256[1..];
 
-        FlexPaySignature.Verify(signature, [Key], Vector(), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(signature, [Key], Vector(), allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_padded_signature_fails()
+    public void Matches_with_padded_signature_fails()
     {
-        FlexPaySignature.Verify(" " + VectorSha256 + " ", [Key], Vector(), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(" " + VectorSha256 + " ", [Key], Vector(), allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_sha1_without_allow_sha1_fails()
+    public void Matches_sha1_without_allow_sha1_fails()
     {
-        FlexPaySignature.Verify(VectorSha1, [Key], Vector(), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha1, [Key], Vector(), allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_sha1_with_allow_sha1_matches()
+    public void Matches_sha1_with_allow_sha1_matches()
     {
-        FlexPaySignature.Verify(VectorSha1, [Key], Vector(), allowSha1: true).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha1, [Key], Vector(), allowSha1: true).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_uppercase_sha1_with_allow_sha1_matches()
+    public void Matches_uppercase_sha1_with_allow_sha1_matches()
     {
-        FlexPaySignature.Verify(VectorSha1.ToUpperInvariant(), [Key], Vector(), allowSha1: true).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha1.ToUpperInvariant(), [Key], Vector(), allowSha1: true).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_sha256_with_allow_sha1_still_matches()
+    public void Matches_sha256_with_allow_sha1_still_matches()
     {
-        FlexPaySignature.Verify(VectorSha256, [Key], Vector(), allowSha1: true).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha256, [Key], Vector(), allowSha1: true).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_wrong_sha1_with_allow_sha1_fails()
+    public void Matches_wrong_sha1_with_allow_sha1_fails()
     {
-        FlexPaySignature.Verify(new string('0', 40), [Key], Vector(), allowSha1: true).ShouldBeFalse();
+        FlexPaySignature.Matches(new string('0', 40), [Key], Vector(), allowSha1: true).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_sha256_prefix_as_sha1_fails()
+    public void Matches_sha256_prefix_as_sha1_fails()
     {
-        FlexPaySignature.Verify(VectorSha256[..40], [Key], Vector(), allowSha1: true).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256[..40], [Key], Vector(), allowSha1: true).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_first_of_two_keys_matches()
+    public void Matches_with_first_of_two_keys_matches()
     {
-        FlexPaySignature.Verify(VectorSha256, [Key, OtherKey], Vector(), allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha256, [Key, OtherKey], Vector(), allowSha1: false).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_with_second_of_two_keys_matches()
+    public void Matches_with_second_of_two_keys_matches()
     {
-        FlexPaySignature.Verify(VectorSha256, [OtherKey, Key], Vector(), allowSha1: false).ShouldBeTrue();
+        FlexPaySignature.Matches(VectorSha256, [OtherKey, Key], Vector(), allowSha1: false).ShouldBeTrue();
     }
 
     [Fact]
-    public void Verify_with_other_key_only_fails()
+    public void Matches_with_other_key_only_fails()
     {
-        FlexPaySignature.Verify(VectorSha256, [OtherKey], Vector(), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [OtherKey], Vector(), allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_no_keys_fails()
+    public void Matches_with_no_keys_fails()
     {
-        FlexPaySignature.Verify(VectorSha256, [], Vector(), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [], Vector(), allowSha1: false).ShouldBeFalse();
     }
 
     [Theory]
@@ -282,53 +231,46 @@ public class FlexPaySignatureTests
     [InlineData("description", "Super video download ")]
     [InlineData("shopID", "64234")]
     [InlineData("custom1", "XXYYZZ")]
-    public void Verify_with_changed_value_fails(string name, string value)
+    public void Matches_with_changed_value_fails(string name, string value)
     {
         var parameters = Vector().Select(p => p.Key == name ? new KeyValuePair<string, string>(name, value) : p);
 
-        FlexPaySignature.Verify(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
     }
 
     [Theory]
     [InlineData("custom2", "x")]
     [InlineData("backURL", "https://shop.example/")]
     [InlineData("paymentMethod", "CC")]
-    public void Verify_with_added_parameter_fails(string name, string value)
+    public void Matches_with_added_parameter_fails(string name, string value)
     {
-        FlexPaySignature.Verify(VectorSha256, [Key], VectorWith(name, value), allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [Key], VectorWith(name, value), allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_removed_parameter_fails()
+    public void Matches_with_removed_parameter_fails()
     {
         var parameters = Vector().Where(p => p.Key != "custom1");
 
-        FlexPaySignature.Verify(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_with_renamed_parameter_fails()
+    public void Matches_with_renamed_parameter_fails()
     {
         var parameters = Vector().Select(p => p.Key == "custom1" ? new KeyValuePair<string, string>("custom2", p.Value) : p);
 
-        FlexPaySignature.Verify(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
+        FlexPaySignature.Matches(VectorSha256, [Key], parameters, allowSha1: false).ShouldBeFalse();
     }
 
     [Fact]
-    public void Verify_cannot_tell_colon_in_value_from_separator()
+    public void Matches_cannot_tell_colon_in_value_from_separator()
     {
         // The scheme has no escaping, so "a=1:b=2" signs both one pair and two: this is why
-        // every incoming value is validated strictly (PROTOCOL.md section 2).
+        // every value the gateway reads is validated strictly (PROTOCOL.md section 2).
         List<KeyValuePair<string, string>> signed = [new("a", "1:b=2")];
         var signature = FlexPaySignature.Compute(Key, signed);
 
-        FlexPaySignature.Verify(signature, [Key], [new("a", "1"), new("b", "2")], allowSha1: false).ShouldBeTrue();
-    }
-
-    [Fact]
-    public void UnsignedParameters_are_signature_email_and_one_click_token()
-    {
-        FlexPaySignature.UnsignedParameters.OrderBy(n => n, StringComparer.Ordinal)
-            .ShouldBe(["email", "oneClickToken", "signature"]);
+        FlexPaySignature.Matches(signature, [Key], [new("a", "1"), new("b", "2")], allowSha1: false).ShouldBeTrue();
     }
 }

@@ -81,7 +81,9 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
         ["changed amount"] = (p => Set(p, "priceAmount", "0.01"), HttpStatusCode.Forbidden),
         ["changed currency"] = (p => Set(p, "priceCurrency", "USD"), HttpStatusCode.Forbidden),
         ["added signed parameter, signed ones unchanged"] = (p => [.. p, new("declineURL", "http://merchant.test/no")], HttpStatusCode.Forbidden),
-        ["added unknown parameter, signed ones unchanged"] = (p => [.. p, new("colour", "red")], HttpStatusCode.BadRequest),
+        ["added unknown parameter, signed ones unchanged (ignored: accepted)"] = (p => [.. p, new("colour", "red")], HttpStatusCode.SeeOther),
+        ["added FlexPay-listed parameter unsigned"] = (p => [.. p, new("mcc", "5967")], HttpStatusCode.Forbidden),
+        ["added unsigned email, language and origin (accepted)"] = (p => [.. p, new("email", "buyer@example.com"), new("language", "de"), new("origin", "plugin")], HttpStatusCode.SeeOther),
         ["removed parameter"] = (p => p.Where(x => x.Key != "custom2").ToList(), HttpStatusCode.Forbidden),
         ["value moved to another name"] = (p => Rename(p, "custom2", "custom3"), HttpStatusCode.Forbidden),
         ["pair merged into the value before it"] = (p => Merge(p, "custom1", "custom2"), HttpStatusCode.BadRequest),
@@ -183,7 +185,8 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
         ["unchanged (the control: FOUND)"] = (p => p, HttpStatusCode.OK),
         ["another saleID"] = (p => Set(p, "saleID", "1" + Value(p, "saleID")), HttpStatusCode.Forbidden),
         ["added signed parameter"] = (p => [.. p, new("referenceID", "tamper-status")], HttpStatusCode.Forbidden),
-        ["added unknown parameter"] = (p => [.. p, new("colour", "red")], HttpStatusCode.BadRequest),
+        ["added unknown parameter (ignored: FOUND)"] = (p => [.. p, new("colour", "red")], HttpStatusCode.OK),
+        ["added FlexPay-listed parameter unsigned"] = (p => [.. p, new("custom1", "x")], HttpStatusCode.Forbidden),
         ["removed parameter"] = (p => p.Where(x => x.Key != "version").ToList(), HttpStatusCode.Forbidden),
         ["value moved to another name"] = (p => Rename(p, "saleID", "referenceID"), HttpStatusCode.Forbidden),
         ["pair merged into the value before it"] = (p => Merge(p, "saleID", "shopID"), HttpStatusCode.BadRequest),
@@ -426,7 +429,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
     private static List<Pair> Resign(List<Pair> pairs, string key, SignatureAlgorithm algorithm = SignatureAlgorithm.Sha256)
     {
         var fields = pairs.Where(p => p.Key != "signature").ToList();
-        return [.. fields, new("signature", FlexPaySignature.Compute(key, fields, algorithm))];
+        return [.. fields, new("signature", Merchant.Signature(fields, key, algorithm))];
     }
 
     private static string Value(List<Pair> pairs, string name) => pairs.Single(p => p.Key == name).Value;

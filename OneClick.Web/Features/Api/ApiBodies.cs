@@ -18,7 +18,8 @@ public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSess
 /// <param name="Amount">In minor units (cents): 999 is 9.99. A JSON number or a string of digits.</param>
 public sealed record OrderPart(string? OrderId, long? Amount, string? Currency, string? CustomerId, string? Description);
 
-public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, string? NotificationUrl, RecurrencePart? Recurrence);
+/// <param name="Language">The buyer's language (PROTOCOL.md section 7): accepted, with no effect until the pages are translated.</param>
+public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, string? NotificationUrl, RecurrencePart? Recurrence, string? Language = null);
 
 /// <param name="Action">NO_RECURRING (the default), CONTRACT_CREATION or SUBSEQUENT_PAYMENT.</param>
 /// <param name="ContractType">CIT, the only type.</param>

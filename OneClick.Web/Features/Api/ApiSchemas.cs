@@ -57,6 +57,8 @@ internal static class ApiSchemas
         [(typeof(PaymentSessionPart), "cancelUrl")] = ("Where the buyer's browser goes after a declined or cancelled payment, with shopID, referenceID, saleID (after a decline), saleResult and securityToken, signed. An absolute http(s) URL on one of the shop's allowed redirect hosts.", s => s.Format = "uri"),
         [(typeof(PaymentSessionPart), "notificationUrl")] = ("Where the gateway's server sends the signed result of an approved payment (GET, answer 200 with the body OK), instead of the shop's postback URL. An absolute http(s) URL on one of the shop's allowed redirect hosts.", s => s.Format = "uri"),
 
+        [(typeof(PaymentSessionPart), "language")] = ("The buyer's language for the payment page and e-mails: en, de, fr, es, it, cs, nl, pl or ru; another value falls back to the browser's language, else English. Accepted now; the pages are in English until they are translated.", null),
+
         [(typeof(RecurrencePart), "action")] = ("NO_RECURRING (the default): a one-off payment. CONTRACT_CREATION: the card is saved under contractId once the payment is approved after 3-D Secure. SUBSEQUENT_PAYMENT: the buyer pays with the contract's card, without entering it, and authenticates with 3-D Secure.",
             s => s.Enum = Names("NO_RECURRING", "CONTRACT_CREATION", "SUBSEQUENT_PAYMENT")),
         [(typeof(RecurrencePart), "contractId")] = ($"Your unique id of the contract in this shop: 1 to 64 {IdRule}. Required with CONTRACT_CREATION (a new id) and SUBSEQUENT_PAYMENT (an active contract of order.customerId); leave it out with NO_RECURRING.", s => s.Pattern = "^[A-Za-z0-9._-]{1,64}$"),

@@ -36,7 +36,7 @@ public sealed class OrderStarter(
             return Refuse([new("shopID", $"{envelope.ShopId} is not an active shop. Check the shop id in the back-office.")]);
         }
 
-        if (!FlexPaySignature.Verify(envelope.Signature, shop.ActiveKeys, envelope.Parameters, shop.AcceptLegacySha1))
+        if (!FlexPaySignature.VerifyRequest(envelope.Signature, shop.ActiveKeys, envelope.Values, StartOrderParser.Names, shop.AcceptLegacySha1))
         {
             logger.LogWarning("startorder for shop {ShopId} refused: the signature does not match", shop.Id);
             return new StartOrderOutcome.BadSignature();

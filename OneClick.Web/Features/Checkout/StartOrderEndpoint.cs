@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using OneClick.Core.Protocol;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 
@@ -11,8 +13,8 @@ public static class StartOrderEndpoint
 
     private static readonly FormOptions FormLimits = new()
     {
-        ValueCountLimit = 64,
-        KeyLengthLimit = 256,
+        ValueCountLimit = SignedRequest.MaxParameters,
+        KeyLengthLimit = SignedRequest.MaxNameLength,
         ValueLengthLimit = 8 * 1024,
         MultipartBodyLengthLimit = 64 * 1024,
         BufferBody = false,
@@ -28,8 +30,14 @@ public static class StartOrderEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext context, [FromServices] OrderStarter starter, CancellationToken cancellationToken)
     {
+        // The raw pairs, in order and with their exact case: Request.Query and Request.Form merge
+        // 'shopID' and 'ShopID' into one name, and a name outside the protocol must stay apart to be ignored.
         var parameters = new List<KeyValuePair<string, string>>();
-        Collect(parameters, context.Request.Query);
+        foreach (var pair in new QueryStringEnumerable(context.Request.QueryString.Value))
+        {
+            parameters.Add(new(pair.DecodeName().ToString(), pair.DecodeValue().ToString()));
+        }
+
         if (HttpMethods.IsPost(context.Request.Method))
         {
             if (!context.Request.HasFormContentType)
@@ -40,9 +48,8 @@ public static class StartOrderEndpoint
 
             try
             {
-                // startorder has 18 parameters of at most a few KB: anything far larger is refused, not read.
-                context.Features.Set<IFormFeature>(new FormFeature(context.Request, FormLimits));
-                Collect(parameters, await context.Request.ReadFormAsync(cancellationToken));
+                // startorder reads 19 parameters of at most a few KB: anything far larger is refused, not read.
+                await ReadFormAsync(context.Request, parameters, cancellationToken);
             }
             // IOException: a multipart body that ends before its boundary, i.e. no multipart body at all.
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
@@ -61,9 +68,36 @@ public static class StartOrderEndpoint
         };
     }
 
-    private static void Collect(List<KeyValuePair<string, string>> parameters, IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source)
+    private static async Task ReadFormAsync(HttpRequest request, List<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
-        foreach (var (name, values) in source)
+        if (request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            // The charset as the framework's form reader takes it: an unknown or malformed one is UTF-8.
+            var encoding = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var mediaType) ? mediaType.Encoding : null;
+            using var reader = new FormReader(request.Body, encoding ?? System.Text.Encoding.UTF8)
+            {
+                ValueCountLimit = FormLimits.ValueCountLimit,
+                KeyLengthLimit = FormLimits.KeyLengthLimit,
+                ValueLengthLimit = FormLimits.ValueLengthLimit,
+            };
+            var count = 0;
+            while (await reader.ReadNextPairAsync(cancellationToken) is { } pair)
+            {
+                // The pair reader checks names and values, not their count: that is counted here.
+                if (++count > FormLimits.ValueCountLimit)
+                {
+                    throw new InvalidDataException($"More than {FormLimits.ValueCountLimit} form values.");
+                }
+
+                parameters.Add(pair);
+            }
+
+            return;
+        }
+
+        // Multipart: the framework's reader, whose names are merged without regard to case.
+        request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, FormLimits));
+        foreach (var (name, values) in await request.ReadFormAsync(cancellationToken))
         {
             foreach (var value in values)
             {

@@ -6,7 +6,10 @@ using OneClick.Core.Shops;
 
 namespace OneClick.Web.Features.Postbacks;
 
-/// <summary>Writes postbacks into the outbox, next to what they report and in the same transaction.</summary>
+/// <summary>
+/// Writes postbacks into the outbox, next to what they report and in the same transaction. The row
+/// holds the URL with the fields, unsigned: the sender adds the sale's oneClickToken and signs it all.
+/// </summary>
 public static class PostbackOutbox
 {
     /// <summary>To the API order's own notificationUrl when it gave one, else to the shop's postback URL.</summary>
@@ -14,11 +17,11 @@ public static class PostbackOutbox
         (order.NotificationUrl ?? shop.PostbackUrl) is not { } url
             ? null
             : new PostbackDelivery(shop.Id, sale.Id, PostbackKind.Sale,
-                MerchantUrl.WithSignedFields(url, OkData.Fields(shop, order, sale), shop.SigningKey), now);
+                MerchantUrl.WithFields(url, OkData.Fields(shop, order, sale)), now);
 
     public static PostbackDelivery? ForCredit(Shop shop, Order order, Sale sale, decimal refundedAmount, DateTime now) =>
         (order.NotificationUrl ?? shop.PostbackUrl) is not { } url
             ? null
             : new PostbackDelivery(shop.Id, sale.Id, PostbackKind.Credit,
-                MerchantUrl.WithSignedFields(url, OkData.CreditFields(shop, order, sale, refundedAmount), shop.SigningKey), now);
+                MerchantUrl.WithFields(url, OkData.CreditFields(shop, order, sale, refundedAmount)), now);
 }

@@ -49,7 +49,7 @@ public sealed class PostbackSender(
         try
         {
             token = await TokenOfAsync(delivery, stopping);
-            var url = token is null ? delivery.Url : MerchantUrl.WithUnsignedField(delivery.Url, "oneClickToken", token);
+            var url = MerchantUrl.SignQuery(token is null ? delivery.Url : MerchantUrl.WithField(delivery.Url, "oneClickToken", token), shop.SigningKey);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.TryAddWithoutValidation(PostbackSignature.HeaderName, PostbackSignature.Header(shop.SigningKey, MerchantUrl.QueryOf(url), clock.GetUtcNow()));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -111,8 +111,8 @@ public sealed class PostbackSender(
     }
 
     /// <summary>
-    /// The sale's oneClickToken joins the postback only as it is sent: the outbox stores no token
-    /// (it is unsigned, so the stored signature still holds).
+    /// The sale's oneClickToken joins the postback only as it is sent, and the signature with it (it
+    /// covers the token): the outbox stores neither, the token being a credential to charge the card.
     /// </summary>
     private async Task<string?> TokenOfAsync(PostbackDelivery delivery, CancellationToken cancellationToken) =>
         delivery.Kind == PostbackKind.Sale ? await tokens.IssuedByAsync(delivery.SaleId, cancellationToken) : null;

@@ -25,7 +25,7 @@ public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, 
             return Refuse([new("shopID", $"{envelope.ShopId} is not an active shop. Check the shop id in the back-office.")]);
         }
 
-        if (!FlexPaySignature.Verify(envelope.Signature, shop.ActiveKeys, envelope.Values, shop.AcceptLegacySha1))
+        if (!FlexPaySignature.VerifyRequest(envelope.Signature, shop.ActiveKeys, envelope.Values, SaleStatusParser.Names, shop.AcceptLegacySha1))
         {
             logger.LogWarning("salestatus for shop {ShopId} refused: the signature does not match", shop.Id);
             return SaleStatusAnswer.BadSignature;

@@ -3,24 +3,26 @@ using System.Text;
 using System.Text.RegularExpressions;
 using OneClick.Core.Orders;
 using OneClick.Core.Protocol;
+using OneClick.Core.Signatures;
 
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>
 /// Reads a salestatus request (PROTOCOL.md section 6) in the order startorder is read: first its
-/// shape (known, unrepeated names; a shop to verify against), then the signature, then every value.
-/// The signature is a keyed prefix hash, so nothing outside the known parameters is let through.
+/// shape (the names it reads, each once; a shop to verify against), then the signature, then every
+/// value. Parameters outside its names are ignored entirely (section 2).
 /// </summary>
 public static partial class SaleStatusParser
 {
     public const int MaxReferenceIdLength = 64;
 
-    private static readonly string[] KnownNames = ["shopID", "version", "saleID", "referenceID", "signature"];
+    /// <summary>The parameters of section 6; FlexPay's signed list adds names that are signed and otherwise ignored.</summary>
+    public static readonly SignedRequestNames Names = new(["shopID", "version", "saleID", "referenceID", "signature"]);
 
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static SaleStatusEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, KnownNames, "salestatus", explainUnknown: true);
+        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, Names, "salestatus");
         return new SaleStatusEnvelope(values, shopId, errors);
     }
 

@@ -96,7 +96,7 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
     }
 
     [Fact]
-    public async Task Startorder_with_unknown_and_repeated_parameters_lists_each()
+    public async Task Startorder_with_unknown_and_repeated_parameters_names_the_repeated_one_only()
     {
         var url = Merchant.StartOrderUrl(Merchant.Purchase()) + "&colour=red&version=3.4";
         var client = gateway.CreatePlainClient();
@@ -105,8 +105,58 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
         var body = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        body.ShouldContain("colour");
+        body.ShouldNotContain("colour");
         body.ShouldContain("is given more than once");
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task Startorder_with_unsigned_fields_a_plugin_adds_is_accepted_and_keeps_none_of_them(string method)
+    {
+        var parameters = Merchant.Sign(Merchant.Purchase());
+        parameters["origin"] = "wordpress-plugin-7";
+        parameters["Origin"] = "same-name-other-case";
+        parameters["language"] = "de";
+        parameters["email"] = "buyer@example.com";
+        var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        var client = gateway.CreatePlainClient();
+
+        var response = method == "GET"
+            ? await client.GetAsync("/startorder?" + query)
+            : await client.PostAsync("/startorder", new StringContent(query, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await response.Content.ReadAsStringAsync());
+        var page = await Buyer.Of(gateway).GetAsync(response.Headers.Location!.ToString());
+        page.Html.ShouldNotContain("wordpress-plugin-7");
+        var (raw, values, _) = await DatabaseFile.ReadAllAsync(gateway);
+        raw.ShouldNotContain("wordpress-plugin-7");
+        raw.ShouldNotContain("same-name-other-case");
+        values.ShouldContain("buyer@example.com");
+    }
+
+    [Fact]
+    public async Task Startorder_with_a_flexpay_listed_field_signed_is_accepted_and_the_field_changes_nothing()
+    {
+        var parameters = Merchant.Purchase();
+        parameters["mcc"] = "5967";
+        parameters["subscriptionType"] = "RECURRING";
+
+        var page = await Buyer.Of(gateway).StartAsync(parameters);
+
+        page.Heading.ShouldBe("Pay by card");
+        page.Html.ShouldNotContain("5967");
+        page.Html.ShouldNotContain("RECURRING");
+    }
+
+    [Fact]
+    public async Task Startorder_with_a_flexpay_listed_field_added_unsigned_is_403()
+    {
+        var url = Merchant.StartOrderUrl(Merchant.Purchase()) + "&mcc=5967";
+
+        var response = await gateway.CreatePlainClient().GetAsync(url);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -148,7 +198,7 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
     public async Task Startorder_with_legacy_sha1_is_refused_when_the_shop_has_not_switched_it_on()
     {
         var parameters = Merchant.Purchase(description: "Legacy signature");
-        var sha1 = FlexPaySignature.Compute(GatewayFactory.SignatureKey, parameters, SignatureAlgorithm.Sha1);
+        var sha1 = Merchant.Signature(parameters, GatewayFactory.SignatureKey, SignatureAlgorithm.Sha1);
         var url = Merchant.StartOrderUrl(parameters);
         url = url[..url.IndexOf("&signature=", StringComparison.Ordinal)] + "&signature=" + sha1;
 

@@ -56,7 +56,7 @@ public sealed class SaleStatusFuzzTests(SaleStatusFuzzTests.WithSale fuzz) : ICl
             3 => BadEncoding(input, segments),
             4 => Missing(input, valid, segments),
             5 => Repeated(input, segments),
-            6 => Unknown(input, segments),
+            6 => Unknown(input, valid, segments),
             7 => Signatures(input, valid, segments),
             8 => Tampered(input, valid, segments),
             9 => Flood(input, segments),
@@ -131,17 +131,31 @@ public sealed class SaleStatusFuzzTests(SaleStatusFuzzTests.WithSale fuzz) : ICl
         return ("repeated " + name, Signed(input, segments), Names(name));
     }
 
-    private static (string, string, Func<RawResponse, string?>) Unknown(MalformedInput input, List<string> segments)
+    /// <summary>
+    /// A parameter the status page does not read is ignored (section 2): next to a broken rule, the
+    /// refusal names that rule and shows nothing of it. A defined name in other letters is refused
+    /// with its spelling.
+    /// </summary>
+    private static (string, string, Func<RawResponse, string?>) Unknown(MalformedInput input, List<KeyValuePair<string, string>> valid, List<string> segments)
     {
+        var marker = "zq" + input.Next(1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) + "qz";
+        if (input.Chance(0.3))
+        {
+            var variant = input.Pick("SaleID", "saleid", "ShopID", "referenceId", "Signature");
+            segments.Insert(input.Next(segments.Count + 1), variant + "=" + marker);
+            return ("defined name in other letters", Signed(input, segments), Says("Parameter names are case-sensitive: did you mean"));
+        }
+
         var name = input.Pick(
-            () => input.RandomWord(),
-            () => MalformedInput.Encode(input.Pick("SaleID", "saleid", "ShopID", "referenceId", "Signature", "priceAmount", "email", "custom1", "oneClickToken", "saleID[]")),
+            () => "x" + input.RandomWord(),
+            () => MalformedInput.Encode(input.Pick("priceAmount", "email", "custom1", "oneClickToken", "saleID[]", "mcc", "origin")),
             () => MalformedInput.Encode("sale" + input.Pick(MalformedInput.UnicodeTricks) + "ID"),
-            () => MalformedInput.Encode(input.Huge(10 * 1024)),
             () => "",
             () => "sale" + input.BadEncoding() + "ID")();
-        segments.Insert(input.Next(segments.Count + 1), name + "=" + MalformedInput.Encode(input.RandomText(20)));
-        return ("unknown parameter", Signed(input, segments), Says("is not a parameter of salestatus"));
+        segments.Insert(input.Next(segments.Count + 1), name + "=" + marker);
+        var (family, query, check) = BadValue(input, valid, segments);
+        return ("unknown parameter next to a " + family, query, response =>
+            check(response) ?? (response.Body.Contains(marker, StringComparison.Ordinal) ? $"the answer shows the ignored parameter's value '{marker}'" : null));
     }
 
     private static (string, string, Func<RawResponse, string?>) Signatures(MalformedInput input, List<KeyValuePair<string, string>> valid, List<string> segments)
@@ -151,9 +165,9 @@ public sealed class SaleStatusFuzzTests(SaleStatusFuzzTests.WithSale fuzz) : ICl
         {
             0 => right[..input.Pick(1, 40, 63)],
             1 => right + input.Pick("0", right),
-            2 => FlexPaySignature.Compute(GatewayFactory.SignatureKey, valid, SignatureAlgorithm.Sha1),
+            2 => Merchant.Signature(valid, GatewayFactory.SignatureKey, SignatureAlgorithm.Sha1),
             3 => right[..5] + input.Pick("g", " ", "\u0430", "\0") + right[6..],
-            4 => FlexPaySignature.Compute("AnotherShopsKey-0123456789", valid).ToUpperInvariant(),
+            4 => Merchant.Signature(valid, "AnotherShopsKey-0123456789").ToUpperInvariant(),
             5 => input.Pick(" " + right, right + "\n"),
             _ => input.Huge(),
         };
@@ -211,7 +225,7 @@ public sealed class SaleStatusFuzzTests(SaleStatusFuzzTests.WithSale fuzz) : ICl
 
     // ---- building and judging ----
 
-    private static string Sign(IEnumerable<KeyValuePair<string, string>> parameters) => FlexPaySignature.Compute(GatewayFactory.SignatureKey, parameters);
+    private static string Sign(IEnumerable<KeyValuePair<string, string>> parameters) => Merchant.Signature(parameters);
 
     private static string Query(List<string> segments) => "?" + string.Join('&', segments);
 

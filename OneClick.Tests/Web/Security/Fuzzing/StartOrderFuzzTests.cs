@@ -93,9 +93,27 @@ public sealed class StartOrderFuzzTests(FuzzGateway fuzz) : IClassFixture<FuzzGa
 
             case 6:
                 {
+                    // A parameter outside the protocol is ignored (section 2): next to a broken rule, the
+                    // refusal names that rule and shows nothing of it. A defined name in other letters is
+                    // that parameter misspelt, refused with its spelling.
+                    var marker = "zq" + input.Next(1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) + "qz";
+                    if (input.Chance(0.3))
+                    {
+                        var variant = input.Pick("shopid", "ShopID", "SHOPID", "Signature", "PriceAmount", "backUrl", "ReferenceID", "Email");
+                        segments.Insert(input.Next(segments.Count + 1), variant + "=" + marker);
+                        return Signed(input, "defined name in other letters", segments, expectation: Both(NamesParameter(variant), SaysCaseSensitive));
+                    }
+
                     var name = UnknownName(input);
-                    segments.Insert(input.Next(segments.Count + 1), name + "=" + MalformedInput.Encode(input.RandomText(20)));
-                    return Signed(input, "unknown parameter", segments, expectation: SaysUnknown);
+                    segments.Insert(input.Next(segments.Count + 1), name + "=" + marker);
+                    if (name.Length > 256)
+                    {
+                        return Signed(input, "unknown parameter with a huge name", segments, expectation: NamesParameter("(request)"));
+                    }
+
+                    var field = input.Pick(valid.Select(p => p.Key).Where(InvalidValuesOf.ContainsKey).ToList());
+                    MalformedInput.Replace(segments, field, MalformedInput.Encode(input.Pick(InvalidValuesOf[field](input))));
+                    return Signed(input, "unknown parameter next to a bad " + field, segments, expectation: Both(NamesParameter(field), ShowsNothingOf(marker)));
                 }
 
             case 7:
@@ -184,9 +202,10 @@ public sealed class StartOrderFuzzTests(FuzzGateway fuzz) : IClassFixture<FuzzGa
         "data:text/html,hi", " http://merchant.test/", "http://user:pw@merchant.test/", "http://merchant.test/" + new string('p', 2100), input.Huge(),
     ];
 
+    /// <summary>A name the gateway does not read: none of the protocol's nor FlexPay's, in any letters.</summary>
     private static string UnknownName(MalformedInput input) => input.Pick(
-        () => input.RandomWord(),
-        () => MalformedInput.Encode(input.Pick("shopid", "ShopID", "SHOPID", "Signature", "PriceAmount", "custom4", "backUrl", "shopID[]", "__proto__")),
+        () => "x" + input.RandomWord(),
+        () => MalformedInput.Encode(input.Pick("origin", "custom4", "shopID[]", "__proto__", "blah", "plugin_version")),
         () => MalformedInput.Encode("shop" + input.Pick(MalformedInput.UnicodeTricks) + "ID"),
         () => MalformedInput.Encode(input.Huge(10 * 1024)),
         () => "",
@@ -197,16 +216,16 @@ public sealed class StartOrderFuzzTests(FuzzGateway fuzz) : IClassFixture<FuzzGa
     private static FuzzCase Signatures(MalformedInput input, List<KeyValuePair<string, string>> valid, List<string> segments)
     {
         var right = Sign(valid);
-        var sha1 = FlexPaySignature.Compute(GatewayFactory.SignatureKey, valid, SignatureAlgorithm.Sha1);
+        var sha1 = Merchant.Signature(valid, GatewayFactory.SignatureKey, SignatureAlgorithm.Sha1);
         var (family, signature) = input.Next(9) switch
         {
             0 => ("signature of the wrong length", right[..input.Pick(1, 32, 63)]),
             1 => ("signature too long", right + input.Pick("0", right, "00")),
             2 => ("SHA-1 signature", input.Chance(0.5) ? sha1 : sha1.ToUpperInvariant()),
             3 => ("non-hex signature", right[..10] + input.Pick("g", "Z", " ", "\u0430", "\0", "０") + right[11..]),
-            4 => ("upper-case signature of another key", FlexPaySignature.Compute("AnotherShopsKey-0123456789", valid).ToUpperInvariant()),
-            5 => ("signature of another key", FlexPaySignature.Compute("AnotherShopsKey-0123456789", valid)),
-            6 => ("signature of other values", FlexPaySignature.Compute(GatewayFactory.SignatureKey, valid.Select(p => p.Key == "priceAmount" ? new KeyValuePair<string, string>(p.Key, p.Value + "1") : p))),
+            4 => ("upper-case signature of another key", Merchant.Signature(valid, "AnotherShopsKey-0123456789").ToUpperInvariant()),
+            5 => ("signature of another key", Merchant.Signature(valid, "AnotherShopsKey-0123456789")),
+            6 => ("signature of other values", Merchant.Signature(valid.Select(p => p.Key == "priceAmount" ? new KeyValuePair<string, string>(p.Key, p.Value + "1") : p))),
             7 => ("signature with whitespace or NUL", input.Pick(" " + right, right + " ", right + "\0", right + "\n")),
             _ => ("huge signature", input.Huge()),
         };
@@ -325,7 +344,7 @@ public sealed class StartOrderFuzzTests(FuzzGateway fuzz) : IClassFixture<FuzzGa
     }
 
     private static string Sign(IEnumerable<KeyValuePair<string, string>> parameters) =>
-        FlexPaySignature.Compute(GatewayFactory.SignatureKey, parameters);
+        Merchant.Signature(parameters);
 
     /// <summary>
     /// Whether the gateway refuses the posted form as a whole, as its form reader does with the startorder
@@ -368,11 +387,16 @@ public sealed class StartOrderFuzzTests(FuzzGateway fuzz) : IClassFixture<FuzzGa
             ? null
             : "a 403 for the signature (or a 400 naming it) was due";
 
-    /// <summary>An unknown name; one that differs from a known name only in case meets it as a repeated name (forms and queries ignore case).</summary>
-    private static string? SaysUnknown(RawResponse response) =>
-        response.Body.Contains("is not a parameter of startorder", StringComparison.Ordinal) || response.Body.Contains("is given more than once", StringComparison.Ordinal)
+    private static string? SaysCaseSensitive(RawResponse response) =>
+        response.Body.Contains("Parameter names are case-sensitive: did you mean", StringComparison.Ordinal)
             ? null
-            : "a 400 saying which parameter is unknown was due";
+            : "a 400 giving the parameter's spelling was due";
+
+    private static Func<RawResponse, string?> ShowsNothingOf(string marker) => response =>
+        response.Body.Contains(marker, StringComparison.Ordinal) ? $"the answer shows the ignored parameter's value '{marker}'" : null;
+
+    private static Func<RawResponse, string?> Both(Func<RawResponse, string?> first, Func<RawResponse, string?> second) =>
+        response => first(response) ?? second(response);
 
     private static Func<RawResponse, string?> Either(Func<RawResponse, string?> first, Func<RawResponse, string?> second) =>
         response => first(response) is { } problem && second(response) is not null ? problem : null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using OneClick.Core.Orders;
 using OneClick.Core.Signatures;
 
 namespace OneClick.Benchmarks;
@@ -171,7 +172,7 @@ public sealed partial class BenchBuyer(int number)
             ["description"] = "100 credits",
             ["referenceID"] = "bench-" + Interlocked.Increment(ref references).ToString(CultureInfo.InvariantCulture),
         };
-        parameters["signature"] = FlexPaySignature.Compute(GatewayUnderTest.SignatureKey, parameters);
+        parameters["signature"] = FlexPaySignature.Compute(GatewayUnderTest.SignatureKey, StartOrderParser.Names.Covered(parameters));
         if (oneClickToken is not null)
         {
             parameters["oneClickToken"] = oneClickToken;

@@ -32,14 +32,14 @@ public static partial class StartOrderParser
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static StartOrderEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, Names, "startorder");
+        var (values, shopId, errors, misspelt) = SignedRequest.ReadEnvelope(raw, Names, "startorder");
         if (Get(values, "backURL") is not null && Get(values, "successURL") is not null)
         {
             errors.Insert(errors.FindIndex(e => e.Parameter is "shopID" or "signature") is var at and >= 0 ? at : errors.Count,
                 new("successURL", "is an alias of backURL: send one of them, not both."));
         }
 
-        return new StartOrderEnvelope(values, shopId, errors);
+        return new StartOrderEnvelope(values, shopId, errors, misspelt);
     }
 
     /// <summary>Step 3, after the signature matched: every value against its rule and the shop.</summary>
@@ -268,23 +268,16 @@ public static partial class StartOrderParser
             return null;
         }
 
-        var own = Protocol.MerchantUrl.ParseQuery(url.Query.TrimStart('?'));
-        var clash = own.Select(p => p.Key).FirstOrDefault((reservedNames ?? Protocol.MerchantUrl.ReservedNames).Contains);
-        if (clash is not null)
-        {
-            errors.Add(new(name, $"has its own query parameter '{Shorten(clash)}', which the gateway adds itself. Rename it in the URL."));
-            return null;
-        }
-
-        if (own.GroupBy(p => p.Key, StringComparer.Ordinal).Any(g => g.Count() > 1))
-        {
-            errors.Add(new(name, "repeats a query parameter: the signature could not say which value counts. Send each name once."));
-            return null;
-        }
-
         if (!shop.MayRedirectTo(url))
         {
             errors.Add(new(name, $"points to host '{Shorten(url.IdnHost)}', which is not one of this shop's allowed redirect hosts. Add the host in the back-office, or use a URL on an allowed host."));
+            return null;
+        }
+
+        // The gateway signs every parameter the merchant will receive on it, this URL's own ones too.
+        if (Protocol.MerchantUrl.QueryProblem(url, reservedNames) is { } problem)
+        {
+            errors.Add(new(name, problem));
             return null;
         }
 
@@ -328,10 +321,12 @@ public static partial class StartOrderParser
 }
 
 /// <summary>A startorder request read as far as it can be without the shop's key.</summary>
+/// <param name="Misspelt">Defined names that came in other letters and were ignored, in their known spelling.</param>
 public sealed record StartOrderEnvelope(
     IReadOnlyDictionary<string, string> Values,
     int? ShopId,
-    IReadOnlyList<ParameterError> Errors)
+    IReadOnlyList<ParameterError> Errors,
+    IReadOnlyList<string> Misspelt)
 {
     public string? Signature => StartOrderParser.Get(Values, "signature");
 }

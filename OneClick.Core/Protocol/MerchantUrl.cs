@@ -24,6 +24,77 @@ public static class MerchantUrl
         "contractId", "securityToken",
     };
 
+    /// <summary>
+    /// What keeps a merchant URL's own query from being signed as the merchant reads it, or null when
+    /// nothing does. The gateway signs every parameter the merchant receives, its own ones too, and a
+    /// merchant's framework must read them back exactly: PHP renames '.', ' ' and '[' in names and
+    /// drops a pair without a name; a percent escape that is not UTF-8 decodes to other text there
+    /// than here; a repeated name keeps one value; a name the gateway adds would come twice.
+    /// </summary>
+    public static string? QueryProblem(Uri url, IReadOnlySet<string>? reservedNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var segment in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = segment.Split('=', 2);
+            if (!TryDecodeUtf8(parts[0], out var name) || (parts.Length > 1 && !TryDecodeUtf8(parts[1], out _)))
+            {
+                return "has a percent escape in its query that is not UTF-8 text. Encode the query as UTF-8.";
+            }
+
+            if (name.Length == 0)
+            {
+                return "has a query parameter without a name. Remove it or give it a name.";
+            }
+
+            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                return "has a query parameter whose name holds other characters than letters, digits, '_' and '-', which frameworks rename as they read it (the signature would not match). Rename it.";
+            }
+
+            if ((reservedNames ?? ReservedNames).Contains(name))
+            {
+                return $"has its own query parameter '{name}', which the gateway adds itself. Rename it in the URL.";
+            }
+
+            if (!seen.Add(name))
+            {
+                return "repeats a query parameter: the signature could not say which value counts. Send each name once.";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryDecodeUtf8(string text, out string decoded)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(text[i] == '+' ? " " : text[i].ToString()));
+            }
+        }
+
+        try
+        {
+            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            decoded = "";
+            return false;
+        }
+    }
+
     /// <summary>Whether a postback to this URL would reach the gateway's own machine or network: loopback, private, link-local.</summary>
     public static bool PointsInside(Uri url)
     {
@@ -90,7 +161,8 @@ public static class MerchantUrl
         var (head, fragment) = SplitFragment(url);
         var builder = new StringBuilder(head);
         var separator = !head.Contains('?', StringComparison.Ordinal) ? "?" : (head.EndsWith('?') || head.EndsWith('&') ? "" : "&");
-        foreach (var (name, value) in fields)
+        // A field without a value is left out, never sent empty (section 2).
+        foreach (var (name, value) in fields.Where(f => !string.IsNullOrEmpty(f.Value)))
         {
             builder.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
             separator = "&";

@@ -9,8 +9,8 @@ namespace OneClick.Core.Protocol;
 /// <summary>The signed fields that describe an approved sale (PROTOCOL.md section 5).</summary>
 public static class OkData
 {
-    /// <summary>The OK data with its signature, for a URL that carries no query of its own.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> For(Shop shop, Order order, Sale sale, string? oneClickToken = null) =>
+    /// <summary>The OK data with its signature, for a URL that carries no query of its own (the tests' view of it).</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> For(Shop shop, Order order, Sale sale, string? oneClickToken = null) =>
         Signed(shop, Fields(shop, order, sale, oneClickToken));
 
     /// <summary>The OK data fields, unsigned: <see cref="MerchantUrl"/> signs them with the URL's own query.</summary>
@@ -71,8 +71,8 @@ public static class OkData
         return fields;
     }
 
-    /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale) =>
+    /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11), for a URL without a query of its own.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale) =>
         Signed(shop, DeclineFields(shop, order, sale));
 
     public static List<KeyValuePair<string, string>> DeclineFields(Shop shop, Order order, Sale sale)

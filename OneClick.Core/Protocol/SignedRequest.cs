@@ -14,37 +14,40 @@ namespace OneClick.Core.Protocol;
 public static partial class SignedRequest
 {
     /// <summary>
-    /// Parameters a request may carry in all, its own and a client's unsigned extras: the protocol's
-    /// and FlexPay's names are 45, so more is a flood, refused before anything is read.
+    /// Parameters a request may carry in all, its own and a client's unsigned extras: startorder reads
+    /// 32 names (salestatus 27), so more is a flood, refused before anything is read.
     /// </summary>
     public const int MaxParameters = 64;
 
     /// <summary>The longest parameter name taken; the protocol's longest is 24 characters.</summary>
     public const int MaxNameLength = 256;
 
-    public static (Dictionary<string, string> Values, int? ShopId, List<ParameterError> Errors) ReadEnvelope(
+    /// <returns>
+    /// The values read, the shop id, what is wrong, and the defined names that came in other letters
+    /// (ignored like any other parameter; the caller may log the known spelling, never the one sent).
+    /// </returns>
+    public static (Dictionary<string, string> Values, int? ShopId, List<ParameterError> Errors, List<string> Misspelt) ReadEnvelope(
         IEnumerable<KeyValuePair<string, string>> raw, SignedRequestNames names, string requestName)
     {
         ArgumentNullException.ThrowIfNull(names);
         var errors = new List<ParameterError>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var misspelt = new List<string>();
         var pairs = raw.ToList();
         if (pairs.Count > MaxParameters || pairs.Any(p => p.Key.Length > MaxNameLength))
         {
             errors.Add(new("(request)", $"carries more than {MaxParameters} parameters or a name longer than {MaxNameLength} characters. Send the parameters of {requestName} and only a few of your own."));
-            return (values, null, errors);
+            return (values, null, errors, misspelt);
         }
 
         foreach (var (name, value) in pairs)
         {
             if (!names.IsRead(name))
             {
-                // A defined name in other letters is that parameter misspelt, not another field: ignored,
-                // a referenceID or backURL would silently not apply, so it is refused with the spelling.
-                var meant = names.Defined.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                if (meant is not null && !errors.Any(e => e.Parameter == name))
+                // Section 2: any other parameter is ignored entirely, a defined name in other letters too.
+                if (names.Defined.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } meant && !misspelt.Contains(meant))
                 {
-                    errors.Add(new(name, $"is not a parameter of {requestName}. Parameter names are case-sensitive: did you mean '{meant}'?"));
+                    misspelt.Add(meant);
                 }
 
                 continue;
@@ -58,13 +61,14 @@ public static partial class SignedRequest
 
         // The scheme has no escaping: custom1="a:custom2=b" signs exactly as custom1=a and custom2=b do,
         // so such a value is a pair moved into another without changing the signature. The OK data
-        // carries startorder's values back under their own names, so those count too.
+        // carries startorder's values back, and a merchant checks every field it receives, so any
+        // name a merchant's framework could read counts, not only the ones the gateway knows.
         foreach (var (name, value) in values.Where(v => names.IsSigned(v.Key)))
         {
-            var hidden = names.Read.Concat(MerchantUrl.ReservedNames).FirstOrDefault(n => value.Contains($":{n}=", StringComparison.Ordinal));
-            if (hidden is not null && !errors.Any(e => e.Parameter == name))
+            if (HiddenPair().Match(value) is { Success: true } hidden && !errors.Any(e => e.Parameter == name))
             {
-                errors.Add(new(name, $"contains ':{hidden}=', which the signature cannot tell from a separate {hidden} parameter. Leave the ':' or the '=' out of the value."));
+                var pair = Shorten(hidden.Groups["name"].Value);
+                errors.Add(new(name, $"contains ':{pair}=', which the signature cannot tell from a separate {pair} parameter. Leave the ':' or the '=' out of the value."));
             }
         }
 
@@ -88,7 +92,7 @@ public static partial class SignedRequest
             errors.Add(new("signature", "is required: the SHA-256 signature of the request, see section 2 of the protocol."));
         }
 
-        return (values, shopId, errors);
+        return (values, shopId, errors, misspelt);
     }
 
     /// <summary>A parameter's value; an empty one counts as absent (section 2).</summary>
@@ -110,6 +114,9 @@ public static partial class SignedRequest
             }
         });
     }
+
+    [GeneratedRegex(@":(?<name>[A-Za-z0-9_.\[\]-]+)=", RegexOptions.CultureInvariant)]
+    private static partial Regex HiddenPair();
 
     [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ShopIdPattern();

@@ -200,12 +200,33 @@ public class StartOrderParserTests
     [InlineData("backUrl", "backURL")]
     [InlineData("customernumber", "customerNumber")]
     [InlineData("EMAIL", "email")]
-    public void ReadEnvelope_defined_name_in_other_letters_fails_with_the_spelling(string sent, string meant)
+    public void ReadEnvelope_defined_name_in_other_letters_is_ignored_and_named_for_the_log(string sent, string meant)
     {
-        // Ignoring it would drop a referenceID (a second charge) or a backURL without a word.
-        var error = EnvelopeError(With(sent, "x"), sent);
+        // Section 2: any other parameter is ignored entirely; the known spelling may go to the operator's log.
+        var envelope = StartOrderParser.ReadEnvelope(With(sent, "x"));
 
-        error.Message.ShouldContain($"did you mean '{meant}'?");
+        envelope.Errors.ShouldBeEmpty();
+        envelope.Values.Keys.ShouldNotContain(sent);
+        envelope.Misspelt.ShouldBe([meant]);
+    }
+
+    [Theory]
+    [InlineData("custom3", "x:customerId=victim")]
+    [InlineData("custom1", "a:b.c=d")]
+    [InlineData("description", "Credits:x[1]=2")]
+    [InlineData("backURL", "http://merchant.test/ok?next=a:user_id=9")]
+    public void ReadEnvelope_signed_value_hiding_any_pair_fails(string name, string value)
+    {
+        EnvelopeError(With(name, value), name).Message.ShouldContain("cannot tell from a separate");
+    }
+
+    [Theory]
+    [InlineData("description", "Time: 10:30 sharp")]
+    [InlineData("backURL", "http://merchant.test:8080/ok?a=1")]
+    [InlineData("custom1", "ratio 2:1 = fine")]
+    public void ReadEnvelope_signed_value_with_a_colon_but_no_pair_passes(string name, string value)
+    {
+        StartOrderParser.ReadEnvelope(With(name, value)).Errors.ShouldBeEmpty();
     }
 
     [Fact]
@@ -350,7 +371,7 @@ public class StartOrderParserTests
 
         var names = StartOrderParser.ReadEnvelope(parameters).Errors.Select(e => e.Parameter).ToList();
 
-        names.ShouldBe(["shopid", "custom1", "shopID", "signature"], ignoreOrder: true);
+        names.ShouldBe(["custom1", "shopID", "signature"], ignoreOrder: true);
     }
 
     // ---- Validate: the whole request ----

@@ -65,4 +65,34 @@ public sealed class MerchantUrlSigningTests
         Client.ValidateUrl(signed).ShouldBeTrue();
         Client.ValidateUrl(signed.Replace("tok_1", "tok_2", StringComparison.Ordinal)).ShouldBeFalse();
     }
+
+    [Theory]
+    [InlineData("https://shop.example/thanks")]
+    [InlineData("https://shop.example/thanks?user=42&tab=&flag")]
+    [InlineData("https://shop.example/thanks?next=%C3%A9t%C3%A9&a-b_c=1")]
+    public void QueryProblem_of_a_query_a_merchant_reads_back_exactly_is_null(string url)
+    {
+        MerchantUrl.QueryProblem(new Uri(url)).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("https://shop.example/thanks?saleID=1", "which the gateway adds itself")]
+    [InlineData("https://shop.example/thanks?signature=x", "which the gateway adds itself")]
+    [InlineData("https://shop.example/thanks?a=1&a=2", "repeats a query parameter")]
+    [InlineData("https://shop.example/thanks?utm.source=x", "letters, digits")]
+    [InlineData("https://shop.example/thanks?a%20b=x", "letters, digits")]
+    [InlineData("https://shop.example/thanks?a[]=x", "letters, digits")]
+    [InlineData("https://shop.example/thanks?=x", "without a name")]
+    [InlineData("https://shop.example/thanks?a=%E9", "not UTF-8")]
+    public void QueryProblem_of_a_query_a_merchant_could_not_verify_says_why(string url, string message)
+    {
+        MerchantUrl.QueryProblem(new Uri(url)).ShouldNotBeNull().ShouldContain(message);
+    }
+
+    [Fact]
+    public void WithFields_leaves_out_a_field_without_a_value()
+    {
+        MerchantUrl.WithFields("https://shop.example/postback", [new("saleID", "1"), new("securityToken", "")])
+            .ShouldBe("https://shop.example/postback?saleID=1");
+    }
 }

@@ -42,6 +42,12 @@ public sealed class OrderStarter(
             return new StartOrderOutcome.BadSignature();
         }
 
+        if (envelope.Misspelt.Count > 0)
+        {
+            // Ignored as section 2 says; the operator hears of it, in the known spelling only.
+            logger.LogWarning("startorder for shop {ShopId}: parameters named like {Names} in other letters were ignored (names are case-sensitive)", shop.Id, envelope.Misspelt);
+        }
+
         if (shopLimits.StartOrder(shop.Id) is { } overShopLimit)
         {
             logger.LogWarning("startorder for shop {ShopId} refused: over the shop's rate limit", shop.Id);

@@ -1,6 +1,8 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 using OneClick.Core.Protocol;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
@@ -16,8 +18,6 @@ public static class StartOrderEndpoint
         ValueCountLimit = SignedRequest.MaxParameters,
         KeyLengthLimit = SignedRequest.MaxNameLength,
         ValueLengthLimit = 8 * 1024,
-        MultipartBodyLengthLimit = 64 * 1024,
-        BufferBody = false,
     };
 
     public static IEndpointRouteBuilder MapStartOrder(this IEndpointRouteBuilder app)
@@ -40,7 +40,8 @@ public static class StartOrderEndpoint
 
         if (HttpMethods.IsPost(context.Request.Method))
         {
-            if (!context.Request.HasFormContentType)
+            // Form-encoded only (section 3): a multipart reader merges names without regard to case.
+            if (!TryFormEncoding(context.Request.ContentType, out var encoding))
             {
                 return StartOrderErrorPage.Render(StatusCodes.Status415UnsupportedMediaType,
                     [new("Content-Type", "must be application/x-www-form-urlencoded when startorder is posted.")]);
@@ -48,10 +49,9 @@ public static class StartOrderEndpoint
 
             try
             {
-                // startorder reads 19 parameters of at most a few KB: anything far larger is refused, not read.
-                await ReadFormAsync(context.Request, parameters, cancellationToken);
+                // startorder reads 32 names of at most a few KB: anything far larger is refused, not read.
+                await ReadFormAsync(context.Request.Body, encoding, parameters, cancellationToken);
             }
-            // IOException: a multipart body that ends before its boundary, i.e. no multipart body at all.
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
             {
                 return StartOrderErrorPage.Render(StatusCodes.Status400BadRequest,
@@ -68,41 +68,49 @@ public static class StartOrderEndpoint
         };
     }
 
-    private static async Task ReadFormAsync(HttpRequest request, List<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the body is a url-encoded form, and in which charset: as the framework's form reader
+    /// takes it, an absent, unknown or unsupported one (UTF-7) is UTF-8.
+    /// </summary>
+    private static bool TryFormEncoding(string? contentType, out Encoding encoding)
     {
-        if (request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        encoding = Encoding.UTF8;
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            // The charset as the framework's form reader takes it: an unknown or malformed one is UTF-8.
-            var encoding = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var mediaType) ? mediaType.Encoding : null;
-            using var reader = new FormReader(request.Body, encoding ?? System.Text.Encoding.UTF8)
-            {
-                ValueCountLimit = FormLimits.ValueCountLimit,
-                KeyLengthLimit = FormLimits.KeyLengthLimit,
-                ValueLengthLimit = FormLimits.ValueLengthLimit,
-            };
-            var count = 0;
-            while (await reader.ReadNextPairAsync(cancellationToken) is { } pair)
-            {
-                // The pair reader checks names and values, not their count: that is counted here.
-                if (++count > FormLimits.ValueCountLimit)
-                {
-                    throw new InvalidDataException($"More than {FormLimits.ValueCountLimit} form values.");
-                }
-
-                parameters.Add(pair);
-            }
-
-            return;
+            return false;
         }
 
-        // Multipart: the framework's reader, whose names are merged without regard to case.
-        request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, FormLimits));
-        foreach (var (name, values) in await request.ReadFormAsync(cancellationToken))
+        try
         {
-            foreach (var value in values)
+            encoding = mediaType.Encoding ?? Encoding.UTF8;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+        {
+            encoding = Encoding.UTF8;
+        }
+
+        return true;
+    }
+
+    private static async Task ReadFormAsync(Stream body, Encoding encoding, List<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        using var reader = new FormReader(body, encoding)
+        {
+            ValueCountLimit = FormLimits.ValueCountLimit,
+            KeyLengthLimit = FormLimits.KeyLengthLimit,
+            ValueLengthLimit = FormLimits.ValueLengthLimit,
+        };
+        var count = 0;
+        while (await reader.ReadNextPairAsync(cancellationToken) is { } pair)
+        {
+            // The pair reader checks names and values, not their count: that is counted here.
+            if (++count > FormLimits.ValueCountLimit)
             {
-                parameters.Add(new(name, value ?? ""));
+                throw new InvalidDataException($"More than {FormLimits.ValueCountLimit} form values.");
             }
+
+            parameters.Add(pair);
         }
     }
 

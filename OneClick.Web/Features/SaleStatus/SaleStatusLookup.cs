@@ -31,6 +31,11 @@ public sealed class SaleStatusLookup(OneClickDbContext db, ShopSnapshots shops, 
             return SaleStatusAnswer.BadSignature;
         }
 
+        if (envelope.Misspelt.Count > 0)
+        {
+            logger.LogWarning("salestatus for shop {ShopId}: parameters named like {Names} in other letters were ignored (names are case-sensitive)", shop.Id, envelope.Misspelt);
+        }
+
         if (shopLimits.StartOrder(shop.Id) is { } overShopLimit)
         {
             logger.LogWarning("salestatus for shop {ShopId} refused: over the shop's rate limit", shop.Id);

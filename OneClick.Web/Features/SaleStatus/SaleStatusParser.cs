@@ -22,8 +22,8 @@ public static partial class SaleStatusParser
     /// <summary>Step 1: the parameter names and the shop id. Needs no shop and no key.</summary>
     public static SaleStatusEnvelope ReadEnvelope(IEnumerable<KeyValuePair<string, string>> raw)
     {
-        var (values, shopId, errors) = SignedRequest.ReadEnvelope(raw, Names, "salestatus");
-        return new SaleStatusEnvelope(values, shopId, errors);
+        var (values, shopId, errors, misspelt) = SignedRequest.ReadEnvelope(raw, Names, "salestatus");
+        return new SaleStatusEnvelope(values, shopId, errors, misspelt);
     }
 
     /// <summary>Step 3, after the signature matched: every value against its rule.</summary>
@@ -109,10 +109,12 @@ public static partial class SaleStatusParser
 }
 
 /// <summary>A salestatus request read as far as it can be without the shop's key.</summary>
+/// <param name="Misspelt">Defined names that came in other letters and were ignored, in their known spelling.</param>
 public sealed record SaleStatusEnvelope(
     IReadOnlyDictionary<string, string> Values,
     int? ShopId,
-    IReadOnlyList<ParameterError> Errors)
+    IReadOnlyList<ParameterError> Errors,
+    IReadOnlyList<string> Misspelt)
 {
     public string? Signature => SaleStatusParser.Get(Values, "signature");
 }

@@ -46,8 +46,9 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
     [Theory]
     [InlineData("multipart/form-data; boundary=xyz")]
     [InlineData("multipart/form-data")]
-    public async Task Startorder_posted_as_multipart_without_its_boundary_is_400(string contentType)
+    public async Task Startorder_posted_as_multipart_is_415(string contentType)
     {
+        // Section 3 asks for a url-encoded form; a multipart reader merges names without regard to case.
         var client = gateway.CreatePlainClient();
         var form = string.Join('&', Merchant.Sign(Merchant.Purchase(description: "Multipart order")).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         using var content = new StringContent(form);
@@ -55,8 +56,8 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
 
         var response = await client.PostAsync("/startorder", content);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("is too large or malformed");
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("application/x-www-form-urlencoded");
         (await CountOrdersAsync("Multipart order")).ShouldBe(0);
     }
 
@@ -157,6 +158,21 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
         var response = await gateway.CreatePlainClient().GetAsync(url);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-7")]
+    [InlineData("application/x-www-form-urlencoded; charset=no-such-charset")]
+    [InlineData("application/x-www-form-urlencoded; charset=UTF-8")]
+    public async Task Startorder_posted_with_an_unsupported_charset_reads_it_as_utf8_not_500(string contentType)
+    {
+        var form = string.Join('&', Merchant.Sign(Merchant.Purchase()).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        using var content = new StringContent(form);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await gateway.CreatePlainClient().PostAsync("/startorder", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -169,10 +169,11 @@ public sealed class MalformedInput(int seed)
 
         if (body is not null)
         {
+            // Pair by pair, with each name's case: the gateway keeps 'shopID' and 'ShopID' apart.
             using var reader = new FormReader(body) { ValueCountLimit = int.MaxValue, KeyLengthLimit = int.MaxValue, ValueLengthLimit = int.MaxValue };
-            foreach (var (name, value) in reader.ReadForm())
+            while (reader.ReadNextPair() is { } pair)
             {
-                values.TryAdd(name, value[0] ?? "");
+                values.TryAdd(pair.Key, pair.Value);
             }
         }
 

@@ -89,13 +89,17 @@ public sealed class ShopSettingsForm
             shop.Rename(Name);
         }
 
-        if (HttpUrl(WebsiteUrl) is { } website)
+        if (HttpUrl(WebsiteUrl) is not { } website)
         {
-            shop.SetWebsiteUrl(website);
+            errors[nameof(WebsiteUrl)] = "Enter the shop's address, such as https://shop.example.com/.";
+        }
+        else if (OneClick.Core.Protocol.MerchantUrl.QueryProblem(website) is { } problem)
+        {
+            errors[nameof(WebsiteUrl)] = "The address " + problem;
         }
         else
         {
-            errors[nameof(WebsiteUrl)] = "Enter the shop's address, such as https://shop.example.com/.";
+            shop.SetWebsiteUrl(website);
         }
 
         var success = OptionalUrl(SuccessUrl, nameof(SuccessUrl), errors);
@@ -250,6 +254,11 @@ public sealed class ShopSettingsForm
         if (url is null)
         {
             errors[field] = "Enter a full address starting with https:// or http://, or leave blank.";
+        }
+        else if (OneClick.Core.Protocol.MerchantUrl.QueryProblem(url) is { } problem)
+        {
+            // The gateway signs every parameter this address receives, its own query's too.
+            errors[field] = "The address " + problem;
         }
 
         return url;

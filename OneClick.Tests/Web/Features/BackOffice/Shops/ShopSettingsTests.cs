@@ -104,6 +104,25 @@ public sealed class ShopSettingsTests : IDisposable
         entry.Before.ShouldNotContain(GatewayFactory.SignatureKey);
     }
 
+    [Theory]
+    [InlineData("https://merchant.test/postback?saleID=1", "which the gateway adds itself")]
+    [InlineData("https://merchant.test/postback?a=1&a=2", "repeats a query parameter")]
+    [InlineData("https://merchant.test/postback?utm.source=x", "letters, digits")]
+    [InlineData("https://merchant.test/postback?=x", "without a name")]
+    [InlineData("https://merchant.test/postback?a=%E9", "not UTF-8")]
+    public async Task Save_settings_refuses_a_postback_url_whose_query_a_merchant_could_not_verify(string url, string message)
+    {
+        // The gateway signs every parameter the merchant receives, the URL's own ones too.
+        var owner = await OwnerAsync();
+        var page = await owner.GetAsync(ShopUrl);
+
+        var refused = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", new() { ["Input.PostbackUrl"] = url });
+
+        refused.Text.ShouldContain("Nothing was saved");
+        BackOfficeForms.FieldMessage(refused, "Postback URL").ShouldContain(message);
+        (await ShopAsync()).PostbackUrl.ShouldNotBe(url);
+    }
+
     [Fact]
     public async Task Save_settings_keeps_the_form_with_a_message_per_bad_field_and_saves_nothing()
     {

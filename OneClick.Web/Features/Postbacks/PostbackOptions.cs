@@ -9,6 +9,12 @@ public sealed class PostbackOptions
     /// <summary>Deliveries in flight to one shop at once: a slow shop holds only its own slots.</summary>
     public int PerShopConcurrency { get; set; } = 16;
 
+    /// <summary>
+    /// Deliveries in flight to all of one merchant's shops at once: a merchant's slow shops share these,
+    /// so that one merchant can never hold the whole <see cref="TotalConcurrency"/> (decision 017).
+    /// </summary>
+    public int PerMerchantConcurrency { get; set; } = 16;
+
     public int TotalConcurrency { get; set; } = 64;
 
     /// <summary>How often the dispatcher looks for due work without being woken.</summary>

@@ -166,6 +166,24 @@ public sealed class PostbackDeliveryTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("OK", 1022, "X", false)]
+    [InlineData("OK", 1300, "X", false)]
+    [InlineData(" OK\n", 0, "", true)]
+    [InlineData("OK", 4094, "", true)]
+    [InlineData("OK", 4095, "", false)]
+    public async Task Postback_answer_is_acknowledged_only_when_its_whole_body_is_OK(string start, int spaces, string end, bool acknowledged)
+    {
+        merchant.AnswerPostback = _ => Task.FromResult((200, start + new string(' ', spaces) + end));
+        var saleId = await BuyAsync();
+
+        await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).Attempts == 1, "the answer is recorded");
+
+        var attempt = await gateway.WithDbAsync(db => db.PostbackAttempts.SingleAsync());
+        attempt.Acknowledged.ShouldBe(acknowledged);
+        (await DeliveryAsync(saleId)).State.ShouldBe(acknowledged ? PostbackState.Delivered : PostbackState.Pending);
+    }
+
     [Fact]
     public async Task Receipt_email_goes_to_the_buyer_with_the_masked_card_only()
     {

@@ -138,11 +138,12 @@ public static partial class ApiOrderParser
         var cancelUrl = RequiredUrl(errors, "paymentSession.cancelUrl", fields.CancelUrl, shop, "where the buyer goes after cancelling or a decline");
         var notificationUrl = StartOrderParser.CheckUrl(errors, "paymentSession.notificationUrl", fields.NotificationUrl, shop, Protocol.MerchantUrl.ApiReservedNames);
         // The gateway itself calls this URL: never into its own machine or network (SSRF), unless the
-        // operator already pointed the shop's postback URL at that very host.
+        // operator already pointed the shop's postback URL at that very origin: its scheme, host and
+        // port, not another port of the host. (Where it leads is judged again as the socket opens.)
         if (notificationUrl is not null && Protocol.MerchantUrl.PointsInside(notificationUrl)
-            && !(shop.PostbackUrl is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownUrl) && string.Equals(ownUrl.IdnHost, notificationUrl.IdnHost, StringComparison.OrdinalIgnoreCase)))
+            && !(shop.PostbackUrl is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownUrl) && Protocol.UrlOrigin.Of(ownUrl) == Protocol.UrlOrigin.Of(notificationUrl)))
         {
-            errors.Add(new("paymentSession.notificationUrl", $"points to '{StartOrderParser.Shorten(notificationUrl.IdnHost)}', a loopback, private or link-local address the gateway does not call. Use your server's public address."));
+            errors.Add(new("paymentSession.notificationUrl", $"points to '{StartOrderParser.Shorten(notificationUrl.IdnHost)}', a loopback, private or link-local address the gateway does not call (only at the scheme, host and port of the shop's own postback URL). Use your server's public address."));
             notificationUrl = null;
         }
 

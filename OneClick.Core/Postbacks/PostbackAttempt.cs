@@ -5,6 +5,12 @@ public sealed class PostbackAttempt
 {
     public const int ExcerptLength = 1024;
 
+    /// <summary>
+    /// The longest answer read to decide whether it is <c>OK</c>: the whole body must trim to <c>OK</c>,
+    /// so an answer is read to its end, but no further than this; a longer one is not an acknowledgement.
+    /// </summary>
+    public const int MaxAcknowledgementLength = 4096;
+
     private PostbackAttempt()
     {
     }
@@ -42,7 +48,11 @@ public sealed class PostbackAttempt
     /// <summary>HTTP 200 with the body <c>OK</c>.</summary>
     public bool Acknowledged { get; private set; }
 
-    /// <summary>The merchant's acknowledgement rule: HTTP 200 and <c>OK</c>, surrounding white space ignored.</summary>
+    /// <summary>
+    /// The merchant's acknowledgement rule: HTTP 200 and the whole body <c>OK</c>, surrounding white
+    /// space ignored. <paramref name="body"/> is the whole body, or null when it was longer than
+    /// <see cref="MaxAcknowledgementLength"/> (never a prefix: "OK" and 1,022 spaces begin many answers).
+    /// </summary>
     public static bool IsAcknowledgement(int statusCode, string? body) =>
         statusCode == 200 && body?.Trim().TrimStart('\uFEFF').Trim() == "OK"; // a byte-order mark is an editor's, not an answer
 }

@@ -11,8 +11,9 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Postbacks;
 
 /// <summary>
-/// Sends what the outbox holds: postbacks (each delivery on its own task, at most a few per shop, so
-/// that a dead merchant endpoint only delays itself) and e-mails. Woken on commit; sweeps on a timer
+/// Sends what the outbox holds: postbacks (each delivery on its own task, at most a few per shop and
+/// per merchant, so that a dead merchant endpoint, or all of one merchant's shops, only delays that
+/// merchant) and e-mails. Woken on commit; sweeps on a timer
 /// and at start, so that what a crash left pending goes out after the restart.
 /// </summary>
 public sealed class OutboxDispatcher(
@@ -22,8 +23,9 @@ public sealed class OutboxDispatcher(
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<long, int> inFlight = new();
+    private readonly ConcurrentDictionary<long, (int ShopId, int MerchantId)> inFlight = new();
     private readonly ConcurrentDictionary<int, int> perShop = new();
+    private readonly ConcurrentDictionary<int, int> perMerchant = new();
 
     /// <summary>Deliveries whose processing failed (not the merchant: us, e.g. a locked database), held back a while.</summary>
     private readonly ConcurrentDictionary<long, DateTime> coolingDown = new();
@@ -76,13 +78,16 @@ public sealed class OutboxDispatcher(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
-        // Shops whose slots are all taken (a slow or dead endpoint) are left out of the question, so
-        // that their backlog never hides other shops' postbacks.
+        // Shops and merchants whose slots are all taken (slow or dead endpoints) are left out of the
+        // question, so that their backlog never hides others' postbacks.
         var busyShops = perShop.Where(p => p.Value >= options.Value.PerShopConcurrency).Select(p => p.Key).ToList();
-        var due = await db.PostbackDeliveries.AsNoTracking()
-            .Where(d => d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => new { d.Id, d.ShopId })
+        var busyMerchants = perMerchant.Where(p => p.Value >= options.Value.PerMerchantConcurrency).Select(p => p.Key).ToList();
+        var due = await (
+                from d in db.PostbackDeliveries.AsNoTracking()
+                join s in db.Shops.AsNoTracking() on d.ShopId equals s.Id
+                where d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
+                orderby d.NextAttemptAt
+                select new { d.Id, d.ShopId, s.MerchantId })
             .Take(1000)
             .ToListAsync(stoppingToken);
 
@@ -94,14 +99,16 @@ public sealed class OutboxDispatcher(
             }
 
             if (inFlight.ContainsKey(delivery.Id) || perShop.GetValueOrDefault(delivery.ShopId) >= options.Value.PerShopConcurrency
+                || perMerchant.GetValueOrDefault(delivery.MerchantId) >= options.Value.PerMerchantConcurrency
                 || (coolingDown.TryGetValue(delivery.Id, out var until) && until > now))
             {
                 continue;
             }
 
-            inFlight[delivery.Id] = delivery.ShopId;
+            inFlight[delivery.Id] = (delivery.ShopId, delivery.MerchantId);
             perShop.AddOrUpdate(delivery.ShopId, 1, (_, n) => n + 1);
-            _ = Task.Run(() => SendAsync(delivery.Id, delivery.ShopId, stoppingToken), CancellationToken.None);
+            perMerchant.AddOrUpdate(delivery.MerchantId, 1, (_, n) => n + 1);
+            _ = Task.Run(() => SendAsync(delivery.Id, delivery.ShopId, delivery.MerchantId, stoppingToken), CancellationToken.None);
         }
 
         if (!signal.TakeEverything())
@@ -130,7 +137,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task SendAsync(long deliveryId, int shopId, CancellationToken stoppingToken)
+    private async Task SendAsync(long deliveryId, int shopId, int merchantId, CancellationToken stoppingToken)
     {
         var failed = false;
         try
@@ -153,6 +160,7 @@ public sealed class OutboxDispatcher(
         {
             inFlight.TryRemove(deliveryId, out _);
             perShop.AddOrUpdate(shopId, 0, (_, n) => Math.Max(0, n - 1));
+            perMerchant.AddOrUpdate(merchantId, 0, (_, n) => Math.Max(0, n - 1));
             if (!failed)
             {
                 // A slot is free: anything waiting behind it may go now.

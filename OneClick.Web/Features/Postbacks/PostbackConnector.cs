@@ -13,21 +13,23 @@ public class HostResolver
 }
 
 /// <summary>
-/// Opens the sockets of postbacks. A merchant's host name is resolved here and the socket goes to an
-/// address checked here, so a name that resolves (or re-resolves: DNS rebinding) into the gateway's
-/// own network is refused, by the same rule as an address written in the URL
-/// (<see cref="MerchantUrl.PointsInside"/>). Address literals were judged when the URL was saved.
-/// Host names the operator configured (the seeded and demo shops, <see cref="PostbackOptions.PrivateHosts"/>)
-/// may resolve inside.
+/// Opens the sockets of postbacks, and judges here, as the socket opens, every address it would
+/// reach: an address literal in the URL and every address a host name resolves (or re-resolves: DNS
+/// rebinding) to. An address in the gateway's own machine or network (<see cref="MerchantUrl.IsInside"/>)
+/// is reached only at an origin the operator named exactly, scheme, host and port
+/// (<see cref="InsideOrigins"/>: <see cref="PostbackOptions.PrivateHosts"/>, the seeded and demo shops'
+/// postback URLs); no name (localhost neither) and no port is exempt otherwise. A saved URL was
+/// judged when it was saved, but only by what it spells; this is where it is judged by where it leads.
 /// </summary>
 public sealed class PostbackConnector(HostResolver resolver, IOptions<PostbackOptions> options)
 {
+    private readonly InsideOrigins operatorOrigins = InsideOrigins.Parse(options.Value.PrivateHosts);
+
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await AllowedAddressesAsync(host, port, cancellationToken);
+        var scheme = context.InitialRequestMessage.RequestUri?.Scheme ?? Uri.UriSchemeHttp;
+        var addresses = await AllowedAddressesAsync(scheme, host, port, cancellationToken);
         SocketException? failure = null;
         foreach (var address in addresses)
         {
@@ -52,39 +54,28 @@ public sealed class PostbackConnector(HostResolver resolver, IOptions<PostbackOp
         throw failure ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    private async Task<IPAddress[]> AllowedAddressesAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>Whether the operator named this very origin as a destination inside our network.</summary>
+    public bool OperatorNamed(string scheme, string host, int port) => operatorOrigins.Allows(UrlOrigin.Of(scheme, host, port));
+
+    private async Task<IPAddress[]> AllowedAddressesAsync(string scheme, string host, int port, CancellationToken cancellationToken)
     {
-        var resolved = await resolver.ResolveAsync(host, cancellationToken);
-        if (MayResolveInside(host, port))
+        var literal = IPAddress.TryParse(host.Trim('[', ']'), out var address);
+        var resolved = literal ? [address!] : await resolver.ResolveAsync(host, cancellationToken);
+        if (OperatorNamed(scheme, host, port))
         {
             return resolved;
         }
 
         var outside = resolved.Where(a => !MerchantUrl.IsInside(a)).ToArray();
-        return outside.Length > 0 || resolved.Length == 0 ? outside : throw new PostbackHostRefusedException(host);
-    }
-
-    /// <summary>
-    /// Only the operator's own host and port: another shop naming the same host on another port
-    /// (a database, a cache) stays refused. An entry without a port means the web's ports, 80 and 443.
-    /// </summary>
-    private bool MayResolveInside(string host, int port) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-        || options.Value.PrivateHosts.Any(entry => Matches(entry.Trim(), host, port));
-
-    private static bool Matches(string entry, string host, int port)
-    {
-        var colon = entry.LastIndexOf(':');
-        return colon > 0 && int.TryParse(entry.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entryPort)
-            ? entryPort == port && host.Equals(entry[..colon], StringComparison.OrdinalIgnoreCase)
-            : port is 80 or 443 && host.Equals(entry, StringComparison.OrdinalIgnoreCase);
+        return outside.Length > 0 || resolved.Length == 0 ? outside : throw new PostbackHostRefusedException(host, literal);
     }
 }
 
-/// <summary>A postback's host resolves only into the gateway's own network: recorded as the attempt's error.</summary>
-public sealed class PostbackHostRefusedException(string host)
-    : Exception($"Refused: {host} resolves only to private, loopback or link-local addresses")
+/// <summary>A postback's host is, or resolves only, into the gateway's own network: recorded as the attempt's error.</summary>
+public sealed class PostbackHostRefusedException(string host, bool literal)
+    : Exception(literal
+        ? $"Refused: {host} is a private, loopback or link-local address"
+        : $"Refused: {host} resolves only to private, loopback or link-local addresses")
 {
     public string Host { get; } = host;
 }

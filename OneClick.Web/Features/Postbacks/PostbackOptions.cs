@@ -9,15 +9,23 @@ public sealed class PostbackOptions
     /// <summary>Deliveries in flight to one shop at once: a slow shop holds only its own slots.</summary>
     public int PerShopConcurrency { get; set; } = 16;
 
+    /// <summary>
+    /// Deliveries in flight to all of one merchant's shops at once: a merchant's slow shops share these,
+    /// so that one merchant can never hold the whole <see cref="TotalConcurrency"/> (decision 017).
+    /// </summary>
+    public int PerMerchantConcurrency { get; set; } = 16;
+
     public int TotalConcurrency { get; set; } = 64;
 
     /// <summary>How often the dispatcher looks for due work without being woken.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Host names (<c>host</c> for ports 80 and 443, or <c>host:port</c>) a postback may reach although
-    /// they resolve into the gateway's own network (a merchant on the same private network). Set by
-    /// the operator; the seeded and demo shops' hosts and ports are added.
+    /// Origins a postback may reach although they are, or resolve, inside the gateway's own network (a
+    /// merchant on the same private network): a URL (its scheme, host and port exactly), <c>host:port</c>
+    /// (that port only), or <c>host</c> (http on 80, https on 443); see <see cref="OneClick.Core.Protocol.InsideOrigins"/>.
+    /// Set by the operator; the seeded shop's configured postback URL and the running demo shop's
+    /// address are added. No other inside address, localhost included, is ever called.
     /// </summary>
     public List<string> PrivateHosts { get; set; } = [];
 }

@@ -44,6 +44,7 @@ public sealed class PostbackSender(
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
         string? body = null;
+        string? wholeBody = null;
         string? error = null;
         string? token = null;
         try
@@ -56,7 +57,8 @@ public sealed class PostbackSender(
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             status = (int)response.StatusCode;
-            body = WithoutToken(await ReadExcerptAsync(response, timeout.Token), token);
+            (var excerpt, wholeBody) = await ReadAnswerAsync(response, timeout.Token);
+            body = WithoutToken(excerpt, token);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
@@ -77,7 +79,7 @@ public sealed class PostbackSender(
             error = ex.GetType().Name;
         }
 
-        var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, body);
+        var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, wholeBody);
         db.PostbackAttempts.Add(new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged));
         var givenUp = false;
         var refunded = false;
@@ -134,14 +136,15 @@ public sealed class PostbackSender(
     }
 
     /// <summary>
-    /// The first 1 KB of the answer, read no further: a merchant's page need not be downloaded whole.
-    /// A little more is read so that a token cut at 1 KB is still found whole and taken out; the
-    /// attempt keeps 1 KB.
+    /// The answer read to its end, but no further than <see cref="PostbackAttempt.MaxAcknowledgementLength"/>:
+    /// a merchant's page need not be downloaded whole. Gives the excerpt the attempt keeps (the first
+    /// 1 KB, and a little more so that a token cut at 1 KB is still found whole and taken out) and the
+    /// whole body, or null when the answer is longer than that (then it is not <c>OK</c>).
     /// </summary>
-    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<(string Excerpt, string? Whole)> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[PostbackAttempt.ExcerptLength + 256];
+        var buffer = new byte[PostbackAttempt.MaxAcknowledgementLength + 1];
         var read = 0;
         while (read < buffer.Length)
         {
@@ -154,7 +157,8 @@ public sealed class PostbackSender(
             read += n;
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        var excerpt = Encoding.UTF8.GetString(buffer, 0, Math.Min(read, PostbackAttempt.ExcerptLength + 256));
+        return (excerpt, read <= PostbackAttempt.MaxAcknowledgementLength ? Encoding.UTF8.GetString(buffer, 0, read) : null);
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OneClick.Web.Features.Notifications;
 using OneClick.Web.Features.Refunds;
+using OneClick.Web.Hosting;
 using Quartz;
 
 namespace OneClick.Web.Features.Postbacks;
@@ -11,7 +13,8 @@ public static class PostbacksServiceCollectionExtensions
     public static IServiceCollection AddPostbacks(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PostbackOptions>(configuration.GetSection("OneClick:Postbacks"));
-        services.PostConfigure<PostbackOptions>(options => options.PrivateHosts.AddRange(OperatorHosts(configuration)));
+        services.AddOptions<PostbackOptions>().PostConfigure<IOptions<OneClickOptions>, IHostEnvironment>(
+            (postbacks, oneClick, environment) => postbacks.PrivateHosts.AddRange(OperatorOrigins(oneClick.Value, environment)));
         services.Configure<EmailOptions>(configuration.GetSection("OneClick:Email"));
         services.AddHttpClient(PostbackSender.HttpClientName, client =>
         {
@@ -40,15 +43,20 @@ public static class PostbacksServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The hosts of postback URLs the operator configured, which may be on a private network.</summary>
-    private static IEnumerable<string> OperatorHosts(IConfiguration configuration)
+    /// <summary>
+    /// The postback origins the operator configured, which may be on a private network: the seeded
+    /// shop's postback URL, and the demo shop's address while it runs (its postback page).
+    /// </summary>
+    private static IEnumerable<string> OperatorOrigins(OneClickOptions options, IHostEnvironment environment)
     {
-        foreach (var url in new[] { configuration["OneClick:Seed:PostbackUrl"], configuration["OneClick:DemoShop:Url"] })
+        if (!string.IsNullOrWhiteSpace(options.Seed.PostbackUrl))
         {
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
-            {
-                yield return $"{uri.IdnHost}:{uri.Port}";
-            }
+            yield return options.Seed.PostbackUrl.Trim();
+        }
+
+        if (options.DemoShop.IsEnabledIn(environment))
+        {
+            yield return options.DemoShop.BaseUrl;
         }
     }
 }

@@ -236,6 +236,31 @@ public sealed class ContractSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Notification_url_on_the_shops_own_postback_host_at_another_port_or_scheme_is_refused()
+    {
+        // The operator's postback URL is on 127.0.0.1:9; 127.0.0.1:22 is another service, not the merchant.
+        var api = MerchantApi.Of(gateway);
+        await gateway.WithDbAsync(async db =>
+        {
+            var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            shop.SetUrls(new Uri(GatewayFactory.SuccessUrl), null, new Uri("http://127.0.0.1:9/postback"));
+            return await db.SaveChangesAsync();
+        });
+
+        var otherPort = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", notificationUrl: "http://127.0.0.1:22/postback"));
+        var otherScheme = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-2", notificationUrl: "https://127.0.0.1:9/postback"));
+        var defaultPort = await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-3", notificationUrl: "http://127.0.0.1/postback"));
+
+        foreach (var refused in new[] { otherPort, otherScheme, defaultPort })
+        {
+            refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.ToString());
+            refused.ErrorsOf("paymentSession.notificationUrl").ShouldHaveSingleItem().ShouldContain("loopback, private or link-local");
+        }
+
+        (await gateway.WithDbAsync(db => db.Orders.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Paybylink_expiry_without_an_offset_is_refused()
     {
         var api = MerchantApi.Of(gateway);

@@ -180,7 +180,6 @@ public sealed class HostedPageTests : IDisposable
 public sealed class NotificationUrlTests : IDisposable
 {
     private readonly MerchantSite shopSite = new();
-    private readonly MerchantSite orderSite = new();
     private readonly GatewayFactory gateway = new();
     private readonly MerchantApi api;
 
@@ -195,12 +194,14 @@ public sealed class NotificationUrlTests : IDisposable
     {
         gateway.Dispose();
         shopSite.Dispose();
-        orderSite.Dispose();
     }
 
     [Fact]
     public async Task Approved_sale_postback_goes_to_the_orders_notificationUrl_not_the_shops()
     {
+        // The merchant's site is on 127.0.0.1: an order may name that inside origin only as the shop's
+        // postback URL has it (scheme, host and port), so the order's URL differs by its own query.
+        var orderSite = shopSite;
         var created = await api.CreateAsync(MerchantApi.OrderBody("order-1", notificationUrl: orderSite.PostbackUrl + "?merchantRef=abc"));
         var buyer = Buyer.Of(gateway);
 
@@ -217,8 +218,7 @@ public sealed class NotificationUrlTests : IDisposable
             async () => (await gateway.WithDbAsync(db => db.PostbackDeliveries.SingleAsync())).State == PostbackState.Delivered,
             "the delivery is marked delivered");
         var delivery = await gateway.WithDbAsync(db => db.PostbackDeliveries.SingleAsync());
-        delivery.Url.ShouldStartWith(orderSite.PostbackUrl + "?");
-        shopSite.Requests.ShouldBeEmpty();
+        delivery.Url.ShouldStartWith(orderSite.PostbackUrl + "?merchantRef=abc");
     }
 
     [Fact]
@@ -230,7 +230,8 @@ public sealed class NotificationUrlTests : IDisposable
         await buyer.PayAsync(await buyer.GetAsync(created.Path));
 
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(!shopSite.Postbacks.IsEmpty), "the shop's postback URL received the postback");
-        Merchant.VerifiedQuery(shopSite.Postbacks.ShouldHaveSingleItem().Url.ToString())["securityToken"].ShouldBe(created.SecurityToken);
-        orderSite.Requests.ShouldBeEmpty();
+        var fields = Merchant.VerifiedQuery(shopSite.Postbacks.ShouldHaveSingleItem().Url.ToString());
+        fields["securityToken"].ShouldBe(created.SecurityToken);
+        fields.ShouldNotContainKey("merchantRef");
     }
 }

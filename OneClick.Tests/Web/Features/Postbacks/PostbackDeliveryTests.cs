@@ -101,6 +101,7 @@ public sealed class PostbackDeliveryTests : IDisposable
     {
         using var otherMerchant = new MerchantSite();
         const string otherKey = "OtherShopKey-0123456789abcdef";
+        gateway.Set("OneClick:Postbacks:PrivateHosts:0", otherMerchant.BaseUrl); // on 127.0.0.1 too: the operator names it
         var otherShop = await gateway.AddShopAsync(70001, otherKey, otherMerchant.PostbackUrl);
         var release = new TaskCompletionSource();
         merchant.AnswerPostback = async _ =>
@@ -123,6 +124,64 @@ public sealed class PostbackDeliveryTests : IDisposable
         attempt.StatusCode.ShouldBeNull();
         attempt.Error.ShouldBe("No answer within 5 s");
         attempt.DurationMs.ShouldBeGreaterThanOrEqualTo(4900);
+    }
+
+    [Fact]
+    public async Task Merchant_with_four_hanging_shops_does_not_delay_another_merchants_postback()
+    {
+        // 2 per shop, 4 per merchant, 8 in all: without the merchant's limit its four shops take all 8.
+        using var slowSite = new MerchantSite();
+        var release = new TaskCompletionSource();
+        slowSite.AnswerPostback = async _ =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return (200, "OK");
+        };
+        gateway.Set("OneClick:Postbacks:PerShopConcurrency", "2")
+            .Set("OneClick:Postbacks:PerMerchantConcurrency", "4")
+            .Set("OneClick:Postbacks:TotalConcurrency", "8")
+            .Set("OneClick:Postbacks:Timeout", "00:00:30")
+            .Set("OneClick:Postbacks:PrivateHosts:0", slowSite.BaseUrl);
+        int[] slowShops = [70011, 70012, 70013, 70014];
+        const string slowKey = "SlowMerchantKey-0123456789abc";
+        await AddMerchantAsync(slowKey, slowShops.Select(id => (id, $"{slowSite.PostbackUrl}?shop={id}")));
+
+        try
+        {
+            foreach (var shopId in slowShops.Concat(slowShops))
+            {
+                var buyer = Buyer.Of(gateway);
+                (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase(shopId: shopId), slowKey))).Heading.ShouldBe("Payment approved");
+            }
+
+            await GatewayFactory.EventuallyAsync(() => Task.FromResult(slowSite.Postbacks.Count >= 4), "the slow merchant's shops hang on their postbacks");
+            await BuyAsync();
+
+            await GatewayFactory.EventuallyAsync(() => Task.FromResult(!merchant.Postbacks.IsEmpty), "the other merchant's postback went out while the slow ones hang", TimeSpan.FromSeconds(5));
+            slowSite.Postbacks.Count.ShouldBe(4);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+    }
+
+    [Theory]
+    [InlineData("OK", 1022, "X", false)]
+    [InlineData("OK", 1300, "X", false)]
+    [InlineData(" OK\n", 0, "", true)]
+    [InlineData("OK", 4094, "", true)]
+    [InlineData("OK", 4095, "", false)]
+    public async Task Postback_answer_is_acknowledged_only_when_its_whole_body_is_OK(string start, int spaces, string end, bool acknowledged)
+    {
+        merchant.AnswerPostback = _ => Task.FromResult((200, start + new string(' ', spaces) + end));
+        var saleId = await BuyAsync();
+
+        await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).Attempts == 1, "the answer is recorded");
+
+        var attempt = await gateway.WithDbAsync(db => db.PostbackAttempts.SingleAsync());
+        attempt.Acknowledged.ShouldBe(acknowledged);
+        (await DeliveryAsync(saleId)).State.ShouldBe(acknowledged ? PostbackState.Delivered : PostbackState.Pending);
     }
 
     [Fact]
@@ -198,6 +257,24 @@ public sealed class PostbackDeliveryTests : IDisposable
         page.Heading.ShouldBe("Payment approved");
         return long.Parse(Merchant.ParseQuery(new Uri(page.RefreshTarget!).Query)["saleID"], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>One merchant with several shops, all signed with one key.</summary>
+    private Task<int> AddMerchantAsync(string key, IEnumerable<(int ShopId, string PostbackUrl)> shops) =>
+        gateway.WithDbAsync(async db =>
+        {
+            var owner = new OneClick.Core.Shops.Merchant("Slow Merchant", DateTime.UtcNow);
+            db.Merchants.Add(owner);
+            await db.SaveChangesAsync();
+            foreach (var (shopId, postbackUrl) in shops)
+            {
+                var shop = new OneClick.Core.Shops.Shop(shopId, owner.Id, $"Slow Shop {shopId}", new Uri("http://other.test/"), DateTime.UtcNow);
+                shop.AddSignatureKey(key, DateTime.UtcNow);
+                shop.SetUrls(new Uri("http://other.test/ok"), null, new Uri(postbackUrl));
+                db.Shops.Add(shop);
+            }
+
+            return await db.SaveChangesAsync();
+        });
 
     private Task<PostbackDelivery> DeliveryAsync(long saleId) =>
         gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.SaleId == saleId && d.Kind == PostbackKind.Sale));

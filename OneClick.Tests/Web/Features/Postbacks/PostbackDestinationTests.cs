@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OneClick.Core.Postbacks;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.Api;
 using OneClick.Web.Features.Postbacks;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
@@ -26,9 +27,10 @@ public sealed class PostbackDestinationTests : IDisposable
 
     public PostbackDestinationTests()
     {
-        // internal.test resolves to loopback, as a merchant's name pointed at our network would.
+        // internal.test (and merchant.test, a shop's allowed host) resolve to loopback, as a merchant's
+        // name pointed at our network would.
         gateway.Set("OneClick:Postbacks:SweepInterval", "00:00:01")
-            .WithServices(services => services.Replace(ServiceDescriptor.Singleton<HostResolver>(new FixedResolver(InternalHost, IPAddress.Loopback))));
+            .WithServices(services => services.Replace(ServiceDescriptor.Singleton<HostResolver>(new FixedResolver(IPAddress.Loopback, InternalHost, GatewayFactory.MerchantHost))));
     }
 
     public void Dispose()
@@ -78,6 +80,86 @@ public sealed class PostbackDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Postback_to_an_inside_address_literal_on_another_port_than_the_operators_is_refused_before_connecting()
+    {
+        // The operator's postback origin is on 127.0.0.1; a URL stored for another shop (or an order)
+        // names 127.0.0.1 at another port, where another service listens.
+        gateway.Set("OneClick:Seed:PostbackUrl", $"http://127.0.0.1:{site.Port + 1}/postback");
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://127.0.0.1:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        var attempt = await FirstAttemptAsync();
+        attempt.Error.ShouldBe("Refused: 127.0.0.1 is a private, loopback or link-local address");
+        attempt.ResponseExcerpt.ShouldBeNull();
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Postback_to_the_operators_inside_origin_in_another_scheme_is_refused_before_connecting()
+    {
+        gateway.Set("OneClick:Seed:PostbackUrl", $"http://127.0.0.1:{site.Port}/postback");
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"https://127.0.0.1:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        (await FirstAttemptAsync()).Error.ShouldBe("Refused: 127.0.0.1 is a private, loopback or link-local address");
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Postback_to_localhost_is_refused_when_the_operator_did_not_name_its_origin()
+    {
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://localhost:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        (await FirstAttemptAsync()).Error.ShouldBe("Refused: localhost resolves only to private, loopback or link-local addresses");
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Postback_to_a_name_resolving_to_the_operators_inside_address_on_another_port_is_refused()
+    {
+        // The operator's origin is 127.0.0.1 at one port; a name that resolves to 127.0.0.1 reaches another.
+        gateway.Set("OneClick:Seed:PostbackUrl", $"http://127.0.0.1:{site.Port + 1}/postback");
+        await gateway.AddShopAsync(OtherShopId, OtherKey, $"http://{InternalHost}:{site.Port}/postback");
+
+        await BuyAtOtherShopAsync();
+
+        (await FirstAttemptAsync()).Error.ShouldBe($"Refused: {InternalHost} resolves only to private, loopback or link-local addresses");
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Notification_url_by_a_name_resolving_inside_is_refused_before_connecting()
+    {
+        // Saved, as its name is on the shop's allowed hosts; judged where it leads when the socket opens.
+        var api = MerchantApi.Of(gateway);
+        var created = await api.CreateAsync(MerchantApi.OrderBody("order-1", notificationUrl: $"http://{GatewayFactory.MerchantHost}:{site.Port}/hook"));
+        var buyer = Buyer.Of(gateway);
+
+        (await buyer.PayAsync(await buyer.GetAsync(created.Path))).Heading.ShouldBe("Payment approved");
+
+        (await FirstAttemptAsync()).Error.ShouldBe($"Refused: {GatewayFactory.MerchantHost} resolves only to private, loopback or link-local addresses");
+        site.Connections.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Postback_to_the_operators_own_inside_origin_is_delivered()
+    {
+        gateway.Set("OneClick:Seed:PostbackUrl", $"http://127.0.0.1:{site.Port}/postback");
+        var buyer = Buyer.Of(gateway);
+
+        (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+
+        var attempt = await FirstAttemptAsync();
+        attempt.Error.ShouldBeNull();
+        attempt.StatusCode.ShouldBe(200);
+        site.Connections.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Merchant_answer_echoing_the_oneClickToken_is_kept_without_it()
     {
         // The seeded shop's postback host is the operator's own, so it may resolve inside.
@@ -116,10 +198,10 @@ public sealed class PostbackDestinationTests : IDisposable
         return await gateway.WithDbAsync(db => db.PostbackAttempts.AsNoTracking().FirstAsync());
     }
 
-    private sealed class FixedResolver(string host, IPAddress address) : HostResolver
+    private sealed class FixedResolver(IPAddress address, params string[] hosts) : HostResolver
     {
         public override Task<IPAddress[]> ResolveAsync(string name, CancellationToken cancellationToken) =>
-            name.Equals(host, StringComparison.OrdinalIgnoreCase) ? Task.FromResult(new[] { address }) : base.ResolveAsync(name, cancellationToken);
+            hosts.Contains(name, StringComparer.OrdinalIgnoreCase) ? Task.FromResult(new[] { address }) : base.ResolveAsync(name, cancellationToken);
     }
 
     /// <summary>A bare HTTP server that counts connections and answers with the request line it got.</summary>

@@ -27,6 +27,7 @@ public static class BackOfficeServiceCollectionExtensions
                 options.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole<int>>()
+            .AddUserManager<StaffUserManager>()
             .AddEntityFrameworkStores<OneClickDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -44,6 +45,8 @@ public static class BackOfficeServiceCollectionExtensions
             // A session ends after 30 minutes without a request.
             cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             cookie.SlidingExpiration = true;
+            // Every request: a session ends the moment its person's security stamp changes.
+            cookie.Events.OnValidatePrincipal = StaffSessions.ValidateAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.SignedIn, policy => policy.RequireAuthenticatedUser().RequireRole(StaffRoles.All))
@@ -81,8 +84,14 @@ public static class BackOfficeServiceCollectionExtensions
     public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder endpoints)
     {
         // A form post (antiforgery checked: it binds the form) so that no link or image can sign anyone out.
-        endpoints.MapPost("/account/logout", async ([FromForm] string? returnUrl, SignInManager<StaffUser> signIn) =>
+        endpoints.MapPost("/account/logout", async ([FromForm] string? returnUrl, HttpContext http, SignInManager<StaffUser> signIn) =>
         {
+            // A new stamp ends this person's every session, a copied cookie included, not only this browser's.
+            if (await signIn.UserManager.GetUserAsync(http.User) is { } user)
+            {
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
+            }
+
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
         });

@@ -25,12 +25,15 @@ public static class BackOfficeServiceCollectionExtensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                // App codes work once, by the injected clock (issue 16).
+                options.Tokens.AuthenticatorTokenProvider = Account.OneTimeAuthenticatorTokenProvider.Name;
             })
             .AddRoles<IdentityRole<int>>()
             .AddUserManager<StaffUserManager>()
             .AddEntityFrameworkStores<OneClickDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<Account.OneTimeAuthenticatorTokenProvider>(Account.OneTimeAuthenticatorTokenProvider.Name);
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "oneclick_staff";

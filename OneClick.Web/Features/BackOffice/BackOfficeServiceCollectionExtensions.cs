@@ -58,6 +58,8 @@ public static class BackOfficeServiceCollectionExtensions
         services.AddScoped<CurrentStaff>();
         services.AddScoped<Audit.AuditTrail>();
         services.AddScoped<Account.StaffEmails>();
+        services.AddSingleton<Account.PasswordLinkQueue>();
+        services.AddHostedService<Account.PasswordLinkSender>();
         // A password link works for an hour.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<StaffSeed>();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice.Account;
+using Xunit.Abstractions;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Account;
 
@@ -14,11 +15,16 @@ public sealed class ForgotPasswordTests : IDisposable
 {
     private readonly GatewayFactory gateway = new();
 
-    public ForgotPasswordTests() =>
+    private readonly ITestOutputHelper output;
+
+    public ForgotPasswordTests(ITestOutputHelper output)
+    {
+        this.output = output;
         gateway.Set("OneClick:Seed:OwnerEmail", SignInTests.OwnerEmail).Set("OneClick:Seed:OwnerPassword", SignInTests.OwnerPassword)
             .Set("OneClick:PublicUrl", "http://localhost")
             // Timing needs many posts from one address: the per-address sign-in limit is not under test here.
             .Set("OneClick:RateLimits:SignInPerMinute", "100000");
+    }
 
     public void Dispose() => gateway.Dispose();
 
@@ -38,16 +44,29 @@ public sealed class ForgotPasswordTests : IDisposable
         var unknown = new List<double>();
         for (var i = 0; i < 50; i++)
         {
-            // Alternated, so that whatever else the shared machine does falls on both alike.
-            known.Add(await TimeAsync(browser, form, SignInTests.OwnerEmail));
-            unknown.Add(await TimeAsync(browser, form, $"nobody-{i}@nowhere.test"));
+            // In pairs, each pair in the other order: whatever else the shared machine does then falls on both alike.
+            if (i % 2 == 0)
+            {
+                known.Add(await TimeAsync(browser, form, SignInTests.OwnerEmail));
+                unknown.Add(await TimeAsync(browser, form, $"nobody-{i}@nowhere.test"));
+            }
+            else
+            {
+                unknown.Add(await TimeAsync(browser, form, $"nobody-{i}@nowhere.test"));
+                known.Add(await TimeAsync(browser, form, SignInTests.OwnerEmail));
+            }
         }
 
         // Medians, not means: a pause of the garbage collector or of another process on this shared
-        // 2-core machine moves a mean, hardly a median of 50. The report measured 5.4 ms against 2.8 ms
-        // (2.6 ms, 93%); equal work keeps the medians within 1 ms or 30% of each other, whichever is wider.
+        // 2-core machine moves a mean, hardly a median of 50. And the median of the pairs' differences,
+        // not only the difference of the two medians: load comes and goes in phases longer than a pair,
+        // so pairing cancels it (the medians alone drifted 1.2 ms apart under the other engineers'
+        // builds). The report measured 5.4 ms against 2.8 ms (2.6 ms, 93%); equal work keeps the
+        // difference within 1 ms or 30% of the unknown address's median, whichever is wider.
         var (a, b) = (Median(known), Median(unknown));
-        Math.Abs(a - b).ShouldBeLessThan(Math.Max(1.0, 0.3 * Math.Min(a, b)), $"median with an account {a:0.00} ms, without {b:0.00} ms");
+        var difference = Median([.. known.Zip(unknown, (k, u) => k - u)]);
+        output.WriteLine($"median with an account {a:0.00} ms, without {b:0.00} ms, of the differences {difference:0.00} ms");
+        Math.Abs(difference).ShouldBeLessThan(Math.Max(1.0, 0.3 * b), $"median with an account {a:0.00} ms, without {b:0.00} ms, of the differences {difference:0.00} ms");
     }
 
     [Fact]

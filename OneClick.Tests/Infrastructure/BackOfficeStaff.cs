@@ -49,7 +49,7 @@ public static class BackOfficeStaff
         var page = await browser.SubmitAsync(login, "Sign in", new() { ["Input.Email"] = email, ["Input.Password"] = Password });
         if (authenticatorKey is not null)
         {
-            page = await browser.SubmitAsync(page, "Sign in", new() { ["Input.Code"] = Totp.Code(authenticatorKey, DateTimeOffset.UtcNow) });
+            page = await browser.SubmitAsync(page, "Sign in", new() { ["Input.Code"] = Totp.Code(authenticatorKey, gateway.Clock.GetUtcNow()) });
         }
 
         page.Heading.ShouldBe("Dashboard", $"{email} could not sign in: {page.Text}");

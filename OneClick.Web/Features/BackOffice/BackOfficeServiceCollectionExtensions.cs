@@ -25,11 +25,15 @@ public static class BackOfficeServiceCollectionExtensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                // App codes work once, by the injected clock (issue 16).
+                options.Tokens.AuthenticatorTokenProvider = Account.OneTimeAuthenticatorTokenProvider.Name;
             })
             .AddRoles<IdentityRole<int>>()
+            .AddUserManager<StaffUserManager>()
             .AddEntityFrameworkStores<OneClickDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<Account.OneTimeAuthenticatorTokenProvider>(Account.OneTimeAuthenticatorTokenProvider.Name);
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "oneclick_staff";
@@ -44,6 +48,8 @@ public static class BackOfficeServiceCollectionExtensions
             // A session ends after 30 minutes without a request.
             cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             cookie.SlidingExpiration = true;
+            // Every request: a session ends the moment its person's security stamp changes.
+            cookie.Events.OnValidatePrincipal = StaffSessions.ValidateAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.SignedIn, policy => policy.RequireAuthenticatedUser().RequireRole(StaffRoles.All))
@@ -52,6 +58,8 @@ public static class BackOfficeServiceCollectionExtensions
         services.AddScoped<CurrentStaff>();
         services.AddScoped<Audit.AuditTrail>();
         services.AddScoped<Account.StaffEmails>();
+        services.AddSingleton<Account.PasswordLinkQueue>();
+        services.AddHostedService<Account.PasswordLinkSender>();
         // A password link works for an hour.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<StaffSeed>();
@@ -81,8 +89,14 @@ public static class BackOfficeServiceCollectionExtensions
     public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder endpoints)
     {
         // A form post (antiforgery checked: it binds the form) so that no link or image can sign anyone out.
-        endpoints.MapPost("/account/logout", async ([FromForm] string? returnUrl, SignInManager<StaffUser> signIn) =>
+        endpoints.MapPost("/account/logout", async ([FromForm] string? returnUrl, HttpContext http, SignInManager<StaffUser> signIn) =>
         {
+            // A new stamp ends this person's every session, a copied cookie included, not only this browser's.
+            if (await signIn.UserManager.GetUserAsync(http.User) is { } user)
+            {
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
+            }
+
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
         });

@@ -14,6 +14,12 @@ public sealed class StaffUser : IdentityUser<int>
     public string DisplayName { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// The authenticator time step (Unix seconds / 30) of the last app code this person used: a code
+    /// of that step or an earlier one is refused, so each code works once (issue 16).
+    /// </summary>
+    public long? LastTwoFactorStep { get; set; }
 }
 
 /// <summary>The three roles of the back-office (issue 6).</summary>

@@ -71,5 +71,6 @@ public sealed class OneClickToken
         : browserIdHash != BrowserIdHash ? "the token belongs to another browser"
         : null;
 
+    /// <summary>Records the sale that spent this token; the first one stays (a token pays once).</summary>
     public void AttachSale(long saleId) => UsedBySaleId ??= saleId;
 }

@@ -51,6 +51,18 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
         return spent == 1;
     }
 
+    /// <summary>
+    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>, set-based): the
+    /// sale gets its id only once saved, after the spend, in the same write turn.
+    /// </summary>
+    public async Task RecordSpenderAsync(OneClickToken token, long saleId, CancellationToken cancellationToken)
+    {
+        token.AttachSale(saleId);
+        await db.OneClickTokens
+            .Where(t => t.Id == token.Id && t.UsedBySaleId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedBySaleId, saleId), cancellationToken);
+    }
+
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>
     public async Task<string?> IssuedByAsync(long saleId, CancellationToken cancellationToken)
     {

@@ -163,6 +163,21 @@ public sealed class OneClickTests : IDisposable
     }
 
     [Fact]
+    public async Task Instant_one_click_records_its_sale_on_the_spent_token()
+    {
+        var buyer = Buyer.Of(gateway);
+        var (_, token) = await FirstPurchaseAsync(buyer);
+
+        var result = await buyer.StartAsync(WithToken(Merchant.Purchase("19.99"), token));
+
+        var saleId = long.Parse(Merchant.VerifiedQuery(result.RefreshTarget!)["saleID"], System.Globalization.CultureInfo.InvariantCulture);
+        var hash = OneClick.Core.Cards.CardVault.HashToken(token);
+        var spent = await gateway.WithDbAsync(db => db.OneClickTokens.SingleAsync(t => t.TokenHash == hash));
+        spent.State.ShouldBe(OneClickTokenState.Used);
+        spent.UsedBySaleId.ShouldBe(saleId);
+    }
+
+    [Fact]
     public async Task Used_token_falls_back_to_the_order_page_where_the_remembered_card_needs_only_its_cvc()
     {
         var buyer = Buyer.Of(gateway);

@@ -931,6 +931,16 @@ public class StartOrderParserTests
         ShouldRefuse(With(name, "https://shop.example/" + new string('a', 2048)), name);
     }
 
+    [Theory]
+    [InlineData("backURL")]
+    [InlineData("declineURL")]
+    public void Validate_url_whose_own_query_hides_an_encoded_pair_fails(string name)
+    {
+        var message = ShouldRefuse(With(name, "https://shop.example/ok?next=a%3Ab%3Dc"), name).ShouldHaveSingleItem().Message;
+
+        message.ShouldContain("':b='");
+    }
+
     [Fact]
     public void Validate_url_on_other_host_names_the_host()
     {

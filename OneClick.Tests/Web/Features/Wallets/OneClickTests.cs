@@ -163,6 +163,28 @@ public sealed class OneClickTests : IDisposable
     }
 
     [Fact]
+    public async Task Approval_page_reopened_shows_no_token_and_signs_its_ok_data_without_it()
+    {
+        var buyer = Buyer.Of(gateway);
+        var (_, first) = await FirstPurchaseAsync(buyer);
+        var instant = await buyer.StartAsync(WithToken(Merchant.Purchase("19.99"), first));
+        var token = Merchant.VerifiedQuery(instant.RefreshTarget!)["oneClickToken"];
+
+        // The order page's link, reopened by the buyer or by anyone else who has it.
+        foreach (var reader in new[] { buyer, Buyer.Of(gateway) })
+        {
+            var reopened = await reader.GetAsync($"/order/{instant.OrderId}");
+
+            reopened.Heading.ShouldBe("Payment approved");
+            reopened.Html.ShouldNotContain(token);
+            var ok = Merchant.VerifiedQuery(reopened.RefreshTarget!);
+            ok.ShouldNotContainKey("oneClickToken");
+            ok["priceAmount"].ShouldBe("19.99");
+            reopened.LinkHref("Continue").ShouldBe(reopened.RefreshTarget);
+        }
+    }
+
+    [Fact]
     public async Task Instant_one_click_records_its_sale_on_the_spent_token()
     {
         var buyer = Buyer.Of(gateway);

@@ -76,6 +76,13 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Adds a URL's origin (a test merchant site on a random port) to the seeded shop's allowed redirect targets.</summary>
+    public GatewayFactory AllowRedirectsTo(string url)
+    {
+        var next = settings.Keys.Count(k => k.StartsWith("OneClick:Seed:AllowedRedirectHosts:", StringComparison.Ordinal));
+        return Set($"OneClick:Seed:AllowedRedirectHosts:{next}", OneClick.Core.Shops.Shop.RedirectEntryFor(new Uri(url)));
+    }
+
     /// <summary>A gateway that names no proxy, as configured by default: no forwarded header counts.</summary>
     public GatewayFactory WithoutKnownProxies()
     {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpOverrides;
 using OneClick.Web.Components;
 using OneClick.Web.Features.Api;
 using OneClick.Web.Features.BackOffice;
@@ -47,8 +46,8 @@ var app = builder.Build();
 
 await app.InitializeAsync();
 
-// Behind a reverse proxy on this machine, the buyer's address (rate limits) and scheme come from it.
-app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+// Behind a reverse proxy the operator names, the buyer's address (rate limits) and scheme come from it.
+app.UseTrustedForwardedHeaders(options.ForwardedHeaders);
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);

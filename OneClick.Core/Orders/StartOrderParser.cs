@@ -270,7 +270,7 @@ public static partial class StartOrderParser
 
         if (!shop.MayRedirectTo(url))
         {
-            errors.Add(new(name, $"points to host '{Shorten(url.IdnHost)}', which is not one of this shop's allowed redirect hosts. Add the host in the back-office, or use a URL on an allowed host."));
+            errors.Add(new(name, $"points to host '{Shorten(url.IsDefaultPort ? url.IdnHost : url.IdnHost + ":" + url.Port.ToString(CultureInfo.InvariantCulture))}', which is not one of this shop's allowed redirect hosts (a host alone allows ports 80 and 443 only). Add it, with its port, in the back-office, or use a URL on an allowed host."));
             return null;
         }
 

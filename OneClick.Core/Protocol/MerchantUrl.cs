@@ -38,9 +38,18 @@ public static class MerchantUrl
         foreach (var segment in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = segment.Split('=', 2);
-            if (!TryDecodeUtf8(parts[0], out var name) || (parts.Length > 1 && !TryDecodeUtf8(parts[1], out _)))
+            var value = "";
+            if (!TryDecodeUtf8(parts[0], out var name) || (parts.Length > 1 && !TryDecodeUtf8(parts[1], out value)))
             {
                 return "has a percent escape in its query that is not UTF-8 text. Encode the query as UTF-8.";
+            }
+
+            // Signed decoded, an escaped ':name=' would read as a pair of its own (SignedRequest's rule).
+            var hidden = HiddenPair.In(name) is { Success: true } inName ? inName : HiddenPair.In(value);
+            if (hidden.Success)
+            {
+                var pair = SignedRequest.Shorten(hidden.Groups["name"].Value);
+                return $"has a query value holding ':{pair}=' (decoded), which the signature cannot tell from a separate {pair} parameter. Leave the ':' or the '=' out of it.";
             }
 
             if (name.Length == 0)

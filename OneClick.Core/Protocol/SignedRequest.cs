@@ -65,7 +65,7 @@ public static partial class SignedRequest
         // name a merchant's framework could read counts, not only the ones the gateway knows.
         foreach (var (name, value) in values.Where(v => names.IsSigned(v.Key)))
         {
-            if (HiddenPair().Match(value) is { Success: true } hidden && !errors.Any(e => e.Parameter == name))
+            if (HiddenPair.In(value) is { Success: true } hidden && !errors.Any(e => e.Parameter == name))
             {
                 var pair = Shorten(hidden.Groups["name"].Value);
                 errors.Add(new(name, $"contains ':{pair}=', which the signature cannot tell from a separate {pair} parameter. Leave the ':' or the '=' out of the value."));
@@ -114,9 +114,6 @@ public static partial class SignedRequest
             }
         });
     }
-
-    [GeneratedRegex(@":(?<name>[A-Za-z0-9_.\[\]-]+)=", RegexOptions.CultureInvariant)]
-    private static partial Regex HiddenPair();
 
     [GeneratedRegex(@"^[1-9][0-9]{0,9}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ShopIdPattern();

@@ -31,7 +31,7 @@ public sealed class Shop
         Name = name;
         WebsiteUrl = RequireHttp(websiteUrl).AbsoluteUri;
         CreatedAt = createdAt;
-        AllowedRedirectHosts = [websiteUrl.IdnHost.ToLowerInvariant()];
+        AllowedRedirectHosts = [RedirectEntryFor(websiteUrl)];
         Currencies = [.. DefaultCurrencies];
         // Each shop alone until an administrator joins it to a union.
         CustomerUnion = new CustomerUnion(name, createdAt);
@@ -145,16 +145,7 @@ public sealed class Shop
 
     public void SetAllowedRedirectHosts(IEnumerable<string> hosts)
     {
-        var normalized = hosts.Select(h => h.Trim()).Where(h => h.Length > 0).Select(AsciiHost).Distinct().ToList();
-        foreach (var host in normalized)
-        {
-            if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
-            {
-                throw new ArgumentException($"'{host}' is not a host name.", nameof(hosts));
-            }
-        }
-
-        AllowedRedirectHosts = normalized;
+        AllowedRedirectHosts = hosts.Select(h => h.Trim()).Where(h => h.Length > 0).Select(RedirectEntry).Distinct().ToList();
     }
 
     public void Rename(string name)
@@ -302,12 +293,71 @@ public sealed class Shop
 
     public bool AcceptsCurrency(string currency) => Currencies.Contains(currency, StringComparer.Ordinal);
 
-    /// <summary>Whether the gateway may send a buyer to this URL: http(s), no user info, an allowed host.</summary>
-    public bool MayRedirectTo(Uri url) =>
-        url.IsAbsoluteUri
-        && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
-        && string.IsNullOrEmpty(url.UserInfo)
-        && AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant(), StringComparer.Ordinal);
+    /// <summary>
+    /// Whether the gateway may send a buyer to this URL: http(s), no user info, an allowed origin. An
+    /// entry is <c>host</c> (http on 80, https on 443), <c>host:port</c> (either scheme on that port)
+    /// or <c>scheme://host:port</c>: a host alone never lets another port of it in (issue 16).
+    /// </summary>
+    public bool MayRedirectTo(Uri url)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(url.UserInfo))
+        {
+            return false;
+        }
+
+        var host = HostPart(url.IdnHost.ToLowerInvariant());
+        var port = url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (url.IsDefaultPort && AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant().Trim('[', ']'), StringComparer.Ordinal))
+            || AllowedRedirectHosts.Contains($"{host}:{port}", StringComparer.Ordinal)
+            || AllowedRedirectHosts.Contains($"{url.Scheme}://{host}:{port}", StringComparer.Ordinal);
+    }
+
+    /// <summary>The allowed-redirect entry for a URL's origin: its host, with the port where not the scheme's default.</summary>
+    public static string RedirectEntryFor(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var host = AsciiHost(url.IdnHost);
+        return url.IsDefaultPort ? host : $"{HostPart(host)}:{url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>An allowed-redirect entry in its stored form: <c>host</c>, <c>host:port</c> or <c>scheme://host:port</c>.</summary>
+    private static string RedirectEntry(string entry)
+    {
+        if (entry.Contains("://", StringComparison.Ordinal))
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var origin) || (origin.Scheme != Uri.UriSchemeHttp && origin.Scheme != Uri.UriSchemeHttps)
+                || !string.IsNullOrEmpty(origin.UserInfo) || origin.PathAndQuery != "/" || origin.Fragment.Length > 0 || entry.TrimEnd('/').EndsWith(':'))
+            {
+                throw new ArgumentException($"'{entry}' is not an origin such as https://shop.example:8443.", nameof(entry));
+            }
+
+            return $"{origin.Scheme}://{HostPart(CheckedHost(origin.IdnHost))}:{origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        // host:port, [IPv6]:port; a bare IPv6 address has more than one ':' and no port.
+        var portAt = entry.LastIndexOf(':');
+        var hasPort = portAt > 0 && (entry.StartsWith('[') ? entry[portAt - 1] == ']' : entry.IndexOf(':') == portAt);
+        if (!hasPort)
+        {
+            return CheckedHost(entry);
+        }
+
+        if (!int.TryParse(entry[(portAt + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{entry}' has no port from 1 to 65535 after its ':'.", nameof(entry));
+        }
+
+        return $"{HostPart(CheckedHost(entry[..portAt]))}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    private static string CheckedHost(string host)
+    {
+        var ascii = AsciiHost(host);
+        return Uri.CheckHostName(ascii) == UriHostNameType.Unknown ? throw new ArgumentException($"'{host}' is not a host name.", nameof(host)) : ascii;
+    }
+
+    /// <summary>A host as it stands before a port: an IPv6 address in brackets.</summary>
+    private static string HostPart(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host.Trim('[', ']')}]" : host;
 
     /// <summary>Hosts are kept in their ASCII (IDN) form, the form <see cref="Uri.IdnHost"/> gives for comparison.</summary>
     private static string AsciiHost(string host)

@@ -63,6 +63,13 @@ public sealed class OneClickToken
 
     public long? UsedBySaleId { get; private set; }
 
+    /// <summary>
+    /// When the approval page put this token into the buyer's redirect to the merchant: once only,
+    /// so that the order page's link, reopened later or elsewhere, shows no token (PROTOCOL.md
+    /// section 4, rule 11). The postback and the status page still carry it.
+    /// </summary>
+    public DateTime? HandedOverAt { get; private set; }
+
     /// <summary>Why this token cannot pay here and now; null when it can.</summary>
     public string? RefusalFor(int shopId, string? browserIdHash, DateTime now) =>
         State != OneClickTokenState.Active ? $"the token is {State.ToString().ToLowerInvariant()}"
@@ -71,5 +78,6 @@ public sealed class OneClickToken
         : browserIdHash != BrowserIdHash ? "the token belongs to another browser"
         : null;
 
+    /// <summary>Records the sale that spent this token; the first one stays (a token pays once).</summary>
     public void AttachSale(long saleId) => UsedBySaleId ??= saleId;
 }

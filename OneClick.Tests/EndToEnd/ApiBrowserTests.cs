@@ -23,7 +23,7 @@ public sealed class ApiBrowserTests : IClassFixture<BrowserFixture>, IDisposable
     public ApiBrowserTests(BrowserFixture browser)
     {
         this.browser = browser;
-        gateway.Set("OneClick:Seed:ApiKey", MerchantApi.SeededKey);
+        gateway.Set("OneClick:Seed:ApiKey", MerchantApi.SeededKey).AllowRedirectsTo(merchant.BaseUrl);
         gatewayAddress = gateway.StartOnKestrel();
         // The merchant's server calls the gateway over the loopback, as the browser does.
         apiClient = new HttpClient { BaseAddress = gatewayAddress };

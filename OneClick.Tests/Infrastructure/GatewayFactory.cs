@@ -44,6 +44,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         Set("OneClick:RateLimits:ApiPerShopPerMinute", "100000");
         Set("OneClick:RateLimits:UnknownTokensPerHour", "100000");
         Set("OneClick:RateLimits:SignInPerMinute", "100000");
+        // The proxy in front of the test gateway: TestServer gives no remote address (the framework then
+        // believes the first forwarder), Kestrel the loopback one. CreatePlainClient(forwardedFor) relies on it.
+        Set("OneClick:ForwardedHeaders:KnownProxies:0", "127.0.0.1");
+        Set("OneClick:ForwardedHeaders:KnownProxies:1", "::1");
         // Test hosts speak plain HTTP, where a client keeps no Secure cookie; a test of the attribute turns it back on.
         Set("OneClick:SecureCookies", "false");
     }
@@ -69,6 +73,24 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public GatewayFactory WithServices(Action<IServiceCollection> configure)
     {
         serviceOverrides.Add(configure);
+        return this;
+    }
+
+    /// <summary>Adds a URL's origin (a test merchant site on a random port) to the seeded shop's allowed redirect targets.</summary>
+    public GatewayFactory AllowRedirectsTo(string url)
+    {
+        var next = settings.Keys.Count(k => k.StartsWith("OneClick:Seed:AllowedRedirectHosts:", StringComparison.Ordinal));
+        return Set($"OneClick:Seed:AllowedRedirectHosts:{next}", OneClick.Core.Shops.Shop.RedirectEntryFor(new Uri(url)));
+    }
+
+    /// <summary>A gateway that names no proxy, as configured by default: no forwarded header counts.</summary>
+    public GatewayFactory WithoutKnownProxies()
+    {
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("OneClick:ForwardedHeaders:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
         return this;
     }
 
@@ -128,7 +150,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     public HttpClient CreatePlainClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>A client at another address: the gateway trusts X-Forwarded-For from the local proxy (rate limits count by address).</summary>
+    /// <summary>A client at another address: the gateway trusts X-Forwarded-For from the test's proxy (rate limits count by address).</summary>
     public HttpClient CreatePlainClient(string forwardedFor)
     {
         var client = CreatePlainClient();

@@ -40,10 +40,11 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
         // return and decline URLs as backURL / declineURL, so its host is always allowed.
         List<string> hosts = seed.AllowedRedirectHosts.Count > 0
             ? [.. seed.AllowedRedirectHosts]
-            : environment.IsDevelopment() ? [website.IdnHost, "localhost", "127.0.0.1"] : [website.IdnHost];
+            : environment.IsDevelopment() ? [Shop.RedirectEntryFor(website), "localhost", "127.0.0.1"] : [Shop.RedirectEntryFor(website)];
         if (demoShop is not null)
         {
-            hosts.Add(new Uri(demoShop, UriKind.Absolute).IdnHost);
+            // Its origin, port included (http://localhost:5090 by default).
+            hosts.Add(Shop.RedirectEntryFor(new Uri(demoShop, UriKind.Absolute)));
         }
 
         shop.SetAllowedRedirectHosts(hosts);

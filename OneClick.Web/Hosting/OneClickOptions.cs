@@ -14,6 +14,9 @@ public sealed class OneClickOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>The reverse proxies whose forwarded headers count; none by default.</summary>
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     /// <summary>
     /// The gateway's address as people reach it (e.g. <c>https://pay.example.com</c>), for links in
     /// e-mails. Never taken from a request's Host header outside development: a forged host would put

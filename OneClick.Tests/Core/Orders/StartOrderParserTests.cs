@@ -878,10 +878,10 @@ public class StartOrderParserTests
     [InlineData("backURL", "https://shop.example/thanks")]
     [InlineData("backURL", "http://shop.example/")]
     [InlineData("backURL", "https://SHOP.EXAMPLE/Thanks")]
-    [InlineData("backURL", "https://shop.example:8443/a/b?c=d&e=f#g")]
+    [InlineData("backURL", "https://shop.example:443/a/b?c=d&e=f#g")]
     [InlineData("successURL", "https://shop.example/thanks")]
     [InlineData("declineURL", "https://shop.example/sorry")]
-    [InlineData("declineURL", "http://shop.example:8080/sorry?x=1")]
+    [InlineData("declineURL", "http://shop.example:80/sorry?x=1")]
     public void Validate_url_on_allowed_host_succeeds(string name, string url)
     {
         var request = ShouldAccept(With(name, url));
@@ -931,6 +931,16 @@ public class StartOrderParserTests
         ShouldRefuse(With(name, "https://shop.example/" + new string('a', 2048)), name);
     }
 
+    [Theory]
+    [InlineData("backURL")]
+    [InlineData("declineURL")]
+    public void Validate_url_whose_own_query_hides_an_encoded_pair_fails(string name)
+    {
+        var message = ShouldRefuse(With(name, "https://shop.example/ok?next=a%3Ab%3Dc"), name).ShouldHaveSingleItem().Message;
+
+        message.ShouldContain("':b='");
+    }
+
     [Fact]
     public void Validate_url_on_other_host_names_the_host()
     {
@@ -960,6 +970,17 @@ public class StartOrderParserTests
 
         ShouldAccept(With("backURL", "https://pay.shop.example/ok")).BackUrl.ShouldBe(new Uri("https://pay.shop.example/ok"));
         ShouldAccept(With("declineURL", "https://other.example/no")).DeclineUrl.ShouldBe(new Uri("https://other.example/no"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.1:5555")]
+    public void Validate_url_on_another_port_of_an_allowed_host_fails(string allowed)
+    {
+        shop.SetAllowedRedirectHosts([allowed, "127.0.0.1:1234"]);
+
+        ShouldRefuse(With("backURL", "http://127.0.0.1:1/"), "backURL");
+        ShouldAccept(With("backURL", "http://127.0.0.1:1234/ok")).BackUrl.ShouldBe(new Uri("http://127.0.0.1:1234/ok"));
     }
 
     [Fact]

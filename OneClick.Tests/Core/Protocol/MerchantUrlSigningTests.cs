@@ -84,6 +84,8 @@ public sealed class MerchantUrlSigningTests
     [InlineData("https://shop.example/thanks?a[]=x", "letters, digits")]
     [InlineData("https://shop.example/thanks?=x", "without a name")]
     [InlineData("https://shop.example/thanks?a=%E9", "not UTF-8")]
+    [InlineData("https://shop.example/thanks?next=a%3Ab%3Dc", "':b=' (decoded)")]
+    [InlineData("https://shop.example/thanks?next=x%3AsaleID%3D1", "':saleID=' (decoded)")]
     public void QueryProblem_of_a_query_a_merchant_could_not_verify_says_why(string url, string message)
     {
         MerchantUrl.QueryProblem(new Uri(url)).ShouldNotBeNull().ShouldContain(message);

@@ -61,7 +61,8 @@ public class ShopTests
     [Fact]
     public void New_shop_allows_its_website_host_in_lower_case()
     {
-        NewShop("https://WWW.Shop.Example:8443/store").AllowedRedirectHosts.ShouldBe(["www.shop.example"]);
+        NewShop("https://WWW.Shop.Example/store").AllowedRedirectHosts.ShouldBe(["www.shop.example"]);
+        NewShop("https://WWW.Shop.Example:8443/store").AllowedRedirectHosts.ShouldBe(["www.shop.example:8443"]);
     }
 
     [Theory]
@@ -149,7 +150,7 @@ public class ShopTests
     [InlineData("http://shop.example/")]
     [InlineData("https://shop.example/thanks?x=1#y")]
     [InlineData("https://SHOP.EXAMPLE/")]
-    [InlineData("https://Shop.Example:8443/")]
+    [InlineData("https://Shop.Example:443/")]
     public void MayRedirectTo_allowed_host_is_true(string url)
     {
         NewShop().MayRedirectTo(new Uri(url)).ShouldBeTrue();
@@ -169,9 +170,50 @@ public class ShopTests
     [InlineData("https://sub.shop.example/")]
     [InlineData("https://shop.example./")]
     [InlineData("https://shop.exampl/")]
+    [InlineData("https://shop.example:8443/")]
+    [InlineData("http://shop.example:443/")]
     public void MayRedirectTo_other_url_is_false(string url)
     {
         NewShop().MayRedirectTo(new Uri(url)).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "http://127.0.0.1:1/", false)]
+    [InlineData("127.0.0.1", "http://127.0.0.1/", true)]
+    [InlineData("127.0.0.1", "https://127.0.0.1/", true)]
+    [InlineData("127.0.0.1:5555", "http://127.0.0.1:1/", false)]
+    [InlineData("127.0.0.1:5555", "http://127.0.0.1/", false)]
+    [InlineData("127.0.0.1:5555", "http://127.0.0.1:5555/ok", true)]
+    [InlineData("127.0.0.1:5555", "https://127.0.0.1:5555/ok", true)]
+    [InlineData("https://shop.example:8443", "https://shop.example:8443/ok", true)]
+    [InlineData("https://shop.example:8443", "http://shop.example:8443/ok", false)]
+    [InlineData("https://shop.example:8443", "https://shop.example/ok", false)]
+    [InlineData("http://shop.example", "http://shop.example/ok", true)]
+    [InlineData("http://shop.example", "https://shop.example/ok", false)]
+    [InlineData("[::1]:5555", "http://[::1]:5555/", true)]
+    [InlineData("[::1]:5555", "http://[::1]:1/", false)]
+    public void MayRedirectTo_compares_the_origin_a_host_alone_meaning_the_default_ports(string allowed, string url, bool expected)
+    {
+        var shop = NewShop();
+        shop.SetAllowedRedirectHosts([allowed]);
+
+        shop.MayRedirectTo(new Uri(url)).ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData(" 127.0.0.1:5555 ", "127.0.0.1:5555")]
+    [InlineData("Shop.Example:08443", "shop.example:8443")]
+    [InlineData("HTTPS://Shop.Example:8443/", "https://shop.example:8443")]
+    [InlineData("https://shop.example", "https://shop.example:443")]
+    [InlineData("[::1]", "::1")]
+    [InlineData("[::1]:5555", "[::1]:5555")]
+    public void SetAllowedRedirectHosts_keeps_hosts_ports_and_origins_in_one_form(string entry, string stored)
+    {
+        var shop = NewShop();
+
+        shop.SetAllowedRedirectHosts([entry]);
+
+        shop.AllowedRedirectHosts.ShouldBe([stored]);
     }
 
     [Fact]
@@ -237,9 +279,13 @@ public class ShopTests
 
     [Theory]
     [InlineData("evil.com/path")]
-    [InlineData("https://shop.example")]
+    [InlineData("https://shop.example/thanks")]
+    [InlineData("ftp://shop.example")]
+    [InlineData("https://user@shop.example")]
     [InlineData("a b")]
-    [InlineData("shop.example:8080")]
+    [InlineData("shop.example:0")]
+    [InlineData("shop.example:65536")]
+    [InlineData("shop.example:x")]
     public void SetAllowedRedirectHosts_with_non_host_throws(string host)
     {
         var shop = NewShop();
@@ -512,7 +558,8 @@ public class ShopTests
         var shop = new Shop(64233, 1, "Test", new Uri("https://shop.example/"), DateTime.UnixEpoch);
         shop.SetAllowedRedirectHosts(["[::1]"]);
 
-        shop.MayRedirectTo(new Uri("http://[::1]:8080/ok")).ShouldBeTrue();
+        shop.MayRedirectTo(new Uri("http://[::1]/ok")).ShouldBeTrue();
+        shop.MayRedirectTo(new Uri("http://[::1]:8080/ok")).ShouldBeFalse(); // a host alone: the default ports
         shop.MayRedirectTo(new Uri("http://[::2]/ok")).ShouldBeFalse();
     }
 

@@ -256,6 +256,7 @@ public sealed class CardPaymentService(
             {
                 order.AttachSale(sale);
                 await db.SaveChangesAsync(cancellationToken);
+                await tokens.RecordSpenderAsync(found!, sale.Id, cancellationToken);
             }
 
             await write.CommitAsync(cancellationToken);

@@ -13,7 +13,10 @@ public sealed record OrderView(Order Order, Shop Shop, Sale? CurrentSale, string
 /// <summary>Reads an <see cref="OrderView"/>: the order with its sale in one query, the shop from its snapshot.</summary>
 public sealed class OrderViews(OneClickDbContext db, ShopSnapshots shops, OneClickTokens tokens)
 {
-    /// <param name="withToken">With the token an approved sale issued, which goes back to the merchant in the OK data of the redirect.</param>
+    /// <param name="withToken">
+    /// With the token an approved sale issued, which goes back to the merchant in the OK data of the
+    /// redirect: handed over once, to the first approval page; a reopened one signs its OK data without it.
+    /// </param>
     public async Task<OrderView?> LoadAsync(string orderId, CancellationToken cancellationToken, bool withToken = false)
     {
         var found = await OrderWithSale(db, orderId, cancellationToken);
@@ -24,7 +27,7 @@ public sealed class OrderViews(OneClickDbContext db, ShopSnapshots shops, OneCli
 
         var shop = await shops.GetAsync(db, found.Order.ShopId, cancellationToken);
         var token = withToken && found.Sale is { Result: SaleResult.Approved }
-            ? await tokens.IssuedByAsync(found.Sale.Id, cancellationToken)
+            ? await tokens.HandOverAsync(found.Sale.Id, cancellationToken)
             : null;
         return new OrderView(found.Order, shop, found.Sale, token);
     }

@@ -6,7 +6,7 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Wallets;
 
 /// <summary>Issues, spends and reads back oneClickTokens (PROTOCOL.md section 4, rules 2-4).</summary>
-public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock)
+public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock, WriteGate gate)
 {
     /// <summary>A fresh token for a saved card after an approved sale; added to the unit of work, saved with the sale.</summary>
     public OneClickToken Issue(int shopId, SavedCard card, string browserIdHash, long saleId)
@@ -49,6 +49,38 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
             .Where(t => t.Id == token.Id && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Used).SetProperty(t => t.UsedAt, now), cancellationToken);
         return spent == 1;
+    }
+
+    /// <summary>
+    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>, set-based): the
+    /// sale gets its id only once saved, after the spend, in the same write turn.
+    /// </summary>
+    public async Task RecordSpenderAsync(OneClickToken token, long saleId, CancellationToken cancellationToken)
+    {
+        token.AttachSale(saleId);
+        await db.OneClickTokens
+            .Where(t => t.Id == token.Id && t.UsedBySaleId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedBySaleId, saleId), cancellationToken);
+    }
+
+    /// <summary>
+    /// The token a sale issued, for the approval page's redirect to the merchant, the first time it
+    /// is asked for; null ever after (<see cref="OneClickToken.HandedOverAt"/>): the page's link can
+    /// be reopened, by anyone who has it, long after the buyer went back to the merchant.
+    /// </summary>
+    public async Task<string?> HandOverAsync(long saleId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        int claimed;
+        await using (var write = await gate.BeginAsync(db, cancellationToken))
+        {
+            claimed = await db.OneClickTokens
+                .Where(t => t.IssuedBySaleId == saleId && t.HandedOverAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.HandedOverAt, now), cancellationToken);
+            await write.CommitAsync(cancellationToken);
+        }
+
+        return claimed == 0 ? null : await IssuedByAsync(saleId, cancellationToken);
     }
 
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>

@@ -222,7 +222,7 @@ public sealed class ContractSafetyTests : IDisposable
         await gateway.WithDbAsync(async db =>
         {
             var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
-            shop.SetAllowedRedirectHosts([GatewayFactory.MerchantHost, "127.0.0.1", "169.254.169.254"]);
+            shop.SetAllowedRedirectHosts([GatewayFactory.MerchantHost, "127.0.0.1:9", "169.254.169.254"]);
             shop.SetUrls(new Uri(GatewayFactory.SuccessUrl), null, new Uri("http://127.0.0.1:9/postback"));
             return await db.SaveChangesAsync();
         });

@@ -46,7 +46,7 @@ public sealed class FlexPayClientTests : IDisposable
             ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
             ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
             ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
-            ["OneClick__Seed__AllowedRedirectHosts__0"] = "127.0.0.1",
+            ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
             ["OneClick__Seed__OneClickEnabled"] = "true",
             ["OneClick__Seed__AcceptLegacySha1"] = legacy ? "true" : "false",
             ["OneClick__SecureCookies"] = "false",

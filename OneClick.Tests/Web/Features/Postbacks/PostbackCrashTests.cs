@@ -41,7 +41,7 @@ public sealed class PostbackCrashTests : IDisposable
             ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
             ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
             ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
-            ["OneClick__Seed__AllowedRedirectHosts__0"] = "127.0.0.1",
+            ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
             ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
             ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
             ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",

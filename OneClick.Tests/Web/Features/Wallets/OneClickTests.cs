@@ -163,6 +163,43 @@ public sealed class OneClickTests : IDisposable
     }
 
     [Fact]
+    public async Task Approval_page_reopened_shows_no_token_and_signs_its_ok_data_without_it()
+    {
+        var buyer = Buyer.Of(gateway);
+        var (_, first) = await FirstPurchaseAsync(buyer);
+        var instant = await buyer.StartAsync(WithToken(Merchant.Purchase("19.99"), first));
+        var token = Merchant.VerifiedQuery(instant.RefreshTarget!)["oneClickToken"];
+
+        // The order page's link, reopened by the buyer or by anyone else who has it.
+        foreach (var reader in new[] { buyer, Buyer.Of(gateway) })
+        {
+            var reopened = await reader.GetAsync($"/order/{instant.OrderId}");
+
+            reopened.Heading.ShouldBe("Payment approved");
+            reopened.Html.ShouldNotContain(token);
+            var ok = Merchant.VerifiedQuery(reopened.RefreshTarget!);
+            ok.ShouldNotContainKey("oneClickToken");
+            ok["priceAmount"].ShouldBe("19.99");
+            reopened.LinkHref("Continue").ShouldBe(reopened.RefreshTarget);
+        }
+    }
+
+    [Fact]
+    public async Task Instant_one_click_records_its_sale_on_the_spent_token()
+    {
+        var buyer = Buyer.Of(gateway);
+        var (_, token) = await FirstPurchaseAsync(buyer);
+
+        var result = await buyer.StartAsync(WithToken(Merchant.Purchase("19.99"), token));
+
+        var saleId = long.Parse(Merchant.VerifiedQuery(result.RefreshTarget!)["saleID"], System.Globalization.CultureInfo.InvariantCulture);
+        var hash = OneClick.Core.Cards.CardVault.HashToken(token);
+        var spent = await gateway.WithDbAsync(db => db.OneClickTokens.SingleAsync(t => t.TokenHash == hash));
+        spent.State.ShouldBe(OneClickTokenState.Used);
+        spent.UsedBySaleId.ShouldBe(saleId);
+    }
+
+    [Fact]
     public async Task Used_token_falls_back_to_the_order_page_where_the_remembered_card_needs_only_its_cvc()
     {
         var buyer = Buyer.Of(gateway);

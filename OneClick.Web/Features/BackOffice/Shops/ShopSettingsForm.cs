@@ -177,7 +177,7 @@ public sealed class ShopSettingsForm
             }
             catch (ArgumentException)
             {
-                errors[nameof(AllowedRedirectHosts)] = $"'{host}' is not a host name. Put one host per line, such as shop.example.com (no https://, no path).";
+                errors[nameof(AllowedRedirectHosts)] = $"'{host}' is not a host name or origin. Put one per line: shop.example.com (ports 80 and 443), shop.example.com:8443, or https://shop.example.com:8443 (no path).";
                 return;
             }
         }

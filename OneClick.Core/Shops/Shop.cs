@@ -307,7 +307,9 @@ public sealed class Shop
 
         var host = HostPart(url.IdnHost.ToLowerInvariant());
         var port = url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return (url.IsDefaultPort && AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant().Trim('[', ']'), StringComparer.Ordinal))
+        // A host alone is that host at any port, as PROTOCOL.md sections 3 and 9 name hosts; an operator
+        // who wants less names an origin (host:port or scheme://host:port), which matches exactly.
+        return AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant().Trim('[', ']'), StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{host}:{port}", StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{url.Scheme}://{host}:{port}", StringComparer.Ordinal);
     }

@@ -973,9 +973,9 @@ public class StartOrderParserTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1")]
     [InlineData("127.0.0.1:5555")]
-    public void Validate_url_on_another_port_of_an_allowed_host_fails(string allowed)
+    [InlineData("http://127.0.0.1:5555")]
+    public void Validate_url_on_another_port_of_an_allowed_origin_fails(string allowed)
     {
         shop.SetAllowedRedirectHosts([allowed, "127.0.0.1:1234"]);
 

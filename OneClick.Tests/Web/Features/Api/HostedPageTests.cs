@@ -186,7 +186,7 @@ public sealed class NotificationUrlTests : IDisposable
     public NotificationUrlTests()
     {
         gateway.Set("OneClick:Seed:PostbackUrl", shopSite.PostbackUrl)
-            .AllowRedirectsTo(orderSite.BaseUrl)
+            .AllowRedirectsTo(shopSite.BaseUrl)
             .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
         api = ApiOrderFlows.ApiOf(gateway);
     }

@@ -8,7 +8,7 @@ namespace OneClick.Web.Persistence.Migrations;
 /// before count as handed over, so that no reopened approval page shows them.
 /// </summary>
 [DbContext(typeof(OneClickDbContext))]
-[Migration("20261206000000_TokenHandOver")]
+[Migration("20261206000100_TokenHandOver")]
 public sealed class TokenHandOver : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)

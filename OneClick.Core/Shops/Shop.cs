@@ -294,9 +294,9 @@ public sealed class Shop
     public bool AcceptsCurrency(string currency) => Currencies.Contains(currency, StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether the gateway may send a buyer to this URL: http(s), no user info, an allowed origin. An
-    /// entry is <c>host</c> (http on 80, https on 443), <c>host:port</c> (either scheme on that port)
-    /// or <c>scheme://host:port</c>: a host alone never lets another port of it in (issue 16).
+    /// Whether the gateway may send a buyer to this URL: http(s), no user info, an allowed entry. An
+    /// entry is <c>host</c> (that host at any port), <c>host:port</c> (either scheme on that port) or
+    /// <c>scheme://host:port</c> (exactly that origin); decision 019.
     /// </summary>
     public bool MayRedirectTo(Uri url)
     {
@@ -305,11 +305,11 @@ public sealed class Shop
             return false;
         }
 
-        var host = HostPart(url.IdnHost.ToLowerInvariant());
+        var bare = url.IdnHost.ToLowerInvariant().Trim('[', ']');
+        var host = HostPart(bare);
         var port = url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // A host alone is that host at any port, as PROTOCOL.md sections 3 and 9 name hosts; an operator
-        // who wants less names an origin (host:port or scheme://host:port), which matches exactly.
-        return AllowedRedirectHosts.Contains(url.IdnHost.ToLowerInvariant().Trim('[', ']'), StringComparer.Ordinal)
+        // A host alone is any port of it, as PROTOCOL.md sections 3 and 9 name hosts.
+        return AllowedRedirectHosts.Contains(bare, StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{host}:{port}", StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{url.Scheme}://{host}:{port}", StringComparer.Ordinal);
     }

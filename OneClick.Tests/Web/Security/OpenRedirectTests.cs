@@ -8,7 +8,7 @@ using OneClick.Tests.Web.Features.Api;
 namespace OneClick.Tests.Web.Security;
 
 /// <summary>
-/// One gateway whose seeded shop allows the hosts merchant.test and 127.0.0.1 (default ports) and the
+/// One gateway whose seeded shop allows the hosts merchant.test and 127.0.0.1 (any port) and the
 /// origins merchant.test:8080 and http://127.0.0.1:5999, with an API key.
 /// </summary>
 public sealed class RedirectGateway : IDisposable

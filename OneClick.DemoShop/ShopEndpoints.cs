@@ -36,6 +36,8 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         app.MapGet("/postback", (Delegate)PostbackAsync);
         app.MapGet("/health", () => Results.Text("Healthy", "text/plain"));
         app.MapGet("/shop.css", () => Results.Text(ShopPage.Stylesheet, "text/css; charset=utf-8"));
+        // The shop has no icon; answered so that a browser's own request for one is no 404 in its console.
+        app.MapGet("/favicon.ico", () => Results.NoContent());
     }
 
     private async Task<IResult> HomeAsync(HttpContext http)

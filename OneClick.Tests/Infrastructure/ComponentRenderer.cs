@@ -15,13 +15,14 @@ namespace OneClick.Tests.Infrastructure;
 /// </summary>
 public static class ComponentRenderer
 {
-    public static async Task<IDocument> RenderAsync<TComponent>(Dictionary<string, object?> parameters)
+    public static async Task<IDocument> RenderAsync<TComponent>(Dictionary<string, object?> parameters, Action<IServiceCollection>? services = null)
         where TComponent : IComponent
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton<Microsoft.JSInterop.IJSRuntime, NoScript>();
-        await using var provider = services.BuildServiceProvider();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        collection.AddSingleton<Microsoft.JSInterop.IJSRuntime, NoScript>();
+        services?.Invoke(collection);
+        await using var provider = collection.BuildServiceProvider();
         await using var renderer = new HtmlRenderer(provider, NullLoggerFactory.Instance);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {

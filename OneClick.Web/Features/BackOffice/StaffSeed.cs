@@ -28,11 +28,16 @@ public sealed class StaffSeed(UserManager<StaffUser> users, RoleManager<Identity
 
     public const string DevelopmentPassword = "demo back-office password";
 
+    /// <summary>Whether the development log-ins above are the ones seeded: in development, with no owner configured.</summary>
+    public static bool SeedsDevelopmentLogIns(SeedOptions seed, bool development) =>
+        development && string.IsNullOrWhiteSpace(seed.OwnerEmail);
+
     /// <summary>The seeded merchant's owner, and a gateway administrator, where configured (in development, demo ones otherwise).</summary>
     public async Task ApplyAsync(int merchantId, bool development)
     {
         var seed = options.Value.Seed;
-        var (ownerEmail, ownerPassword) = string.IsNullOrWhiteSpace(seed.OwnerEmail) && development
+        var demoLogIns = SeedsDevelopmentLogIns(seed, development);
+        var (ownerEmail, ownerPassword) = demoLogIns
             ? (DevelopmentOwnerEmail, DevelopmentPassword)
             : (seed.OwnerEmail, seed.OwnerPassword);
         var (adminEmail, adminPassword) = string.IsNullOrWhiteSpace(seed.AdminEmail) && development
@@ -40,7 +45,7 @@ public sealed class StaffSeed(UserManager<StaffUser> users, RoleManager<Identity
             : (seed.AdminEmail, seed.AdminPassword);
         await EnsureAsync(ownerEmail, ownerPassword, StaffRoles.Owner, merchantId);
         await EnsureAsync(adminEmail, adminPassword, StaffRoles.Administrator, merchantId: null);
-        if (development && ownerEmail == DevelopmentOwnerEmail)
+        if (demoLogIns)
         {
             logger.LogInformation("Personal Account (development): /account/login as {Owner} or {Admin}, password \"{Password}\"", DevelopmentOwnerEmail, DevelopmentAdminEmail, DevelopmentPassword);
         }

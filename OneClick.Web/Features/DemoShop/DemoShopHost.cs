@@ -20,6 +20,7 @@ internal sealed class DemoShopHost(
     IServer server,
     IServiceScopeFactory scopes,
     DataDirectory dataDirectory,
+    RunningDemoShop running,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
@@ -63,9 +64,10 @@ internal sealed class DemoShopHost(
             await started;
         }
 
-        if (Interlocked.Exchange(ref shop, null) is { } running)
+        running.Stopped();
+        if (Interlocked.Exchange(ref shop, null) is { } runningShop)
         {
-            await running.DisposeAsync();
+            await runningShop.DisposeAsync();
         }
     }
 
@@ -98,6 +100,7 @@ internal sealed class DemoShopHost(
                 SignatureKey = seeded.SigningKey,
                 DataDirectory = dataDirectory.Path,
             }, loggers, cancellationToken);
+            running.Started(shop.Url);
             logger.LogInformation("Demo shop: {DemoShopUrl}", shop.Url);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

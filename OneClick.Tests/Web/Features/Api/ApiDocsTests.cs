@@ -34,7 +34,7 @@ public sealed partial class ApiDocsTests : IDisposable
         var baseUrl = address.ToString().TrimEnd('/');
         var buyer = new Buyer(gateway.CreateClient(new() { BaseAddress = address, AllowAutoRedirect = false, HandleCookies = true }));
 
-        var examples = Examples(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "api.md")));
+        var examples = Examples(await File.ReadAllTextAsync(Path.Combine(RepositoryFolder.Root, "docs", "api.md")));
 
         examples.Count.ShouldBe(6, "an error example and one example per endpoint");
         foreach (var endpoint in new[] { "/api/v1/orders/hpp\"", "/api/v1/orders/paybylink\"", "/api/v1/orders/order-", "/api/v1/contracts/customers/", "/deactivation\"" })
@@ -162,17 +162,6 @@ public sealed partial class ApiDocsTests : IDisposable
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(folder => Path.Combine(folder, program))
             .FirstOrDefault(File.Exists);
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "OneClick.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException($"No OneClick.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"^```(?<language>[a-z]*)\n(?<text>.*?)\n```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedBlock();

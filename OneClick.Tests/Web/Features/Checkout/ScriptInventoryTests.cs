@@ -1,3 +1,4 @@
+using OneClick.Tests.Infrastructure;
 using System.Security.Cryptography;
 using OneClick.Web.Features.Checkout;
 
@@ -9,7 +10,7 @@ public sealed class ScriptInventoryTests
     [Fact]
     public void Card_form_script_hash_matches_the_file_and_the_inventory()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFolder.Root;
         var file = Path.Combine(root, "OneClick.Web", "wwwroot", CheckoutScripts.CardFormPath.TrimStart('/'));
         var actual = "sha384-" + Convert.ToBase64String(SHA384.HashData(File.ReadAllBytes(file)));
 
@@ -20,7 +21,7 @@ public sealed class ScriptInventoryTests
     [Fact]
     public void Wwwroot_holds_no_script_missing_from_the_inventory()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFolder.Root;
         var inventory = File.ReadAllText(Path.Combine(root, "docs", "scripts.md"));
         var scripts = Directory.GetFiles(Path.Combine(root, "OneClick.Web", "wwwroot"), "*.js", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}lib{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
@@ -30,16 +31,5 @@ public sealed class ScriptInventoryTests
             var url = "/" + Path.GetRelativePath(Path.Combine(root, "OneClick.Web", "wwwroot"), script).Replace('\\', '/');
             inventory.ShouldContain(url);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "OneClick.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root (OneClick.sln) was not found.");
     }
 }

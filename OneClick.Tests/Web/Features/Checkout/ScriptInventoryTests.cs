@@ -1,5 +1,5 @@
-using OneClick.Tests.Infrastructure;
 using System.Security.Cryptography;
+using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.Checkout;
 
 namespace OneClick.Tests.Web.Features.Checkout;

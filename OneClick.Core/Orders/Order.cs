@@ -1,12 +1,13 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using OneClick.Core.Sales;
 
 namespace OneClick.Core.Orders;
 
 /// <summary>
-/// One purchase attempt started by a startorder request. Its state changes are methods that refuse
-/// an invalid move, and <see cref="Version"/> is a concurrency token: two requests that race to
-/// start a payment cannot both win, so an order is never charged twice.
+/// One purchase attempt started by a startorder request or the JSON API. Its state changes are
+/// methods that refuse an invalid move, and <see cref="ConcurrencyStamp"/> is a concurrency token:
+/// two requests that race to start a payment cannot both win, so an order is never charged twice.
 /// </summary>
 public sealed class Order
 {
@@ -39,7 +40,7 @@ public sealed class Order
         UpdatedAt = now;
     }
 
-    /// <summary>An order of the JSON API: the hosted page or a pay-by-link (PROTOCOL.md section 7).</summary>
+    /// <summary>An order of the JSON API: the hosted page or a pay-by-link (docs/protocol.md section 7).</summary>
     public Order(ApiOrderRequest request, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -144,6 +145,15 @@ public sealed class Order
 
     public bool IsExpired(DateTime now) => ExpiresAt <= now;
 
+    /// <summary>The state a reader should see: an open order past its expiry reads Expired before the job has closed it.</summary>
+    public OrderState StateAt(DateTime now) => State == OrderState.Open && IsExpired(now) ? OrderState.Expired : State;
+
+    /// <summary>
+    /// The orders <see cref="Expire"/> accepts at <paramref name="now"/>, for the job that closes them
+    /// in one statement (OrderTests checks it against the method).
+    /// </summary>
+    public static Expression<Func<Order, bool>> ExpirableAt(DateTime now) => o => o.State == OrderState.Open && o.ExpiresAt <= now;
+
     /// <summary>Whether a buyer can start a payment now: an open order whose link has not expired.</summary>
     public bool IsPayable(DateTime now) => State == OrderState.Open && !IsExpired(now);
 
@@ -156,8 +166,6 @@ public sealed class Order
 
     /// <summary>Incremented by every state change; the database refuses a stale write.</summary>
     public int ConcurrencyStamp { get; private set; }
-
-    public bool IsClosed => State is OrderState.Approved or OrderState.Declined or OrderState.Expired or OrderState.Cancelled;
 
     /// <summary>Where the shop requires one: the address the buyer gave with the payment.</summary>
     public BillingAddress? BillingAddress { get; private set; }

@@ -108,9 +108,55 @@ public class ApiOrderTests
         order.Expire(ExpiresAt);
 
         order.State.ShouldBe(OrderState.Expired);
-        order.IsClosed.ShouldBeTrue();
         order.UpdatedAt.ShouldBe(ExpiresAt);
         order.ConcurrencyStamp.ShouldBe(stamp + 1);
+    }
+
+    [Fact]
+    public void StateAt_open_link_past_its_time_reads_expired_before_the_job_closes_it()
+    {
+        var order = CoreTestData.NewApiOrder(expiresAt: ExpiresAt);
+
+        order.StateAt(ExpiresAt.AddTicks(-1)).ShouldBe(OrderState.Open);
+        order.StateAt(ExpiresAt).ShouldBe(OrderState.Expired);
+        order.State.ShouldBe(OrderState.Open);
+        order.StartPayment(Now);
+        order.StateAt(ExpiresAt).ShouldBe(OrderState.Processing, "a payment under way finishes");
+    }
+
+    /// <summary>The job's SQL predicate and <see cref="Order.Expire"/> accept exactly the same orders.</summary>
+    [Fact]
+    public void ExpirableAt_accepts_exactly_the_orders_Expire_accepts()
+    {
+        var orders = new List<Order>
+        {
+            CoreTestData.NewApiOrder(expiresAt: ExpiresAt),
+            CoreTestData.NewApiOrder(expiresAt: ExpiresAt.AddHours(1)),
+            CoreTestData.NewApiOrder(),
+            CoreTestData.NewOrder(),
+        };
+        var underWay = CoreTestData.NewApiOrder(expiresAt: ExpiresAt);
+        underWay.StartPayment(Now);
+        orders.Add(underWay);
+        var expirable = Order.ExpirableAt(ExpiresAt).Compile();
+
+        foreach (var order in orders)
+        {
+            var selected = expirable(order);
+            var accepted = true;
+            try
+            {
+                order.Expire(ExpiresAt);
+            }
+            catch (OrderStateException)
+            {
+                accepted = false;
+            }
+
+            selected.ShouldBe(accepted);
+        }
+
+        orders.Count(o => o.State == OrderState.Expired).ShouldBe(1);
     }
 
     [Fact]
@@ -170,7 +216,6 @@ public class ApiOrderTests
         order.Cancel(Now.AddMinutes(1));
 
         order.State.ShouldBe(OrderState.Cancelled);
-        order.IsClosed.ShouldBeTrue();
         order.UpdatedAt.ShouldBe(Now.AddMinutes(1));
     }
 

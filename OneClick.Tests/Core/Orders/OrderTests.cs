@@ -8,8 +8,6 @@ public partial class OrderTests
 {
     private static readonly DateTime Later = CoreTestData.Now.AddMinutes(1);
 
-    public static TheoryData<OrderState> AllStates() => [.. Enum.GetValues<OrderState>()];
-
     /// <summary>An order brought into <paramref name="state"/> through its own methods.</summary>
     private static Order OrderIn(OrderState state)
     {
@@ -89,7 +87,6 @@ public partial class OrderTests
         order.Email.ShouldBe("buyer@example.com");
         order.CustomerNumber.ShouldBe("cust-1");
         order.State.ShouldBe(OrderState.Open);
-        order.IsClosed.ShouldBeFalse();
         order.CurrentSaleId.ShouldBeNull();
         order.ConcurrencyStamp.ShouldBe(0);
         order.CreatedAt.ShouldBe(CoreTestData.Now);
@@ -130,7 +127,6 @@ public partial class OrderTests
         order.State.ShouldBe(OrderState.Processing);
         order.UpdatedAt.ShouldBe(Later);
         order.ConcurrencyStamp.ShouldBe(1);
-        order.IsClosed.ShouldBeFalse();
     }
 
     [Theory]
@@ -152,7 +148,6 @@ public partial class OrderTests
 
         order.State.ShouldBe(OrderState.AwaitingAuthentication);
         order.UpdatedAt.ShouldBe(Later);
-        order.IsClosed.ShouldBeFalse();
     }
 
     [Theory]
@@ -175,7 +170,6 @@ public partial class OrderTests
         order.Approve(Later);
 
         order.State.ShouldBe(OrderState.Approved);
-        order.IsClosed.ShouldBeTrue();
         order.UpdatedAt.ShouldBe(Later);
     }
 
@@ -198,7 +192,6 @@ public partial class OrderTests
         order.Decline(closeOrder: true, Later);
 
         order.State.ShouldBe(OrderState.Declined);
-        order.IsClosed.ShouldBeTrue();
         order.UpdatedAt.ShouldBe(Later);
     }
 
@@ -212,7 +205,6 @@ public partial class OrderTests
         order.Decline(closeOrder: false, Later);
 
         order.State.ShouldBe(OrderState.Open);
-        order.IsClosed.ShouldBeFalse();
         order.UpdatedAt.ShouldBe(Later);
     }
 
@@ -238,7 +230,6 @@ public partial class OrderTests
         order.Reopen(Later);
 
         order.State.ShouldBe(OrderState.Open);
-        order.IsClosed.ShouldBeFalse();
         order.UpdatedAt.ShouldBe(Later);
     }
 
@@ -249,13 +240,6 @@ public partial class OrderTests
     public void Reopen_from_other_state_throws(OrderState state)
     {
         ShouldRefuse(OrderIn(state), o => o.Reopen(Later));
-    }
-
-    [Theory]
-    [MemberData(nameof(AllStates))]
-    public void IsClosed_when_approved_declined_expired_or_cancelled(OrderState state)
-    {
-        OrderIn(state).IsClosed.ShouldBe(state is OrderState.Approved or OrderState.Declined or OrderState.Expired or OrderState.Cancelled);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
         }
 
         var sales = await db.Sales.AsNoTracking().Where(s => s.OrderId == order.Id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        var state = order.State == OrderState.Open && order.IsExpired(Now) ? OrderState.Expired : order.State;
+        var state = order.StateAt(Now);
         return ApiAnswer.Ok(new OrderDetails(
             order.ReferenceId!,
             ApiNames.Of(state),

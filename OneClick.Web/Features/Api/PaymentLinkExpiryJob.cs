@@ -43,7 +43,7 @@ public sealed class PaymentLinkExpiryJob(OneClickDbContext db, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         // Only open orders: one whose payment is under way finishes it; the stamp makes a racing payment's save fail.
         return db.Orders
-            .Where(o => o.State == OrderState.Open && o.ExpiresAt <= now)
+            .Where(Order.ExpirableAt(now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.State, OrderState.Expired)
                 .SetProperty(o => o.UpdatedAt, now)

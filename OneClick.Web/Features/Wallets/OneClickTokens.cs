@@ -5,7 +5,7 @@ using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Wallets;
 
-/// <summary>Issues, spends and reads back oneClickTokens (PROTOCOL.md section 4, rules 2-4).</summary>
+/// <summary>Issues, spends and reads back oneClickTokens (docs/protocol.md section 4, rules 2-4); the rules of each move are <see cref="OneClickToken"/>'s.</summary>
 public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock, WriteGate gate)
 {
     /// <summary>A fresh token for a saved card after an approved sale; added to the unit of work, saved with the sale.</summary>
@@ -46,8 +46,14 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     {
         var now = Now;
         var spent = await db.OneClickTokens
-            .Where(t => t.Id == token.Id && t.State == OneClickTokenState.Active && t.ExpiresAt > now)
+            .Where(t => t.Id == token.Id)
+            .Where(OneClickToken.SpendableAt(now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Used).SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (spent == 1)
+        {
+            token.Spend(now); // the caller's copy (read without tracking) says what the database now holds
+        }
+
         return spent == 1;
     }
 
@@ -125,7 +131,8 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
             }
 
             revoked += await db.OneClickTokens
-                .Where(t => t.Id == token.Id && t.State == OneClickTokenState.Active)
+                .Where(t => t.Id == token.Id)
+                .Where(OneClickToken.Revocable)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
         }
 
@@ -164,7 +171,8 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     /// <summary>Ends every active token of a customer's cards (the merchant set them to Deny).</summary>
     public Task<int> RevokeForCustomerAsync(long customerId, CancellationToken cancellationToken) =>
         db.OneClickTokens
-            .Where(t => t.State == OneClickTokenState.Active && db.SavedCards.Any(c => c.Id == t.SavedCardId && c.Wallet.CustomerId == customerId))
+            .Where(OneClickToken.Revocable)
+            .Where(t => db.SavedCards.Any(c => c.Id == t.SavedCardId && c.Wallet.CustomerId == customerId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Revoked), cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

@@ -27,7 +27,7 @@ public sealed class TokenExpiryJob(OneClickDbContext db, TimeProvider clock, ILo
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return db.OneClickTokens
-            .Where(t => t.State == OneClickTokenState.Active && t.ExpiresAt <= now)
+            .Where(OneClickToken.ExpirableAt(now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Expired), cancellationToken);
     }
 }

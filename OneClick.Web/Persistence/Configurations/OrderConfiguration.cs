@@ -35,7 +35,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Ignore(o => o.ReportedContractId);
         builder.Property(o => o.ContractSaved).HasDefaultValue(false);
         builder.Ignore(o => o.Price);
-        builder.Ignore(o => o.IsClosed);
         builder.OwnsOne(o => o.BillingAddress, address =>
         {
             address.Property(a => a.Street).HasMaxLength(100).IsRequired();

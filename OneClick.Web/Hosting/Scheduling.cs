@@ -6,7 +6,7 @@ public static class Scheduling
 {
     /// <summary>
     /// Quartz with its persistent store in its own SQLite file, so that the scheduler's polling never
-    /// takes the payment database's write lock. Jobs of later features register here.
+    /// takes the payment database's write lock. Each feature schedules its own jobs in its AddXxx.
     /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, DataDirectory dataDirectory)
     {

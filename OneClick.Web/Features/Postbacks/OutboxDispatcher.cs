@@ -32,21 +32,6 @@ public sealed class OutboxDispatcher(
     private int emailsRunning;
     private int refundsRunning;
 
-    /// <summary>Finishes when every delivery started so far is done (tests wait on it).</summary>
-    public async Task IdleAsync(TimeSpan timeout)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!inFlight.IsEmpty || Volatile.Read(ref emailsRunning) != 0 || Volatile.Read(ref refundsRunning) != 0)
-        {
-            if (waited.Elapsed > timeout)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

@@ -28,7 +28,7 @@ builder.Services.AddRazorComponents();
 builder.Services.AddDataProtection()
     .SetApplicationName("OneClick")
     .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.PathOf("keys")));
-builder.Services.AddPersistence(dataDirectory);
+builder.Services.AddPersistence(dataDirectory, builder.Environment);
 builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using OneClick.Web.Components;
 using OneClick.Web.Features.Api;
 using OneClick.Web.Features.BackOffice;
@@ -24,16 +23,15 @@ builder.Services.Configure<OneClickOptions>(builder.Configuration.GetSection(One
 builder.Services.AddSingleton(dataDirectory);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRazorComponents();
-// Antiforgery and cookie keys survive restarts: they live in the data folder.
-builder.Services.AddDataProtection()
-    .SetApplicationName("OneClick")
-    .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.PathOf("keys")));
-builder.Services.AddPersistence(dataDirectory);
+builder.Services.AddMasterKey(builder.Configuration, dataDirectory);
+// Antiforgery and cookie keys survive restarts: they live in the data folder, under the master key.
+builder.Services.AddOneClickDataProtection(dataDirectory);
+builder.Services.AddPersistence(dataDirectory, builder.Environment);
 builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();
 builder.Services.AddCheckout();
-builder.Services.AddOneClick(builder.Configuration, dataDirectory);
+builder.Services.AddOneClick();
 builder.Services.AddDemoShop();
 builder.Services.AddSaleStatus();
 builder.Services.AddScoped<DemoSeed>();

@@ -143,7 +143,7 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
         await gateway.AddShopAsync(70030, "OtherShopKey-0123456789abcdef", null);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == 70030)).RequestOneClick();
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == 70030)).RequestOneClick();
             return await db.SaveChangesAsync();
         });
         var admin = await SignInAsync(await PersonAsync(StaffRoles.Administrator));
@@ -229,7 +229,7 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
         await gateway.AddShopAsync(70040, "OtherShopKey-0123456789abcdef", null);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == 70040)).RequestOneClick();
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == 70040)).RequestOneClick();
             return await db.SaveChangesAsync();
         });
 

@@ -21,7 +21,7 @@ public sealed class DemoSeed(OneClickDbContext db, IOptions<OneClickOptions> opt
         var demoShop = options.Value.DemoShop.IsEnabledIn(environment) ? options.Value.DemoShop.BaseUrl : null;
         var website = new Uri(Configured(seed.WebsiteUrl) ?? (demoShop is null ? SeedOptions.DefaultWebsiteUrl : demoShop + "/"), UriKind.Absolute);
 
-        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == seed.ShopId, cancellationToken);
+        var shop = await db.Shops.AsSingleQuery().SingleOrDefaultAsync(s => s.Id == seed.ShopId, cancellationToken);
         if (shop is null)
         {
             var merchant = new Merchant(seed.MerchantName, now);

@@ -26,7 +26,8 @@ public sealed class ShopSnapshots
         }
 
         var before = Interlocked.Read(ref version);
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
+        // One statement, so one snapshot: never the keys of one moment with the shop of another.
+        var shop = await db.Shops.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
         // A read that overlapped a change may be older than it: used once, not kept. Checked again
         // after the add, for a change that came between the check and the add. Unknown shop ids are
         // not kept either: anyone can send them.

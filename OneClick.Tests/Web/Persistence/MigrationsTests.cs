@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
+using OneClick.Tests.Infrastructure;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Tests.Web.Persistence;
@@ -85,6 +87,40 @@ public sealed class MigrationsTests : IDisposable
         differences.ShouldBeEmpty(
             "Migrating a second time changed the schema (\"migration\" = after the second run, \"model\" = after the first):"
             + Environment.NewLine + string.Join(Environment.NewLine, differences));
+    }
+
+    [Fact]
+    public async Task Migrate_on_an_empty_database_logs_no_warning()
+    {
+        var logs = new CapturedLogs();
+        using (var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)))
+        {
+            await using var db = CreateContext(ConnectionString("first-start.db"), loggerFactory);
+            await db.Database.MigrateAsync();
+        }
+
+        logs.Lines.ShouldContain(line => line.Contains("Applying migration '20261122120000_CustomerWallets'", StringComparison.Ordinal), "EF Core's log never reached the test");
+        logs.Lines.Where(line => line.StartsWith("Warning ", StringComparison.Ordinal) || line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Every_migration_runs_inside_the_migration_transaction_up_and_down()
+    {
+        await using var db = CreateContext(ConnectionString("generated.db"));
+        var migrations = db.GetService<IMigrationsAssembly>();
+        var generator = db.GetService<IMigrationsSqlGenerator>();
+        var outside = new List<string>();
+        foreach (var (id, type) in migrations.Migrations)
+        {
+            var migration = migrations.CreateMigration(type, db.Database.ProviderName!);
+            outside.AddRange(generator.Generate(migration.UpOperations).Where(c => c.TransactionSuppressed).Select(c => $"{id} up: {c.CommandText.Trim()}"));
+            outside.AddRange(generator.Generate(migration.DownOperations).Where(c => c.TransactionSuppressed).Select(c => $"{id} down: {c.CommandText.Trim()}"));
+        }
+
+        migrations.Migrations.ShouldNotBeEmpty();
+        // Outside the transaction a migration commits in parts: a crash between them leaves it half applied.
+        outside.ShouldBeEmpty(string.Join(Environment.NewLine, outside));
     }
 
     [Fact]
@@ -222,11 +258,13 @@ public sealed class MigrationsTests : IDisposable
             Pooling = false,
         }.ToString();
 
-    private static OneClickDbContext CreateContext(string connectionString) =>
-        new(new DbContextOptionsBuilder<OneClickDbContext>()
+    private static OneClickDbContext CreateContext(string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        var options = new DbContextOptionsBuilder<OneClickDbContext>()
             .UseSqlite(connectionString)
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
-            .Options);
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return new(loggerFactory is null ? options.Options : options.UseLoggerFactory(loggerFactory).Options);
+    }
 
     /// <summary>Lines of the form "key: migration X, model Y" for every key whose description differs.</summary>
     private static List<string> Compare(SortedDictionary<string, string> migration, SortedDictionary<string, string> model) =>

@@ -18,7 +18,7 @@ public sealed class ShopSnapshotsTests : IDisposable
 
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).SetTurnoverLimit("EUR", 50m, null);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).SetTurnoverLimit("EUR", 50m, null);
             return await db.SaveChangesAsync();
         });
 
@@ -32,7 +32,7 @@ public sealed class ShopSnapshotsTests : IDisposable
         await gateway.WithDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).Rename("Renamed in a transaction");
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).Rename("Renamed in a transaction");
             await db.SaveChangesAsync();
             // A read between the save and the commit sees the old name; it must not be kept.
             (await ReadAsync()).Name.ShouldNotBe("Renamed in a transaction");

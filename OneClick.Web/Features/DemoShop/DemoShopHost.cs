@@ -85,7 +85,7 @@ internal sealed class DemoShopHost(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
             var shopId = options.Value.Seed.ShopId;
-            var seeded = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
+            var seeded = await db.Shops.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
             if (seeded is null)
             {
                 logger.LogWarning("Demo shop not started: the seeded shop {ShopId} does not exist.", shopId);

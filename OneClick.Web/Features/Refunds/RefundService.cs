@@ -95,7 +95,7 @@ public sealed class RefundService(
     private async Task WriteNoticesAsync(Sale sale, Refund refund, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == sale.OrderId, cancellationToken);
-        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == sale.ShopId, cancellationToken);
+        var shop = await db.Shops.AsNoTracking().AsSingleQuery().SingleAsync(s => s.Id == sale.ShopId, cancellationToken);
         if (PostbackOutbox.ForCredit(shop, order, sale, refund.Amount, Now) is { } credit)
         {
             db.PostbackDeliveries.Add(credit);

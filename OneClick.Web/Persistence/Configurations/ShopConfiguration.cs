@@ -40,6 +40,10 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
             limit.Property(l => l.PerWeek).HasPrecision(12, 2);
         });
         builder.Navigation(s => s.TurnoverLimits).UsePropertyAccessMode(PropertyAccessMode.Field);
+        // Keys and limits both come with every shop: a query that loads shops says AsSingleQuery().
+        // They are a few rows each, so one statement's repeated shop columns cost less than three
+        // statements, and one statement reads one snapshot (a split query outside a transaction can
+        // pair the shop of one commit with the keys of the next).
     }
 }
 

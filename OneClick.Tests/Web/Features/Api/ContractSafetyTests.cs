@@ -221,7 +221,7 @@ public sealed class ContractSafetyTests : IDisposable
         var api = MerchantApi.Of(gateway);
         await gateway.WithDbAsync(async db =>
         {
-            var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            var shop = await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId);
             shop.SetAllowedRedirectHosts([GatewayFactory.MerchantHost, "127.0.0.1:9", "169.254.169.254"]);
             shop.SetUrls(new Uri(GatewayFactory.SuccessUrl), null, new Uri("http://127.0.0.1:9/postback"));
             return await db.SaveChangesAsync();
@@ -242,7 +242,7 @@ public sealed class ContractSafetyTests : IDisposable
         var api = MerchantApi.Of(gateway);
         await gateway.WithDbAsync(async db =>
         {
-            var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            var shop = await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId);
             shop.SetUrls(new Uri(GatewayFactory.SuccessUrl), null, new Uri("http://127.0.0.1:9/postback"));
             return await db.SaveChangesAsync();
         });
@@ -298,7 +298,7 @@ public sealed class ContractSafetyTests : IDisposable
     private async Task DenyAsync(string customer)
     {
         await using var scope = gateway.Services.CreateAsyncScope();
-        var shop = await gateway.WithDbAsync(db => db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId));
+        var shop = await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId));
         await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().DenyAsync(shop.CustomerUnionId, customer, CancellationToken.None);
     }
 }

@@ -134,7 +134,7 @@ public sealed class BillingAddressTests : IDisposable
     private Task<int> RequireBillingAddressAsync() =>
         gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).RequireBillingAddress(true);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).RequireBillingAddress(true);
             return await db.SaveChangesAsync();
         });
 }

@@ -229,7 +229,7 @@ public sealed class StartOrderTests : IClassFixture<GatewayFactory>
         const string newKey = "NewRotatedKey-0123456789abcdef";
         await gateway.WithDbAsync(async db =>
         {
-            var shop = await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            var shop = await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId);
             if (!shop.ActiveKeys.Contains(newKey))
             {
                 shop.AddSignatureKey(newKey, DateTime.UtcNow);

@@ -871,15 +871,15 @@ public sealed class CustomerWalletTests : IDisposable
 
     private Task<int> ConfigureShopAsync(int shopId, Action<Shop> change) => gateway.WithDbAsync(async db =>
     {
-        change(await db.Shops.SingleAsync(s => s.Id == shopId));
+        change(await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == shopId));
         return await db.SaveChangesAsync();
     });
 
     /// <summary>Puts a shop into the customer union of another (an administrator's act).</summary>
     private Task<int> JoinUnionAsync(int shopId, int unionOfShopId) => gateway.WithDbAsync(async db =>
     {
-        var union = (await db.Shops.Include(s => s.CustomerUnion).SingleAsync(s => s.Id == unionOfShopId)).CustomerUnion!;
-        (await db.Shops.SingleAsync(s => s.Id == shopId)).JoinUnion(union);
+        var union = (await db.Shops.Include(s => s.CustomerUnion).AsSingleQuery().SingleAsync(s => s.Id == unionOfShopId)).CustomerUnion!;
+        (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == shopId)).JoinUnion(union);
         return await db.SaveChangesAsync();
     });
 

@@ -119,7 +119,7 @@ public sealed class OneClickTests : IDisposable
         var (_, token) = await FirstPurchaseAsync(buyer);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).SetOneClick(false);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).SetOneClick(false);
             return await db.SaveChangesAsync();
         });
 
@@ -255,7 +255,7 @@ public sealed class OneClickTests : IDisposable
         var otherShop = await gateway.AddShopAsync(70010, otherKey, postbackUrl: null);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == otherShop)).SetOneClick(true);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == otherShop)).SetOneClick(true);
             return await db.SaveChangesAsync();
         });
 

@@ -51,7 +51,7 @@ public sealed class AdministrationTests : IDisposable
 
         approved.Text.ShouldContain("One Click is on for");
         approved.Text.ShouldContain("No pending requests.");
-        (await gateway.WithDbAsync(db => db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId))).OneClickEnabled.ShouldBeTrue();
+        (await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId))).OneClickEnabled.ShouldBeTrue();
         (await owner.GetAsync(ShopUrl)).Document.GetElementById("one-click-status")!.TextContent.ShouldBe("On");
         var order = await Buyer.Of(gateway).StartAsync(Merchant.Purchase());
         order.Document.QuerySelector("label[for=card-remember]")!.TextContent.ShouldBe("Remember my card for future purchases");
@@ -71,7 +71,7 @@ public sealed class AdministrationTests : IDisposable
         var refused = await admin.SubmitAsync(await admin.GetAsync(AdminUrl), "Refuse One Click for");
 
         refused.Text.ShouldContain("One Click is refused for");
-        var shop = await gateway.WithDbAsync(db => db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId));
+        var shop = await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId));
         shop.OneClickEnabled.ShouldBeFalse();
         shop.OneClickRequest.ShouldBe(OneClickRequest.Refused);
         var ownerPage = await owner.GetAsync(ShopUrl);
@@ -88,7 +88,7 @@ public sealed class AdministrationTests : IDisposable
         var response = await BackOfficeForms.PostAsync(admin, AdminUrl, "approve-one-click", new() { ["Approve.ShopId"] = "64233" });
 
         (await response.Content.ReadAsStringAsync()).ShouldContain("no pending One Click request");
-        (await gateway.WithDbAsync(db => db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId))).OneClickEnabled.ShouldBeFalse();
+        (await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId))).OneClickEnabled.ShouldBeFalse();
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class AdministrationTests : IDisposable
         await gateway.AddShopAsync(OtherShopId, OtherKey, null);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == OtherShopId)).SetOneClick(true);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == OtherShopId)).SetOneClick(true);
             return await db.SaveChangesAsync();
         });
         var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, null);
@@ -173,7 +173,7 @@ public sealed class AdministrationTests : IDisposable
         var person = await BackOfficeStaff.SignedInAsync(gateway, role, merchant);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == GatewayFactory.ShopId)).RequestOneClick();
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).RequestOneClick();
             return await db.SaveChangesAsync();
         });
         var before = await FingerprintAsync();

@@ -42,7 +42,7 @@ internal static class CustomerSteps
         await gateway.AddShopAsync(shopId, key, postbackUrl: null);
         await gateway.WithDbAsync(async db =>
         {
-            (await db.Shops.SingleAsync(s => s.Id == shopId)).SetOneClick(true);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == shopId)).SetOneClick(true);
             return await db.SaveChangesAsync();
         });
         return await BackOfficeStaff.MerchantOfShopAsync(gateway, shopId);
@@ -51,8 +51,8 @@ internal static class CustomerSteps
     /// <summary>Puts a shop into the customer union of another (an administrator's act).</summary>
     public static Task<int> JoinUnionAsync(GatewayFactory gateway, int shopId, int unionOfShopId) => gateway.WithDbAsync(async db =>
     {
-        var union = (await db.Shops.Include(s => s.CustomerUnion).SingleAsync(s => s.Id == unionOfShopId)).CustomerUnion!;
-        (await db.Shops.SingleAsync(s => s.Id == shopId)).JoinUnion(union);
+        var union = (await db.Shops.Include(s => s.CustomerUnion).AsSingleQuery().SingleAsync(s => s.Id == unionOfShopId)).CustomerUnion!;
+        (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == shopId)).JoinUnion(union);
         return await db.SaveChangesAsync();
     });
 

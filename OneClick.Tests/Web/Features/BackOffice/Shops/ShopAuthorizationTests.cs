@@ -31,7 +31,7 @@ public sealed class ShopAuthorizationTests : IDisposable
 
     private Task<string> FingerprintAsync(int shopId = GatewayFactory.ShopId) => gateway.WithDbAsync(async db =>
     {
-        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == shopId);
+        var shop = await db.Shops.AsNoTracking().AsSingleQuery().SingleAsync(s => s.Id == shopId);
         return $"{shop.Name}|{shop.WebsiteUrl}|{string.Join(',', shop.SignatureKeys.Select(k => $"{k.Id}:{k.RetiredAt}"))}|{shop.OneClickRequest}|{await db.AuditEntries.CountAsync()}";
     });
 

@@ -28,7 +28,7 @@ public sealed class ShopCreationTests : IDisposable
     };
 
     private Task<Shop?> ShopAsync(int id = NewShopId) =>
-        gateway.WithDbAsync(db => db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id));
+        gateway.WithDbAsync(db => db.Shops.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(s => s.Id == id));
 
     private async Task<Buyer> OwnerAsync() =>
         await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));

@@ -21,7 +21,7 @@ public sealed class ShopSettingsTests : IDisposable
         await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
     private Task<Shop> ShopAsync(int id = GatewayFactory.ShopId) =>
-        gateway.WithDbAsync(db => db.Shops.AsNoTracking().SingleAsync(s => s.Id == id));
+        gateway.WithDbAsync(db => db.Shops.AsNoTracking().AsSingleQuery().SingleAsync(s => s.Id == id));
 
     private Task<List<OneClick.Web.Features.BackOffice.Audit.AuditEntry>> AuditAsync(string action) =>
         gateway.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync());

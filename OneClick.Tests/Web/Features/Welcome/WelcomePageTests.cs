@@ -40,7 +40,7 @@ public sealed class WelcomePageTests
 
         page.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldBe(["http://localhost:5090", "/account", "/api/docs", "/openapi/v1.json", "/health/ready"]);
         page.QuerySelector("a[href='http://localhost:5090']")!.TextContent.ShouldBe("Open the demo shop");
-        page.QuerySelector("#try-heading")!.ParentElement!.TextContent.ShouldContain("4242 4242 4242 4242");
+        page.QuerySelector("#try-heading")!.ParentElement!.TextContent.ShouldContain("Buy 100 credits again with one click");
         var merchants = page.QuerySelector("#account-heading")!.ParentElement!.TextContent;
         merchants.ShouldContain("owner@demo.test");
         merchants.ShouldContain("admin@demo.test");

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Security.Cryptography;
 using OneClick.Core.Sales;
+using OneClick.Core.Shops;
 
 namespace OneClick.Core.Orders;
 
@@ -153,6 +154,13 @@ public sealed class Order
     /// in one statement (OrderTests checks it against the method).
     /// </summary>
     public static Expression<Func<Order, bool>> ExpirableAt(DateTime now) => o => o.State == OrderState.Open && o.ExpiresAt <= now;
+
+    /// <summary>
+    /// Whether this order may use One Click at its shop (PROTOCOL.md section 4): the shop has it on, the
+    /// order came by startorder (the JSON API's orders never remember a card) and is paid by card.
+    /// </summary>
+    public bool MayUseOneClickAt(Shop shop) =>
+        shop.OneClickEnabled && Channel == OrderChannel.StartOrder && PaymentMethod == Orders.PaymentMethod.CC;
 
     /// <summary>Whether a buyer can start a payment now: an open order whose link has not expired.</summary>
     public bool IsPayable(DateTime now) => State == OrderState.Open && !IsExpired(now);

@@ -23,6 +23,12 @@ public enum SaleResult
 /// </summary>
 public sealed class Sale
 {
+    /// <summary>
+    /// A payment still waiting this long (an abandoned 3-D Secure challenge, a crash) no longer holds
+    /// back the CVC lock or the turnover limit: a buyer is not blocked for a week by a page they closed.
+    /// </summary>
+    public static readonly TimeSpan PendingCountsFor = TimeSpan.FromMinutes(15);
+
     private Sale()
     {
     }

@@ -1,4 +1,7 @@
+using System.Linq.Expressions;
 using OneClick.Core.Cards;
+using OneClick.Core.Orders;
+using OneClick.Core.Shops;
 
 namespace OneClick.Core.Wallets;
 
@@ -8,6 +11,14 @@ namespace OneClick.Core.Wallets;
 /// </summary>
 public sealed class SavedCard
 {
+    /// <summary>
+    /// Whether a card can pay: not deleted, and confirmed by a successful payment. An expression, so
+    /// that the queries that ask it in SQL and <see cref="IsUsable"/> cannot drift apart.
+    /// </summary>
+    public static readonly Expression<Func<SavedCard, bool>> Usable = c => c.DeletedAt == null && c.Confirmed;
+
+    private static readonly Func<SavedCard, bool> UsableNow = Usable.Compile();
+
     private SavedCard()
     {
     }
@@ -72,6 +83,9 @@ public sealed class SavedCard
 
     public bool IsLocked(DateTime now) => LockedUntil > now;
 
+    /// <inheritdoc cref="Usable"/>
+    public bool IsUsable => UsableNow(this);
+
     /// <summary>Locks the card for one-click payments after too many wrong CVCs (the count is the caller's, from the sales).</summary>
     public void LockForOneClick(DateTime until)
     {
@@ -79,6 +93,48 @@ public sealed class SavedCard
         {
             LockedUntil = until;
         }
+    }
+
+    /// <summary>
+    /// Why this card cannot pay the order from this browser; null when it can. The card must be usable
+    /// and belong to the order's wallet: the customer's (customerNumber, in the shop's union) or else
+    /// this browser's at this shop. An instant payment's token already proved shop and browser; a card
+    /// chosen on the page must also have reached the shop's minimum payments. The wallet and its
+    /// customer must be loaded.
+    /// </summary>
+    public string? RefusalFor(Order order, Shop shop, string? browserIdHash, bool instant)
+    {
+        if (!IsUsable)
+        {
+            return "the card is deleted or unconfirmed";
+        }
+
+        if (!Wallet.ServesShop(shop.Id, shop.CustomerUnionId))
+        {
+            return "the card belongs to another shop";
+        }
+
+        if (Wallet.Customer is { MayUseOneClick: false })
+        {
+            return "the merchant set this customer to Deny";
+        }
+
+        if (order.CustomerNumber is not null && Wallet.Customer?.Number != order.CustomerNumber)
+        {
+            return "the card belongs to another customer";
+        }
+
+        if (instant)
+        {
+            return null;
+        }
+
+        if (order.CustomerNumber is null && (Wallet.Customer is not null || Wallet.BrowserIdHash != browserIdHash))
+        {
+            return "the card belongs to another browser";
+        }
+
+        return SuccessfulPayments < shop.SavedCardMinimumPayments ? "the card has not reached the shop's minimum payments" : null;
     }
 
     /// <summary>As the buyer sees it, e.g. <c>Visa •••• 4242</c>.</summary>

@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using OneClick.Core.Sales;
+
 namespace OneClick.Core.Wallets;
 
 /// <summary>
@@ -10,6 +13,18 @@ public sealed class TurnoverLimit
     public static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     public static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The sales a limit counts (decision 011): one-click payments in its currency within the week,
+    /// approved, or still pending for <see cref="Sale.PendingCountsFor"/> at most. The shop is the caller's.
+    /// </summary>
+    public static Expression<Func<Sale, bool>> Counted(string currency, DateTime now)
+    {
+        var since = now - Week;
+        var pendingSince = now - Sale.PendingCountsFor;
+        return s => s.OneClickPayment && s.Currency == currency && s.CreatedAt > since
+            && (s.Result == SaleResult.Approved || (s.Result == SaleResult.Pending && s.CreatedAt > pendingSince));
+    }
 
     private TurnoverLimit()
     {

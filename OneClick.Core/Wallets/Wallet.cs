@@ -50,7 +50,7 @@ public sealed class Wallet
     public IReadOnlyCollection<SavedCard> Cards => cards;
 
     /// <summary>The cards that can pay: saved, not deleted, confirmed by a successful payment; the last used first.</summary>
-    public IEnumerable<SavedCard> UsableCards => cards.Where(c => c.DeletedAt is null && c.Confirmed).OrderByDescending(c => c.LastUsedAt ?? c.CreatedAt);
+    public IEnumerable<SavedCard> UsableCards => cards.Where(c => c.IsUsable).OrderByDescending(c => c.LastUsedAt ?? c.CreatedAt);
 
     /// <summary>Cards that can pay: a customer with none (deleted, or set back by a decline) is New again.</summary>
     public bool HasSavedCards => UsableCards.Any();

@@ -1,4 +1,5 @@
 using OneClick.Core;
+using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
 
 namespace OneClick.Tests.Core.Wallets;
@@ -62,4 +63,30 @@ public sealed class TurnoverLimitTests
         Should.Throw<ArgumentException>(() => new TurnoverLimit(currency, Amount(perDay), Amount(perWeek)));
 
     private static decimal? Amount(string? text) => text is null ? null : decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Counted_sales_are_one_click_payments_in_the_currency_of_the_last_7_days_approved_or_pending_for_15_minutes()
+    {
+        var counted = TurnoverLimit.Counted("USD", Now).Compile();
+
+        counted(OneClickSale(daysAgo: 6.9, approve: true)).ShouldBeTrue();
+        counted(OneClickSale(daysAgo: 7.1, approve: true)).ShouldBeFalse();
+        counted(OneClickSale(minutesAgo: 14)).ShouldBeTrue();
+        counted(OneClickSale(minutesAgo: 16)).ShouldBeFalse();
+        counted(OneClickSale(minutesAgo: 1, oneClick: false)).ShouldBeFalse();
+        counted(OneClickSale(minutesAgo: 1, currency: "EUR")).ShouldBeFalse();
+    }
+
+    private static Sale OneClickSale(double daysAgo = 0, int minutesAgo = 0, bool approve = false, bool oneClick = true, string currency = "USD")
+    {
+        var order = CoreTestData.NewOrder(currency: currency);
+        var sale = new Sale(order, CoreTestData.Card(), Now.AddDays(-daysAgo).AddMinutes(-minutesAgo));
+        sale.UseSavedCard(7, oneClick, instant: false, "browser");
+        if (approve)
+        {
+            sale.Approve("tx", Now);
+        }
+
+        return sale;
+    }
 }

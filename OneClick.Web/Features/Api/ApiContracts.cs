@@ -3,13 +3,13 @@ using OneClick.Core.Contracts;
 using OneClick.Core.Shops;
 using OneClick.Web.Features.BackOffice.Audit;
 using OneClick.Web.Features.BackOffice.Customers;
-using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Checkout.Queries;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Api;
 
 /// <summary>CIT contracts of the JSON API: a customer's list, and deactivation for good.</summary>
-public sealed class ApiContracts(OneClickDbContext db, CardPaymentService payments, AuditTrail audit, TimeProvider clock, ILogger<ApiContracts> logger)
+public sealed class ApiContracts(OneClickDbContext db, ContractPaymentInFlightQuery paymentInFlight, AuditTrail audit, TimeProvider clock, ILogger<ApiContracts> logger)
 {
     public async Task<ApiAnswer> ListAsync(Shop shop, string customerId, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class ApiContracts(OneClickDbContext db, CardPaymentService paymen
             return ApiAnswer.NotFound($"This shop has no contract '{ApiAnswer.Echo(contractId)}'.");
         }
 
-        if (contract.State == ContractState.Active && await payments.ContractPaymentInFlightAsync(shop.Id, contractId, cancellationToken))
+        if (contract.State == ContractState.Active && await paymentInFlight.RunAsync(shop.Id, contractId, cancellationToken))
         {
             // Answered only once final: a deactivation that said 200 while the acquirer approved would be a lie.
             return ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{ApiAnswer.Echo(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.", retryable: true);

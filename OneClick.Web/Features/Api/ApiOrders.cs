@@ -140,7 +140,7 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
     /// <summary>
     /// The merchant's id of the order whose first payment holds this pending contract, while it can still
     /// end: a challenge is open until the buyer answers or <see cref="AbandonedAuthenticationJob"/> gives it
-    /// up; a payment waiting for the acquirer, until <see cref="CardPaymentService.PendingCountsFor"/> (after
+    /// up; a payment waiting for the acquirer, until <see cref="Sale.PendingCountsFor"/> (after
     /// that only a crash can have left it).
     /// </summary>
     private async Task<string?> CreationUnderWayAsync(Contract pending, CancellationToken cancellationToken)
@@ -150,7 +150,7 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
             .Select(o => new { o.ReferenceId, o.State, o.UpdatedAt })
             .SingleOrDefaultAsync(cancellationToken);
         var underWay = order is { State: OrderState.AwaitingAuthentication }
-            || (order is { State: OrderState.Processing } && order.UpdatedAt > Now - CardPaymentService.PendingCountsFor);
+            || (order is { State: OrderState.Processing } && order.UpdatedAt > Now - Sale.PendingCountsFor);
         return underWay ? order!.ReferenceId ?? pending.CreatedByOrderId : null;
     }
 

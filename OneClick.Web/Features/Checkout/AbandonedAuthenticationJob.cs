@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
+using OneClick.Core.Sales;
+using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Persistence;
 using Quartz;
 
 namespace OneClick.Web.Features.Checkout;
 
 /// <summary>
-/// Gives up 3-D Secure challenges the buyer left (<see cref="CardPaymentService.AuthenticationAbandonedAfter"/>):
+/// Gives up 3-D Secure challenges the buyer left (<see cref="AbandonAuthentication.After"/>):
 /// otherwise the order stays "in progress" for ever, could be completed days later, and the pending
 /// contract of a first CIT payment keeps a card nobody authenticated.
 /// </summary>
@@ -35,12 +37,12 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
 
     /// <summary>
     /// Pending contracts whose first payment can no longer end (its order closed, or a crash left it
-    /// waiting for the acquirer past <see cref="CardPaymentService.PendingCountsFor"/>): the encrypted
+    /// waiting for the acquirer past <see cref="Sale.PendingCountsFor"/>): the encrypted
     /// card of a payment nobody authenticated is not kept.
     /// </summary>
     public Task<int> ForgetOrphanedContractsAsync(CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow().UtcDateTime - CardPaymentService.PendingCountsFor;
+        var since = clock.GetUtcNow().UtcDateTime - Sale.PendingCountsFor;
         return db.Contracts
             .Where(c => c.State == ContractState.Pending && !db.Orders.Any(o => o.Id == c.CreatedByOrderId
                 && (o.State == OrderState.AwaitingAuthentication || (o.State == OrderState.Processing && o.UpdatedAt > since))))
@@ -49,7 +51,7 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
 
     public async Task<int> GiveUpAsync(CancellationToken cancellationToken)
     {
-        var before = clock.GetUtcNow().UtcDateTime - CardPaymentService.AuthenticationAbandonedAfter;
+        var before = clock.GetUtcNow().UtcDateTime - AbandonAuthentication.After;
         var orderIds = await db.Orders.AsNoTracking()
             .Where(o => o.State == OrderState.AwaitingAuthentication && o.UpdatedAt <= before)
             .OrderBy(o => o.UpdatedAt)
@@ -61,7 +63,7 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
         {
             // A scope per order: each is given up in its own turns, with its own tracked entities.
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<CardPaymentService>().AbandonAuthenticationAsync(orderId, cancellationToken))
+            if ((await scope.ServiceProvider.GetRequiredService<AbandonAuthentication>().RunAsync(orderId, cancellationToken)).GivenUp)
             {
                 given++;
             }

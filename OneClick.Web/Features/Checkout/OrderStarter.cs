@@ -1,8 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
+using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
@@ -14,7 +14,7 @@ public sealed class OrderStarter(
     OneClickDbContext db,
     WriteGate gate,
     ShopSnapshots shops,
-    CardPaymentService payments,
+    PayInstant payInstant,
     ShopRateLimits shopLimits,
     TokenGuesses tokenGuesses,
     TimeProvider clock,
@@ -64,7 +64,7 @@ public sealed class OrderStarter(
         // query first: one read fewer for every purchase, and the same answer for a parallel duplicate.
         var order = new Order(request, clock.GetUtcNow().UtcDateTime);
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
-        if (request.OneClickToken is { } token && shop.OneClickEnabled && order.PaymentMethod == PaymentMethod.CC && !shop.RequiresBillingAddress)
+        if (request.OneClickToken is { } token && order.MayUseOneClickAt(shop) && !shop.RequiresBillingAddress)
         {
             // Checked before the token is looked up: past the limit, a guess learns nothing, and the
             // order page follows as for any token that cannot pay (rule 4).
@@ -76,12 +76,14 @@ public sealed class OrderStarter(
             logger.LogWarning("One-click token for shop {ShopId} not looked up: too many unknown tokens from this client", shop.Id);
         }
 
+        // The instant path adds its order itself, in the write turn that spends the token; every other
+        // startorder's order is added here.
         db.Orders.Add(order);
         try
         {
             await gate.SaveChangesAsync(db, cancellationToken);
         }
-        catch (DbUpdateException ex) when (IsReferenceRace(ex, request.ReferenceId))
+        catch (DbUpdateException ex) when (UniqueIndex.RefusedReference(ex, request.ReferenceId))
         {
             // Another request with the same referenceID won the race: resume that order instead.
             db.Entry(order).State = EntityState.Detached;
@@ -99,26 +101,22 @@ public sealed class OrderStarter(
     /// </summary>
     private async Task<StartOrderOutcome> InstantAsync(Order order, Shop shop, string token, string? browserIdHash, StartOrderRequest request, string client, CancellationToken cancellationToken)
     {
-        var payment = await payments.PayInstantAsync(order, shop, token, browserIdHash, cancellationToken);
-        if (payment is InstantPayment.NotCharged { TokenUnknown: true })
+        var payment = await payInstant.RunAsync(order, shop, token, browserIdHash, cancellationToken);
+        if (payment is PayInstantOutcome.NotCharged { TokenUnknown: true })
         {
             tokenGuesses.Failed(client);
         }
 
-        if (payment is InstantPayment.ReferenceTaken taken)
+        if (payment is PayInstantOutcome.ReferenceTaken taken)
         {
             return await ResumeWinnerAsync(request, taken.Race, cancellationToken);
         }
 
         LogStarted(order);
-        return payment is InstantPayment.Charged { Outcome: PaymentOutcome.Declined { OrderClosed: false } declined }
+        return payment is PayInstantOutcome.Charged { Outcome: PaymentOutcome.Declined { OrderClosed: false } declined }
             ? new StartOrderOutcome.Started(order.Id, $"/order/{order.Id}/declined/{declined.SaleId}")
             : new StartOrderOutcome.Started(order.Id);
     }
-
-    /// <summary>The unique index on (shop, referenceID) refused an order: a parallel request saved it first.</summary>
-    internal static bool IsReferenceRace(DbUpdateException exception, string? referenceId) =>
-        referenceId is not null && exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
 
     private async Task<StartOrderOutcome> ResumeWinnerAsync(StartOrderRequest request, Exception race, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Customers;
+using OneClick.Core.Wallets;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Wallets;
@@ -36,7 +37,7 @@ public sealed class CustomerStatuses(OneClickDbContext db, OneClickTokens tokens
             return null;
         }
 
-        var hasCards = await db.SavedCards.AnyAsync(c => c.Wallet.CustomerId == customer.Id && c.DeletedAt == null && c.Confirmed, cancellationToken);
+        var hasCards = await db.SavedCards.Where(c => c.Wallet.CustomerId == customer.Id).AnyAsync(SavedCard.Usable, cancellationToken);
         customer.Allow(hasCards, Now);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Customer {CustomerId} of union {UnionId} is {Status} again", customer.Id, customerUnionId, customer.Status);

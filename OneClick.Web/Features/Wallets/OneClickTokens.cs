@@ -100,7 +100,7 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     public async Task<string?> LatestActiveForCardAsync(long savedCardId, int shopId, CancellationToken cancellationToken)
     {
         var now = Now;
-        var usable = await db.SavedCards.AnyAsync(c => c.Id == savedCardId && c.DeletedAt == null && c.Confirmed, cancellationToken);
+        var usable = await db.SavedCards.Where(c => c.Id == savedCardId).AnyAsync(SavedCard.Usable, cancellationToken);
         if (!usable)
         {
             return null;

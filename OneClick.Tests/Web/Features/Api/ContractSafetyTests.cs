@@ -6,6 +6,7 @@ using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Tests.Web.Features.Api;
@@ -157,7 +158,7 @@ public sealed class ContractSafetyTests : IDisposable
         challenge.Heading.ShouldBe("Authentication required");
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
 
-        gateway.Clock.Advance(CardPaymentService.AuthenticationAbandonedAfter + TimeSpan.FromMinutes(1));
+        gateway.Clock.Advance(AbandonAuthentication.After + TimeSpan.FromMinutes(1));
         await using (var scope = gateway.Services.CreateAsyncScope())
         {
             (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(1);
@@ -194,7 +195,7 @@ public sealed class ContractSafetyTests : IDisposable
         var job = scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>();
 
         (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(0);
-        gateway.Clock.Advance(CardPaymentService.PendingCountsFor + TimeSpan.FromMinutes(1));
+        gateway.Clock.Advance(Sale.PendingCountsFor + TimeSpan.FromMinutes(1));
         (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(1);
 
         (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
@@ -208,7 +209,7 @@ public sealed class ContractSafetyTests : IDisposable
         var buyer = Buyer.Of(gateway);
         await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
 
-        gateway.Clock.Advance(CardPaymentService.AuthenticationAbandonedAfter - TimeSpan.FromMinutes(1));
+        gateway.Clock.Advance(AbandonAuthentication.After - TimeSpan.FromMinutes(1));
         await using var scope = gateway.Services.CreateAsyncScope();
 
         (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(0);

@@ -8,7 +8,6 @@ using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Wallets;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -561,7 +560,7 @@ public sealed class CustomerWalletTests : IDisposable
         abandoned.Heading.ShouldBe("Authentication required"); // the buyer closes the page here
 
         (await PaySavedAsync(Jane, "10.00")).Heading.ShouldBe("Payment declined");
-        gateway.Clock.Advance(CardPaymentService.PendingCountsFor + TimeSpan.FromSeconds(1));
+        gateway.Clock.Advance(Sale.PendingCountsFor + TimeSpan.FromSeconds(1));
         (await PaySavedAsync(Jane, "10.00")).Heading.ShouldBe("Authentication required");
     }
 
@@ -817,7 +816,7 @@ public sealed class CustomerWalletTests : IDisposable
 
     private const string ThreeDSecureCard = "4000 0027 6000 3184";
 
-    private static int CvcLimit => OneClick.Web.Features.Checkout.CardPaymentService.MaxWrongCvcs;
+    private static int CvcLimit => OneClick.Core.Wallets.CvcLock.MaxWrongCvcs;
 
     private static Dictionary<string, string> PurchaseFor(string customerNumber, string amount = "9.99", string currency = "EUR") =>
         Merchant.Purchase(amount, currency, customerNumber: customerNumber);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Web.Features.BackOffice.Audit;
-using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Checkout.Queries;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -43,7 +43,7 @@ public sealed class CustomerCare(
     CurrentStaff staff,
     IAuthorizationService authorization,
     WriteGate gate,
-    CardPaymentService payments,
+    ContractPaymentInFlightQuery paymentInFlight,
     TimeProvider clock,
     ILogger<CustomerCare> logger)
 {
@@ -180,7 +180,7 @@ public sealed class CustomerCare(
             return CareOutcome.AlreadyDone;
         }
 
-        if (await payments.ContractPaymentInFlightAsync(contract.ShopId, contract.ContractId, cancellationToken))
+        if (await paymentInFlight.RunAsync(contract.ShopId, contract.ContractId, cancellationToken))
         {
             return CareOutcome.Busy;
         }

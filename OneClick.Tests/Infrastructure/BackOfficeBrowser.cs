@@ -18,6 +18,9 @@ public sealed class BackOfficeBrowser : IDisposable
 {
     public const string OwnerEmail = "owner@browser.test";
 
+    /// <summary>The seeded merchant's second shop in <see cref="TradeForAWeekAsync"/>, whose postback endpoint is down.</summary>
+    public const int GiftShopId = 64234;
+
     /// <summary>The size of the README's screenshots, and of a small laptop.</summary>
     public static readonly ViewportSize Laptop = new() { Width = 1280, Height = 800 };
 
@@ -126,8 +129,9 @@ public sealed class BackOfficeBrowser : IDisposable
     /// </summary>
     public async Task<(long SaleId, string CustomerNumber)> TradeForAWeekAsync()
     {
+        Started();
         var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(Gateway);
-        const int giftShop = 64234;
+        const int giftShop = GiftShopId;
         const string giftKey = "GiftShopKey-0123456789abcdefgh";
         await Gateway.WithDbAsync(async db =>
         {

@@ -90,10 +90,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             if (message.Type == "error" && expected?.Invoke(message.Text) != true)
             {
-                error(message.Text);
+                error($"{page.Url}: {message.Text}");
             }
         };
-        page.PageError += (_, uncaught) => error(uncaught);
+        page.PageError += (_, uncaught) => error($"{page.Url}: {uncaught}");
         return page;
     }
 

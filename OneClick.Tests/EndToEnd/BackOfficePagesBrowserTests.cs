@@ -88,6 +88,28 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
         await NoErrorsAsync(page);
     }
 
+    [Fact]
+    public async Task Sales_list_fits_a_1280_pixel_screen_with_each_shop_name_on_one_line()
+    {
+        var page = await SignInAsync((BackOfficeBrowser.OwnerEmail, null));
+
+        await OpenAsync(page, "/account/sales", "Sales");
+
+        var table = page.GetByRole(AriaRole.Table);
+        var widths = await table.EvaluateAsync<int[]>("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]");
+        widths[0].ShouldBeLessThanOrEqualTo(widths[1], "the table's container scrolls sideways (scroll width, client width)");
+        // A name wrapped over lines has a box on each line.
+        var shopNameLines = await table.EvaluateAsync<int[]>("""
+            t => {
+                const shop = [...t.tHead.rows[0].cells].findIndex(c => c.textContent.trim() === 'Shop');
+                return [...t.tBodies[0].rows].map(r => r.cells[shop].firstElementChild.getClientRects().length);
+            }
+            """);
+        shopNameLines.ShouldNotBeEmpty();
+        shopNameLines.ShouldAllBe(lines => lines == 1);
+        await NoErrorsAsync(page);
+    }
+
     /// <summary>Signs in at the README's screen size, recording errors from the log-in page on.</summary>
     private async Task<IPage> SignInAsync((string Email, string? AuthenticatorKey) person) =>
         await week.Site.SignInAsync(person, BackOfficeBrowser.Laptop, Record);

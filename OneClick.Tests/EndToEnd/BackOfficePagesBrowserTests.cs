@@ -117,7 +117,7 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
     private void Record(string error) => errors.Enqueue(error);
 
     /// <summary>The navigation offers exactly <paramref name="sections"/>; each opens by its link.</summary>
-    private static async Task OpenNavigationAsync(IPage page, string[] sections)
+    private async Task OpenNavigationAsync(IPage page, string[] sections)
     {
         var links = page.GetByRole(AriaRole.Navigation, new() { Name = "Personal Account" }).GetByRole(AriaRole.Listitem).GetByRole(AriaRole.Link);
         await Assertions.Expect(links).ToHaveTextAsync(sections);
@@ -142,26 +142,34 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
     }
 
     /// <summary>The person's own two-factor page, by their name in the navigation bar.</summary>
-    private static async Task OpenTwoFactorAsync(IPage page, string email)
+    private async Task OpenTwoFactorAsync(IPage page, string email)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = email, Exact = true }).ClickAsync();
         await ExpectHeadingAsync(page, "Two-factor authentication");
     }
 
-    private static async Task DeniedAsync(IPage page, string url)
+    private async Task DeniedAsync(IPage page, string url)
     {
         await OpenAsync(page, url, "Not allowed");
         page.Url.ShouldContain("/account/denied", customMessage: url);
     }
 
-    private static async Task OpenAsync(IPage page, string url, string heading)
+    private async Task OpenAsync(IPage page, string url, string heading)
     {
         (await page.GotoAsync(url))!.Ok.ShouldBeTrue(url);
         await ExpectHeadingAsync(page, heading);
     }
 
-    private static Task ExpectHeadingAsync(IPage page, string heading) =>
-        Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true, Level = 1 })).ToBeVisibleAsync();
+    /// <summary>The page shows its heading and fits the screen: a page wider than 1280 pixels counts as an error.</summary>
+    private async Task ExpectHeadingAsync(IPage page, string heading)
+    {
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true, Level = 1 })).ToBeVisibleAsync();
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        if (widths[0] > widths[1])
+        {
+            Record($"{page.Url}: {widths[0]} pixels wide, scrolls sideways in {widths[1]}");
+        }
+    }
 
     /// <summary>Nothing went wrong on any page the tab showed: no console error, uncaught exception or policy violation.</summary>
     private async Task NoErrorsAsync(IPage page)

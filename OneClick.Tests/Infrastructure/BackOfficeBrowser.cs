@@ -137,7 +137,7 @@ public sealed class BackOfficeBrowser : IDisposable
         {
             var shop = new OneClick.Core.Shops.Shop(giftShop, merchantId, "Demo Gift Shop", new Uri("https://gifts.demo.test/"), Gateway.Clock.GetUtcNow().UtcDateTime);
             shop.AddSignatureKey(giftKey, Gateway.Clock.GetUtcNow().UtcDateTime);
-            // Nothing listens there: its deliveries fail and the postbacks page says so.
+            // A loopback address the gateway was not told of (and nothing listens): its deliveries fail, and the postbacks page says so.
             shop.SetUrls(null, null, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/postback"));
             db.Shops.Add(shop);
             return await db.SaveChangesAsync();

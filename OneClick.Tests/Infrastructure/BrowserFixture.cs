@@ -76,24 +76,44 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>
     /// A page in a fresh browser context at <paramref name="baseAddress"/>, whose console errors and
     /// uncaught exceptions are given to <paramref name="error"/> (a page that works says nothing), except
-    /// the console messages <paramref name="expected"/> names.
+    /// the console messages <paramref name="expected"/> names. Its policy violations are kept for
+    /// <see cref="PolicyViolationsAsync"/> too.
     /// </summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, Action<string> error, Func<string, bool>? expected = null)
+    public async Task<IPage> NewPageAsync(Uri baseAddress, Action<string> error, Func<string, bool>? expected = null, ViewportSize? viewport = null)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentNullException.ThrowIfNull(error);
-        var context = await Browser.NewContextAsync(new() { BaseURL = baseAddress.ToString() });
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = viewport });
+        await context.AddInitScriptAsync(RecordPolicyViolations);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && expected?.Invoke(message.Text) != true)
             {
-                error(message.Text);
+                error($"{page.Url}: {message.Text}");
             }
         };
-        page.PageError += (_, uncaught) => error(uncaught);
+        page.PageError += (_, uncaught) => error($"{page.Url}: {uncaught}");
         return page;
     }
+
+    /// <summary>
+    /// Every Content-Security-Policy violation the page's documents reported, whatever the console said.
+    /// The list lives in the tab's session storage: a window's own array goes with each navigation.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PolicyViolationsAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return await page.EvaluateAsync<string[]>("() => JSON.parse(sessionStorage.getItem('policyViolations') ?? '[]')");
+    }
+
+    private const string RecordPolicyViolations = """
+        document.addEventListener('securitypolicyviolation', e => {
+            const all = JSON.parse(sessionStorage.getItem('policyViolations') ?? '[]');
+            all.push(`${document.location.pathname}: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sample})`);
+            sessionStorage.setItem('policyViolations', JSON.stringify(all));
+        });
+        """;
 
     public async Task DisposeAsync()
     {

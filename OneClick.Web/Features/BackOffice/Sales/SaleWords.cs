@@ -25,5 +25,8 @@ public static class SaleWords
     public static string Money(decimal amount, string currency) =>
         $"{amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} {currency}";
 
-    public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+    public static string Time(DateTime utc) => ListTime(utc) + " UTC";
+
+    /// <summary>A time in a list whose caption says times are UTC.</summary>
+    public static string ListTime(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -92,6 +92,18 @@ public sealed class DashboardTests : IDisposable
     }
 
     [Fact]
+    public async Task Chart_is_coloured_by_classes_as_the_pages_policy_blocks_style_attributes()
+    {
+        await PayAsync(Buyer.Of(gateway), Merchant.Purchase("12.00"));
+        var page = await (await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway))).GetAsync("/account");
+
+        page.Document.QuerySelectorAll("[style]").Select(e => e.OuterHtml).ShouldBeEmpty();
+        var svg = page.Document.QuerySelector("svg[role=img]")!;
+        svg.ClassList.ShouldContain("approval-chart");
+        svg.QuerySelectorAll("rect").ShouldAllBe(bar => bar.ClassList.Contains("chart-bar"));
+    }
+
+    [Fact]
     public async Task Failing_postbacks_are_counted_and_linked_to_the_list()
     {
         using var merchant = new MerchantSite { AnswerPostback = _ => Task.FromResult((500, "Internal error")) };

@@ -94,6 +94,20 @@ public sealed class SalePageTests : IDisposable
     }
 
     [Fact]
+    public async Task What_the_order_left_out_reads_not_given_and_no_row_is_empty()
+    {
+        var saleId = await SalesScenario.BuyAsync(gateway, card: SalesScenario.DeclinedCard);
+
+        var page = await (await StaffAsync()).GetAsync($"/account/sales/{saleId}");
+
+        Field(page, "Email").ShouldBe("not given");
+        Field(page, "customerNumber").ShouldBe("not given");
+        page.Document.QuerySelectorAll("dt").First(dt => dt.TextContent == "Email").NextElementSibling!
+            .QuerySelector(".text-body-secondary").ShouldNotBeNull("muted, so that it does not read as a value");
+        page.Document.QuerySelectorAll("dd").Where(dd => dd.TextContent.Trim().Length == 0).Select(dd => dd.PreviousElementSibling?.TextContent).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Postback_deliveries_and_attempts_are_shown_without_the_signed_query()
     {
         merchant.AnswerPostback = n => Task.FromResult(n == 1 ? (500, "Database <down>") : (200, "OK"));

@@ -13,18 +13,22 @@ public enum RefundState
 /// <summary>Money given back on a sale: by staff (full or partial) or automatically when the merchant never acknowledged it.</summary>
 public sealed class Refund
 {
+    /// <summary>What staff may write as a refund's reason (the form's <c>maxlength</c>, and the rule).</summary>
+    public const int MaxReasonLength = 200;
+
+    public const string UnacknowledgedReason = "The merchant did not acknowledge the sale's postback, so the sale was refunded automatically.";
+
     private Refund()
     {
     }
 
     internal Refund(Sale sale, decimal amount, string reason, bool automatic, DateTime now)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         SaleId = sale.Id;
         ShopId = sale.ShopId;
         Amount = amount;
         Currency = sale.Currency;
-        Reason = reason.Length > 500 ? reason[..500] : reason;
+        Reason = reason;
         Automatic = automatic;
         State = RefundState.Requested;
         CreatedAt = now;
@@ -58,6 +62,20 @@ public sealed class Refund
     /// <summary>The key the acquirer de-duplicates on: asking twice for this refund refunds once.</summary>
     public string IdempotencyKey => $"refund-{Id}";
 
+    /// <summary>Why a reason cannot be given for a refund (it is trimmed first); null when it can.</summary>
+    public static RefundRefusal? RefusalOfReason(string? reason)
+    {
+        var trimmed = reason?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return new RefundRefusal(RefundField.Reason, RefundRefusalKind.Malformed, "Enter the reason for the refund.");
+        }
+
+        return trimmed.Length > MaxReasonLength
+            ? new RefundRefusal(RefundField.Reason, RefundRefusalKind.Malformed, $"The reason may be at most {MaxReasonLength} characters; it has {trimmed.Length}.")
+            : null;
+    }
+
     internal void Complete(string acquirerRefundId)
     {
         RequireRequested();
@@ -80,3 +98,22 @@ public sealed class Refund
         }
     }
 }
+
+/// <summary>The part of a refund request a refusal is about.</summary>
+public enum RefundField
+{
+    Amount,
+    Reason,
+}
+
+public enum RefundRefusalKind
+{
+    /// <summary>Not an amount or reason a refund can have at all.</summary>
+    Malformed,
+
+    /// <summary>Well-formed, but the sale does not allow it (not approved, or not that much left).</summary>
+    NotRefundable,
+}
+
+/// <summary>Why a refund cannot be booked, in words for the person who asked for it.</summary>
+public sealed record RefundRefusal(RefundField Field, RefundRefusalKind Kind, string Message);

@@ -142,31 +142,77 @@ public sealed class Sale
     }
 
     /// <summary>
+    /// Why a refund of this amount with this reason cannot be booked, one refusal per field (none
+    /// when it can): only an approved sale, a positive amount with at most two decimals, no more than
+    /// is left, and the reason <see cref="Sales.Refund.RefusalOfReason"/> accepts.
+    /// </summary>
+    public IReadOnlyList<RefundRefusal> RefusalsOfRefund(decimal amount, string? reason)
+    {
+        var refusals = new List<RefundRefusal>(2);
+        if (RefusalOfAmount(amount) is { } ofAmount)
+        {
+            refusals.Add(ofAmount);
+        }
+
+        if (Sales.Refund.RefusalOfReason(reason) is { } ofReason)
+        {
+            refusals.Add(ofReason);
+        }
+
+        return refusals;
+    }
+
+    /// <summary>
     /// Books a refund of part or all of an approved sale, refused above what is left to refund. The
     /// acquirer is asked afterwards; <see cref="RefundCompleted"/> or <see cref="RefundFailed"/> settles it.
     /// </summary>
     public Refund Refund(decimal amount, string reason, bool automatic, DateTime now)
     {
-        if (Result != SaleResult.Approved)
+        if (RefusalOfAmount(amount) is { } refused)
         {
-            throw new OrderStateException($"Only an approved sale can be refunded; sale {Id} is {Result}.");
+            throw refused.Kind switch
+            {
+                RefundRefusalKind.Malformed => new ArgumentOutOfRangeException(nameof(amount), refused.Message),
+                _ => new OrderStateException(refused.Message),
+            };
         }
 
-        if (amount <= 0 || decimal.Round(amount, 2) != amount)
+        if (Sales.Refund.RefusalOfReason(reason) is { } badReason)
         {
-            throw new ArgumentOutOfRangeException(nameof(amount), "A refund is a positive amount with at most two decimals.");
-        }
-
-        if (amount > RefundableAmount)
-        {
-            throw new OrderStateException($"A refund of {amount:0.00} {Currency} is more than the {RefundableAmount:0.00} {Currency} left on sale {Id}.");
+            throw new ArgumentException(badReason.Message, nameof(reason));
         }
 
         // Booked at once, so that nothing can be refunded twice; the sale reads Refunded only when
         // the acquirer has confirmed.
         RefundedAmount += amount;
         UpdatedAt = now;
-        return new Refund(this, amount, reason, automatic, now);
+        return new Refund(this, amount, reason.Trim(), automatic, now);
+    }
+
+    /// <summary>
+    /// Gives back all that is left of a sale whose postback the merchant never acknowledged; null when
+    /// nothing is left (already refunded by staff). Booked with the giving up of the postback, in its
+    /// transaction, so that a crash cannot leave such a sale unrefunded.
+    /// </summary>
+    public Refund? RefundUnacknowledged(DateTime now) =>
+        RefundableAmount > 0 ? Refund(RefundableAmount, Sales.Refund.UnacknowledgedReason, automatic: true, now) : null;
+
+    private RefundRefusal? RefusalOfAmount(decimal amount)
+    {
+        if (Result != SaleResult.Approved)
+        {
+            return new RefundRefusal(RefundField.Amount, RefundRefusalKind.NotRefundable, $"Only an approved sale can be refunded; sale {Id} is {Result}.");
+        }
+
+        if (amount <= 0 || decimal.Round(amount, 2) != amount)
+        {
+            return new RefundRefusal(RefundField.Amount, RefundRefusalKind.Malformed, "Enter an amount above zero with at most two decimals.");
+        }
+
+        return amount > RefundableAmount
+            ? new RefundRefusal(RefundField.Amount, RefundRefusalKind.NotRefundable,
+                $"{new Money(amount, Currency)} is more than what is left to refund on this sale: at most {new Money(RefundableAmount, Currency)}.")
+            : null;
     }
 
     /// <summary>The acquirer confirmed a refund; once everything is given back the sale is Refunded.</summary>

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Infrastructure;
 

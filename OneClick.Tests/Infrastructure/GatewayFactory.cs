@@ -120,7 +120,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public void AdvanceAndSweep(TimeSpan by)
     {
         Clock.Advance(by);
-        Services.GetRequiredService<OneClick.Web.Features.Postbacks.OutboxSignal>().Wake();
+        Services.GetRequiredService<OneClick.Web.Persistence.OutboxSignal>().Wake();
     }
 
     /// <summary>Adds a second shop of another merchant, with its own key and postback URL.</summary>

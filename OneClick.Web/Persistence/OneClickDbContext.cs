@@ -11,7 +11,7 @@ using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Web.Persistence;
 
@@ -36,7 +36,7 @@ public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> option
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
-    public DbSet<OneClick.Web.Features.BackOffice.Audit.AuditEntry> AuditEntries => Set<OneClick.Web.Features.BackOffice.Audit.AuditEntry>();
+    public DbSet<OneClick.Web.Features.Audit.AuditEntry> AuditEntries => Set<OneClick.Web.Features.Audit.AuditEntry>();
 
     public DbSet<CustomerUnion> CustomerUnions => Set<CustomerUnion>();
 

@@ -82,6 +82,91 @@ public sealed class RefundTests
         Should.Throw<InvalidOperationException>(() => sale.RefundCompleted(refund, "sbx_r_2", T0));
     }
 
+    [Fact]
+    public void RefusalsOfRefund_above_what_is_left_says_how_much_is_left()
+    {
+        var sale = ApprovedSale(10.00m);
+        sale.Refund(5.01m, "Part", automatic: false, T0);
+
+        var refusal = sale.RefusalsOfRefund(5.00m, "Too much").ShouldHaveSingleItem();
+
+        refusal.Field.ShouldBe(RefundField.Amount);
+        refusal.Message.ShouldBe("5.00 EUR is more than what is left to refund on this sale: at most 4.99 EUR.");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.005")]
+    public void RefusalsOfRefund_of_a_malformed_amount_asks_for_two_decimals(string amount)
+    {
+        var sale = ApprovedSale(10.00m);
+
+        var refusal = sale.RefusalsOfRefund(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), "Customer asked").ShouldHaveSingleItem();
+
+        refusal.Message.ShouldBe("Enter an amount above zero with at most two decimals.");
+    }
+
+    [Fact]
+    public void RefusalsOfRefund_gives_one_refusal_per_field()
+    {
+        var sale = ApprovedSale(10.00m);
+
+        var refusals = sale.RefusalsOfRefund(11.00m, "  ");
+
+        refusals.Select(r => r.Field).ShouldBe([RefundField.Amount, RefundField.Reason]);
+        refusals[1].Message.ShouldBe("Enter the reason for the refund.");
+    }
+
+    [Fact]
+    public void RefusalOfReason_allows_200_characters_and_refuses_201()
+    {
+        Refund.RefusalOfReason(new string('r', 200)).ShouldBeNull();
+        Refund.RefusalOfReason("  " + new string('r', 200) + "  ").ShouldBeNull();
+
+        Refund.RefusalOfReason(new string('r', 201))!.Message.ShouldBe("The reason may be at most 200 characters; it has 201.");
+    }
+
+    [Fact]
+    public void Refund_with_a_reason_over_200_characters_is_refused_and_books_nothing()
+    {
+        var sale = ApprovedSale(10.00m);
+
+        Should.Throw<ArgumentException>(() => sale.Refund(1.00m, new string('r', 201), automatic: false, T0));
+
+        sale.RefundedAmount.ShouldBe(0m);
+    }
+
+    [Fact]
+    public void Refund_keeps_the_reason_trimmed()
+    {
+        var sale = ApprovedSale(10.00m);
+
+        sale.Refund(1.00m, "  Damaged goods ", automatic: false, T0).Reason.ShouldBe("Damaged goods");
+    }
+
+    [Fact]
+    public void RefundUnacknowledged_gives_back_all_that_is_left_automatically()
+    {
+        var sale = ApprovedSale(10.00m);
+        sale.Refund(2.50m, "Part", automatic: false, T0);
+
+        var refund = sale.RefundUnacknowledged(T0).ShouldNotBeNull();
+
+        refund.Amount.ShouldBe(7.50m);
+        refund.Automatic.ShouldBeTrue();
+        refund.Reason.ShouldBe("The merchant did not acknowledge the sale's postback, so the sale was refunded automatically.");
+        sale.RefundableAmount.ShouldBe(0m);
+    }
+
+    [Fact]
+    public void RefundUnacknowledged_of_a_sale_with_nothing_left_books_nothing()
+    {
+        var sale = ApprovedSale(10.00m);
+        sale.Refund(10.00m, "All", automatic: false, T0);
+
+        sale.RefundUnacknowledged(T0).ShouldBeNull();
+    }
+
     private static Sale ApprovedSale(decimal amount)
     {
         var sale = NewSale(amount);

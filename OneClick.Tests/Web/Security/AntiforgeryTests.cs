@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.Api;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Security;
 

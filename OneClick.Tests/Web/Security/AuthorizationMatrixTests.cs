@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
 
 namespace OneClick.Tests.Web.Security;

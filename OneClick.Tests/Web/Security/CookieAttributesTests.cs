@@ -1,6 +1,6 @@
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Account;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Tests.Web.Security;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Shops;
-using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.Audit;
 using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.Checkout.Queries;
 using OneClick.Web.Persistence;

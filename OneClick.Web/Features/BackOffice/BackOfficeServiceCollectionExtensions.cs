@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -56,7 +57,9 @@ public static class BackOfficeServiceCollectionExtensions
             .AddPolicy(StaffPolicies.ManageMerchant, policy => policy.RequireRole(StaffRoles.Administrator, StaffRoles.Owner))
             .AddPolicy(StaffPolicies.Administer, policy => policy.RequireRole(StaffRoles.Administrator));
         services.AddScoped<CurrentStaff>();
-        services.AddScoped<Audit.AuditTrail>();
+        services.AddScoped<OneClick.Web.Features.Audit.AuditTrail>();
+        services.AddScoped<Sales.Queries.SalesListQuery>();
+        services.AddScoped<Sales.Queries.SaleDetailQuery>();
         services.AddScoped<Account.StaffEmails>();
         services.AddSingleton<Account.PasswordLinkQueue>();
         services.AddHostedService<Account.PasswordLinkSender>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
 
 namespace OneClick.Web.Features.BackOffice;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice;

@@ -5,7 +5,7 @@ using OneClick.Core.Notifications;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Web.Features.Notifications;
-using OneClick.Web.Features.Refunds;
+using OneClick.Web.Features.Refunds.Commands;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Postbacks;
@@ -112,7 +112,7 @@ public sealed class OutboxDispatcher(
         var refundsWaiting = refundsDue && Interlocked.CompareExchange(ref refundsRunning, 1, 0) != 0;
         if (refundsDue && !refundsWaiting)
         {
-            _ = Task.Run(() => RunAsync<RefundService>((refunds, ct) => refunds.CompleteRequestedAsync(ct), () => Volatile.Write(ref refundsRunning, 0), stoppingToken), CancellationToken.None);
+            _ = Task.Run(() => RunAsync<CompleteRequestedRefunds>((refunds, ct) => refunds.RunAsync(ct), () => Volatile.Write(ref refundsRunning, 0), stoppingToken), CancellationToken.None);
         }
 
         if (emailsWaiting || refundsWaiting)

@@ -1,3 +1,4 @@
+using OneClick.Web.Persistence;
 using Quartz;
 
 namespace OneClick.Web.Features.Postbacks;

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Protocol;
-using OneClick.Web.Features.Refunds;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -97,9 +96,9 @@ public sealed class PostbackSender(
             // Booked in the same transaction as giving up, so that a crash cannot leave an
             // unacknowledged sale unrefunded; the outbox has the acquirer do it.
             var sale = await db.Sales.SingleAsync(s => s.Id == delivery.SaleId, CancellationToken.None);
-            if (sale.RefundableAmount > 0)
+            if (sale.RefundUnacknowledged(Now) is { } refund)
             {
-                db.Refunds.Add(sale.Refund(sale.RefundableAmount, RefundService.UnacknowledgedReason, automatic: true, Now));
+                db.Refunds.Add(refund);
                 refunded = true;
                 logger.LogWarning("Postback for sale {SaleId} was never acknowledged: refunding it", delivery.SaleId);
             }

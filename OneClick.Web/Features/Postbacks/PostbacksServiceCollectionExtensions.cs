@@ -1,15 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OneClick.Web.Features.Notifications;
-using OneClick.Web.Features.Refunds;
 using OneClick.Web.Hosting;
+using OneClick.Web.Persistence;
 using Quartz;
 
 namespace OneClick.Web.Features.Postbacks;
 
 public static class PostbacksServiceCollectionExtensions
 {
-    /// <summary>The outbox: postbacks, refunds they lead to, and buyer e-mails.</summary>
+    /// <summary>The outbox: postbacks and buyer e-mails; it has Refunds ask the acquirer for booked refunds.</summary>
     public static IServiceCollection AddPostbacks(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PostbackOptions>(configuration.GetSection("OneClick:Postbacks"));
@@ -34,7 +34,6 @@ public static class PostbacksServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddScoped<PostbackSender>();
-        services.AddScoped<RefundService>();
         services.AddScoped<EmailOutbox>();
         var sweep = configuration.GetValue("OneClick:Postbacks:SweepInterval", new PostbackOptions().SweepInterval);
         services.AddQuartz(q => q.ScheduleJob<OutboxSweepJob>(

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OneClick.Core.Shops;
-using OneClick.Web.Features.BackOffice;
-using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.Audit;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Web.Persistence.Configurations;
 

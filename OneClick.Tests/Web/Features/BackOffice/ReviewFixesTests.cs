@@ -6,7 +6,7 @@ using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Tests.Web.Features.BackOffice.Shops;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Account;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice;
 

@@ -1,8 +1,12 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.Refunds.Commands;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
 
@@ -220,12 +224,16 @@ public sealed class PostbackDeliveryTests : IDisposable
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
         {
             await using var scope = gateway.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<OneClick.Web.Features.Refunds.RefundService>()
-                .RequestAsync(saleId, null, "Customer asked", automatic: false, CancellationToken.None);
+            // An administrator (every merchant's sales) asking, as the sale page would.
+            scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext
+            {
+                User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, StaffRoles.Administrator)], "test")),
+            };
+            return await scope.ServiceProvider.GetRequiredService<RefundSale>().RunAsync(saleId, 9.99m, "Customer asked", CancellationToken.None);
         }));
 
-        outcomes.Count(o => o is OneClick.Web.Features.Refunds.RefundOutcome.Requested).ShouldBe(1);
-        outcomes.Count(o => o is OneClick.Web.Features.Refunds.RefundOutcome.Refused).ShouldBe(1);
+        outcomes.Count(o => o is RefundSaleOutcome.Requested).ShouldBe(1);
+        outcomes.Count(o => o is RefundSaleOutcome.Refused).ShouldBe(1);
         await GatewayFactory.EventuallyAsync(async () => (await SaleAsync(saleId)).Result == SaleResult.Refunded, "the refund is confirmed");
         (await gateway.WithDbAsync(db => db.Refunds.CountAsync(r => r.SaleId == saleId))).ShouldBe(1);
         (await SaleAsync(saleId)).RefundedAmount.ShouldBe(9.99m);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice.Account;

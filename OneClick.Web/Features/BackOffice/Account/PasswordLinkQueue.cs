@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Identity;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Web.Features.BackOffice.Account;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneClick.Core.Notifications;
-using OneClick.Web.Features.Postbacks;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
-using OneClick.Web.Features.BackOffice.Audit;
+using OneClick.Web.Features.Audit;
 using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 

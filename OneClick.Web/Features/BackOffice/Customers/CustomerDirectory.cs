@@ -6,6 +6,7 @@ using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice.Customers;

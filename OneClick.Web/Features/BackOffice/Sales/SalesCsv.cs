@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using OneClick.Core.Sales;
-using OneClick.Web.Persistence;
+using OneClick.Web.Features.BackOffice.Sales.Queries;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Web.Features.BackOffice.Sales;
 
@@ -67,7 +68,7 @@ public static class SalesCsv
         row.DeclineReason?.ForStaff(),
     ];
 
-    private static async Task<IResult> ExportAsync(HttpContext context, OneClickDbContext db, CurrentStaff staff, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(HttpContext context, SalesListQuery sales, CurrentStaff staff, TimeProvider clock, CancellationToken cancellationToken)
     {
         var filter = SalesFilter.Parse(name => context.Request.Query[name].FirstOrDefault(), await staff.ShopIdsAsync());
         if (filter.Errors.Count > 0)
@@ -77,7 +78,7 @@ public static class SalesCsv
             return TypedResults.Text($"The export was not made; correct these and try again:\n{errors}\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var query = new SalesQuery(db, staff, clock);
+        var query = sales;
         var name = $"sales-{filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"}-to-{filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Stream(async body =>

@@ -2,11 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Acquiring;
 using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
+using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Features.Notifications;
-using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 

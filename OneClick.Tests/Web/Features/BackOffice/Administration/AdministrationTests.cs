@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Shops;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using OneClickRequest = OneClick.Core.Shops.OneClickRequest;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Administration;
@@ -30,7 +30,7 @@ public sealed class AdministrationTests : IDisposable
     private async Task<Buyer> OwnerAsync() =>
         await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-    private Task<List<OneClick.Web.Features.BackOffice.Audit.AuditEntry>> AuditAsync(string action) =>
+    private Task<List<OneClick.Web.Features.Audit.AuditEntry>> AuditAsync(string action) =>
         gateway.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).ToListAsync());
 
     private Task<string> FingerprintAsync() => gateway.WithDbAsync(async db =>

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Customers;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Customers;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Customers;

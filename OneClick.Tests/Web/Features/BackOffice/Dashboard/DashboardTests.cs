@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Dashboard;
 

@@ -1,5 +1,5 @@
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Sales;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 

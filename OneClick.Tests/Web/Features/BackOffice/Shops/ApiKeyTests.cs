@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
 using ApiKey = OneClick.Core.Shops.ApiKey;
 
@@ -32,7 +32,7 @@ public sealed class ApiKeyTests : IDisposable
         gateway.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
             "SELECT Id || '|' || ShopId || '|' || Name || '|' || Prefix || '|' || KeyHash || '|' || CreatedAt || '|' || IFNULL(RevokedAt, '') AS Value FROM ApiKeys").ToListAsync());
 
-    private Task<List<OneClick.Web.Features.BackOffice.Audit.AuditEntry>> AuditAsync(string action) =>
+    private Task<List<OneClick.Web.Features.Audit.AuditEntry>> AuditAsync(string action) =>
         gateway.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync());
 
     private Task<ApiKey> AddKeyAsync(string name) => gateway.WithDbAsync(async db =>

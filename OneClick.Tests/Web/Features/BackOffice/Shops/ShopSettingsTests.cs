@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
 using OneClickRequest = OneClick.Core.Shops.OneClickRequest;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -23,7 +23,7 @@ public sealed class ShopSettingsTests : IDisposable
     private Task<Shop> ShopAsync(int id = GatewayFactory.ShopId) =>
         gateway.WithDbAsync(db => db.Shops.AsNoTracking().AsSingleQuery().SingleAsync(s => s.Id == id));
 
-    private Task<List<OneClick.Web.Features.BackOffice.Audit.AuditEntry>> AuditAsync(string action) =>
+    private Task<List<OneClick.Web.Features.Audit.AuditEntry>> AuditAsync(string action) =>
         gateway.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync());
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace OneClick.Web.Features.BackOffice.Audit;
+namespace OneClick.Web.Features.Audit;
 
 /// <summary>One change made in the back-office: who, when, what, and the values before and after (issue 6).</summary>
 public sealed class AuditEntry

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace OneClick.Web.Features.BackOffice;
+namespace OneClick.Web.Features.Staff;
 
 /// <summary>
 /// A person who signs in to the back-office (the Personal Account): a gateway administrator (no

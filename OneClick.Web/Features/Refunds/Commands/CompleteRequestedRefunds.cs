@@ -1,62 +1,32 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Acquiring;
-using OneClick.Core.Orders;
+using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Web.Features.Notifications;
-using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Web.Features.Refunds;
+namespace OneClick.Web.Features.Refunds.Commands;
+
+/// <param name="Completed">Refunds the acquirer answered (done or refused); the others are asked again later.</param>
+public sealed record CompleteRequestedRefundsOutcome(int Completed);
 
 /// <summary>
-/// Gives money back on a sale, by one path for the automatic refund of a sale the merchant never
-/// acknowledged and for staff refunds (full or partial). A refund is first booked against the sale
-/// (a concurrency-checked change, so two refunds cannot give back too much) and saved; the outbox
-/// then asks the acquirer, with the refund's id as idempotency key so that a retry after a crash
-/// refunds once, and saves the confirmation together with the merchant's credit postback and the
-/// buyer's e-mail.
+/// Asks the acquirer for every booked refund (by staff, <see cref="RefundSale"/>, or automatic, when
+/// a sale's postback was given up) and saves what it answered, one refund at a time: the refund's id
+/// is the idempotency key, so a retry after a crash refunds once. The confirmation is saved with the
+/// merchant's credit postback and the buyer's e-mail. The outbox dispatcher runs it.
 /// </summary>
-public sealed class RefundService(
+public sealed class CompleteRequestedRefunds(
     OneClickDbContext db,
     IAcquirer acquirer,
+    WriteGate gate,
     OutboxSignal outbox,
     TimeProvider clock,
-    ILogger<RefundService> logger)
+    ILogger<CompleteRequestedRefunds> logger)
 {
-    public const string UnacknowledgedReason = "The merchant did not acknowledge the sale's postback, so the sale was refunded automatically.";
-
-    /// <param name="amount">The amount to give back; null for all that is left.</param>
-    public async Task<RefundOutcome> RequestAsync(long saleId, decimal? amount, string reason, bool automatic, CancellationToken cancellationToken)
+    public async Task<CompleteRequestedRefundsOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var sale = await db.Sales.SingleOrDefaultAsync(s => s.Id == saleId, cancellationToken);
-        if (sale is null)
-        {
-            return new RefundOutcome.Refused("There is no such sale.");
-        }
-
-        Refund refund;
-        try
-        {
-            refund = sale.Refund(amount ?? sale.RefundableAmount, reason, automatic, Now);
-            db.Refunds.Add(refund);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is OrderStateException or ArgumentOutOfRangeException or ArgumentException)
-        {
-            return new RefundOutcome.Refused(ex.Message);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new RefundOutcome.Refused("Another refund of this sale was made at the same moment: look at the sale again.");
-        }
-
-        outbox.WakeForEverything();
-        return new RefundOutcome.Requested(refund.Id);
-    }
-
-    /// <summary>Asks the acquirer for every booked refund and saves what it answered (the outbox calls this).</summary>
-    public async Task CompleteRequestedAsync(CancellationToken cancellationToken)
-    {
+        var completed = 0;
         var requested = await db.Refunds.Where(r => r.State == RefundState.Requested).OrderBy(r => r.Id).Take(100).ToListAsync(cancellationToken);
         foreach (var refund in requested)
         {
@@ -86,9 +56,12 @@ public sealed class RefundService(
                 logger.LogWarning("Refund {RefundId} of sale {SaleId} failed at the acquirer: {Reason}", refund.Id, sale.Id, reason);
             }
 
-            await db.SaveChangesAsync(CancellationToken.None);
+            await gate.SaveChangesAsync(db, CancellationToken.None);
+            completed++;
             outbox.WakeForEverything();
         }
+
+        return new CompleteRequestedRefundsOutcome(completed);
     }
 
     /// <summary>The merchant's <c>event=credit</c> postback and the buyer's e-mail, saved with the confirmation.</summary>
@@ -108,12 +81,4 @@ public sealed class RefundService(
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
-}
-
-public abstract record RefundOutcome
-{
-    /// <summary>Booked; the outbox has the acquirer do it.</summary>
-    public sealed record Requested(long RefundId) : RefundOutcome;
-
-    public sealed record Refused(string Reason) : RefundOutcome;
 }

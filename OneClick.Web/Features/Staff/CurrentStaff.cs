@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Shops;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Web.Features.BackOffice;
+namespace OneClick.Web.Features.Staff;
 
 /// <summary>
 /// Who is signed in, and the one place every back-office query takes its scope from: staff and

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Cards;
@@ -6,30 +5,11 @@ using OneClick.Core.Orders;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
+using OneClick.Web.Features.Refunds.Commands;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Web.Features.BackOffice.Sales;
-
-/// <summary>One line of the sales list and of the CSV export.</summary>
-public sealed record SaleRow(
-    long Id,
-    DateTime CreatedAt,
-    int ShopId,
-    string ShopName,
-    string? ReferenceId,
-    string? CustomerNumber,
-    decimal Amount,
-    string Currency,
-    decimal RefundedAmount,
-    CardBrand Brand,
-    string TruncatedPan,
-    bool OneClickPayment,
-    bool InstantOneClick,
-    SaleResult Result,
-    DeclineReason? DeclineReason,
-    OrderChannel Channel);
-
-public sealed record SalesListPage(IReadOnlyList<SaleRow> Rows, int Total, int Page, int Pages);
+namespace OneClick.Web.Features.BackOffice.Sales.Queries;
 
 /// <summary>Something that happened to a sale, for its page; <see cref="By"/> says who or what did it.</summary>
 public sealed record SaleEvent(DateTime At, string What, string? Detail, string By);
@@ -56,40 +36,16 @@ public sealed record SaleDetail(
     long? ContractCustomerId);
 
 /// <summary>
-/// The back-office's reading of sales, always from <see cref="CurrentStaff.ShopIdsAsync"/>: a sale of
-/// another merchant is never listed, exported or found, whatever the filter or id asks for.
+/// A sale's page: the sale of this person's shops with its order, events, refunds, postbacks and
+/// tokens; null for another merchant's sale exactly as for one that does not exist.
 /// </summary>
-public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimeProvider clock)
+public sealed class SaleDetailQuery(OneClickDbContext db, CurrentStaff staff, TimeProvider clock)
 {
-    /// <summary>The audit action of a refund made in the back-office.</summary>
-    public const string RefundAction = "sale.refund";
-
     /// <summary>How long before its sale an instant payment's token is spent, at most.</summary>
     private static readonly TimeSpan SpentBeforeSale = TimeSpan.FromMinutes(1);
 
-    public static string Subject(long saleId) => $"sale {saleId}";
-
-    public async Task<SalesListPage> ListAsync(SalesFilter filter, CancellationToken cancellationToken)
-    {
-        var query = await FilteredAsync(filter);
-        var total = await query.CountAsync(cancellationToken);
-        var pages = Math.Max(1, (total + SalesFilter.PageSize - 1) / SalesFilter.PageSize);
-        var page = Math.Min(filter.Page, pages);
-        var rows = await Rows(Sorted(query, filter).Skip((page - 1) * SalesFilter.PageSize).Take(SalesFilter.PageSize)).ToListAsync(cancellationToken);
-        return new SalesListPage(rows, total, page, pages);
-    }
-
-    /// <summary>Every matching sale, streamed (an export may be long), in the list's order.</summary>
-    public async IAsyncEnumerable<SaleRow> ExportAsync(SalesFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var row in Rows(Sorted(await FilteredAsync(filter), filter)).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            yield return row;
-        }
-    }
-
     /// <summary>A sale of this person's shops with all it is shown with; null for any other id.</summary>
-    public async Task<SaleDetail?> FindAsync(long saleId, CancellationToken cancellationToken)
+    public async Task<SaleDetail?> RunAsync(long saleId, CancellationToken cancellationToken)
     {
         var shopIds = await staff.ShopIdsAsync();
         var found = await (
@@ -124,93 +80,12 @@ public sealed class SalesQuery(OneClickDbContext db, CurrentStaff staff, TimePro
             contractCustomerId);
     }
 
-    private async Task<IQueryable<Listed>> FilteredAsync(SalesFilter filter)
-    {
-        var shopIds = await staff.ShopIdsAsync();
-        var sales = db.Sales.AsNoTracking().Where(s => shopIds.Contains(s.ShopId));
-        if (filter.ShopId is { } shopId)
-        {
-            sales = sales.Where(s => s.ShopId == shopId);
-        }
-
-        if (filter.FromTime is { } from)
-        {
-            sales = sales.Where(s => s.CreatedAt >= from);
-        }
-
-        if (filter.UntilTime is { } until)
-        {
-            sales = sales.Where(s => s.CreatedAt < until);
-        }
-
-        if (filter.Result is { } result)
-        {
-            sales = sales.Where(s => s.Result == result);
-        }
-
-        // EF Core compares SQLite's text decimals exactly (its ef_compare function).
-        if (filter.MinAmount is { } min)
-        {
-            sales = sales.Where(s => s.Amount >= min);
-        }
-
-        if (filter.MaxAmount is { } max)
-        {
-            sales = sales.Where(s => s.Amount <= max);
-        }
-
-        var orders = db.Orders.AsNoTracking();
-        if (filter.CustomerNumber is { } customerNumber)
-        {
-            orders = orders.Where(o => o.CustomerNumber == customerNumber);
-        }
-
-        if (filter.ReferenceId is { } referenceId)
-        {
-            orders = orders.Where(o => o.ReferenceId == referenceId);
-        }
-
-        return from s in sales
-               join o in orders on s.OrderId equals o.Id
-               join shop in db.Shops.AsNoTracking() on s.ShopId equals shop.Id
-               select new Listed { Sale = s, ReferenceId = o.ReferenceId, CustomerNumber = o.CustomerNumber, Channel = o.Channel, ShopName = shop.Name };
-    }
-
-    private static IQueryable<Listed> Sorted(IQueryable<Listed> rows, SalesFilter filter) => (filter.Sort, filter.Ascending) switch
-    {
-        // SQLite cannot order text decimals: amounts have two places, so whole cents order them exactly.
-        (SalesSort.Amount, true) => rows.OrderBy(r => (long)(r.Sale.Amount * 100)).ThenBy(r => r.Sale.Id),
-        (SalesSort.Amount, false) => rows.OrderByDescending(r => (long)(r.Sale.Amount * 100)).ThenByDescending(r => r.Sale.Id),
-        (SalesSort.Result, true) => rows.OrderBy(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
-        (SalesSort.Result, false) => rows.OrderByDescending(r => r.Sale.Result).ThenByDescending(r => r.Sale.Id),
-        (_, true) => rows.OrderBy(r => r.Sale.CreatedAt).ThenBy(r => r.Sale.Id),
-        _ => rows.OrderByDescending(r => r.Sale.CreatedAt).ThenByDescending(r => r.Sale.Id),
-    };
-
-    private static IQueryable<SaleRow> Rows(IQueryable<Listed> rows) => rows.Select(r => new SaleRow(
-        r.Sale.Id, r.Sale.CreatedAt, r.Sale.ShopId, r.ShopName, r.ReferenceId, r.CustomerNumber, r.Sale.Amount, r.Sale.Currency, r.Sale.RefundedAmount,
-        r.Sale.Brand, r.Sale.TruncatedPan, r.Sale.OneClickPayment, r.Sale.InstantOneClick, r.Sale.Result, r.Sale.DeclineReason, r.Channel));
-
-    /// <summary>A sale with what the list shows of its order and shop, still a query (sortable, countable).</summary>
-    private sealed class Listed
-    {
-        public required Sale Sale { get; init; }
-
-        public string? ReferenceId { get; init; }
-
-        public string? CustomerNumber { get; init; }
-
-        public OrderChannel Channel { get; init; }
-
-        public required string ShopName { get; init; }
-    }
-
     private async Task<List<RefundView>> RefundsAsync(Sale sale, CancellationToken cancellationToken)
     {
         var refunds = await db.Refunds.AsNoTracking().Where(r => r.SaleId == sale.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-        var subject = Subject(sale.Id);
+        var subject = RefundSale.Subject(sale.Id);
         var recorded = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.Action == RefundAction && a.Subject == subject)
+            .Where(a => a.Action == RefundSale.Action && a.Subject == subject)
             .OrderBy(a => a.Id)
             .Select(a => new { a.At, a.UserEmail, a.After })
             .ToListAsync(cancellationToken);

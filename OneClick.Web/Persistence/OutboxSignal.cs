@@ -1,4 +1,4 @@
-namespace OneClick.Web.Features.Postbacks;
+namespace OneClick.Web.Persistence;
 
 /// <summary>
 /// Wakes the outbox dispatcher as soon as something was committed to the outbox, so that a postback

@@ -1,10 +1,9 @@
 using OneClick.Core.Orders;
-using OneClick.Core.Postbacks;
 using OneClick.Core.Protocol;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 
-namespace OneClick.Web.Features.Postbacks;
+namespace OneClick.Core.Postbacks;
 
 /// <summary>
 /// Writes postbacks into the outbox, next to what they report and in the same transaction. The row

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Web.Features.BackOffice.Audit;
+namespace OneClick.Web.Features.Audit;
 
 /// <summary>
 /// Records a staff change in the same unit of work as the change itself: call <see cref="Record"/>
@@ -12,17 +13,18 @@ public sealed class AuditTrail(OneClickDbContext db, CurrentStaff staff, TimePro
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    public async Task RecordAsync(string action, string subject, int? merchantId, object? before, object? after)
+    /// <returns>The entry, added to the context: a command that refuses after all detaches it.</returns>
+    public async Task<AuditEntry> RecordAsync(string action, string subject, int? merchantId, object? before, object? after)
     {
         var user = await staff.UserAsync();
-        Add(user?.Id, user?.Email ?? "(system)", action, subject, merchantId, before, after);
+        return Add(user?.Id, user?.Email ?? "(system)", action, subject, merchantId, before, after);
     }
 
     /// <summary>A change made by something other than a signed-in person, e.g. a merchant's server with an API key.</summary>
-    public void RecordBy(string actor, string action, string subject, int? merchantId, object? before, object? after) =>
+    public AuditEntry RecordBy(string actor, string action, string subject, int? merchantId, object? before, object? after) =>
         Add(null, actor, action, subject, merchantId, before, after);
 
-    private void Add(int? userId, string actor, string action, string subject, int? merchantId, object? before, object? after) =>
+    private AuditEntry Add(int? userId, string actor, string action, string subject, int? merchantId, object? before, object? after) =>
         db.AuditEntries.Add(new AuditEntry(
             clock.GetUtcNow().UtcDateTime,
             userId,
@@ -31,5 +33,5 @@ public sealed class AuditTrail(OneClickDbContext db, CurrentStaff staff, TimePro
             action,
             subject,
             before is null ? null : JsonSerializer.Serialize(before, Json),
-            after is null ? null : JsonSerializer.Serialize(after, Json)));
+            after is null ? null : JsonSerializer.Serialize(after, Json))).Entity;
 }

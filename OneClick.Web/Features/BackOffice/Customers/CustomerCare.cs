@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Web.Features.Audit;
-using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Contracts.Commands;
 using OneClick.Web.Features.Staff;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
@@ -44,13 +44,9 @@ public sealed class CustomerCare(
     CurrentStaff staff,
     IAuthorizationService authorization,
     WriteGate gate,
-    ContractPaymentInFlightQuery paymentInFlight,
-    TimeProvider clock,
+    DeactivateContract deactivate,
     ILogger<CustomerCare> logger)
 {
-    /// <summary>The audit action of a contract deactivated in the back-office.</summary>
-    public const string DeactivateContractAction = "customer.contract.deactivate";
-
     public async Task<CareOutcome> DenyAsync(long customerId, CancellationToken cancellationToken)
     {
         var customer = await directory.FindCustomerAsync(customerId, cancellationToken);
@@ -160,8 +156,11 @@ public sealed class CustomerCare(
 
         // Another merchant's contract reads exactly as one that does not exist, whatever the role.
         var shopIds = await staff.ShopIdsAsync();
-        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == contractId && c.CustomerId == customer.Id && shopIds.Contains(c.ShopId), cancellationToken);
-        if (contract is null || contract.State == ContractState.Pending)
+        var contract = await db.Contracts.AsNoTracking()
+            .Where(c => c.Id == contractId && c.CustomerId == customer.Id && shopIds.Contains(c.ShopId) && c.State != ContractState.Pending)
+            .Select(c => new { c.ShopId, c.ContractId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (contract is null)
         {
             return CareOutcome.NotFound;
         }
@@ -171,30 +170,18 @@ public sealed class CustomerCare(
             return CareOutcome.Forbidden;
         }
 
-        var merchantId = await db.Shops.AsNoTracking().Where(s => s.Id == contract.ShopId).Select(s => s.MerchantId).SingleAsync(cancellationToken);
         // In the payments' write turn, as the database has it now: another tab or the API may have just
         // deactivated it, and a payment that authenticated meanwhile then finds it deactivated.
         await using var write = await gate.BeginAsync(db, cancellationToken);
-        await db.Entry(contract).ReloadAsync(cancellationToken);
-        if (contract.State == ContractState.Deactivated)
-        {
-            return CareOutcome.AlreadyDone;
-        }
-
-        if (await paymentInFlight.RunAsync(contract.ShopId, contract.ContractId, cancellationToken))
-        {
-            return CareOutcome.Busy;
-        }
-
-        // Recorded first: the entry is saved with the deactivation, in its transaction.
-        await audit.RecordAsync(DeactivateContractAction, Subject(customer), merchantId,
-            new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = contract.State.ToString() },
-            new { contract = contract.ContractId, shop = contract.ShopId, card = contract.Display, status = nameof(ContractState.Deactivated) });
-        contract.Deactivate(clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
+        var outcome = await deactivate.RunAsync(contract.ShopId, contract.ContractId, by: null, cancellationToken);
         await write.CommitAsync(cancellationToken);
-        logger.LogInformation("Contract {ContractId} of shop {ShopId} (customer {CustomerId}) deactivated in the back-office", contract.Id, contract.ShopId, customer.Id);
-        return CareOutcome.Done;
+        return outcome.Result switch
+        {
+            DeactivateContractResult.Deactivated => CareOutcome.Done,
+            DeactivateContractResult.AlreadyDeactivated => CareOutcome.AlreadyDone,
+            DeactivateContractResult.PaymentInFlight => CareOutcome.Busy,
+            _ => CareOutcome.NotFound,
+        };
     }
 
     /// <summary>

@@ -139,7 +139,7 @@ public sealed class CustomerContractTests : IDisposable
         done.LinkHref("Deactivate contract contract-1").ShouldBeNull();
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
         var customer = await CustomerAsync(gateway, "cust-1");
-        (entry.Action, entry.MerchantId, entry.UserEmail, entry.Subject).ShouldBe((CustomerCare.DeactivateContractAction, (int?)merchantId, "owner@shop.test", $"customer {customer.Id} (cust-1)"));
+        (entry.Action, entry.MerchantId, entry.UserEmail, entry.Subject).ShouldBe((OneClick.Web.Features.Contracts.Commands.DeactivateContract.Action, (int?)merchantId, "owner@shop.test", $"customer {customer.Id} (cust-1)"));
         entry.Before.ShouldBe($$"""{"contract":"contract-1","shop":{{GatewayFactory.ShopId}},"card":"Visa •••• 4242","status":"Active"}""".Replace("•", "\\u2022", StringComparison.Ordinal));
         entry.After!.ShouldContain("\"status\":\"Deactivated\"");
         (entry.Before + entry.After).ShouldNotContain("424242");
@@ -161,7 +161,7 @@ public sealed class CustomerContractTests : IDisposable
         done.Text.ShouldContain("The contract was deactivated");
         (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Deactivated);
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
-        entry.Action.ShouldBe(CustomerCare.DeactivateContractAction);
+        entry.Action.ShouldBe(OneClick.Web.Features.Contracts.Commands.DeactivateContract.Action);
         entry.MerchantId.ShouldBe(await BackOfficeStaff.SeededMerchantIdAsync(gateway));
     }
 

@@ -159,7 +159,7 @@ public sealed partial class BenchBuyer(int number)
         }
     }
 
-    /// <summary>A signed purchase as a merchant's site builds it (PROTOCOL.md sections 2-3); the token is not signed.</summary>
+    /// <summary>A signed purchase as a merchant's site builds it (docs/protocol.md sections 2-3); the token is not signed.</summary>
     private static string StartOrderUrl(string? oneClickToken)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)

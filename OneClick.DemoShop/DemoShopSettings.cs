@@ -18,7 +18,7 @@ public sealed class DemoShopSettings
     /// <summary>Folder of the shop's own store, <c>demoshop.db</c>; created if missing.</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>How old a postback's <c>X-OneClick-Signature</c> may be (PROTOCOL.md section 5).</summary>
+    /// <summary>How old a postback's <c>X-OneClick-Signature</c> may be (docs/protocol.md section 5).</summary>
     public TimeSpan PostbackMaxAge { get; init; } = TimeSpan.FromMinutes(5);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace OneClick.DemoShop;
 
 /// <summary>
-/// The two signatures a merchant checks (PROTOCOL.md sections 2 and 5), written here from the
+/// The two signatures a merchant checks (docs/protocol.md sections 2 and 5), written here from the
 /// protocol alone, as any merchant would: the demo shop shares no code with the gateway.
 /// </summary>
 internal static class GatewaySignatures
@@ -80,7 +80,7 @@ internal static class GatewaySignatures
 
     /// <summary>
     /// The query as name → value; null when a name repeats, since a keyed prefix hash over sorted
-    /// pairs cannot tell which of two values was meant (PROTOCOL.md section 2).
+    /// pairs cannot tell which of two values was meant (docs/protocol.md section 2).
     /// </summary>
     public static Dictionary<string, string>? SingleValued(IQueryCollection query)
     {

@@ -350,7 +350,7 @@ internal sealed class PurchaseStore : IDisposable
 
     private static async Task OfferTokenAsync(SqliteConnection connection, SqliteTransaction transaction, string userId, SaleNotice sale, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // saleIDs are integers (PROTOCOL.md section 1); one that is not cannot be ordered, so its token is not kept.
+        // saleIDs are integers (docs/protocol.md section 1); one that is not cannot be ordered, so its token is not kept.
         if (sale.OneClickToken is { Length: > 0 } token && long.TryParse(sale.SaleId, NumberStyles.None, CultureInfo.InvariantCulture, out var saleId))
         {
             await StoreTokenAsync(connection, transaction, userId, saleId, token, authenticated: true, now, cancellationToken);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace OneClick.DemoShop;
 
 /// <summary>
-/// Asks the gateway's status page how a sale ended (PROTOCOL.md section 6), from the shop's server:
+/// Asks the gateway's status page how a sale ended (docs/protocol.md section 6), from the shop's server:
 /// after a decline it is where the user's latest active oneClickToken can be found.
 /// </summary>
 internal sealed class SaleStatusClient(HttpClient http, string gatewayUrl, string shopId, string signatureKey, ILogger logger)

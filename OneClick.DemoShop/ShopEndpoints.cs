@@ -10,7 +10,7 @@ namespace OneClick.DemoShop;
 
 /// <summary>
 /// The shop's pages and its postback endpoint: what a merchant builds to sell through OneClick
-/// (PROTOCOL.md sections 2, 3, 4 rules 2-4 and 11, 5 and 6), One Click included: it keeps each
+/// (docs/protocol.md sections 2, 3, 4 rules 2-4 and 11, 5 and 6), One Click included: it keeps each
 /// user's newest oneClickToken and sends it with "buy again with one click".
 /// </summary>
 internal sealed partial class ShopEndpoints(DemoShopSettings settings, string shopUrl, PurchaseStore store, SaleStatusClient status, ILogger logger)
@@ -58,7 +58,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
     /// <summary>
     /// The "Send my user id as customerNumber" choice of the shop page, kept per user: on (the
     /// default), the gateway keeps the user's saved cards in their customer wallet, offered in any
-    /// browser with only the CVC (PROTOCOL.md section 4 rule 5); off, in the buyer's browser only.
+    /// browser with only the CVC (docs/protocol.md section 4 rule 5); off, in the buyer's browser only.
     /// Only the user's own browser can change it: a form posted from another site comes without
     /// the user cookie (SameSite=Lax), and says where it comes from.
     /// </summary>
@@ -142,7 +142,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
         fields.Add(new("signature", GatewaySignatures.Sign(settings.SignatureKey, fields)));
         if (token is not null)
         {
-            // Not signed (PROTOCOL.md section 2): a bearer token the gateway checks itself. (The gateway's
+            // Not signed (docs/protocol.md section 2): a bearer token the gateway checks itself. (The gateway's
             // answers sign it: a merchant checks every field it receives.)
             fields.Add(new("oneClickToken", token));
         }
@@ -224,7 +224,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
     }
 
     /// <summary>
-    /// A declined sale spends the token it used (PROTOCOL.md section 4 rule 2), so the user's token
+    /// A declined sale spends the token it used (docs/protocol.md section 4 rule 2), so the user's token
     /// goes; the status page then tells the latest token still active for the sale's card, if any.
     /// </summary>
     private async Task RenewTokenAfterDeclineAsync(string userId, long? saleId, CancellationToken cancellationToken)
@@ -346,7 +346,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
     private static string? Field(Dictionary<string, string> query, string name) =>
         query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    /// <summary>saleID as the integer it is (PROTOCOL.md section 1): tokens are ordered by it.</summary>
+    /// <summary>saleID as the integer it is (docs/protocol.md section 1): tokens are ordered by it.</summary>
     private static long? SaleIdOf(Dictionary<string, string> query) =>
         long.TryParse(Field(query, "saleID"), NumberStyles.None, CultureInfo.InvariantCulture, out var saleId) ? saleId : null;
 
@@ -383,7 +383,7 @@ internal sealed partial class ShopEndpoints(DemoShopSettings settings, string sh
     [GeneratedRegex("^user-[0-9a-f]{8}$")]
     private static partial Regex UserIdPattern();
 
-    /// <summary>PROTOCOL.md section 3: 1 to 32 characters of A-Z a-z 0-9 . _ -.</summary>
+    /// <summary>docs/protocol.md section 3: 1 to 32 characters of A-Z a-z 0-9 . _ -.</summary>
     [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
     private static partial Regex CustomerNumberPattern();
 }

@@ -134,7 +134,7 @@ internal static class ShopPage
 
     /// <summary>
     /// Which wallet the gateway keeps the user's cards in: a checkbox and a button, no script
-    /// (PROTOCOL.md section 4 rules 4 and 5).
+    /// (docs/protocol.md section 4 rules 4 and 5).
     /// </summary>
     public static string WalletChoice(string userId, bool sendsCustomerNumber)
     {

@@ -4,7 +4,7 @@ using OneClick.Core.Sales;
 namespace OneClick.Core.Acquiring;
 
 /// <summary>
-/// The built-in test bank of PROTOCOL.md section 8. Any other valid card number is approved.
+/// The built-in test bank of docs/protocol.md section 8. Any other valid card number is approved.
 /// It keeps no state: a 3-D Secure transaction completes on the buyer's answer alone.
 /// </summary>
 public sealed class SandboxAcquirer : IAcquirer

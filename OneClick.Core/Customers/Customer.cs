@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace OneClick.Core.Customers;
 
-/// <summary>PROTOCOL.md section 4 rule 8.</summary>
+/// <summary>docs/protocol.md section 4 rule 8.</summary>
 public enum CustomerStatus
 {
     /// <summary>No saved card.</summary>

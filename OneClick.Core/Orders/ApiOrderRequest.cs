@@ -6,7 +6,7 @@ namespace OneClick.Core.Orders;
 /// <summary>How an order reached the gateway.</summary>
 public enum OrderChannel
 {
-    /// <summary>The signed startorder redirect (PROTOCOL.md section 3).</summary>
+    /// <summary>The signed startorder redirect (docs/protocol.md section 3).</summary>
     StartOrder,
 
     /// <summary><c>POST /api/v1/orders/hpp</c>: the merchant sends the buyer to the hosted page.</summary>
@@ -16,7 +16,7 @@ public enum OrderChannel
     PayByLink,
 }
 
-/// <summary>The <c>recurrence.action</c> of an API order (PROTOCOL.md section 7).</summary>
+/// <summary>The <c>recurrence.action</c> of an API order (docs/protocol.md section 7).</summary>
 public enum RecurrenceAction
 {
     NoRecurring,
@@ -59,7 +59,7 @@ public sealed record ApiOrderFields(
     string? ExpiresAt);
 
 /// <summary>
-/// Checks an API order body (PROTOCOL.md section 7). Every error names the field by its JSON path and
+/// Checks an API order body (docs/protocol.md section 7). Every error names the field by its JSON path and
 /// says what to send instead; the rules that depend on stored contracts are the caller's.
 /// </summary>
 public static partial class ApiOrderParser

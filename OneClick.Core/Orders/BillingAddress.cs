@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OneClick.Core.Orders;
 
 /// <summary>
-/// The buyer's billing address, asked for where the shop requires one (PROTOCOL.md section 4 rule 3:
+/// The buyer's billing address, asked for where the shop requires one (docs/protocol.md section 4 rule 3:
 /// then an instant one-click shows the order page instead). Never a place for card data: a field
 /// with as many digits as a card number is refused.
 /// </summary>

@@ -156,7 +156,7 @@ public sealed class Order
     public static Expression<Func<Order, bool>> ExpirableAt(DateTime now) => o => o.State == OrderState.Open && o.ExpiresAt <= now;
 
     /// <summary>
-    /// Whether this order may use One Click at its shop (PROTOCOL.md section 4): the shop has it on, the
+    /// Whether this order may use One Click at its shop (docs/protocol.md section 4): the shop has it on, the
     /// order came by startorder (the JSON API's orders never remember a card) and is paid by card.
     /// </summary>
     public bool MayUseOneClickAt(Shop shop) =>

@@ -8,7 +8,7 @@ using OneClick.Core.Signatures;
 namespace OneClick.Core.Orders;
 
 /// <summary>
-/// Reads a startorder request in the order PROTOCOL.md sections 2 and 3 require: first its shape
+/// Reads a startorder request in the order docs/protocol.md sections 2 and 3 require: first its shape
 /// (the names it reads, each once; a shop to verify against), then the signature, then every value.
 /// Parameters outside its names are ignored entirely (section 2): FlexPay's libraries pass them unsigned.
 /// </summary>

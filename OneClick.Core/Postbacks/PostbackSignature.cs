@@ -5,7 +5,7 @@ using System.Text;
 namespace OneClick.Core.Postbacks;
 
 /// <summary>
-/// The <c>X-OneClick-Signature</c> header (PROTOCOL.md section 5): <c>t={unix seconds},v1={hex}</c>
+/// The <c>X-OneClick-Signature</c> header (docs/protocol.md section 5): <c>t={unix seconds},v1={hex}</c>
 /// with v1 = HMAC-SHA256(key, "{t}.{query string as sent}"), so that a merchant can refuse replays.
 /// </summary>
 public static class PostbackSignature

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneClick.Core.Postbacks;
 
-/// <summary>The waits between failed postback deliveries (PROTOCOL.md section 5); when they run out, the delivery is given up.</summary>
+/// <summary>The waits between failed postback deliveries (docs/protocol.md section 5); when they run out, the delivery is given up.</summary>
 public sealed class RetrySchedule
 {
     public static readonly RetrySchedule Default = new([

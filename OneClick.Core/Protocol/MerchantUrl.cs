@@ -18,7 +18,7 @@ public static class MerchantUrl
         "signature", "saleResult", "email", "event",
     };
 
-    /// <summary>An API order's URLs also receive these (PROTOCOL.md section 7); startorder URLs may use them freely.</summary>
+    /// <summary>An API order's URLs also receive these (docs/protocol.md section 7); startorder URLs may use them freely.</summary>
     public static readonly IReadOnlySet<string> ApiReservedNames = new HashSet<string>(ReservedNames, StringComparer.Ordinal)
     {
         "contractId", "securityToken",

@@ -6,7 +6,7 @@ using OneClick.Core.Signatures;
 
 namespace OneClick.Core.Protocol;
 
-/// <summary>The signed fields that describe an approved sale (PROTOCOL.md section 5).</summary>
+/// <summary>The signed fields that describe an approved sale (docs/protocol.md section 5).</summary>
 public static class OkData
 {
     /// <summary>The OK data with its signature, for a URL that carries no query of its own (the tests' view of it).</summary>
@@ -50,7 +50,7 @@ public static class OkData
         Add("CCBrand", sale.Brand.ProtocolName());
         Add("truncatedPAN", sale.TruncatedPan);
         Add("oneClickToken", oneClickToken);
-        // API orders (PROTOCOL.md section 7): the contract and the token the API answer gave the merchant.
+        // API orders (docs/protocol.md section 7): the contract and the token the API answer gave the merchant.
         Add("contractId", order.ReportedContractId);
         Add("securityToken", order.SecurityToken);
         return fields;
@@ -71,7 +71,7 @@ public static class OkData
         return fields;
     }
 
-    /// <summary>What a decline URL receives (PROTOCOL.md section 4, rule 11), for a URL without a query of its own.</summary>
+    /// <summary>What a decline URL receives (docs/protocol.md section 4, rule 11), for a URL without a query of its own.</summary>
     internal static IReadOnlyList<KeyValuePair<string, string>> ForDecline(Shop shop, Order order, Sale sale) =>
         Signed(shop, DeclineFields(shop, order, sale));
 

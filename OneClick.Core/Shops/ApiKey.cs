@@ -4,7 +4,7 @@ using System.Text;
 namespace OneClick.Core.Shops;
 
 /// <summary>
-/// A shop's key for the JSON API (PROTOCOL.md section 7, <c>X-API-KEY</c>). Only its SHA-256 hash is
+/// A shop's key for the JSON API (docs/protocol.md section 7, <c>X-API-KEY</c>). Only its SHA-256 hash is
 /// kept: the key itself is shown once, when it is made, and can never be read back.
 /// </summary>
 public sealed class ApiKey

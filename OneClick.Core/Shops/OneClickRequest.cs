@@ -1,7 +1,7 @@
 namespace OneClick.Core.Shops;
 
 /// <summary>
-/// Where a merchant's request for One Click stands (PROTOCOL.md section 3: off by default, switched
+/// Where a merchant's request for One Click stands (docs/protocol.md section 3: off by default, switched
 /// on by a gateway administrator on the merchant's request).
 /// </summary>
 public enum OneClickRequest

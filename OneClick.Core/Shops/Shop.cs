@@ -3,7 +3,7 @@ using OneClick.Core.Wallets;
 
 namespace OneClick.Core.Shops;
 
-/// <summary>One website of a merchant, with its keys, URLs and settings (PROTOCOL.md section 1).</summary>
+/// <summary>One website of a merchant, with its keys, URLs and settings (docs/protocol.md section 1).</summary>
 public sealed class Shop
 {
     public static readonly IReadOnlyList<string> DefaultCurrencies =
@@ -308,7 +308,7 @@ public sealed class Shop
         var bare = url.IdnHost.ToLowerInvariant().Trim('[', ']');
         var host = HostPart(bare);
         var port = url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // A host alone is any port of it, as PROTOCOL.md sections 3 and 9 name hosts.
+        // A host alone is any port of it, as docs/protocol.md sections 3 and 9 name hosts.
         return AllowedRedirectHosts.Contains(bare, StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{host}:{port}", StringComparer.Ordinal)
             || AllowedRedirectHosts.Contains($"{url.Scheme}://{host}:{port}", StringComparer.Ordinal);

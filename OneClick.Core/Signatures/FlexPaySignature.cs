@@ -11,7 +11,7 @@ public enum SignatureAlgorithm
 }
 
 /// <summary>
-/// The FlexPay signature scheme (PROTOCOL.md section 2):
+/// The FlexPay signature scheme (docs/protocol.md section 2):
 /// hex( HASH( key + ":" + join(":", name=value sorted by name) ) ).
 /// What the pairs are differs by direction: a gateway message signs every field it sends
 /// (<see cref="SignMessage"/>), a merchant request signs the names on its signed list

@@ -2,7 +2,7 @@ namespace OneClick.Core.Signatures;
 
 /// <summary>
 /// Which parameters of a merchant request the gateway reads, and which of those its signature
-/// covers (PROTOCOL.md section 2): the names the protocol defines for the request, together with
+/// covers (docs/protocol.md section 2): the names the protocol defines for the request, together with
 /// the names FlexPay's client libraries sign. Any other parameter is ignored entirely, so that a
 /// library or plug-in that passes extra fields unsigned (e.g. <c>origin</c>) still works.
 /// </summary>

@@ -67,7 +67,7 @@ public sealed class OneClickToken
 
     /// <summary>
     /// When the approval page put this token into the buyer's redirect to the merchant: once only,
-    /// so that the order page's link, reopened later or elsewhere, shows no token (PROTOCOL.md
+    /// so that the order page's link, reopened later or elsewhere, shows no token (docs/protocol.md
     /// section 4, rule 11). The postback and the status page still carry it.
     /// </summary>
     public DateTime? HandedOverAt { get; private set; }

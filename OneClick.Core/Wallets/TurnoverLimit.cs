@@ -5,7 +5,7 @@ namespace OneClick.Core.Wallets;
 
 /// <summary>
 /// A shop's cap on one customer's approved one-click turnover in one currency, over all their saved
-/// cards (PROTOCOL.md section 4 rule 9). The day and the week are rolling (the last 24 hours, the
+/// cards (docs/protocol.md section 4 rule 9). The day and the week are rolling (the last 24 hours, the
 /// last 7 days), so that no midnight or Monday opens the cap afresh.
 /// </summary>
 public sealed class TurnoverLimit

@@ -9,7 +9,7 @@ namespace OneClick.Tests.Core;
 /// <summary>Builders shared by the Core unit tests: fixed clocks, a test shop, orders and sales.</summary>
 internal static class CoreTestData
 {
-    /// <summary>The key of the PROTOCOL.md section 2 test vector.</summary>
+    /// <summary>The key of the docs/protocol.md section 2 test vector.</summary>
     public const string VectorKey = "BddJxtUBkDgFB9kj7Zwguxde4gAqha";
 
     public const int ShopId = 64233;

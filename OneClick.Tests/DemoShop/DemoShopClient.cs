@@ -171,7 +171,7 @@ public sealed class DemoShopClient : IAsyncDisposable
         string.Join('&', fields.Append(new("signature", FlexPaySignature.SignMessage(key, fields)))
             .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
 
-    /// <summary>X-OneClick-Signature as PROTOCOL.md section 5 defines it, written out here as a merchant reads it.</summary>
+    /// <summary>X-OneClick-Signature as docs/protocol.md section 5 defines it, written out here as a merchant reads it.</summary>
     public static string SignatureHeader(string query, DateTimeOffset at, string key = SignatureKey)
     {
         var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -250,7 +250,7 @@ public sealed class DemoShopClient : IAsyncDisposable
 
 internal static class OkDataExtensions
 {
-    /// <summary>The gateway sends the startorder's customerNumber back in the OK data, signed (PROTOCOL.md section 5).</summary>
+    /// <summary>The gateway sends the startorder's customerNumber back in the OK data, signed (docs/protocol.md section 5).</summary>
     public static Dictionary<string, string> WithCustomerNumberOf(this Dictionary<string, string> okData, IReadOnlyDictionary<string, string> startOrder)
     {
         if (startOrder.TryGetValue("customerNumber", out var customerNumber))

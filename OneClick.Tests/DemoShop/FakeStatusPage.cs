@@ -6,7 +6,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.DemoShop;
 
 /// <summary>
-/// A stand-in for the gateway's <c>GET /salestatus</c> on a loopback port (PROTOCOL.md section 6):
+/// A stand-in for the gateway's <c>GET /salestatus</c> on a loopback port (docs/protocol.md section 6):
 /// it answers the <c>name: value</c> lines a test sets per saleID, and records what the shop asked.
 /// </summary>
 public sealed class FakeStatusPage : IDisposable

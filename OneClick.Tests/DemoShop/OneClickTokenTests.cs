@@ -6,7 +6,7 @@ using OneClick.Web.Features.SaleStatus;
 namespace OneClick.Tests.DemoShop;
 
 /// <summary>
-/// The demo shop's One Click (PROTOCOL.md section 4 rules 2-4, sections 5 and 6): it keeps each
+/// The demo shop's One Click (docs/protocol.md section 4 rules 2-4, sections 5 and 6): it keeps each
 /// user's newest oneClickToken, ordered by saleID whatever order the gateway's answers arrive in,
 /// sends it once with "buy again with one click", and after a decline asks the status page.
 /// </summary>

@@ -5,7 +5,7 @@ using OneClick.Core.Signatures;
 namespace OneClick.Tests.DemoShop;
 
 /// <summary>
-/// The demo shop's /postback, as a merchant's endpoint must behave (PROTOCOL.md section 5): both
+/// The demo shop's /postback, as a merchant's endpoint must behave (docs/protocol.md section 5): both
 /// signatures checked, each sale credited once whatever the gateway repeats, refunds taken back.
 /// </summary>
 public sealed class PostbackEndpointTests : IAsyncLifetime

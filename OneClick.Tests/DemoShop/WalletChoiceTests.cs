@@ -5,7 +5,7 @@ using OneClick.Core.Signatures;
 namespace OneClick.Tests.DemoShop;
 
 /// <summary>
-/// The demo shop's "Send my user id as customerNumber" (PROTOCOL.md section 3, section 4 rules 4
+/// The demo shop's "Send my user id as customerNumber" (docs/protocol.md section 3, section 4 rules 4
 /// and 5): on by default, the user id goes signed in every startorder, so that the gateway keeps the
 /// user's cards in their customer wallet; off, it is left out and the browser's wallet is used. The
 /// choice is the user's, in every browser they use, and only their own browser can change it.

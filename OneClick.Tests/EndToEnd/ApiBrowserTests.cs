@@ -6,7 +6,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.EndToEnd;
 
 /// <summary>
-/// A buyer in Chromium pays API orders on the hosted page (PROTOCOL.md section 7): the contract's first
+/// A buyer in Chromium pays API orders on the hosted page (docs/protocol.md section 7): the contract's first
 /// payment with card entry, then a SUBSEQUENT_PAYMENT with no card entry, both through the 3-D Secure
 /// challenge, each ending on the merchant's resultUrl.
 /// </summary>

@@ -5,7 +5,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.EndToEnd;
 
 /// <summary>
-/// One Click in Chromium through the demo shop, as a merchant uses it (PROTOCOL.md section 4 rules
+/// One Click in Chromium through the demo shop, as a merchant uses it (docs/protocol.md section 4 rules
 /// 1-5). Issue 4: the first purchase remembers the card, the second is charged with no input at all,
 /// and the same shop user in a fresh browser is asked only for the CVC (the shop sends its user id as
 /// customerNumber). Issue 5: a customer with two saved cards pays with the one they choose and

@@ -33,7 +33,7 @@ public sealed record CardDataFinding(string Kind, string Excerpt);
 /// </summary>
 public static class CardDataDetector
 {
-    /// <summary>The sandbox cards of PROTOCOL.md section 8, then the other valid numbers the tests type.</summary>
+    /// <summary>The sandbox cards of docs/protocol.md section 8, then the other valid numbers the tests type.</summary>
     public static readonly IReadOnlyList<string> KnownCardNumbers =
     [
         "4242424242424242", "5555555555554444", "378282246310005", "4000000000000002", "4000000000009995",

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace OneClick.Tests.Infrastructure;
 
-/// <summary>A merchant's server calling the JSON API with the seeded shop's key (PROTOCOL.md sections 7 and 9).</summary>
+/// <summary>A merchant's server calling the JSON API with the seeded shop's key (docs/protocol.md sections 7 and 9).</summary>
 public sealed class MerchantApi(HttpClient client, string? key = MerchantApi.SeededKey)
 {
     public const string SeededKey = "ock_test_seeded_api_key_0123456789abcdef";

@@ -210,7 +210,7 @@ internal sealed class ResponseRecording(string host) : IStartupFilter
 /// The same record for a host reached over the network (<see cref="GatewayProcess"/>, the demo
 /// shop): every response the client receives, read whole, headers and body, before the caller sees
 /// it. <paramref name="publicText"/> is text the host shows on purpose and is not scanned: the demo
-/// shop's footer names the sandbox card of PROTOCOL.md section 8 for people trying it.
+/// shop's footer names the sandbox card of docs/protocol.md section 8 for people trying it.
 /// </summary>
 public sealed class RecordingHandler(string host, bool secureCookies, HttpMessageHandler inner, string? publicText = null) : DelegatingHandler(inner)
 {

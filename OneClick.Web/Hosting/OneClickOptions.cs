@@ -1,6 +1,6 @@
 namespace OneClick.Web.Hosting;
 
-/// <summary>The <c>OneClick</c> configuration section (PROTOCOL.md section 9, README "Configuration").</summary>
+/// <summary>The <c>OneClick</c> configuration section (docs/protocol.md section 9, README "Configuration").</summary>
 public sealed class OneClickOptions
 {
     public const string Section = "OneClick";

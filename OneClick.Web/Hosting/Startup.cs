@@ -17,7 +17,7 @@ public static class Startup
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OneClick");
         logger.LogInformation("Data folder: {DataDirectory}", app.Services.GetRequiredService<DataDirectory>().Path);
         // Outside development the demo shop exists only when asked for: Seed:Enabled, or a shop id or
-        // key given by an outside test (PROTOCOL.md section 9), or the demo shop site switched on.
+        // key given by an outside test (docs/protocol.md section 9), or the demo shop site switched on.
         var asked = options.Seed.Enabled
             || options.DemoShop.IsEnabledIn(app.Environment)
             || !string.IsNullOrEmpty(app.Configuration[$"{OneClickOptions.Section}:Seed:ShopId"])

@@ -181,7 +181,7 @@ public class SandboxAcquirerTests
         CardNumber.Parse(protocolCard).Number!.Digits.ShouldBe(constant);
     }
 
-    // ---- AuthenticationRequired: both phases of a CIT contract (PROTOCOL.md section 7) ----
+    // ---- AuthenticationRequired: both phases of a CIT contract (docs/protocol.md section 7) ----
 
     [Theory]
     [InlineData("4242 4242 4242 4242", "123", false)]

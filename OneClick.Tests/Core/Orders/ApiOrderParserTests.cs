@@ -4,7 +4,7 @@ using OneClick.Core.Shops;
 
 namespace OneClick.Tests.Core.Orders;
 
-/// <summary>Every rule of an API order body (PROTOCOL.md section 7): each error names its field by its JSON path.</summary>
+/// <summary>Every rule of an API order body (docs/protocol.md section 7): each error names its field by its JSON path.</summary>
 public class ApiOrderParserTests
 {
     private static readonly DateTime Now = CoreTestData.Now;

@@ -5,7 +5,7 @@ namespace OneClick.Tests.Core.Signatures;
 
 /// <summary>
 /// The vectors that Verotel's own FlexPay client libraries publish, and the OK-data vector of
-/// PROTOCOL.md section 2: a merchant on those libraries signs requests the gateway accepts, and
+/// docs/protocol.md section 2: a merchant on those libraries signs requests the gateway accepts, and
 /// accepts every message the gateway signs.
 /// </summary>
 public class FlexPayClientVectorTests

@@ -267,7 +267,7 @@ public class FlexPaySignatureTests
     public void Matches_cannot_tell_colon_in_value_from_separator()
     {
         // The scheme has no escaping, so "a=1:b=2" signs both one pair and two: this is why
-        // every value the gateway reads is validated strictly (PROTOCOL.md section 2).
+        // every value the gateway reads is validated strictly (docs/protocol.md section 2).
         List<KeyValuePair<string, string>> signed = [new("a", "1:b=2")];
         var signature = FlexPaySignature.Compute(Key, signed);
 

@@ -38,7 +38,7 @@ public sealed class TamperingGateway : IAsyncLifetime, IDisposable
 }
 
 /// <summary>
-/// Signed merchant messages changed after signing (PROTOCOL.md sections 2, 3, 5, 6): every change is
+/// Signed merchant messages changed after signing (docs/protocol.md sections 2, 3, 5, 6): every change is
 /// refused with 403 (the signature does not match) or 400 (the shape is refused before the signature
 /// is checked), and nothing is stored. The signature is a keyed prefix hash with no escaping, so the
 /// defences are: known, unrepeated, case-sensitive names; no value that could read as a second pair;
@@ -410,7 +410,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
     [InlineData(",,,")]
     public void Postback_header_check_refuses_a_hostile_header_without_throwing(string header)
     {
-        // PostbackSignature.Verify is the check PROTOCOL.md section 5 describes; a merchant's copy of it
+        // PostbackSignature.Verify is the check docs/protocol.md section 5 describes; a merchant's copy of it
         // must answer false to anything an attacker sends, never throw (a 500 would make the gateway retry).
         Should.NotThrow(() => PostbackSignature.Verify(header, GatewayFactory.SignatureKey, "shopID=1", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), TimeSpan.FromMinutes(5)))
             .ShouldBeFalse();

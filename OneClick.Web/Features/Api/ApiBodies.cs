@@ -5,7 +5,7 @@ using OneClick.Core.Orders;
 
 namespace OneClick.Web.Features.Api;
 
-/// <summary>The body of <c>POST /api/v1/orders/hpp</c> and <c>/paybylink</c> (PROTOCOL.md section 7).</summary>
+/// <summary>The body of <c>POST /api/v1/orders/hpp</c> and <c>/paybylink</c> (docs/protocol.md section 7).</summary>
 public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSession, string? ExpiresAt = null)
 {
     public ApiOrderFields ToFields() => new(
@@ -18,7 +18,7 @@ public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSess
 /// <param name="Amount">In minor units (cents): 999 is 9.99. A JSON number or a string of digits.</param>
 public sealed record OrderPart(string? OrderId, long? Amount, string? Currency, string? CustomerId, string? Description);
 
-/// <param name="Language">The buyer's language (PROTOCOL.md section 7): accepted, with no effect until the pages are translated.</param>
+/// <param name="Language">The buyer's language (docs/protocol.md section 7): accepted, with no effect until the pages are translated.</param>
 public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, string? NotificationUrl, RecurrencePart? Recurrence, string? Language = null);
 
 /// <param name="Action">NO_RECURRING (the default), CONTRACT_CREATION or SUBSEQUENT_PAYMENT.</param>

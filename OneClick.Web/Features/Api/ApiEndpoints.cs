@@ -8,7 +8,7 @@ using Quartz;
 
 namespace OneClick.Web.Features.Api;
 
-/// <summary>The JSON API of PROTOCOL.md section 7 under <c>/api/v1</c>, authenticated by a shop's <c>X-API-KEY</c>.</summary>
+/// <summary>The JSON API of docs/protocol.md section 7 under <c>/api/v1</c>, authenticated by a shop's <c>X-API-KEY</c>.</summary>
 public static class ApiEndpoints
 {
     public const string KeyHeader = "X-API-KEY";

@@ -10,7 +10,7 @@ using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Api;
 
-/// <summary>Orders of the JSON API: the hosted page and pay-by-link, with CIT contracts (PROTOCOL.md section 7).</summary>
+/// <summary>Orders of the JSON API: the hosted page and pay-by-link, with CIT contracts (docs/protocol.md section 7).</summary>
 public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<ApiOrders> logger)
 {
     /// <summary>Checks and adds the order to the context (the caller saves it with the idempotency key).</summary>

@@ -6,7 +6,7 @@ using OneClick.Web.Hosting;
 namespace OneClick.Web.Features.BackOffice;
 
 /// <summary>
-/// The back-office roles, and the log-ins an operator configures (PROTOCOL.md section 9:
+/// The back-office roles, and the log-ins an operator configures (docs/protocol.md section 9:
 /// <c>OneClick:Seed:OwnerEmail</c> / <c>OwnerPassword</c>; also <c>AdminEmail</c> / <c>AdminPassword</c>).
 /// </summary>
 public sealed class StaffSeed(UserManager<StaffUser> users, RoleManager<IdentityRole<int>> roles, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<StaffSeed> logger)

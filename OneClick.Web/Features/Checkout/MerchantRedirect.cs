@@ -5,7 +5,7 @@ using OneClick.Core.Shops;
 
 namespace OneClick.Web.Features.Checkout;
 
-/// <summary>Where the buyer goes back to the merchant, with the signed fields (PROTOCOL.md section 4, rule 11).</summary>
+/// <summary>Where the buyer goes back to the merchant, with the signed fields (docs/protocol.md section 4, rule 11).</summary>
 public static class MerchantRedirect
 {
     /// <summary>backURL, else the shop's success URL, else its website, with the OK data.</summary>

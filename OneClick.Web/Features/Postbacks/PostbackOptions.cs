@@ -3,7 +3,7 @@ namespace OneClick.Web.Features.Postbacks;
 /// <summary>The <c>OneClick:Postbacks</c> settings.</summary>
 public sealed class PostbackOptions
 {
-    /// <summary>How long a merchant has to answer <c>OK</c> (PROTOCOL.md section 5: 10 seconds).</summary>
+    /// <summary>How long a merchant has to answer <c>OK</c> (docs/protocol.md section 5: 10 seconds).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Deliveries in flight to one shop at once: a slow shop holds only its own slots.</summary>

@@ -9,7 +9,7 @@ using OneClick.Web.Hosting;
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>
-/// What the status page answers (PROTOCOL.md section 6): <c>name: value</c> lines, or a JSON object
+/// What the status page answers (docs/protocol.md section 6): <c>name: value</c> lines, or a JSON object
 /// with the same names and string values when the merchant asks for JSON. Fields without a value
 /// are left out, the rest keep the protocol's order.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace OneClick.Web.Features.SaleStatus;
 
-/// <summary><c>GET /salestatus</c> (PROTOCOL.md section 6): a merchant's server asks how a sale ended.</summary>
+/// <summary><c>GET /salestatus</c> (docs/protocol.md section 6): a merchant's server asks how a sale ended.</summary>
 public static class SaleStatusEndpoint
 {
     public const string Route = "/salestatus";

@@ -8,7 +8,7 @@ using OneClick.Core.Signatures;
 namespace OneClick.Web.Features.SaleStatus;
 
 /// <summary>
-/// Reads a salestatus request (PROTOCOL.md section 6) in the order startorder is read: first its
+/// Reads a salestatus request (docs/protocol.md section 6) in the order startorder is read: first its
 /// shape (the names it reads, each once; a shop to verify against), then the signature, then every
 /// value. Parameters outside its names are ignored entirely (section 2).
 /// </summary>

@@ -6,7 +6,7 @@ namespace OneClick.Web.Features.Wallets;
 /// <summary>
 /// Unknown oneClickTokens (guesses), counted per client address: past the limit, tokens from that
 /// address are not looked up at all and the order page is shown, as for any token that cannot pay
-/// (PROTOCOL.md section 4, rule 4), so no one can try tokens faster than that, and a real buyer
+/// (docs/protocol.md section 4, rule 4), so no one can try tokens faster than that, and a real buyer
 /// sharing the address still pays on the order page (docs/decisions/015-rate-limits.md). Counted in memory,
 /// like the other rate limits: a restart forgets the count, which costs a guesser one window at most.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace OneClick.Web.Persistence.Migrations;
 
 /// <summary>
-/// The JSON API (PROTOCOL.md section 7): orders learn their channel, recurrence, contract, own
+/// The JSON API (docs/protocol.md section 7): orders learn their channel, recurrence, contract, own
 /// postback URL and link expiry; CIT contracts and the API's idempotency keys get their tables.
 /// </summary>
 [DbContext(typeof(OneClickDbContext))]

@@ -10,7 +10,7 @@ namespace OneClick.Tests.Web.Features.Api;
 /// <summary>An API order as the merchant created it: the buyer's page (path and query) and the token sent back with its result.</summary>
 public sealed record CreatedOrder(string Path, string SecurityToken);
 
-/// <summary>The merchant's and the buyer's sides of API orders (PROTOCOL.md section 7), for the tests of their pages.</summary>
+/// <summary>The merchant's and the buyer's sides of API orders (docs/protocol.md section 7), for the tests of their pages.</summary>
 public static class ApiOrderFlows
 {
     public const string HostedPagePath = "/api/v1/orders/hpp";

@@ -9,7 +9,7 @@ using OneClick.Web.Features.Wallets;
 namespace OneClick.Tests.Web.Features.Api;
 
 /// <summary>
-/// CIT contracts through the API (PROTOCOL.md section 7): a contractId names one contract for ever, a
+/// CIT contracts through the API (docs/protocol.md section 7): a contractId names one contract for ever, a
 /// SUBSEQUENT_PAYMENT charges only an active contract of the order's customer, and the contract list
 /// and deactivation.
 /// </summary>

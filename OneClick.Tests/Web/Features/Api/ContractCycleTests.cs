@@ -5,7 +5,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Api;
 
-/// <summary>The whole CIT cycle of PROTOCOL.md section 7 (the Nexi XPay model), through the hosted page.</summary>
+/// <summary>The whole CIT cycle of docs/protocol.md section 7 (the Nexi XPay model), through the hosted page.</summary>
 public sealed class ContractCycleTests : IDisposable
 {
     private readonly GatewayFactory gateway = new();

@@ -8,7 +8,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.Web.Features.Api;
 
 /// <summary>
-/// The buyer's side of CIT contracts (PROTOCOL.md section 7): CONTRACT_CREATION and SUBSEQUENT_PAYMENT
+/// The buyer's side of CIT contracts (docs/protocol.md section 7): CONTRACT_CREATION and SUBSEQUENT_PAYMENT
 /// on the hosted page, both 3-D Secure authenticated, and what a decline or a deactivation leaves.
 /// </summary>
 public sealed class ContractPaymentTests : IDisposable

@@ -7,7 +7,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Api;
 
-/// <summary>The buyer's side of a hosted-page order without a contract (PROTOCOL.md section 7): pay, decline, cancel, notify.</summary>
+/// <summary>The buyer's side of a hosted-page order without a contract (docs/protocol.md section 7): pay, decline, cancel, notify.</summary>
 public sealed class HostedPageTests : IDisposable
 {
     private readonly GatewayFactory gateway = new();

@@ -9,7 +9,7 @@ using OneClick.Web.Features.Api;
 namespace OneClick.Tests.Web.Features.Api;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on every POST (PROTOCOL.md section 7): the same key and body get the first
+/// <c>Idempotency-Key</c> on every POST (docs/protocol.md section 7): the same key and body get the first
 /// answer again, another body or endpoint a 409, and concurrent duplicates execute once.
 /// </summary>
 public sealed class IdempotencyTests : IDisposable

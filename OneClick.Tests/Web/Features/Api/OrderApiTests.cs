@@ -5,7 +5,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Api;
 
-/// <summary><c>POST /api/v1/orders/hpp</c>, <c>/paybylink</c> and <c>GET /api/v1/orders/{orderId}</c> (PROTOCOL.md section 7).</summary>
+/// <summary><c>POST /api/v1/orders/hpp</c>, <c>/paybylink</c> and <c>GET /api/v1/orders/{orderId}</c> (docs/protocol.md section 7).</summary>
 public sealed class OrderApiTests : IDisposable
 {
     private readonly GatewayFactory gateway = new();

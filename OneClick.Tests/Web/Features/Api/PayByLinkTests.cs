@@ -4,7 +4,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Api;
 
-/// <summary>Pay-by-link orders (PROTOCOL.md section 7): a link pays once, and stops working at its expiry.</summary>
+/// <summary>Pay-by-link orders (docs/protocol.md section 7): a link pays once, and stops working at its expiry.</summary>
 public sealed class PayByLinkTests : IDisposable
 {
     private readonly GatewayFactory gateway = new();

@@ -5,7 +5,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Checkout;
 
-/// <summary>A shop that requires a billing address (PROTOCOL.md section 4 rule 3: no instant one-click then).</summary>
+/// <summary>A shop that requires a billing address (docs/protocol.md section 4 rule 3: no instant one-click then).</summary>
 public sealed class BillingAddressTests : IDisposable
 {
     private static readonly Dictionary<string, string?> Address = new()

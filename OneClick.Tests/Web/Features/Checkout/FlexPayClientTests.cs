@@ -6,7 +6,7 @@ namespace OneClick.Tests.Web.Features.Checkout;
 
 /// <summary>
 /// A merchant on Verotel's own FlexPay client libraries, unchanged, against a gateway process over
-/// real HTTP (PROTOCOL.md sections 2-6): the purchase URL as the clients build it (fixed list signed,
+/// real HTTP (docs/protocol.md sections 2-6): the purchase URL as the clients build it (fixed list signed,
 /// <c>origin</c> and <c>email</c> unsigned), every redirect and postback validated by hashing every
 /// field received, the one-click token bought with, the status page, and a decline. Once with the
 /// current clients (version 4, <c>successURL</c>, SHA-256) and once with the old shape (version 3.5,

@@ -6,7 +6,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Checkout;
 
-/// <summary>Whole purchases by form posts, one per test card of PROTOCOL.md section 8.</summary>
+/// <summary>Whole purchases by form posts, one per test card of docs/protocol.md section 8.</summary>
 public sealed class PurchaseTests : IClassFixture<GatewayFactory>
 {
     private readonly GatewayFactory gateway;

@@ -10,7 +10,7 @@ using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
 
-/// <summary>Postbacks to a real HTTP listener standing in for the merchant (PROTOCOL.md section 5).</summary>
+/// <summary>Postbacks to a real HTTP listener standing in for the merchant (docs/protocol.md section 5).</summary>
 public sealed class PostbackDeliveryTests : IDisposable
 {
     private readonly MerchantSite merchant = new();

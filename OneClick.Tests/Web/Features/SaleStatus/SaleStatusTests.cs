@@ -9,7 +9,7 @@ using Merchant = OneClick.Tests.Infrastructure.Merchant;
 
 namespace OneClick.Tests.Web.Features.SaleStatus;
 
-/// <summary>The status page of PROTOCOL.md section 6, asked about real purchases made by form posts.</summary>
+/// <summary>The status page of docs/protocol.md section 6, asked about real purchases made by form posts.</summary>
 public sealed class SaleStatusTests : IClassFixture<GatewayFactory>
 {
     private const string Declining = "4000 0000 0000 0002";

@@ -14,7 +14,7 @@ using Shop = OneClick.Core.Shops.Shop;
 namespace OneClick.Tests.Web.Features.Wallets;
 
 /// <summary>
-/// PROTOCOL.md section 4, rules 5-9: a customer's wallet by customerNumber inside the shop's customer
+/// docs/protocol.md section 4, rules 5-9: a customer's wallet by customerNumber inside the shop's customer
 /// union, the minimum payments before a card is offered, re-issued cards, deleting cards, the
 /// customer status, turnover limits and the lock after wrong CVCs.
 /// </summary>

@@ -7,7 +7,7 @@ using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Tests.Web.Features.Wallets;
 
-/// <summary>PROTOCOL.md section 4, rules 1-4: remembered cards and single-use oneClickTokens.</summary>
+/// <summary>docs/protocol.md section 4, rules 1-4: remembered cards and single-use oneClickTokens.</summary>
 public sealed class OneClickTests : IDisposable
 {
     private readonly MerchantSite merchant = new();

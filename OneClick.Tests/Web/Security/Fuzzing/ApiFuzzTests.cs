@@ -7,7 +7,7 @@ using OneClick.Web.Features.Api;
 namespace OneClick.Tests.Web.Security.Fuzzing;
 
 /// <summary>
-/// Every endpoint of <c>/api/v1</c> (PROTOCOL.md section 7) against generated malformed requests:
+/// Every endpoint of <c>/api/v1</c> (docs/protocol.md section 7) against generated malformed requests:
 /// order bodies of the wrong JSON types, with unknown or duplicate keys, nested deep, huge or not UTF-8;
 /// the wrong Content-Type; a missing or garbage <c>X-API-KEY</c> and <c>Idempotency-Key</c>; ids in the
 /// path with unicode, encoded slashes and 10 KB; addresses and methods no endpoint takes. Every one

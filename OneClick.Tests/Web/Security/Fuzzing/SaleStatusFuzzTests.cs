@@ -5,7 +5,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.Web.Security.Fuzzing;
 
 /// <summary>
-/// <c>GET /salestatus</c> (PROTOCOL.md section 6) against generated malformed requests, built like
+/// <c>GET /salestatus</c> (docs/protocol.md section 6) against generated malformed requests, built like
 /// the startorder ones from a valid signed status request for a real sale, and sent with Accept
 /// headers of every kind. Every one must be refused: 400 with <c>response: ERROR</c> and an
 /// <c>error</c> naming the parameter, or 403 for the signature, in the format the Accept header asked

@@ -7,7 +7,7 @@ using OneClick.Tests.Infrastructure;
 namespace OneClick.Tests.Web.Security.Fuzzing;
 
 /// <summary>
-/// <c>GET /startorder</c> and <c>POST /startorder</c> (PROTOCOL.md sections 2 and 3) against generated
+/// <c>GET /startorder</c> and <c>POST /startorder</c> (docs/protocol.md sections 2 and 3) against generated
 /// malformed requests. Each starts from a valid signed purchase and breaks it: a field-rule mutation
 /// is signed again (so that it passes the signature and meets the field's rule), a tampering is not
 /// (so that it meets the signature), and some requests are random from the start. Every one must be

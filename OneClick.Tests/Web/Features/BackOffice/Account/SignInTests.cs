@@ -3,7 +3,7 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Account;
 
-/// <summary>The back-office log-in: the seeded owner of PROTOCOL.md section 9, lockout, sign-out.</summary>
+/// <summary>The back-office log-in: the seeded owner of docs/protocol.md section 9, lockout, sign-out.</summary>
 public sealed class SignInTests : IDisposable
 {
     public const string OwnerEmail = "owner@shop.test";

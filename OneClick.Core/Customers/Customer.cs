@@ -99,6 +99,7 @@ public sealed partial class Customer
         StatusChangedAt = now;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$", RegexOptions.CultureInvariant)]
+    // \z, not $: a trailing newline is not part of a valid number.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
 }

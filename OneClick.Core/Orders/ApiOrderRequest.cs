@@ -1,4 +1,5 @@
 using System.Globalization;
+using OneClick.Core.Customers;
 using OneClick.Core.Shops;
 
 namespace OneClick.Core.Orders;
@@ -129,7 +130,7 @@ public static partial class ApiOrderParser
         }
 
         var customerId = fields.CustomerId;
-        if (customerId is not null && !StartOrderParser.CustomerNumberPattern().IsMatch(customerId))
+        if (customerId is not null && !Customer.IsValidNumber(customerId))
         {
             errors.Add(new("order.customerId", "must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '_' and '-'."));
         }

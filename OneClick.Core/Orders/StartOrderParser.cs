@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using OneClick.Core.Customers;
 using OneClick.Core.Protocol;
 using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
@@ -163,7 +164,7 @@ public static partial class StartOrderParser
         }
 
         var customerNumber = Get(v, "customerNumber");
-        if (customerNumber is not null && !CustomerNumberPattern().IsMatch(customerNumber))
+        if (customerNumber is not null && !Customer.IsValidNumber(customerNumber))
         {
             errors.Add(new("customerNumber", "must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '_' and '-'."));
         }
@@ -315,9 +316,6 @@ public static partial class StartOrderParser
 
     [GeneratedRegex(@"^(0|[1-9][0-9]{0,6})(\.[0-9]{1,2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}\z", RegexOptions.CultureInvariant)]
-    internal static partial Regex CustomerNumberPattern();
 }
 
 /// <summary>A startorder request read as far as it can be without the shop's key.</summary>

@@ -7,6 +7,14 @@ public sealed class CustomerTests
     private static readonly DateTime T0 = CoreTestData.Now;
 
     [Theory]
+    [InlineData("42\n")]
+    [InlineData("")]
+    [InlineData("a b")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456")]
+    public void IsValidNumber_of_a_malformed_number_is_false(string number) =>
+        Customer.IsValidNumber(number).ShouldBeFalse();
+
+    [Theory]
     [InlineData("42")]
     [InlineData("user.name_1-A")]
     [InlineData("abcdefghijklmnopqrstuvwxyz012345")]

@@ -19,22 +19,9 @@ namespace OneClick.Tests.Web.Persistence;
 /// </summary>
 public sealed class MigrationsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "oneclick-migrations-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _folder = new("oneclick-migrations");
 
-    public MigrationsTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task Migrations_create_the_same_schema_as_the_model()
@@ -254,7 +241,7 @@ public sealed class MigrationsTests : IDisposable
     private string ConnectionString(string fileName) =>
         new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(_folder, fileName),
+            DataSource = _folder.PathOf(fileName),
             Pooling = false,
         }.ToString();
 

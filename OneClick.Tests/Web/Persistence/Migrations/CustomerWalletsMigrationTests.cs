@@ -15,22 +15,9 @@ namespace OneClick.Tests.Web.Persistence.Migrations;
 public sealed class CustomerWalletsMigrationTests : IDisposable
 {
     private const string Before = "20261122000000_OneClick";
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "oneclick-migrations-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder folder = new("oneclick-migrations");
 
-    public CustomerWalletsMigrationTests() => Directory.CreateDirectory(folder);
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => folder.Dispose();
 
     [Fact]
     public async Task Up_and_down_keep_every_row_of_every_table_and_the_wallets_sequence()
@@ -124,7 +111,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
 
     private async Task<string> DatabaseBeforeAsync(string fileName)
     {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, fileName), Pooling = false }.ToString();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = folder.PathOf(fileName), Pooling = false }.ToString();
         await MigrateAsync(connectionString, Before);
         return connectionString;
     }

@@ -143,7 +143,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     /// <summary>Listens on a loopback port (for Playwright); returns the gateway's base address.</summary>
     public Uri StartOnKestrel()
     {
-        UseKestrel(0);
+        // Not UseKestrel(0): that clears the server's address list after the app has begun to start,
+        // and throws when Kestrel binds first (dotnet/aspnetcore#67714). A listen option adds no such race.
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         StartServer();
         return ClientOptions.BaseAddress;
     }

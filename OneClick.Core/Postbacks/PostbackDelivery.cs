@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace OneClick.Core.Postbacks;
 
 public enum PostbackKind
@@ -62,6 +64,16 @@ public sealed class PostbackDelivery
     public DateTime CreatedAt { get; private set; }
 
     public DateTime? CompletedAt { get; private set; }
+
+    /// <summary>
+    /// Failing: still pending after at least one attempt the merchant did not answer <c>OK</c>. The
+    /// dashboard counts these, the list filters by them and the outage warning starts from them.
+    /// </summary>
+    public static Expression<Func<PostbackDelivery, bool>> Failing { get; } = d => d.State == PostbackState.Pending && d.Attempts > 0;
+
+    private static readonly Func<PostbackDelivery, bool> FailingCompiled = Failing.Compile();
+
+    public bool IsFailing => FailingCompiled(this);
 
     public void Delivered(DateTime now)
     {

@@ -66,6 +66,21 @@ public sealed class PostbackDeliveryTests
         attempt.ResponseExcerpt!.Length.ShouldBe(1024);
         attempt.DurationMs.ShouldBe(12);
     }
+
+    [Fact]
+    public void IsFailing_only_while_pending_after_an_unanswered_attempt()
+    {
+        var schedule = new RetrySchedule([TimeSpan.FromMinutes(1)]);
+        var delivery = new PostbackDelivery(1, 2, PostbackKind.Sale, "https://m.example/pb", T0);
+        delivery.IsFailing.ShouldBeFalse();
+
+        delivery.Failed(schedule, T0);
+        delivery.IsFailing.ShouldBeTrue();
+        PostbackDelivery.Failing.Compile()(delivery).ShouldBeTrue();
+
+        delivery.Delivered(T0.AddMinutes(1));
+        delivery.IsFailing.ShouldBeFalse();
+    }
 }
 
 public sealed class RetryScheduleTests
@@ -97,6 +112,7 @@ public sealed class RetryScheduleTests
     [InlineData("700000")]
     public void Parse_refuses_nonsense(string stored) =>
         Should.Throw<Exception>(() => RetrySchedule.Parse(stored));
+
 }
 
 public sealed class PostbackSignatureTests
@@ -127,4 +143,5 @@ public sealed class PostbackSignatureTests
         PostbackSignature.Verify("t=abc,v1=00", Key, "shopID=1", Now, TimeSpan.FromMinutes(5)).ShouldBeFalse();
         PostbackSignature.Verify(null, Key, "shopID=1", Now, TimeSpan.FromMinutes(5)).ShouldBeFalse();
     }
+
 }

@@ -60,6 +60,11 @@ public static class BackOfficeServiceCollectionExtensions
         services.AddScoped<OneClick.Web.Features.Audit.AuditTrail>();
         services.AddScoped<Sales.Queries.SalesListQuery>();
         services.AddScoped<Sales.Queries.SaleDetailQuery>();
+        services.AddScoped<Dashboard.Queries.DashboardQuery>();
+        services.AddScoped<Postbacks.Queries.PostbackListQuery>();
+        services.AddScoped<Postbacks.Queries.DeliveryDetailQuery>();
+        services.AddScoped<Postbacks.Commands.RetryPostback>();
+        services.AddScoped<Audit.Queries.AuditLogQuery>();
         services.AddScoped<Account.StaffEmails>();
         services.AddSingleton<Account.PasswordLinkQueue>();
         services.AddHostedService<Account.PasswordLinkSender>();

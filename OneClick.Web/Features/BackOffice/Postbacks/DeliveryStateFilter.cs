@@ -39,7 +39,7 @@ public static class DeliveryStateFilters
 
     public static IQueryable<PostbackDelivery> InState(this IQueryable<PostbackDelivery> deliveries, DeliveryStateFilter filter) => filter switch
     {
-        DeliveryStateFilter.Failing => deliveries.Where(d => d.State == PostbackState.Pending && d.Attempts > 0),
+        DeliveryStateFilter.Failing => deliveries.Where(PostbackDelivery.Failing),
         DeliveryStateFilter.Pending => deliveries.Where(d => d.State == PostbackState.Pending),
         DeliveryStateFilter.Delivered => deliveries.Where(d => d.State == PostbackState.Delivered),
         DeliveryStateFilter.GivenUp => deliveries.Where(d => d.State == PostbackState.GivenUp),

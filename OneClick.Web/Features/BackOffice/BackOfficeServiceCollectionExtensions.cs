@@ -65,6 +65,9 @@ public static class BackOfficeServiceCollectionExtensions
         services.AddScoped<Postbacks.Queries.DeliveryDetailQuery>();
         services.AddScoped<Postbacks.Commands.RetryPostback>();
         services.AddScoped<Audit.Queries.AuditLogQuery>();
+        services.AddScoped<Staff.Queries.PeopleQuery>();
+        services.AddScoped<Staff.Commands.InvitePerson>();
+        services.AddScoped<Staff.Commands.RemovePerson>();
         services.AddScoped<Account.StaffEmails>();
         services.AddSingleton<Account.PasswordLinkQueue>();
         services.AddHostedService<Account.PasswordLinkSender>();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using OneClick.Web.Features.Audit;
 using OneClick.Web.Features.BackOffice.Account;
 using OneClick.Web.Features.Staff;

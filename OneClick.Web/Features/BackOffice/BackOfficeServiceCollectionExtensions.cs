@@ -60,6 +60,7 @@ public static class BackOfficeServiceCollectionExtensions
         services.AddScoped<OneClick.Web.Features.Audit.AuditTrail>();
         services.AddScoped<Sales.Queries.SalesListQuery>();
         services.AddScoped<Sales.Queries.SaleDetailQuery>();
+        services.AddScoped<Sales.Queries.SalesExportQuery>();
         services.AddScoped<Dashboard.Queries.DashboardQuery>();
         services.AddScoped<Postbacks.Queries.PostbackListQuery>();
         services.AddScoped<Postbacks.Queries.DeliveryDetailQuery>();

@@ -68,7 +68,7 @@ public static class SalesCsv
         row.DeclineReason?.ForStaff(),
     ];
 
-    private static async Task<IResult> ExportAsync(HttpContext context, SalesListQuery sales, CurrentStaff staff, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(HttpContext context, SalesExportQuery sales, CurrentStaff staff, TimeProvider clock, CancellationToken cancellationToken)
     {
         var filter = SalesFilter.Parse(name => context.Request.Query[name].FirstOrDefault(), await staff.ShopIdsAsync());
         if (filter.Errors.Count > 0)
@@ -78,7 +78,6 @@ public static class SalesCsv
             return TypedResults.Text($"The export was not made; correct these and try again:\n{errors}\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var query = sales;
         var name = $"sales-{filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"}-to-{filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Stream(async body =>
@@ -86,7 +85,7 @@ public static class SalesCsv
             // The byte-order mark makes spreadsheet programs read the file as UTF-8.
             await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 16 * 1024, leaveOpen: true);
             await writer.WriteAsync(Line(Header) + "\r\n");
-            await foreach (var row in query.ExportAsync(filter, cancellationToken))
+            await foreach (var row in sales.RunAsync(filter, cancellationToken))
             {
                 await writer.WriteAsync(Line(Cells(row)) + "\r\n");
             }

@@ -7,14 +7,15 @@ namespace OneClick.Core.Customers;
 /// </summary>
 public sealed class CustomerUnion
 {
+    public const int MaxNameLength = 200;
+
     private CustomerUnion()
     {
     }
 
     public CustomerUnion(string name, DateTime now)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Name = name.Trim();
+        Name = ValidName(name);
         CreatedAt = now;
     }
 
@@ -24,9 +25,16 @@ public sealed class CustomerUnion
 
     public DateTime CreatedAt { get; private set; }
 
-    public void Rename(string name)
+    public void Rename(string name) => Name = ValidName(name);
+
+    /// <summary>Whether a name, trimmed, may name a union: 1 to <see cref="MaxNameLength"/> characters.</summary>
+    public static bool IsValidName(string? name) => name?.Trim() is { Length: > 0 and <= MaxNameLength };
+
+    private static string ValidName(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Name = name.Trim();
+        return IsValidName(name)
+            ? name.Trim()
+            : throw new ArgumentException($"A union name has at most {MaxNameLength} characters.", nameof(name));
     }
 }

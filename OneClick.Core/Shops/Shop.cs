@@ -198,9 +198,12 @@ public sealed class Shop
     /// <summary>The merchant's request for One Click; only an administrator answers it.</summary>
     public OneClickRequest OneClickRequest { get; private set; }
 
-    public OneClickStatus OneClickStatus => OneClickEnabled
+    public OneClickStatus OneClickStatus => StatusOf(OneClickEnabled, OneClickRequest);
+
+    /// <summary>The status from its two stored columns, for a list that reads them without the shop.</summary>
+    public static OneClickStatus StatusOf(bool oneClickEnabled, OneClickRequest request) => oneClickEnabled
         ? OneClickStatus.On
-        : OneClickRequest switch
+        : request switch
         {
             OneClickRequest.Requested => OneClickStatus.Requested,
             OneClickRequest.Refused => OneClickStatus.Refused,

@@ -14,6 +14,9 @@ public sealed class TurnoverLimit
 
     public static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
+    /// <summary>The largest cap: far above any real turnover, and within the column's 12 digits (10 before the point).</summary>
+    public const decimal MaxCap = 1_000_000_000m;
+
     /// <summary>
     /// The sales a limit counts (decision 011): one-click payments in its currency within the week,
     /// approved, or still pending for <see cref="Sale.PendingCountsFor"/> at most. The shop is the caller's.
@@ -88,11 +91,14 @@ public sealed class TurnoverLimit
     private static decimal Sum(List<(DateTime At, decimal Amount)> recent, DateTime since) =>
         recent.Where(p => p.At > since).Sum(p => p.Amount);
 
+    /// <summary>Whether an amount may be a cap: above zero, at most <see cref="MaxCap"/>, with at most 2 decimals.</summary>
+    public static bool IsValidCap(decimal amount) => amount > 0 && amount <= MaxCap && decimal.Round(amount, 2) == amount;
+
     private static void RequireAmount(decimal? amount, string name)
     {
-        if (amount is { } value && (value <= 0 || decimal.Round(value, 2) != value))
+        if (amount is { } value && !IsValidCap(value))
         {
-            throw new ArgumentException($"A cap is an amount above zero with at most 2 decimals, not {value}.", name);
+            throw new ArgumentException($"A cap is an amount above zero, at most {MaxCap}, with at most 2 decimals, not {value}.", name);
         }
     }
 }

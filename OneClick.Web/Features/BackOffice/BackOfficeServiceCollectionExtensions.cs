@@ -75,6 +75,8 @@ public static class BackOfficeServiceCollectionExtensions
         // A password link works for an hour.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<StaffSeed>();
+        Shops.ShopsServiceCollectionExtensions.AddBackOfficeShops(services);
+        Administration.AdministrationServiceCollectionExtensions.AddBackOfficeAdministration(services);
         return services;
     }
 

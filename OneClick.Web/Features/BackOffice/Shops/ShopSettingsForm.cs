@@ -1,6 +1,7 @@
 using System.Globalization;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Shops;
+using OneClick.Core.Wallets;
 
 namespace OneClick.Web.Features.BackOffice.Shops;
 
@@ -234,7 +235,7 @@ public sealed class ShopSettingsForm
         }
 
         if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-            && amount > 0 && amount <= 1_000_000_000m && decimal.Round(amount, 2) == amount)
+            && TurnoverLimit.IsValidCap(amount))
         {
             return amount;
         }

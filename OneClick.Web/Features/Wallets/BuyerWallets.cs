@@ -94,12 +94,7 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Cu
     public async Task<int> ForgetCardAsync(Wallet wallet, SavedCard card, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        card.Delete(Now);
-        if (!wallet.HasSavedCards)
-        {
-            wallet.Customer?.CardsGone(Now);
-        }
-
+        wallet.ForgetCard(card, Now);
         await db.SaveChangesAsync(cancellationToken);
         var revoked = await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

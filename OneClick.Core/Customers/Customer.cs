@@ -76,21 +76,30 @@ public sealed partial class Customer
     }
 
     /// <summary>The merchant, at the customer's request, refuses One Click for them.</summary>
-    public void Deny(DateTime now)
-    {
-        if (Status != CustomerStatus.Deny)
-        {
-            SetStatus(CustomerStatus.Deny, now);
-        }
-    }
-
-    /// <summary>The merchant lifts a Deny: Member if cards are still saved, else New.</summary>
-    public void Allow(bool hasSavedCards, DateTime now)
+    /// <returns>False, and nothing changes, for a customer already denied.</returns>
+    public bool Deny(DateTime now)
     {
         if (Status == CustomerStatus.Deny)
         {
-            SetStatus(hasSavedCards ? CustomerStatus.Member : CustomerStatus.New, now);
+            return false;
         }
+
+        SetStatus(CustomerStatus.Deny, now);
+        return true;
+    }
+
+    /// <summary>The merchant lifts a Deny: Member if a card of theirs can still pay, else New.</summary>
+    /// <param name="hasSavedCards">Whether a card of theirs is usable (<see cref="Wallets.SavedCard.Usable"/>).</param>
+    /// <returns>False, and nothing changes, for a customer not denied: New and Member follow the cards alone.</returns>
+    public bool Allow(bool hasSavedCards, DateTime now)
+    {
+        if (Status != CustomerStatus.Deny)
+        {
+            return false;
+        }
+
+        SetStatus(hasSavedCards ? CustomerStatus.Member : CustomerStatus.New, now);
+        return true;
     }
 
     private void SetStatus(CustomerStatus status, DateTime now)

@@ -67,6 +67,34 @@ public sealed class Wallet
         Customer is { } customer ? customer.CustomerUnionId == customerUnionId : ShopId == shopId;
 
     /// <summary>
+    /// Forgets one of this wallet's cards (rule 2): the buyer's "Delete card", or staff in the
+    /// back-office. Its customer then follows the cards left (<see cref="CustomerFollowsCards"/>).
+    /// </summary>
+    public void ForgetCard(SavedCard card, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (!cards.Contains(card))
+        {
+            throw new InvalidOperationException($"Saved card {card.Id} is not a card of wallet {Id}.");
+        }
+
+        card.Delete(now);
+        CustomerFollowsCards(now);
+    }
+
+    /// <summary>
+    /// Rule 8: a Member left without a card that can pay (the last one forgotten, or set back by a
+    /// decline) is New again, and gets full entry and the offer next time. A Deny stays.
+    /// </summary>
+    public void CustomerFollowsCards(DateTime now)
+    {
+        if (!HasSavedCards)
+        {
+            Customer?.CardsGone(now);
+        }
+    }
+
+    /// <summary>
     /// Remembers a card for a payment about to be made; it is offered only once a payment with it is
     /// approved. The same number again (found by its keyed hash) updates the card already saved, e.g.
     /// a re-issued card's new expiry, instead of adding another.

@@ -91,9 +91,49 @@ public sealed class CustomerTests
         var customer = new Customer(7, "42", T0);
         customer.CardSaved(T0);
 
-        customer.Allow(hasSavedCards: false, T0.AddDays(1));
+        customer.Allow(hasSavedCards: false, T0.AddDays(1)).ShouldBeFalse();
 
         customer.Status.ShouldBe(CustomerStatus.Member);
+        customer.StatusChangedAt.ShouldBe(T0);
+    }
+
+    [Fact]
+    public void Allow_of_a_denied_customer_is_accepted_and_dated()
+    {
+        var customer = new Customer(7, "42", T0);
+        customer.Deny(T0);
+
+        customer.Allow(hasSavedCards: true, T0.AddDays(2)).ShouldBeTrue();
+
+        customer.StatusChangedAt.ShouldBe(new DateTime(2025, 6, 17, 12, 0, 0, DateTimeKind.Utc));
+    }
+
+    [Theory]
+    [InlineData(CustomerStatus.New)]
+    [InlineData(CustomerStatus.Member)]
+    public void Deny_of_a_customer_not_denied_is_accepted_and_dated(CustomerStatus before)
+    {
+        var customer = new Customer(7, "42", T0);
+        if (before == CustomerStatus.Member)
+        {
+            customer.CardSaved(T0);
+        }
+
+        customer.Deny(T0.AddMinutes(5)).ShouldBeTrue();
+
+        customer.Status.ShouldBe(CustomerStatus.Deny);
+        customer.StatusChangedAt.ShouldBe(new DateTime(2025, 6, 15, 12, 5, 0, DateTimeKind.Utc));
+    }
+
+    [Fact]
+    public void Deny_of_a_denied_customer_is_refused_and_keeps_the_time_of_the_first()
+    {
+        var customer = new Customer(7, "42", T0);
+        customer.Deny(T0);
+
+        customer.Deny(T0.AddHours(1)).ShouldBeFalse();
+
+        customer.Status.ShouldBe(CustomerStatus.Deny);
         customer.StatusChangedAt.ShouldBe(T0);
     }
 }

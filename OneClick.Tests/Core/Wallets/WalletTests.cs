@@ -137,6 +137,108 @@ public sealed class WalletTests
         card.LockedUntil.ShouldBe(T0.AddHours(2));
     }
 
+    [Fact]
+    public void ForgetCard_of_the_last_usable_card_makes_the_member_new_again()
+    {
+        var (customer, wallet) = MemberWithCards(1);
+        var card = wallet.Cards.Single();
+
+        wallet.ForgetCard(card, T0.AddDays(1));
+
+        card.DeletedAt.ShouldBe(new DateTime(2025, 6, 16, 12, 0, 0, DateTimeKind.Utc));
+        card.EncryptedPan.ShouldBeEmpty();
+        customer.Status.ShouldBe(CustomerStatus.New);
+        customer.StatusChangedAt.ShouldBe(new DateTime(2025, 6, 16, 12, 0, 0, DateTimeKind.Utc));
+    }
+
+    [Fact]
+    public void ForgetCard_with_another_usable_card_left_keeps_the_member()
+    {
+        var (customer, wallet) = MemberWithCards(2);
+
+        wallet.ForgetCard(wallet.Cards.First(), T0.AddDays(1));
+
+        wallet.UsableCards.Count().ShouldBe(1);
+        customer.Status.ShouldBe(CustomerStatus.Member);
+        customer.StatusChangedAt.ShouldBe(T0);
+    }
+
+    [Fact]
+    public void ForgetCard_leaving_only_an_unconfirmed_card_makes_the_member_new_again()
+    {
+        var (customer, wallet) = MemberWithCards(2);
+        wallet.Cards.Last().PaymentDeclined(T0, reason: DeclineReason.CardDeclined);
+
+        wallet.ForgetCard(wallet.Cards.First(), T0.AddDays(1));
+
+        wallet.Cards.Count(c => c.DeletedAt is null).ShouldBe(1);
+        customer.Status.ShouldBe(CustomerStatus.New);
+    }
+
+    [Fact]
+    public void ForgetCard_of_a_denied_customers_last_card_keeps_the_deny()
+    {
+        var (customer, wallet) = MemberWithCards(1);
+        customer.Deny(T0);
+
+        wallet.ForgetCard(wallet.Cards.Single(), T0.AddDays(1));
+
+        customer.Status.ShouldBe(CustomerStatus.Deny);
+        customer.StatusChangedAt.ShouldBe(T0);
+    }
+
+    [Fact]
+    public void ForgetCard_in_a_browser_wallet_deletes_the_card_only()
+    {
+        var wallet = new Wallet(CoreTestData.ShopId, "browser", T0);
+        var card = Remember(wallet, "4242424242424242", "fp-4242", Expiry);
+        card.PaymentSucceeded(T0);
+
+        wallet.ForgetCard(card, T0.AddDays(1));
+
+        card.DeletedAt.ShouldBe(new DateTime(2025, 6, 16, 12, 0, 0, DateTimeKind.Utc));
+        wallet.HasSavedCards.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void ForgetCard_of_another_wallets_card_is_refused_and_deletes_nothing()
+    {
+        var (customer, wallet) = MemberWithCards(1);
+        var stranger = PaidCard();
+
+        Should.Throw<InvalidOperationException>(() => wallet.ForgetCard(stranger, T0.AddDays(1)));
+
+        stranger.DeletedAt.ShouldBeNull();
+        customer.Status.ShouldBe(CustomerStatus.Member);
+    }
+
+    [Fact]
+    public void CustomerFollowsCards_after_the_last_card_is_set_back_by_a_decline_makes_the_member_new()
+    {
+        var (customer, wallet) = MemberWithCards(1);
+        wallet.Cards.Single().PaymentDeclined(T0.AddHours(3), reason: DeclineReason.CardDeclined);
+
+        wallet.CustomerFollowsCards(T0.AddHours(3));
+
+        customer.Status.ShouldBe(CustomerStatus.New);
+        customer.StatusChangedAt.ShouldBe(new DateTime(2025, 6, 15, 15, 0, 0, DateTimeKind.Utc));
+    }
+
+    /// <summary>A Member whose wallet holds this many cards, each confirmed by a payment.</summary>
+    private static (Customer Customer, Wallet Wallet) MemberWithCards(int count)
+    {
+        var customer = new Customer(3, "42", T0);
+        var wallet = new Wallet(customer, T0);
+        string[] numbers = ["4242424242424242", "5555555555554444", "378282246310005"];
+        foreach (var number in numbers.Take(count))
+        {
+            Remember(wallet, number, "fp-" + number[^4..], Expiry).PaymentSucceeded(T0);
+            customer.CardSaved(T0);
+        }
+
+        return (customer, wallet);
+    }
+
     private static SavedCard PaidCard()
     {
         var card = Remember(new Wallet(CoreTestData.ShopId, "browser", T0), "4242424242424242", "fp-4242", Expiry);

@@ -86,24 +86,16 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Cu
     }
 
     /// <summary>
-    /// Forgets a card of a tracked wallet (the buyer's "Delete card", or staff in the back-office):
-    /// its encrypted number is wiped, a customer left with no usable card is New again, and its
-    /// tokens end, all in one transaction with whatever else the unit of work holds (an audit entry).
+    /// Forgets a card of a tracked wallet (<see cref="Wallet.ForgetCard"/>) and ends its tokens, in
+    /// one transaction. Staff remove a card with <c>BackOffice.Customers.Commands.RemoveSavedCard</c>.
     /// </summary>
-    /// <returns>How many live tokens ended.</returns>
-    public async Task<int> ForgetCardAsync(Wallet wallet, SavedCard card, CancellationToken cancellationToken)
+    private async Task ForgetCardAsync(Wallet wallet, SavedCard card, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        card.Delete(Now);
-        if (!wallet.HasSavedCards)
-        {
-            wallet.Customer?.CardsGone(Now);
-        }
-
+        wallet.ForgetCard(card, Now);
         await db.SaveChangesAsync(cancellationToken);
-        var revoked = await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
+        await tokens.RevokeForCardAsync(card.Id, exceptIssuedBySale: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return revoked;
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

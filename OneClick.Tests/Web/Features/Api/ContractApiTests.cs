@@ -1,10 +1,11 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Contracts;
+using OneClick.Core.Customers;
 using OneClick.Core.Orders;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.Wallets;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 
 namespace OneClick.Tests.Web.Features.Api;
 
@@ -37,12 +38,8 @@ public sealed class ContractApiTests : IDisposable
 
     private Task<int> OrderCountAsync() => gateway.WithDbAsync(db => db.Orders.CountAsync());
 
-    private async Task DenyAsync(string customerId)
-    {
-        var union = await gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == GatewayFactory.ShopId).Select(s => s.CustomerUnionId).SingleAsync());
-        await using var scope = gateway.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().DenyAsync(union, customerId, CancellationToken.None);
-    }
+    private async Task DenyAsync(string customerId) =>
+        (await CustomerSteps.SetStatusAsync(gateway, customerId, CustomerStatus.Deny)).ShouldBeOfType<SetCustomerStatusOutcome.Changed>();
 
     // ---- CONTRACT_CREATION: a contractId names one contract ----
 

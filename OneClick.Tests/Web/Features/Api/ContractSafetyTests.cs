@@ -2,12 +2,14 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Contracts;
+using OneClick.Core.Customers;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Checkout.Payments;
-using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Tests.Web.Features.Api;
 
@@ -296,10 +298,6 @@ public sealed class ContractSafetyTests : IDisposable
         return buyer;
     }
 
-    private async Task DenyAsync(string customer)
-    {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        var shop = await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId));
-        await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().DenyAsync(shop.CustomerUnionId, customer, CancellationToken.None);
-    }
+    private async Task DenyAsync(string customer) =>
+        (await CustomerSteps.SetStatusAsync(gateway, customer, CustomerStatus.Deny)).ShouldBeOfType<SetCustomerStatusOutcome.Changed>();
 }

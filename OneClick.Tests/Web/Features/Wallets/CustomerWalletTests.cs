@@ -8,7 +8,8 @@ using OneClick.Core.Customers;
 using OneClick.Core.Sales;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.Wallets;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 using Shop = OneClick.Core.Shops.Shop;
 
 namespace OneClick.Tests.Web.Features.Wallets;
@@ -472,11 +473,8 @@ public sealed class CustomerWalletTests : IDisposable
         await FirstPurchaseAsync(Buyer.Of(gateway), Jane);
         await DenyAsync(Jane);
 
-        await using (var scope = gateway.Services.CreateAsyncScope())
-        {
-            var allowed = await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().AllowAsync(await UnionOfAsync(GatewayFactory.ShopId), Jane, CancellationToken.None);
-            allowed.ShouldNotBeNull().Status.ShouldBe(CustomerStatus.Member);
-        }
+        (await CustomerSteps.SetStatusAsync(gateway, Jane, CustomerStatus.Member))
+            .ShouldBe(new SetCustomerStatusOutcome.Changed(CustomerStatus.Deny, CustomerStatus.Member));
 
         var buyer = Buyer.Of(gateway);
         var page = await buyer.StartAsync(PurchaseFor(Jane));
@@ -885,12 +883,8 @@ public sealed class CustomerWalletTests : IDisposable
     private Task<int> UnionOfAsync(int shopId) =>
         gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == shopId).Select(s => s.CustomerUnionId).SingleAsync());
 
-    private async Task DenyAsync(string customerNumber, int shopId = GatewayFactory.ShopId)
-    {
-        var union = await UnionOfAsync(shopId);
-        await using var scope = gateway.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().DenyAsync(union, customerNumber, CancellationToken.None);
-    }
+    private async Task DenyAsync(string customerNumber, int shopId = GatewayFactory.ShopId) =>
+        (await CustomerSteps.SetStatusAsync(gateway, customerNumber, CustomerStatus.Deny, shopId)).ShouldBeOfType<SetCustomerStatusOutcome.Changed>();
 
     private async Task<Customer> CustomerAsync(string customerNumber, int shopId = GatewayFactory.ShopId)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OneClick.Core;
 using OneClick.Core.Customers;
 using OneClick.Core.Sales;
@@ -28,4 +29,7 @@ public static class CustomerWords
     };
 
     public static string Amounts(IReadOnlyList<Money> amounts) => amounts.Count == 0 ? "—" : string.Join(", ", amounts);
+
+    /// <summary>A time as the back-office shows it: UTC, to the minute.</summary>
+    public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 }

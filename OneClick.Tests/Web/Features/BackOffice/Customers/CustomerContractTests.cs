@@ -37,8 +37,8 @@ public sealed class CustomerContractTests : IDisposable
 
         var rows = Cells(page, "Contracts");
         rows.Count.ShouldBe(2);
-        rows[0][..7].ShouldBe(["contract-1", "Demo Credits Shop", "Visa •••• 4242", "12/30", "Active", CustomerDirectory.Time(created), "3"]);
-        rows[1][..5].ShouldBe(["contract-old", "Demo Credits Shop", "Mastercard •••• 4444", "12/30", $"Deactivated {CustomerDirectory.Time(later)}"]);
+        rows[0][..7].ShouldBe(["contract-1", "Demo Credits Shop", "Visa •••• 4242", "12/30", "Active", CustomerWords.Time(created), "3"]);
+        rows[1][..5].ShouldBe(["contract-old", "Demo Credits Shop", "Mastercard •••• 4444", "12/30", $"Deactivated {CustomerWords.Time(later)}"]);
         rows[1][6].ShouldBe("1");
         // The first payment of a pending contract is still under way: it is nobody's yet, as in the API.
         page.Html.ShouldNotContain("contract-pending");
@@ -135,7 +135,7 @@ public sealed class CustomerContractTests : IDisposable
         stored.State.ShouldBe(ContractState.Deactivated);
         stored.DeactivatedAt!.Value.ShouldBeInRange(before, gateway.Clock.GetUtcNow().UtcDateTime);
         stored.EncryptedPan.ShouldBeEmpty();
-        Cells(done, "Contracts").Single()[4].ShouldBe($"Deactivated {CustomerDirectory.Time(stored.DeactivatedAt.Value)}");
+        Cells(done, "Contracts").Single()[4].ShouldBe($"Deactivated {CustomerWords.Time(stored.DeactivatedAt.Value)}");
         done.LinkHref("Deactivate contract contract-1").ShouldBeNull();
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
         var customer = await CustomerAsync(gateway, "cust-1");

@@ -1,9 +1,16 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Cards;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
+using OneClick.Web.Features.Staff;
+using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Customers;
 
@@ -100,6 +107,48 @@ internal static class CustomerSteps
 
     public static Task<Contract> StoredContractAsync(GatewayFactory gateway, long id) =>
         gateway.WithDbAsync(db => db.Contracts.AsNoTracking().SingleAsync(c => c.Id == id));
+
+    /// <summary>A gateway administrator with no account of their own: the audit names them "(system)".</summary>
+    public static readonly ClaimsPrincipal Administrator = new(new ClaimsIdentity([new Claim(ClaimTypes.Role, StaffRoles.Administrator)], "test"));
+
+    /// <summary>A back-office person with an account (merchant null for an administrator), as their sign-in cookie names them.</summary>
+    public static async Task<ClaimsPrincipal> PersonAsync(GatewayFactory gateway, string role, int? merchantId, string email)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = gateway.Clock.GetUtcNow().UtcDateTime };
+        (await users.CreateAsync(user, BackOfficeStaff.Password)).Succeeded.ShouldBeTrue();
+        (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Role, role)], "test"));
+    }
+
+    /// <summary>
+    /// Runs a command or query in a request scope of its own, as this person would from a page. The
+    /// person is set in the same async flow as the call: the HTTP context accessor is async-local.
+    /// </summary>
+    public static async Task<T> AsAsync<T>(GatewayFactory gateway, ClaimsPrincipal person, Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = person, RequestServices = scope.ServiceProvider };
+        return await action(scope.ServiceProvider);
+    }
+
+    /// <summary>
+    /// Sets a customer to Deny, or lifts it, as an administrator does in the back-office; a customer
+    /// the gateway has not met yet is recorded first (denied before their first purchase).
+    /// </summary>
+    public static async Task<SetCustomerStatusOutcome> SetStatusAsync(GatewayFactory gateway, string number, CustomerStatus status, int shopId = GatewayFactory.ShopId)
+    {
+        long id;
+        await using (var scope = gateway.Services.CreateAsyncScope())
+        {
+            var union = await gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == shopId).Select(s => s.CustomerUnionId).SingleAsync());
+            id = (await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().FindOrAddAsync(union, number, CancellationToken.None)).Id;
+        }
+
+        return await AsAsync(gateway, Administrator, services => services.GetRequiredService<SetCustomerStatus>().RunAsync(id, status, CancellationToken.None));
+    }
 
     /// <summary>The rows of the customer list: customer numbers in the order shown.</summary>
     public static List<string> Numbers(Page page) =>

@@ -31,13 +31,11 @@ public static class BackOfficeStaff
         string? authenticatorKey = null;
         await using (var scope = gateway.Services.CreateAsyncScope())
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-            var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = DateTime.UtcNow };
-            Require(await users.CreateAsync(user, Password));
-            Require(await users.AddToRoleAsync(user, role));
+            var user = await CreatePersonAsync(gateway, scope.ServiceProvider, role, merchantId, email);
             if (role == StaffRoles.Administrator)
             {
                 // Administrators must sign in with two factors: this one has an authenticator app.
+                var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
                 Require(await users.ResetAuthenticatorKeyAsync(user));
                 authenticatorKey = await users.GetAuthenticatorKeyAsync(user);
                 Require(await users.SetTwoFactorEnabledAsync(user, true));
@@ -54,6 +52,17 @@ public static class BackOfficeStaff
 
         page.Heading.ShouldBe("Dashboard", $"{email} could not sign in: {page.Text}");
         return browser;
+    }
+
+    /// <summary>A person with a password and one role (merchant null for an administrator), created at the gateway's clock.</summary>
+    public static async Task<StaffUser> CreatePersonAsync(GatewayFactory gateway, IServiceProvider services, string role, int? merchantId, string? email = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
+        var users = services.GetRequiredService<UserManager<StaffUser>>();
+        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = gateway.Clock.GetUtcNow().UtcDateTime };
+        Require(await users.CreateAsync(user, Password));
+        Require(await users.AddToRoleAsync(user, role));
+        return user;
     }
 
     private static void Require(IdentityResult result) =>

@@ -10,7 +10,7 @@ namespace OneClick.Web.Features.Wallets;
 /// Finds the wallet an order pays from: with a customerNumber, the customer's wallet in the shop's
 /// customer union, whatever the browser; without one, this browser's wallet at this shop.
 /// </summary>
-public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, CustomerStatuses customers, TimeProvider clock, ILogger<BuyerWallets> logger)
+public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, UnionCustomers customers, TimeProvider clock, ILogger<BuyerWallets> logger)
 {
     public async Task<Wallet?> FindAsync(Shop shop, string? customerNumber, string? browserIdHash, CancellationToken cancellationToken)
     {

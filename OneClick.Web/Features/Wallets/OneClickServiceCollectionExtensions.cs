@@ -13,7 +13,7 @@ public static class OneClickServiceCollectionExtensions
         services.AddScoped<OneClickTokens>();
         services.AddScoped<BrowserWallets>();
         services.AddScoped<BuyerWallets>();
-        services.AddScoped<CustomerStatuses>();
+        services.AddScoped<UnionCustomers>();
         services.AddQuartz(q => q.ScheduleJob<TokenExpiryJob>(
             trigger => trigger.WithIdentity("token-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(15)),
             job => job.WithIdentity(TokenExpiryJob.Key)));

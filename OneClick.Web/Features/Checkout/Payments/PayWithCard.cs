@@ -18,7 +18,7 @@ public sealed class PayWithCard(
     OneClickDbContext db,
     PaymentAttempt attempt,
     BuyerWallets wallets,
-    CustomerStatuses customers,
+    UnionCustomers customers,
     CardVault vault,
     ShopSnapshots shops,
     TimeProvider clock)

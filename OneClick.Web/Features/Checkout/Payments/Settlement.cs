@@ -262,12 +262,13 @@ public sealed class Settlement(
     private async Task UpdateCustomerStatusAsync(SavedCard card, CancellationToken cancellationToken)
     {
         var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer).SingleAsync(w => w.Id == card.WalletId, cancellationToken);
-        if (!wallet.HasSavedCards && wallet.Customer is { } customer)
+        if (wallet.Customer is { } customer)
         {
             // Tracked since the payment began: read afresh, or a Deny set meanwhile would be undone.
             await db.Entry(customer).ReloadAsync(cancellationToken);
-            customer.CardsGone(Now);
         }
+
+        wallet.CustomerFollowsCards(Now);
     }
 
     /// <summary>

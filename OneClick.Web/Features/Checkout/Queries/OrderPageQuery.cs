@@ -16,7 +16,7 @@ namespace OneClick.Web.Features.Checkout.Queries;
 public sealed record OrderPageData(OrderView View, Contract? Contract, bool CreationBlocked, IReadOnlyList<SavedCard> SavedCards, bool Denied);
 
 /// <summary>Loads the order page: the order's view, and what its contract or its wallet offers while it is open.</summary>
-public sealed class OrderPageQuery(OneClickDbContext db, OrderViews views, ChargeableContractQuery chargeable, BuyerWallets wallets, CustomerStatuses customers)
+public sealed class OrderPageQuery(OneClickDbContext db, OrderViews views, ChargeableContractQuery chargeable, BuyerWallets wallets, UnionCustomers customers)
 {
     /// <param name="withToken">As <see cref="OrderViews.LoadAsync"/>: the approval page hands over the token once.</param>
     public async Task<OrderPageData?> RunAsync(string orderId, string? browserIdHash, bool withToken, CancellationToken cancellationToken)

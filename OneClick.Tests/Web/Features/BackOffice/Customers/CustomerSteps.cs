@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Cards;
@@ -112,16 +110,8 @@ internal static class CustomerSteps
     public static readonly ClaimsPrincipal Administrator = new(new ClaimsIdentity([new Claim(ClaimTypes.Role, StaffRoles.Administrator)], "test"));
 
     /// <summary>A back-office person with an account (merchant null for an administrator), as their sign-in cookie names them.</summary>
-    public static async Task<ClaimsPrincipal> PersonAsync(GatewayFactory gateway, string role, int? merchantId, string email)
-    {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = gateway.Clock.GetUtcNow().UtcDateTime };
-        (await users.CreateAsync(user, BackOfficeStaff.Password)).Succeeded.ShouldBeTrue();
-        (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
-        return new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Role, role)], "test"));
-    }
+    public static async Task<ClaimsPrincipal> PersonAsync(GatewayFactory gateway, string role, int? merchantId, string email) =>
+        (await CommandCaller.SignedInAsync(gateway, role, merchantId, email)).Principal;
 
     /// <summary>
     /// Runs a command or query in a request scope of its own, as this person would from a page. The
@@ -144,7 +134,7 @@ internal static class CustomerSteps
         await using (var scope = gateway.Services.CreateAsyncScope())
         {
             var union = await gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == shopId).Select(s => s.CustomerUnionId).SingleAsync());
-            id = (await scope.ServiceProvider.GetRequiredService<CustomerStatuses>().FindOrAddAsync(union, number, CancellationToken.None)).Id;
+            id = (await scope.ServiceProvider.GetRequiredService<UnionCustomers>().FindOrAddAsync(union, number, CancellationToken.None)).Id;
         }
 
         return await AsAsync(gateway, Administrator, services => services.GetRequiredService<SetCustomerStatus>().RunAsync(id, status, CancellationToken.None));

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
-using OneClick.Tests.Web.Features.BackOffice.Shops.Commands;
 using OneClick.Web.Features.BackOffice.Administration.Commands;
 using OneClick.Web.Features.Staff;
 using OneClickRequest = OneClick.Core.Shops.OneClickRequest;

@@ -2,11 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.Staff;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Tests.Web.Features.BackOffice.Shops.Commands;
+namespace OneClick.Tests.Infrastructure;
 
 /// <summary>
 /// A back-office person who calls commands directly, without a page: each <see cref="Open"/> is one
@@ -14,14 +13,12 @@ namespace OneClick.Tests.Web.Features.BackOffice.Shops.Commands;
 /// </summary>
 internal sealed class CommandCaller(GatewayFactory gateway, ClaimsPrincipal principal)
 {
-    public static async Task<CommandCaller> SignedInAsync(GatewayFactory gateway, string role, int? merchantId)
+    public ClaimsPrincipal Principal => principal;
+
+    public static async Task<CommandCaller> SignedInAsync(GatewayFactory gateway, string role, int? merchantId, string? email = null)
     {
         await using var scope = gateway.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
-        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = gateway.Clock.GetUtcNow().UtcDateTime };
-        (await users.CreateAsync(user, BackOfficeStaff.Password)).Succeeded.ShouldBeTrue();
-        (await users.AddToRoleAsync(user, role)).Succeeded.ShouldBeTrue();
+        var user = await BackOfficeStaff.CreatePersonAsync(gateway, scope.ServiceProvider, role, merchantId, email);
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StaffUser>>().CreateAsync(user);
         return new CommandCaller(gateway, principal);
     }

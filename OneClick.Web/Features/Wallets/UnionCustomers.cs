@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Customers;
 using OneClick.Web.Persistence;
@@ -10,7 +9,7 @@ namespace OneClick.Web.Features.Wallets;
 /// Deny (rule 8), and their record, added the first time a wallet or contract needs one. Staff set
 /// Deny and lift it with <c>BackOffice.Customers.Commands.SetCustomerStatus</c>.
 /// </summary>
-public sealed class CustomerStatuses(OneClickDbContext db, TimeProvider clock)
+public sealed class UnionCustomers(OneClickDbContext db, TimeProvider clock)
 {
     public Task<Customer?> FindAsync(int customerUnionId, string number, CancellationToken cancellationToken) =>
         db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.CustomerUnionId == customerUnionId && c.Number == number, cancellationToken);
@@ -30,7 +29,7 @@ public sealed class CustomerStatuses(OneClickDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(cancellationToken);
             return customer;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (UniqueIndex.Refused(ex))
         {
             db.Entry(customer).State = EntityState.Detached;
             return await db.Customers.SingleAsync(c => c.CustomerUnionId == customerUnionId && c.Number == number, cancellationToken);

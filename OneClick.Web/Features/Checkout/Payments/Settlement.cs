@@ -262,9 +262,10 @@ public sealed class Settlement(
     private async Task UpdateCustomerStatusAsync(SavedCard card, CancellationToken cancellationToken)
     {
         var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer).SingleAsync(w => w.Id == card.WalletId, cancellationToken);
-        if (wallet.Customer is { } customer)
+        if (!wallet.HasSavedCards && wallet.Customer is { } customer)
         {
             // Tracked since the payment began: read afresh, or a Deny set meanwhile would be undone.
+            // Only when the rule can change something: this runs inside the hot write turn.
             await db.Entry(customer).ReloadAsync(cancellationToken);
         }
 

@@ -3,6 +3,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Audit.Queries;
+using OneClick.Web.Features.BackOffice.Shops.Queries;
+using OneClick.Web.Features.BackOffice.Staff.Commands;
+using OneClick.Web.Features.BackOffice.Staff.Queries;
 using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Staff;
@@ -82,6 +86,29 @@ public sealed class PeopleTests : IDisposable
         page.Text.ShouldContain("This address cannot be invited. Use another address.");
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "staff.add"))).ShouldBe(0);
         (await UserAsync("taken@shop.test"))!.DisplayName.ShouldBe("taken@shop.test");
+    }
+
+    [Fact]
+    public async Task Commands_and_queries_for_owners_called_by_a_staff_member_refuse_and_change_nothing()
+    {
+        var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
+        await CommandCaller.SignedInAsync(gateway, StaffRoles.Owner, merchantId, "owner@shop.test");
+        var staff = await CommandCaller.SignedInAsync(gateway, StaffRoles.Staff, merchantId);
+        var owner = await UserAsync("owner@shop.test");
+
+        // The pages' policy keeps staff members out; these are the commands' own checks behind it.
+        await using var request = staff.Open();
+        (await request.Get<InvitePerson>().RunAsync("new-owner@shop.test", "New", StaffRoles.Owner, "http://localhost/", CancellationToken.None))
+            .ShouldBeOfType<InvitePersonOutcome.NotAllowed>();
+        (await request.Get<RemovePerson>().RunAsync(owner!.Id, CancellationToken.None)).ShouldBeOfType<RemovePersonOutcome.NotFound>();
+        (await request.Get<ShopDetailQuery>().RunAsync(GatewayFactory.ShopId, CancellationToken.None)).ShouldBeNull();
+        (await request.Get<ShopListQuery>().RunAsync(CancellationToken.None)).Shops.ShouldBeEmpty();
+        (await request.Get<PeopleQuery>().RunAsync(CancellationToken.None)).List.ShouldBeEmpty();
+        (await request.Get<AuditLogQuery>().RunAsync(null, 1, CancellationToken.None)).Entries.ShouldBeEmpty();
+
+        (await UserAsync("new-owner@shop.test")).ShouldBeNull();
+        (await UserAsync("owner@shop.test")).ShouldNotBeNull();
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action.StartsWith("staff.")))).ShouldBe(0);
     }
 
     private async Task<StaffUser?> UserAsync(string email)

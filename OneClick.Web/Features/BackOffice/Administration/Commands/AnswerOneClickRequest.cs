@@ -21,7 +21,7 @@ public abstract record AnswerOneClickRequestOutcome
 }
 
 /// <summary>A gateway administrator approves a shop's One Click request (One Click is on) or refuses it (the merchant may ask again).</summary>
-public sealed class AnswerOneClickRequest(OneClickDbContext db, CurrentStaff staff, AuditTrail audit)
+public sealed class AnswerOneClickRequest(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate)
 {
     public const string ApproveAction = "shop.oneclick.approve";
 
@@ -60,7 +60,7 @@ public sealed class AnswerOneClickRequest(OneClickDbContext db, CurrentStaff sta
 
         await audit.RecordAsync(approve ? ApproveAction : RefuseAction, ShopWords.Subject(shop.Id), shop.MerchantId,
             new { oneClick = before }, new { oneClick = ShopWords.Describe(shop.OneClickStatus) });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new AnswerOneClickRequestOutcome.Answered(shop.Id, shop.Name, approve);
     }
 }

@@ -19,7 +19,7 @@ public abstract record CreateCustomerUnionOutcome
 }
 
 /// <summary>A gateway administrator creates an empty customer union; shops are moved into it by <see cref="JoinShopToUnion"/>.</summary>
-public sealed class CreateCustomerUnion(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class CreateCustomerUnion(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "union.create";
 
@@ -44,7 +44,7 @@ public sealed class CreateCustomerUnion(OneClickDbContext db, CurrentStaff staff
         var union = new CustomerUnion(trimmed, clock.GetUtcNow().UtcDateTime);
         db.CustomerUnions.Add(union);
         await audit.RecordAsync(Action, $"union {trimmed}", null, null, new { name = trimmed });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new CreateCustomerUnionOutcome.Created(union.Id, union.Name);
     }
 }

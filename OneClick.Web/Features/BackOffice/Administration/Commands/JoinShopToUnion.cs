@@ -27,7 +27,7 @@ public abstract record JoinShopToUnionOutcome
 /// A gateway administrator moves a shop into another customer union. Its existing customers and their
 /// saved cards stay in the old union: only customer numbers the shop sends from now on are looked up in the new one.
 /// </summary>
-public sealed class JoinShopToUnion(OneClickDbContext db, CurrentStaff staff, AuditTrail audit)
+public sealed class JoinShopToUnion(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate)
 {
     public const string Action = "union.join";
 
@@ -51,7 +51,7 @@ public sealed class JoinShopToUnion(OneClickDbContext db, CurrentStaff staff, Au
         var before = new { unionId = shop.CustomerUnionId, union = shop.CustomerUnion?.Name };
         shop.JoinUnion(union);
         await audit.RecordAsync(Action, ShopWords.Subject(shop.Id), shop.MerchantId, before, new { unionId = union.Id, union = union.Name });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new JoinShopToUnionOutcome.Joined(shop.Id, shop.Name, union.Id, union.Name);
     }
 

@@ -31,6 +31,7 @@ public sealed class RemoveSavedCard(
     CustomerAccessQuery access,
     OneClickTokens tokens,
     AuditTrail audit,
+    WriteGate gate,
     TimeProvider clock,
     ILogger<RemoveSavedCard> logger)
 {
@@ -50,7 +51,7 @@ public sealed class RemoveSavedCard(
         }
 
         // Begun before the card is read: a removal posted twice at once is audited once.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await gate.BeginAsync(db, cancellationToken);
         var wallet = await db.Wallets.Include(w => w.Cards).Include(w => w.Customer)
             .SingleOrDefaultAsync(w => w.CustomerId == customerAccess.Id, cancellationToken);
         // Only a card of this customer's wallet, whatever id is posted.

@@ -37,6 +37,7 @@ public sealed class SetCustomerStatus(
     CustomerAccessQuery access,
     OneClickTokens tokens,
     AuditTrail audit,
+    WriteGate gate,
     TimeProvider clock,
     ILogger<SetCustomerStatus> logger)
 {
@@ -64,10 +65,9 @@ public sealed class SetCustomerStatus(
             return new SetCustomerStatusOutcome.Refused();
         }
 
-        // Begun (BEGIN IMMEDIATE) before the status is read: of two changes at once, the second reads
-        // what the first saved, so the audit's "before" is always true. Back-office writes take no
-        // WriteGate turn (decision 013): they wait in SQLite's busy handler instead.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The turn (BEGIN IMMEDIATE) is taken before the status is read: of two changes at once, the
+        // second reads what the first saved, so the audit's "before" is always true.
+        await using var transaction = await gate.BeginAsync(db, cancellationToken);
         var customer = await db.Customers.SingleAsync(c => c.Id == customerAccess.Id, cancellationToken);
         var before = customer.Status;
         var now = clock.GetUtcNow().UtcDateTime;

@@ -27,25 +27,32 @@ public sealed class RetryPostback(OneClickDbContext db, CurrentStaff staff, Audi
     {
         // Checked again here, whatever the page showed: a form may be posted for any delivery id.
         var shopIds = await staff.ShopIdsAsync();
-        var delivery = await db.PostbackDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && shopIds.Contains(d.ShopId), cancellationToken);
-        if (delivery is null)
+        // Read inside the turn: the dispatcher records its results in turns too, so a delivery that
+        // was just delivered reads as delivered here, not as one to retry.
+        await using (var turn = await gate.BeginAsync(db, cancellationToken))
         {
-            return new RetryPostbackOutcome.NotFound();
+            var delivery = await db.PostbackDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && shopIds.Contains(d.ShopId), cancellationToken);
+            if (delivery is null)
+            {
+                return new RetryPostbackOutcome.NotFound();
+            }
+
+            if (delivery.State != PostbackState.Pending)
+            {
+                db.Entry(delivery).State = EntityState.Detached;
+                return new RetryPostbackOutcome.AlreadyFinished(delivery.State, delivery.Attempts);
+            }
+
+            var merchantId = await db.Shops.Where(s => s.Id == delivery.ShopId).Select(s => s.MerchantId).SingleAsync(cancellationToken);
+            var before = new { delivery.State, delivery.Attempts, delivery.NextAttemptAt };
+            delivery.DueNow(clock.GetUtcNow().UtcDateTime);
+            await audit.RecordAsync(Action, $"postback {delivery.Id} (sale {delivery.SaleId})", merchantId, before, new { delivery.State, delivery.Attempts, delivery.NextAttemptAt });
+            await db.SaveChangesAsync(cancellationToken);
+            await turn.CommitAsync(cancellationToken);
         }
 
-        if (delivery.State != PostbackState.Pending)
-        {
-            db.Entry(delivery).State = EntityState.Detached;
-            return new RetryPostbackOutcome.AlreadyFinished(delivery.State, delivery.Attempts);
-        }
-
-        var merchantId = await db.Shops.Where(s => s.Id == delivery.ShopId).Select(s => s.MerchantId).SingleAsync(cancellationToken);
-        var before = new { delivery.State, delivery.Attempts, delivery.NextAttemptAt };
-        delivery.DueNow(clock.GetUtcNow().UtcDateTime);
-        await audit.RecordAsync(Action, $"postback {delivery.Id} (sale {delivery.SaleId})", merchantId, before, new { delivery.State, delivery.Attempts, delivery.NextAttemptAt });
-        await gate.SaveChangesAsync(db, cancellationToken);
         outbox.Wake();
-        logger.LogInformation("Postback {DeliveryId} made due now from the back-office", delivery.Id);
-        return new RetryPostbackOutcome.MadeDue(delivery.Id);
+        logger.LogInformation("Postback {DeliveryId} made due now from the back-office", deliveryId);
+        return new RetryPostbackOutcome.MadeDue(deliveryId);
     }
 }

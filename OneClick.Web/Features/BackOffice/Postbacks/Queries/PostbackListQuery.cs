@@ -67,11 +67,12 @@ public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, 
     private async Task<List<EndpointOutage>> OutagesAsync(List<int> ids, DateTime now, CancellationToken cancellationToken)
     {
         // Only shops with a failing delivery can be in trouble.
+        var failingShops = await db.PostbackDeliveries.AsNoTracking().Where(PostbackDelivery.Failing)
+            .Where(d => ids.Contains(d.ShopId)).Select(d => d.ShopId).Distinct().ToListAsync(cancellationToken);
         var candidates = await db.PostbackDeliveries.AsNoTracking()
-            .Where(d => ids.Contains(d.ShopId) && d.State == PostbackState.Pending)
+            .Where(d => failingShops.Contains(d.ShopId) && d.State == PostbackState.Pending)
             .GroupBy(d => d.ShopId)
-            .Select(g => new { ShopId = g.Key, Waiting = g.Count(), Failing = g.Count(d => d.Attempts > 0) })
-            .Where(g => g.Failing > 0)
+            .Select(g => new { ShopId = g.Key, Waiting = g.Count() })
             .ToListAsync(cancellationToken);
 
         var outages = new List<EndpointOutage>();

@@ -20,7 +20,7 @@ public abstract record CreateApiKeyOutcome
 }
 
 /// <summary>A new API key for a shop's server: stored as a hash, audited with its prefix only.</summary>
-public sealed class CreateApiKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class CreateApiKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "shop.apikey.create";
 
@@ -46,7 +46,7 @@ public sealed class CreateApiKey(OneClickDbContext db, CurrentStaff staff, Audit
         db.ApiKeys.Add(apiKey);
         // The prefix only: the key itself never reaches the audit trail.
         await audit.RecordAsync(Action, ShopWords.Subject(shopId), merchantId, null, new { name = apiKey.Name, prefix = apiKey.Prefix });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new CreateApiKeyOutcome.Created(apiKey.Id, plaintext);
     }
 }

@@ -22,7 +22,7 @@ public abstract record CreateShopOutcome
 /// A new shop with its first signature key: an owner's for their own merchant whatever the post
 /// says, an administrator's for the merchant they choose. Audited without the key.
 /// </summary>
-public sealed class CreateShop(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class CreateShop(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "shop.create";
 
@@ -64,7 +64,7 @@ public sealed class CreateShop(OneClickDbContext db, CurrentStaff staff, AuditTr
         var entry = await audit.RecordAsync(Action, ShopWords.Subject(shopId), merchantId, null, new { name, websiteUrl = shop.WebsiteUrl, merchantId, activeKeys = 1 });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await gate.SaveChangesAsync(db, cancellationToken);
         }
         catch (DbUpdateException)
         {

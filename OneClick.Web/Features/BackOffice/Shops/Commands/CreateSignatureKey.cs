@@ -17,7 +17,7 @@ public abstract record CreateSignatureKeyOutcome
 }
 
 /// <summary>A new signature key for a shop, the first step of a rotation; audited without the key.</summary>
-public sealed class CreateSignatureKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class CreateSignatureKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "shop.key.create";
 
@@ -42,7 +42,7 @@ public sealed class CreateSignatureKey(OneClickDbContext db, CurrentStaff staff,
         }
 
         await audit.RecordAsync(Action, ShopWords.Subject(shop.Id), shop.MerchantId, null, new { createdAt = now, activeKeys = shop.SignatureKeys.Count(k => k.RetiredAt is null) });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new CreateSignatureKeyOutcome.Created(secret);
     }
 }

@@ -16,7 +16,7 @@ public abstract record RequestOneClickOutcome
 }
 
 /// <summary>A merchant asks for One Click on a shop; a gateway administrator answers (<c>AnswerOneClickRequest</c>).</summary>
-public sealed class RequestOneClick(OneClickDbContext db, CurrentStaff staff, AuditTrail audit)
+public sealed class RequestOneClick(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate)
 {
     public const string Action = "shop.oneclick.request";
 
@@ -40,7 +40,7 @@ public sealed class RequestOneClick(OneClickDbContext db, CurrentStaff staff, Au
         }
 
         await audit.RecordAsync(Action, ShopWords.Subject(shop.Id), shop.MerchantId, new { oneClick = before }, new { oneClick = ShopWords.Describe(shop.OneClickStatus) });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new RequestOneClickOutcome.Requested();
     }
 }

@@ -19,7 +19,7 @@ public abstract record RetireSignatureKeyOutcome
 }
 
 /// <summary>Retires a shop's older signature key, the last step of a rotation: signatures made with it are refused from then on.</summary>
-public sealed class RetireSignatureKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class RetireSignatureKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "shop.key.retire";
 
@@ -50,7 +50,7 @@ public sealed class RetireSignatureKey(OneClickDbContext db, CurrentStaff staff,
         }
 
         await audit.RecordAsync(Action, ShopWords.Subject(shop.Id), shop.MerchantId, new { keyId = key.Id, retiredAt = (DateTime?)null }, new { keyId = key.Id, retiredAt = now });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new RetireSignatureKeyOutcome.Retired(key.Id);
     }
 }

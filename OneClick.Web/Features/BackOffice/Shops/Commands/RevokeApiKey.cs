@@ -17,7 +17,7 @@ public abstract record RevokeApiKeyOutcome
 }
 
 /// <summary>Revokes a shop's API key: calls made with it are refused from then on.</summary>
-public sealed class RevokeApiKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
+public sealed class RevokeApiKey(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate, TimeProvider clock)
 {
     public const string Action = "shop.apikey.revoke";
 
@@ -40,7 +40,7 @@ public sealed class RevokeApiKey(OneClickDbContext db, CurrentStaff staff, Audit
         await audit.RecordAsync(Action, ShopWords.Subject(shopId), merchantId,
             new { keyId = apiKey.Id, name = apiKey.Name, prefix = apiKey.Prefix, revokedAt = (DateTime?)null },
             new { keyId = apiKey.Id, name = apiKey.Name, prefix = apiKey.Prefix, revokedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new RevokeApiKeyOutcome.Revoked(apiKey.Name);
     }
 }

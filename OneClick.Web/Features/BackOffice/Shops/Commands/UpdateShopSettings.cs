@@ -17,7 +17,7 @@ public abstract record UpdateShopSettingsOutcome
 }
 
 /// <summary>An owner (or an administrator) saves a shop's settings: every field valid, or nothing saved; the changed ones audited.</summary>
-public sealed class UpdateShopSettings(OneClickDbContext db, CurrentStaff staff, AuditTrail audit)
+public sealed class UpdateShopSettings(OneClickDbContext db, CurrentStaff staff, AuditTrail audit, WriteGate gate)
 {
     public const string Action = "shop.update";
 
@@ -46,7 +46,7 @@ public sealed class UpdateShopSettings(OneClickDbContext db, CurrentStaff staff,
                 changed.ToDictionary(k => k, k => before[k]), changed.ToDictionary(k => k, k => after[k]));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await gate.SaveChangesAsync(db, cancellationToken);
         return new UpdateShopSettingsOutcome.Saved(changed.Count > 0);
     }
 }

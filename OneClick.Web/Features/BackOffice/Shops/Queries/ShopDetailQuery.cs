@@ -17,15 +17,24 @@ public sealed record ApiKeyRow(int Id, string Name, string Prefix, DateTime Crea
     public bool IsActive => RevokedAt is null;
 }
 
-/// <param name="Shop">Not tracked: its settings fill the settings form.</param>
+/// <param name="Settings">A new form filled with the saved settings, for the page to bind.</param>
 /// <param name="MerchantName">For an administrator, who sees every merchant's shops; null for an owner.</param>
-public sealed record ShopDetail(Shop Shop, string? MerchantName, IReadOnlyList<SignatureKeyRow> SignatureKeys, IReadOnlyList<ApiKeyRow> ApiKeys);
+public sealed record ShopDetail(int Id, string Name, OneClickStatus OneClickStatus, ShopSettingsForm Settings, string? MerchantName, IReadOnlyList<SignatureKeyRow> SignatureKeys, IReadOnlyList<ApiKeyRow> ApiKeys);
 
-/// <summary>A shop's page: a shop of this person's merchant (any, for an administrator); null for another merchant's exactly as for one that does not exist.</summary>
+/// <summary>
+/// A shop's page: a shop of this person's merchant (any, for an administrator), for owners and
+/// administrators only; null for another merchant's exactly as for one that does not exist. The
+/// entity stays inside: it holds the signature keys' secrets, which no page shows.
+/// </summary>
 public sealed class ShopDetailQuery(OneClickDbContext db, CurrentStaff staff)
 {
     public async Task<ShopDetail?> RunAsync(int shopId, CancellationToken cancellationToken)
     {
+        if (!staff.MayManageMerchant)
+        {
+            return null;
+        }
+
         var shop = await (await staff.ShopsAsync()).AsSingleQuery().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
         if (shop is null)
         {
@@ -44,6 +53,6 @@ public sealed class ShopDetailQuery(OneClickDbContext db, CurrentStaff staff)
             .OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
             .Select(k => new SignatureKeyRow(k.Id, k.CreatedAt, k.RetiredAt))
             .ToList();
-        return new ShopDetail(shop, merchantName, keys, apiKeys);
+        return new ShopDetail(shop.Id, shop.Name, shop.OneClickStatus, ShopSettingsForm.From(shop), merchantName, keys, apiKeys);
     }
 }

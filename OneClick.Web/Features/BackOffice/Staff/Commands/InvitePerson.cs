@@ -14,7 +14,7 @@ public abstract record InvitePersonOutcome
     /// <summary>The address cannot be used; the message says what to do.</summary>
     public sealed record EmailRefused(string Message) : InvitePersonOutcome;
 
-    /// <summary>An administrator (who belongs to no merchant), or a role that cannot be given here.</summary>
+    /// <summary>Not an owner, an administrator (who belongs to no merchant), or a role that cannot be given here.</summary>
     public sealed record NotAllowed : InvitePersonOutcome;
 }
 
@@ -28,7 +28,8 @@ public sealed class InvitePerson(OneClickDbContext db, UserManager<StaffUser> us
 
     public async Task<InvitePersonOutcome> RunAsync(string email, string name, string role, string requestBaseUri, CancellationToken cancellationToken)
     {
-        if ((await staff.UserAsync())?.MerchantId is not { } merchantId || role is not (StaffRoles.Staff or StaffRoles.Owner))
+        // The page's policy says the same; a command is also called from elsewhere.
+        if (!staff.MayManageMerchant || (await staff.UserAsync())?.MerchantId is not { } merchantId || role is not (StaffRoles.Staff or StaffRoles.Owner))
         {
             return new InvitePersonOutcome.NotAllowed();
         }

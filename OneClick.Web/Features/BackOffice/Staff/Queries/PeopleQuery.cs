@@ -25,6 +25,12 @@ public sealed class PeopleQuery(UserManager<StaffUser> users, CurrentStaff staff
 {
     public async Task<People> RunAsync(CancellationToken cancellationToken)
     {
+        // Owners and administrators, as the page's policy says; a query is also called from elsewhere.
+        if (!staff.MayManageMerchant)
+        {
+            return new People([], MayInvite: false);
+        }
+
         var me = await staff.UserAsync();
         var merchantId = await staff.MerchantIdAsync();
         var query = users.Users.AsNoTracking();

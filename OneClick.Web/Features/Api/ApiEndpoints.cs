@@ -2,6 +2,9 @@ using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.Api.Commands;
+using OneClick.Web.Features.Api.Queries;
+using OneClick.Web.Features.Contracts.Commands;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 using Quartz;
@@ -18,8 +21,9 @@ public static class ApiEndpoints
     public static IServiceCollection AddApi(this IServiceCollection services)
     {
         services.AddScoped<IdempotentPosts>();
-        services.AddScoped<ApiOrders>();
-        services.AddScoped<ApiContracts>();
+        services.AddScoped<Commands.CreateApiOrder>();
+        services.AddScoped<Queries.ApiOrderQuery>();
+        services.AddScoped<Queries.CustomerContractsQuery>();
         services.AddApiDocument();
         services.AddQuartz(q => q.ScheduleJob<PaymentLinkExpiryJob>(
             trigger => trigger.WithIdentity("payment-link-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(1)),
@@ -38,8 +42,8 @@ public static class ApiEndpoints
         var orders = api.MapGroup("/orders").WithTags("Orders");
         var contracts = api.MapGroup("/contracts").WithTags("Contracts");
 
-        orders.MapPost("/hpp", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
-                PostAsync<OrderBody>(http, posts, (shop, body, ct) => orders.CreateAsync(shop, OrderChannel.HostedPage, body, BaseOf(http), ct)))
+        orders.MapPost("/hpp", (HttpContext http, IdempotentPosts posts, CreateApiOrder create) =>
+                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.HostedPage, body, BaseOf(http), ct)))
             .WithName("CreateHostedPageOrder")
             .WithSummary("Create an order paid on the hosted page")
             .WithDescription(
@@ -57,8 +61,8 @@ public static class ApiEndpoints
                 "or its first payment is under way on another order; or the Idempotency-Key was used for another request, or its first request is still running.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule: errors names each field by its JSON path (e.g. order.amount) with the rule.");
 
-        orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, ApiOrders orders) =>
-                PostAsync<OrderBody>(http, posts, (shop, body, ct) => orders.CreateAsync(shop, OrderChannel.PayByLink, body, BaseOf(http), ct)))
+        orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, CreateApiOrder create) =>
+                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.PayByLink, body, BaseOf(http), ct)))
             .WithName("CreatePayByLinkOrder")
             .WithSummary("Create a payment link")
             .WithDescription(
@@ -74,8 +78,8 @@ public static class ApiEndpoints
                 "or its first payment is under way on another order; or the Idempotency-Key was used for another request, or its first request is still running.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule (e.g. expiresAt less than 5 minutes ahead): errors names each field by its JSON path with the rule.");
 
-        orders.MapGet("/{orderId}", async (HttpContext http, [Description("Your orderId of the order (order.orderId when it was created).")] string orderId, ApiOrders orders) =>
-                (await orders.GetAsync(ShopOf(http), orderId, http.RequestAborted)).ToResult())
+        orders.MapGet("/{orderId}", async (HttpContext http, [Description("Your orderId of the order (order.orderId when it was created).")] string orderId, ApiOrderQuery order) =>
+                (await order.RunAsync(ShopOf(http), orderId, http.RequestAborted)).ToResult())
             .WithName("GetOrder")
             .WithSummary("Get an order and its operations")
             .WithDescription(
@@ -84,16 +88,16 @@ public static class ApiEndpoints
             .Answers<OrderDetails>(StatusCodes.Status200OK, "The order and its operations.")
             .Refuses(StatusCodes.Status404NotFound, "This shop has no order with this orderId.");
 
-        contracts.MapGet("/customers/{customerId}", async (HttpContext http, [Description("Your id of the customer (order.customerId of their orders).")] string customerId, ApiContracts contracts) =>
-                (await contracts.ListAsync(ShopOf(http), customerId, http.RequestAborted)).ToResult())
+        contracts.MapGet("/customers/{customerId}", async (HttpContext http, [Description("Your id of the customer (order.customerId of their orders).")] string customerId, CustomerContractsQuery contracts) =>
+                (await contracts.RunAsync(ShopOf(http), customerId, http.RequestAborted)).ToResult())
             .WithName("ListCustomerContracts")
             .WithSummary("List a customer's contracts")
             .WithDescription("The customer's CIT contracts in this shop, active and deactivated, each with its masked card. A contract whose first payment is still under way is not listed.")
             .Answers<CustomerContracts>(StatusCodes.Status200OK, "The customer's contracts, oldest first.")
             .Refuses(StatusCodes.Status404NotFound, "The customer has no contracts in this shop.");
 
-        contracts.MapPost("/{contractId}/deactivation", (HttpContext http, [Description("Your contractId of the contract (paymentSession.recurrence.contractId of its CONTRACT_CREATION order).")] string contractId, IdempotentPosts posts, ApiContracts contracts) =>
-                PostAsync(http, posts, (shop, ct) => contracts.DeactivateAsync(shop, contractId, CallerOf(http), ct)))
+        contracts.MapPost("/{contractId}/deactivation", (HttpContext http, [Description("Your contractId of the contract (paymentSession.recurrence.contractId of its CONTRACT_CREATION order).")] string contractId, IdempotentPosts posts, DeactivateContract deactivate) =>
+                PostAsync(http, posts, async (shop, ct) => Deactivation(await deactivate.RunAsync(shop.Id, contractId, CallerOf(http), ct), contractId)))
             .WithName("DeactivateContract")
             .WithSummary("Deactivate a contract for good")
             .WithDescription(
@@ -108,6 +112,15 @@ public static class ApiEndpoints
         app.MapApiDocument();
         return app;
     }
+
+    /// <summary>The API's answer to a deactivation, which runs in the idempotent post's write turn; deactivating again answers the same.</summary>
+    private static ApiAnswer Deactivation(DeactivateContractOutcome outcome, string contractId) => outcome switch
+    {
+        { Result: DeactivateContractResult.NotFound } => ApiAnswer.NotFound($"This shop has no contract '{ApiAnswer.Echo(contractId)}'."),
+        // Answered only once final: a deactivation that said 200 while the acquirer approved would be a lie.
+        { Result: DeactivateContractResult.PaymentInFlight } => ApiAnswer.Conflict("payment-in-progress", $"A payment on contract '{ApiAnswer.Echo(contractId)}' is being authorised right now. Send the deactivation again in a few seconds.", retryable: true),
+        _ => ApiAnswer.Ok(ContractDetails.Of(outcome.Contract!)),
+    };
 
     private static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) => builder.WithMetadata(new ApiDocument.Idempotent());
 

@@ -8,13 +8,16 @@ using OneClick.Web.Features.Checkout;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
-namespace OneClick.Web.Features.Api;
+namespace OneClick.Web.Features.Api.Commands;
 
-/// <summary>Orders of the JSON API: the hosted page and pay-by-link, with CIT contracts (docs/protocol.md section 7).</summary>
-public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<ApiOrders> logger)
+/// <summary>
+/// Creates an order of the JSON API: the hosted page or pay-by-link, with CIT contracts
+/// (docs/protocol.md section 7). It checks the order and adds it to the context; it runs in the
+/// caller's write turn, which saves it with the idempotency record (decision 021).
+/// </summary>
+public sealed class CreateApiOrder(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<CreateApiOrder> logger)
 {
-    /// <summary>Checks and adds the order to the context (the caller saves it with the idempotency key).</summary>
-    public async Task<ApiAnswer> CreateAsync(Shop shop, OrderChannel channel, OrderBody body, Uri requestBase, CancellationToken cancellationToken)
+    public async Task<ApiAnswer> RunAsync(Shop shop, OrderChannel channel, OrderBody body, Uri requestBase, CancellationToken cancellationToken)
     {
         var (request, errors) = ApiOrderParser.Parse(channel, body.ToFields(), shop, Now);
         if (request is null)
@@ -39,41 +42,6 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
         return channel == OrderChannel.PayByLink
             ? ApiAnswer.Ok(new PaymentLinkCreated(page, order.SecurityToken!))
             : ApiAnswer.Ok(new HostedPageCreated(page, order.SecurityToken!));
-    }
-
-    public async Task<ApiAnswer> GetAsync(Shop shop, string orderId, CancellationToken cancellationToken)
-    {
-        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.ShopId == shop.Id && o.ReferenceId == orderId, cancellationToken);
-        if (order is null)
-        {
-            return ApiAnswer.NotFound($"This shop has no order with orderId '{ApiAnswer.Echo(orderId)}'.");
-        }
-
-        var sales = await db.Sales.AsNoTracking().Where(s => s.OrderId == order.Id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        var state = order.StateAt(Now);
-        return ApiAnswer.Ok(new OrderDetails(
-            order.ReferenceId!,
-            ApiNames.Of(state),
-            ApiNames.Of(order.Channel),
-            decimal.ToInt64(order.Amount * 100),
-            order.Currency,
-            order.CustomerNumber,
-            order.Description,
-            order.Recurrence is { } action ? new RecurrenceDetails(ApiOrderParser.ActionName(action), order.ContractId, order.ContractId is null ? null : "CIT") : null,
-            order.ExpiresAt,
-            order.CreatedAt,
-            [.. sales.Select(s => new OperationDetails(
-                s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "AUTHORIZATION",
-                ApiNames.Of(s.Result),
-                decimal.ToInt64(s.Amount * 100),
-                s.Currency,
-                ApiNames.Circuit(s.Brand),
-                "***" + s.TruncatedPan[^4..],
-                s.ThreeDSecureChallenged,
-                s.DeclineReason?.ForStaff(),
-                s.CreatedAt,
-                s.CompletedAt))]));
     }
 
     private async Task<ApiAnswer?> RefuseRecurrenceAsync(Shop shop, ApiOrderRequest request, CancellationToken cancellationToken)
@@ -159,70 +127,4 @@ public sealed class ApiOrders(OneClickDbContext db, IOptions<OneClickOptions> op
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-}
-
-public sealed record OrderDetails(
-    string OrderId,
-    string Status,
-    string Channel,
-    long Amount,
-    string Currency,
-    string? CustomerId,
-    string Description,
-    RecurrenceDetails? Recurrence,
-    DateTime? ExpiresAt,
-    DateTime CreatedAt,
-    IReadOnlyList<OperationDetails> Operations);
-
-public sealed record RecurrenceDetails(string Action, string? ContractId, string? ContractType);
-
-/// <param name="OperationId">The gateway's saleID.</param>
-/// <param name="OperationResult">PENDING, APPROVED, DECLINED, ERROR or REFUNDED.</param>
-public sealed record OperationDetails(
-    string OperationId,
-    string OperationType,
-    string OperationResult,
-    long Amount,
-    string Currency,
-    string PaymentCircuit,
-    string PaymentInstrumentInfo,
-    bool ThreeDSecureChallenged,
-    string? DeclineReason,
-    DateTime CreatedAt,
-    DateTime? CompletedAt);
-
-/// <summary>The API's upper-case names of the gateway's states.</summary>
-public static class ApiNames
-{
-    public static string Of(OrderState state) => state switch
-    {
-        OrderState.Open => "OPEN",
-        OrderState.Processing => "PROCESSING",
-        OrderState.AwaitingAuthentication => "AWAITING_AUTHENTICATION",
-        OrderState.Approved => "APPROVED",
-        OrderState.Declined => "DECLINED",
-        OrderState.Expired => "EXPIRED",
-        OrderState.Cancelled => "CANCELLED",
-        _ => state.ToString().ToUpperInvariant(),
-    };
-
-    public static string Of(OrderChannel channel) => channel switch
-    {
-        OrderChannel.HostedPage => "HOSTED_PAGE",
-        OrderChannel.PayByLink => "PAY_BY_LINK",
-        _ => "STARTORDER",
-    };
-
-    public static string Of(SaleResult result) => result.ToString().ToUpperInvariant();
-
-    public static string Of(ContractState state) => state.ToString().ToUpperInvariant();
-
-    /// <summary>The card scheme, as XPay names a payment circuit.</summary>
-    public static string Circuit(OneClick.Core.Cards.CardBrand brand) => brand switch
-    {
-        OneClick.Core.Cards.CardBrand.Visa => "VISA",
-        OneClick.Core.Cards.CardBrand.Mastercard => "MC",
-        OneClick.Core.Cards.CardBrand.Amex => "AMEX",
-        _ => brand.ToString().ToUpperInvariant(),
-    };
 }

@@ -125,6 +125,12 @@ public sealed partial class BenchBuyer(int number)
             return PurchaseResult.Failed("the success URL has no oneClickToken or saleID");
         }
 
+        // The merchant trusts an approval only when the success URL's signature holds: so does the benchmark.
+        if (!MerchantSignatures.QueryVerifies(query))
+        {
+            return PurchaseResult.Failed("the success URL's signature does not verify with the shop's key");
+        }
+
         Token = token;
         return new PurchaseResult(true, null, saleId);
     }

@@ -36,6 +36,22 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The approved sales in the gateway's database, read on a connection of the benchmark's own.</summary>
+    public async Task<long> ApprovedSalesAsync(CancellationToken cancellationToken)
+    {
+        var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDirectory, "oneclick.db"),
+            Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        };
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(source.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Sales WHERE Result = 'Approved'";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public int ProcessId => process.Id;
 
     /// <summary>Lines the gateway wrote (its log level is Warning, so these are warnings and errors).</summary>

@@ -105,6 +105,7 @@ public static class OneClickBenchmark
         }
 
         var postbackWait = phaseEnded.Elapsed;
+        var approvedInDatabase = await gateway.ApprovedSalesAsync(cancellationToken);
         var measuredDelivered = measured.SaleIds.Count(merchant.Received);
         var allDelivered = approvals.Keys.Count(merchant.Received);
         var lags = measured.SaleIds
@@ -150,7 +151,9 @@ public static class OneClickBenchmark
             output.WriteLine($"postback lag (ms)  {Percentiles(lags)}   (from the startorder answer to the merchant's first postback)");
         }
 
-        output.WriteLine($"merchant           {merchant.Postbacks} postback requests, {merchant.DistinctSales} distinct saleIDs");
+        output.WriteLine($"merchant           {merchant.Postbacks} postback requests, {merchant.DistinctSales} distinct saleIDs, {merchant.Unverified} whose signatures did not verify");
+        output.WriteLine($"database           {approvedInDatabase} approved sales; the benchmark saw {approvals.Count} approvals with a verified success URL, each a distinct saleID"
+            + (approvedInDatabase == approvals.Count ? "" : "  MISMATCH"));
         var logLines = gateway.LogLines - logLinesBefore;
         output.WriteLine($"gateway log        {logLines} lines at Warning or above from the measured phase on ({logLinesBefore} before: start-up warnings)");
         output.WriteLine(rule);
@@ -159,7 +162,41 @@ public static class OneClickBenchmark
             PrintGatewayLog(output, gateway);
         }
 
-        return measured.Approved > 0 && (!expectPostbacks || allDelivered == approvals.Count) ? 0 : 1;
+        // The run fails on anything it cannot vouch for: a failed purchase, an approval the database
+        // does not hold (or one it holds that no buyer saw), a missing, repeated or unverified postback.
+        var problems = new List<string>();
+        if (measured.Approved == 0)
+        {
+            problems.Add("no purchase was approved");
+        }
+
+        if (!measured.Failures.IsEmpty)
+        {
+            problems.Add($"{measured.Failures.Values.Sum()} purchases failed");
+        }
+
+        if (approvedInDatabase != approvals.Count)
+        {
+            problems.Add($"the database holds {approvedInDatabase} approved sales, the buyers saw {approvals.Count}");
+        }
+
+        if (expectPostbacks && allDelivered != approvals.Count)
+        {
+            problems.Add($"{approvals.Count - allDelivered} approved sales have no postback");
+        }
+
+        if (merchant.Unverified > 0)
+        {
+            problems.Add($"{merchant.Unverified} postbacks did not verify");
+        }
+
+        if (merchant.Postbacks - merchant.Unverified > merchant.DistinctSales)
+        {
+            problems.Add($"{merchant.Postbacks - merchant.Unverified - merchant.DistinctSales} postbacks repeated a saleID");
+        }
+
+        output.WriteLine(problems.Count == 0 ? "verdict            passed: every count above is verified" : "verdict            FAILED: " + string.Join("; ", problems));
+        return problems.Count == 0 ? 0 : 1;
     }
 
     private static async Task<PhaseResult> RunPhaseAsync(

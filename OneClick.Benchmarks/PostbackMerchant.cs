@@ -4,19 +4,22 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using OneClick.Core.Postbacks;
 
 namespace OneClick.Benchmarks;
 
 /// <summary>
-/// The merchant's server, as small as it gets: <c>/postback</c> answers <c>OK</c> and notes each
-/// distinct saleID with the time it first arrived; <c>/ok</c> (the success URL) answers a page.
-/// No signature check: what is measured is the gateway delivering, not the merchant verifying.
+/// The merchant's server, as small as it gets: <c>/postback</c> checks the signatures as a merchant
+/// must (the header and the query's own), answers <c>OK</c> and notes each distinct saleID with the
+/// time it first arrived; a postback that does not verify is answered 403 and counts for nothing.
+/// <c>/ok</c> (the success URL) answers a page.
 /// </summary>
 public sealed class PostbackMerchant : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, long> firstArrival = new(StringComparer.Ordinal);
     private long postbacks;
+    private long unverified;
 
     private PostbackMerchant(WebApplication app) => this.app = app;
 
@@ -26,6 +29,9 @@ public sealed class PostbackMerchant : IAsyncDisposable
     public long Postbacks => Interlocked.Read(ref postbacks);
 
     public int DistinctSales => firstArrival.Count;
+
+    /// <summary>Postbacks whose signature header or query signature did not verify.</summary>
+    public long Unverified => Interlocked.Read(ref unverified);
 
     public bool Received(string saleId) => firstArrival.ContainsKey(saleId);
 
@@ -52,7 +58,16 @@ public sealed class PostbackMerchant : IAsyncDisposable
         if (context.Request.Path == "/postback")
         {
             Interlocked.Increment(ref postbacks);
-            if (context.Request.Query["saleID"].ToString() is { Length: > 0 } saleId)
+            var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+            var header = context.Request.Headers[PostbackSignature.HeaderName].ToString();
+            if (!MerchantSignatures.PostbackVerifies(header, context.Request.QueryString.Value ?? "", query, TimeProvider.System.GetUtcNow()))
+            {
+                Interlocked.Increment(ref unverified);
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return context.Response.WriteAsync("signature does not verify");
+            }
+
+            if (query.TryGetValue("saleID", out var saleId) && saleId.Length > 0)
             {
                 firstArrival.TryAdd(saleId, Stopwatch.GetTimestamp());
             }

@@ -71,9 +71,10 @@ public sealed class PostbackDelivery
     /// </summary>
     public static Expression<Func<PostbackDelivery, bool>> Failing { get; } = d => d.State == PostbackState.Pending && d.Attempts > 0;
 
-    private static readonly Func<PostbackDelivery, bool> FailingCompiled = Failing.Compile();
+    public bool IsFailing => IsFailingState(State, Attempts);
 
-    public bool IsFailing => FailingCompiled(this);
+    /// <summary><see cref="Failing"/> for a delivery read as a projection (a list row).</summary>
+    public static bool IsFailingState(PostbackState state, int attempts) => state == PostbackState.Pending && attempts > 0;
 
     public void Delivered(DateTime now)
     {

@@ -36,8 +36,10 @@ internal sealed class CommandCaller(GatewayFactory gateway, ClaimsPrincipal prin
 
     public sealed class Request(AsyncServiceScope scope) : IAsyncDisposable
     {
+        public IServiceProvider Services => scope.ServiceProvider;
+
         public T Get<T>()
-            where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+            where T : notnull => Services.GetRequiredService<T>();
 
         public OneClickDbContext Db => Get<OneClickDbContext>();
 

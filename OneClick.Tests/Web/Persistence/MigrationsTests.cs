@@ -178,7 +178,7 @@ public sealed class MigrationsTests : IDisposable
             await db.GetService<IMigrator>().MigrateAsync("20261122000000_OneClick");
         }
 
-        await ExecuteAsync(
+        await SqliteScript.ExecuteAsync(
             connectionString,
             """
             INSERT INTO Merchants (Id, Name, CreatedAt) VALUES (1, 'Acme', '2026-01-01 00:00:00');
@@ -220,15 +220,6 @@ public sealed class MigrationsTests : IDisposable
         }
 
         Compare(await ReadSchemaAsync(connectionString), latest).ShouldBeEmpty();
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<Dictionary<string, object?>>> QueryAsync(string connectionString, string sql)

@@ -46,6 +46,11 @@ public sealed class CurrentStaff(IHttpContextAccessor http, UserManager<StaffUse
     /// <summary>The ids of <see cref="ShopsAsync"/>, for filtering other tables.</summary>
     public async Task<List<int>> ShopIdsAsync() => await (await ShopsAsync()).Select(s => s.Id).ToListAsync();
 
+    /// <summary>The shops of <see cref="ShopsAsync"/> by name, for a list's shop filter.</summary>
+    public async Task<List<(int Id, string Name)>> ShopChoicesAsync(CancellationToken cancellationToken) =>
+        (await (await ShopsAsync()).OrderBy(s => s.Name).ThenBy(s => s.Id).Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken))
+            .Select(s => (s.Id, s.Name)).ToList();
+
     /// <summary>Whether a shop is this person's to see (a URL may carry any id).</summary>
     public async Task<bool> MaySeeShopAsync(int shopId) => await (await ShopsAsync()).AnyAsync(s => s.Id == shopId);
 }

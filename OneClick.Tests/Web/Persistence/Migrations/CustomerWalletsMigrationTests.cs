@@ -26,7 +26,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
         // Rows in every table that points at Shops or Wallets, by cascade (keys, cards, the cards'
         // tokens) or by restrict (orders, postbacks, wallets, tokens); wallet 9 was deleted, so the
         // highest wallet id ever given out (the sequence) is above the highest one left.
-        await ExecuteAsync(
+        await SqliteScript.ExecuteAsync(
             connectionString,
             """
             INSERT INTO Merchants (Id, Name, CreatedAt) VALUES (1, 'Acme', '2026-01-01 00:00:00');
@@ -87,7 +87,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
     {
         var connectionString = await DatabaseBeforeAsync("dangling.db");
         // Foreign keys were off when this wallet was written: its shop does not exist.
-        await ExecuteAsync(
+        await SqliteScript.ExecuteAsync(
             connectionString,
             """
             PRAGMA foreign_keys = 0;
@@ -140,15 +140,6 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
         rows.Select(row => string.Join(", ", row.Where(c => columns is null || columns.Contains(c.Column)).Select(c => $"{c.Column}={c.Value ?? "NULL"}")))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<List<string>> QueryAsync(string connectionString, string sql)
     {

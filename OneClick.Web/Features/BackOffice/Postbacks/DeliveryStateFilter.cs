@@ -49,7 +49,7 @@ public static class DeliveryStateFilters
     /// <summary>How a delivery's state reads in the back-office.</summary>
     public static string Describe(PostbackState state, int attempts) => state switch
     {
-        PostbackState.Pending when attempts > 0 => "Failing",
+        _ when PostbackDelivery.IsFailingState(state, attempts) => "Failing",
         PostbackState.Pending => "Pending",
         PostbackState.Delivered => "Delivered",
         _ => "Given up",
@@ -57,7 +57,7 @@ public static class DeliveryStateFilters
 
     public static string BadgeClass(PostbackState state, int attempts) => state switch
     {
-        PostbackState.Pending when attempts > 0 => "text-bg-warning",
+        _ when PostbackDelivery.IsFailingState(state, attempts) => "text-bg-warning",
         PostbackState.Pending => "text-bg-secondary",
         PostbackState.Delivered => "text-bg-success",
         _ => "text-bg-danger",

@@ -44,19 +44,19 @@ public sealed class DeactivateContract(
         var contract = await db.Contracts.SingleOrDefaultAsync(c => c.ShopId == shopId && c.ContractId == contractId, cancellationToken);
         if (contract is null || contract.State == ContractState.Pending)
         {
-            Forget(contract);
+            db.Forget(contract);
             return new DeactivateContractOutcome(DeactivateContractResult.NotFound, null);
         }
 
         if (contract.State == ContractState.Deactivated)
         {
-            Forget(contract);
+            db.Forget(contract);
             return new DeactivateContractOutcome(DeactivateContractResult.AlreadyDeactivated, contract);
         }
 
         if (await paymentInFlight.RunAsync(shopId, contractId, cancellationToken))
         {
-            Forget(contract);
+            db.Forget(contract);
             return new DeactivateContractOutcome(DeactivateContractResult.PaymentInFlight, contract);
         }
 
@@ -78,13 +78,5 @@ public sealed class DeactivateContract(
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Contract {ContractId} of shop {ShopId} (customer {CustomerId}) deactivated by {Channel}", contract.Id, shopId, customer.Id, by is null ? "the back-office" : "the API");
         return new DeactivateContractOutcome(DeactivateContractResult.Deactivated, contract);
-    }
-
-    private void Forget(Contract? contract)
-    {
-        if (contract is not null)
-        {
-            db.Entry(contract).State = EntityState.Detached;
-        }
     }
 }

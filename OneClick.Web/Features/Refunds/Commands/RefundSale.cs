@@ -42,7 +42,7 @@ public sealed class RefundSale(OneClickDbContext db, CurrentStaff staff, AuditTr
         var merchantId = await db.Shops.Where(s => s.Id == sale.ShopId).Select(s => s.MerchantId).SingleAsync(cancellationToken);
         if (sale.RefusalsOfRefund(amount, reason) is { Count: > 0 } refusals)
         {
-            db.Entry(sale).State = EntityState.Detached;
+            db.Forget(sale);
             return new RefundSaleOutcome.Refused(refusals);
         }
 
@@ -57,10 +57,7 @@ public sealed class RefundSale(OneClickDbContext db, CurrentStaff staff, AuditTr
         }
         catch (DbUpdateConcurrencyException)
         {
-            foreach (var added in new object[] { sale, refund, entry })
-            {
-                db.Entry(added).State = EntityState.Detached;
-            }
+            db.Forget(sale, refund, entry);
 
             return new RefundSaleOutcome.Refused(
                 [new RefundRefusal(RefundField.Amount, RefundRefusalKind.NotRefundable, "Another refund of this sale was made at the same moment: look at the sale again.")]);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Cards;
@@ -119,9 +118,8 @@ internal static class CustomerSteps
     /// </summary>
     public static async Task<T> AsAsync<T>(GatewayFactory gateway, ClaimsPrincipal person, Func<IServiceProvider, Task<T>> action)
     {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = person, RequestServices = scope.ServiceProvider };
-        return await action(scope.ServiceProvider);
+        await using var request = new CommandCaller(gateway, person).Open();
+        return await action(request.Services);
     }
 
     /// <summary>

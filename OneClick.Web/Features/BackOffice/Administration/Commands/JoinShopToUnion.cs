@@ -57,19 +57,10 @@ public sealed class JoinShopToUnion(OneClickDbContext db, CurrentStaff staff, Au
 
     private void Forget(Shop? shop, CustomerUnion? union)
     {
+        db.Forget(shop?.CustomerUnion, union);
         if (shop is not null)
         {
-            if (shop.CustomerUnion is { } old)
-            {
-                db.Entry(old).State = EntityState.Detached;
-            }
-
             ShopScope.Forget(db, shop);
-        }
-
-        if (union is not null)
-        {
-            db.Entry(union).State = EntityState.Detached;
         }
     }
 }

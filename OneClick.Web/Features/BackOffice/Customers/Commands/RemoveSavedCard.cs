@@ -58,7 +58,7 @@ public sealed class RemoveSavedCard(
         var card = wallet?.Cards.FirstOrDefault(c => c.Id == cardId);
         if (wallet is null || card is null || card.DeletedAt is not null)
         {
-            Forget(wallet);
+            db.Forget([.. wallet?.Cards ?? [], wallet?.Customer, wallet]);
             return card is null ? new RemoveSavedCardOutcome.NotFound() : new RemoveSavedCardOutcome.AlreadyRemoved();
         }
 
@@ -70,25 +70,5 @@ public sealed class RemoveSavedCard(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Saved card {CardId} of customer {CustomerId} removed in the back-office; {Tokens} tokens revoked", card.Id, customerAccess.Id, revoked);
         return new RemoveSavedCardOutcome.Removed();
-    }
-
-    private void Forget(Wallet? wallet)
-    {
-        if (wallet is null)
-        {
-            return;
-        }
-
-        foreach (var card in wallet.Cards)
-        {
-            db.Entry(card).State = EntityState.Detached;
-        }
-
-        if (wallet.Customer is { } customer)
-        {
-            db.Entry(customer).State = EntityState.Detached;
-        }
-
-        db.Entry(wallet).State = EntityState.Detached;
     }
 }

@@ -55,8 +55,7 @@ public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, 
 {
     public async Task<PostbackList> RunAsync(int? shopId, DeliveryStateFilter state, int page, DeliverySort sort, bool ascending, CancellationToken cancellationToken)
     {
-        var shops = (await (await staff.ShopsAsync()).OrderBy(s => s.Name).ThenBy(s => s.Id).Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken))
-            .Select(s => (s.Id, s.Name)).ToList();
+        var shops = await staff.ShopChoicesAsync(cancellationToken);
         var shopIds = shops.Select(s => s.Id).ToList();
         var chosen = shopId is { } id && shopIds.Contains(id) ? shopId : null;
         var outages = await OutagesAsync(shopIds, clock.GetUtcNow().UtcDateTime, cancellationToken);

@@ -38,8 +38,7 @@ public sealed class SalesListQuery(OneClickDbContext db, CurrentStaff staff)
     /// <param name="query">The list's query string: filters, sort and page.</param>
     public async Task<SalesListPage> RunAsync(Func<string, string?> query, CancellationToken cancellationToken)
     {
-        var shops = (await (await staff.ShopsAsync()).OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken))
-            .Select(s => (s.Id, s.Name)).ToList();
+        var shops = await staff.ShopChoicesAsync(cancellationToken);
         var filter = SalesFilter.Parse(query, shops.Select(s => s.Id).ToList());
         var sales = SalesSelection.Filtered(db, await staff.ShopIdsAsync(), filter);
         var total = await sales.CountAsync(cancellationToken);

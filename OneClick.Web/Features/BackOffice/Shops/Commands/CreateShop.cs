@@ -69,10 +69,7 @@ public sealed class CreateShop(OneClickDbContext db, CurrentStaff staff, AuditTr
         catch (DbUpdateException)
         {
             // Someone took the same shopID between the check and the save.
-            foreach (var added in new object[] { shop, shop.CustomerUnion!, entry }.Concat(shop.SignatureKeys))
-            {
-                db.Entry(added).State = EntityState.Detached;
-            }
+            db.Forget([shop, shop.CustomerUnion, entry, .. shop.SignatureKeys]);
 
             return new CreateShopOutcome.Refused(new Dictionary<string, string> { ["ShopId"] = Taken(shopId) });
         }

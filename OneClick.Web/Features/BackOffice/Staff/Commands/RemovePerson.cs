@@ -36,7 +36,7 @@ public sealed class RemovePerson(OneClickDbContext db, UserManager<StaffUser> us
         if (person is null || person.Id == me?.Id || (merchantId is not null && person.MerchantId != merchantId)
             || await users.IsInRoleAsync(person, StaffRoles.Administrator))
         {
-            Forget(person);
+            db.Forget(person);
             return new RemovePersonOutcome.NotFound();
         }
 
@@ -44,20 +44,11 @@ public sealed class RemovePerson(OneClickDbContext db, UserManager<StaffUser> us
         if (!(await users.DeleteAsync(person)).Succeeded)
         {
             // E.g. the person signed in (or failed to) between the read and the delete: nothing is saved.
-            Forget(person);
-            Forget(entry);
+            db.Forget(person, entry);
             return new RemovePersonOutcome.Changed();
         }
 
         await turn.CommitAsync(cancellationToken);
         return new RemovePersonOutcome.Removed(person.Email ?? "");
-    }
-
-    private void Forget(object? entity)
-    {
-        if (entity is not null)
-        {
-            db.Entry(entity).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Web.Features.BackOffice.Customers.Queries;
@@ -37,7 +36,6 @@ public sealed class DeactivateCustomerContract(
     OneClickDbContext db,
     CustomerAccessQuery access,
     CurrentStaff staff,
-    IAuthorizationService authorization,
     WriteGate gate,
     DeactivateContract deactivate)
 {
@@ -59,7 +57,7 @@ public sealed class DeactivateCustomerContract(
             return new DeactivateCustomerContractOutcome.NotFound();
         }
 
-        if (!(await authorization.AuthorizeAsync(staff.Principal, StaffPolicies.ManageMerchant)).Succeeded)
+        if (!staff.MayManageMerchant)
         {
             return new DeactivateCustomerContractOutcome.Forbidden();
         }

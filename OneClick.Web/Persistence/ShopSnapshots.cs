@@ -56,7 +56,7 @@ public sealed class ShopSnapshots
 /// save is its own transaction, at the commit when it is part of a larger one (and again at the
 /// save, so that no read in between is kept).
 /// </summary>
-internal sealed class ShopChangeInterceptor(ShopSnapshots snapshots) : ISaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class ShopChangeInterceptor(ShopSnapshots snapshots) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     private static readonly string ShopsNamespace = typeof(Shop).Namespace!;
     private readonly ConditionalWeakTable<DbContext, object> pending = new();
@@ -101,7 +101,7 @@ internal sealed class ShopChangeInterceptor(ShopSnapshots snapshots) : ISaveChan
         return Task.CompletedTask;
     }
 
-    private void Forget(DbContext? context)
+    internal void Forget(DbContext? context)
     {
         if (context is not null)
         {
@@ -133,7 +133,7 @@ internal sealed class ShopChangeInterceptor(ShopSnapshots snapshots) : ISaveChan
         }
     }
 
-    private void Committed(DbContext? context)
+    internal void Committed(DbContext? context)
     {
         if (context is not null && pending.Remove(context))
         {

@@ -318,12 +318,12 @@ public sealed class OneClickTests : IDisposable
         var (_, token) = await FirstPurchaseAsync(NewBuyer());
         var url = Merchant.StartOrderUrl(WithToken(Merchant.Purchase("1.00"), token));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => NewBuyer().Client.GetAsync(url)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => NewBuyer().Client.GetAsync(url)));
 
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.SeeOther);
         // The losers fall back to their own order pages, each still open for the buyer.
         responses.Select(r => r.Headers.Location!.ToString()).ShouldAllBe(l => l.StartsWith("/order/", StringComparison.Ordinal) && !l.Contains("/declined/", StringComparison.Ordinal));
-        (await gateway.WithDbAsync(db => db.Orders.CountAsync(o => o.Amount == 1.00m && o.State == OneClick.Core.Orders.OrderState.Open))).ShouldBe(49);
+        (await gateway.WithDbAsync(db => db.Orders.CountAsync(o => o.Amount == 1.00m && o.State == OneClick.Core.Orders.OrderState.Open))).ShouldBe(199);
         var instant = await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.InstantOneClick));
         instant.ShouldBe(1);
         (await gateway.WithDbAsync(db => db.Sales.CountAsync(s => s.Amount == 1.00m))).ShouldBe(1);

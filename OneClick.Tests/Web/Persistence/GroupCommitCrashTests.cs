@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using OneClick.Tests.Infrastructure;
+
+namespace OneClick.Tests.Web.Persistence;
+
+/// <summary>
+/// The real gateway process is killed (SIGKILL) while buyers fire instant one-click purchases in
+/// parallel, so that shared commits are open at the moment it dies: every approval a buyer saw is in
+/// the database, and after the restart every approved sale's postback reaches the merchant.
+/// </summary>
+public sealed class GroupCommitCrashTests : IDisposable
+{
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "oneclick-tests", "group-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly MerchantSite merchant = new();
+
+    public void Dispose()
+    {
+        merchant.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+
+    [Fact]
+    public async Task Gateway_killed_during_parallel_instant_purchases_loses_no_approved_sale_and_no_postback()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["OneClick__Seed__ShopId"] = GatewayFactory.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
+            ["OneClick__Seed__OneClickEnabled"] = "true",
+            ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
+            ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
+            ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
+            ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
+            ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
+            ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
+            ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
+            ["OneClick__SecureCookies"] = "false",
+        };
+        var seen = new ConcurrentBag<string>();
+
+        using (var first = new GatewayProcess(dataDirectory, settings))
+        {
+            await first.StartAsync();
+            var buyers = new List<(Buyer Buyer, string Token)>();
+            for (var i = 0; i < 8; i++)
+            {
+                var buyer = new Buyer(first.CreateClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }));
+                var paid = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()), remember: true);
+                paid.Heading.ShouldBe("Payment approved");
+                var ok = Merchant.VerifiedQuery(paid.RefreshTarget!);
+                seen.Add(ok["saleID"]);
+                buyers.Add((buyer, ok["oneClickToken"]));
+            }
+
+            using var stop = new CancellationTokenSource();
+            var workers = buyers.Select(b => Task.Run(async () =>
+            {
+                var token = b.Token;
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var parameters = Merchant.Purchase("1.00");
+                        parameters["oneClickToken"] = token;
+                        var page = await b.Buyer.StartAsync(parameters);
+                        if (page.Heading != "Payment approved")
+                        {
+                            return;
+                        }
+
+                        // Seen by the buyer: from here on the sale must survive anything.
+                        var ok = Merchant.VerifiedQuery(page.RefreshTarget!);
+                        seen.Add(ok["saleID"]);
+                        token = ok["oneClickToken"];
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or Shouldly.ShouldAssertException or InvalidOperationException)
+                    {
+                        return; // the gateway died under this buyer
+                    }
+                }
+            })).ToList();
+
+            await GatewayFactory.EventuallyAsync(() => Task.FromResult(seen.Count >= 80), "80 sales approved", TimeSpan.FromSeconds(90));
+            first.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+        }
+
+        var approved = ApprovedSaleIds();
+        seen.Except(approved).ShouldBeEmpty("every approval a buyer saw is on disk");
+
+        using var second = new GatewayProcess(dataDirectory, settings);
+        await second.StartAsync();
+        await GatewayFactory.EventuallyAsync(
+            () => Task.FromResult(approved.All(ReceivedSaleIds().Contains)),
+            "every approved sale's postback reached the merchant",
+            TimeSpan.FromSeconds(60));
+    }
+
+    private HashSet<string> ReceivedSaleIds() => merchant.Postbacks
+        .Select(p => Merchant.ParseQuery(p.Url.Query).GetValueOrDefault("saleID"))
+        .OfType<string>()
+        .ToHashSet();
+
+    private List<string> ApprovedSaleIds()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "oneclick.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM Sales WHERE Result = 'Approved'";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return ids;
+    }
+}

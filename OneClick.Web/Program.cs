@@ -28,7 +28,7 @@ builder.Services.AddRazorComponents();
 builder.Services.AddMasterKey(builder.Configuration, dataDirectory);
 // Antiforgery and cookie keys survive restarts: they live in the data folder, under the master key.
 builder.Services.AddOneClickDataProtection(dataDirectory);
-builder.Services.AddPersistence(dataDirectory, builder.Environment);
+builder.Services.AddPersistence(dataDirectory, builder.Environment, options.Database);
 builder.Services.AddScheduling(dataDirectory);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();

@@ -14,6 +14,9 @@ public sealed class OneClickOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>How commits meet the disk (decision 022).</summary>
+    public OneClick.Web.Persistence.DatabaseOptions Database { get; set; } = new();
+
     /// <summary>The reverse proxies whose forwarded headers count; none by default.</summary>
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 

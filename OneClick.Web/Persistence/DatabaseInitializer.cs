@@ -3,10 +3,15 @@ using Microsoft.EntityFrameworkCore;
 namespace OneClick.Web.Persistence;
 
 /// <summary>Creates and migrates the database on start, in WAL mode so that readers never wait for a writer.</summary>
-public sealed class DatabaseInitializer(OneClickDbContext db, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(OneClickDbContext db, DatabaseOptions options, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        if (options.Synchronous != Durability.Full)
+        {
+            logger.LogWarning("OneClick:Database:Synchronous is {Synchronous}: commits do not wait for the disk, and a power cut can lose the last approved sales and their postbacks.", options.Synchronous);
+        }
+
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

@@ -7,8 +7,14 @@ namespace OneClick.Web.Persistence;
 
 public static class PersistenceServiceCollectionExtensions
 {
-    public static IServiceCollection AddPersistence(this IServiceCollection services, DataDirectory dataDirectory, IHostEnvironment environment)
+    public static IServiceCollection AddPersistence(this IServiceCollection services, DataDirectory dataDirectory, IHostEnvironment environment, DatabaseOptions? database = null)
     {
+        var durability = (database ?? new DatabaseOptions()).Synchronous;
+        if (!Enum.IsDefined(durability))
+        {
+            throw new InvalidOperationException($"OneClick:Database:Synchronous is {(int)durability}: set it to Full (the default) or Normal.");
+        }
+
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = dataDirectory.PathOf("oneclick.db"),
@@ -22,7 +28,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<ShopChangeInterceptor>();
         services.AddDbContextPool<OneClickDbContext>((services, options) => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteBusyTimeout(), services.GetRequiredService<ShopChangeInterceptor>())
+            .AddInterceptors(Interceptors(services, durability))
             .ConfigureWarnings(w =>
             {
                 // Migrations are hand-written (docs/decisions/002); a test proves they equal the model.
@@ -35,8 +41,19 @@ public static class PersistenceServiceCollectionExtensions
                     w.Throw(RelationalEventId.MultipleCollectionIncludeWarning);
                 }
             }));
+        services.AddSingleton(database ?? new DatabaseOptions());
         services.AddSingleton<WriteGate>();
         services.AddScoped<DatabaseInitializer>();
         return services;
+    }
+
+    private static IEnumerable<IInterceptor> Interceptors(IServiceProvider services, Durability durability)
+    {
+        yield return new SqliteBusyTimeout();
+        yield return services.GetRequiredService<ShopChangeInterceptor>();
+        if (durability != Durability.Full)
+        {
+            yield return new SqliteDurability(durability);
+        }
     }
 }

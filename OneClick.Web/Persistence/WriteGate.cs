@@ -1,4 +1,6 @@
 using System.Data;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +19,7 @@ namespace OneClick.Web.Persistence;
 /// another turn waits for ever.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Never disposed: a request still in its turn while the host shuts down must be able to give it back; no wait handle is used.")]
-public sealed class WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges)
+public sealed class WriteGate
 {
     /// <summary>
     /// Turns a commit takes at most: those that queue behind a long batch wait for its commit, so a
@@ -26,6 +28,9 @@ public sealed class WriteGate(DbContextOptions<OneClickDbContext> options, ShopC
     public const int MaxTurnsPerCommit = 16;
 
     private readonly SemaphoreSlim turn = new(1, 1);
+    private readonly DbContextOptions<OneClickDbContext> options;
+    private readonly ShopChangeInterceptor shopChanges;
+    private readonly Histogram<double> commitDuration;
     private OneClickDbContext? writerOwner;
     private string? connectionString;
     private SqliteConnection? writer;
@@ -34,6 +39,17 @@ public sealed class WriteGate(DbContextOptions<OneClickDbContext> options, ShopC
     private long savepoints;
     private long commits;
     private long committedTurns;
+
+    public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, IMeterFactory meters)
+    {
+        this.options = options;
+        this.shopChanges = shopChanges;
+        // Under the OneClick meter: how many turns a commit carries, and how long the disk takes.
+        var meter = meters.Create("OneClick");
+        meter.CreateObservableCounter("oneclick.write.commits", () => Interlocked.Read(ref commits), "{commit}", "Shared commits of the write turns.");
+        meter.CreateObservableCounter("oneclick.write.turns", () => Interlocked.Read(ref committedTurns), "{turn}", "Write turns that were committed.");
+        commitDuration = meter.CreateHistogram<double>("oneclick.write.commit.duration", "s", "Time a shared commit takes (the fsync, in synchronous=FULL).");
+    }
 
     /// <summary>Turns waiting for the gate or writing: a turn that ends while others wait leaves the commit to them.</summary>
     public int Queued => Volatile.Read(ref queued);
@@ -128,9 +144,11 @@ public sealed class WriteGate(DbContextOptions<OneClickDbContext> options, ShopC
 
     private void Finish(SharedCommit commit)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             commit.Transaction.Commit();
+            commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             Interlocked.Increment(ref commits);
             Interlocked.Add(ref committedTurns, commit.Contexts.Count);
             foreach (var context in commit.Contexts)

@@ -171,14 +171,14 @@ public sealed partial class BenchBuyer(int number)
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["version"] = "3.4",
-            ["shopID"] = GatewayUnderTest.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["shopID"] = BenchShop.ShopId.ToString(CultureInfo.InvariantCulture),
             ["type"] = "purchase",
             ["priceAmount"] = "9.99",
             ["priceCurrency"] = "EUR",
             ["description"] = "100 credits",
             ["referenceID"] = "bench-" + Interlocked.Increment(ref references).ToString(CultureInfo.InvariantCulture),
         };
-        parameters["signature"] = FlexPaySignature.Compute(GatewayUnderTest.SignatureKey, StartOrderParser.Names.Covered(parameters));
+        parameters["signature"] = FlexPaySignature.Compute(BenchShop.SignatureKey, StartOrderParser.Names.Covered(parameters));
         if (oneClickToken is not null)
         {
             parameters["oneClickToken"] = oneClickToken;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using OneClick.Benchmarks.Floor;
 
 namespace OneClick.Benchmarks;
 
@@ -8,7 +9,7 @@ internal static class BenchmarkReport
 {
     public static readonly string Rule = new('-', 72);
 
-    public static void PrintGateway(TextWriter output, BenchmarkOptions options, string loadAverage, RunFigures run)
+    public static void PrintGateway(TextWriter output, BenchmarkOptions options, string loadAverage, (string Mode, string Source) durability, bool withFloor, RunFigures run)
     {
         var measured = run.Measured;
         output.WriteLine();
@@ -18,6 +19,7 @@ internal static class BenchmarkReport
         output.WriteLine($"machine            {Environment.ProcessorCount} cores, {CpuModel()}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         output.WriteLine($"load average       {loadAverage} (1, 5, 15 min) before the benchmark started");
         output.WriteLine($"build              {BuildConfiguration}; gateway Production, SQLite, sandbox acquirer, loopback HTTP");
+        output.WriteLine("durability         " + Durability(durability, withFloor));
         if (options.GatewaySettings.Count > 0)
         {
             output.WriteLine($"gateway settings   {string.Join(", ", options.GatewaySettings.Select(s => $"{s.Key}={s.Value}"))}");
@@ -53,6 +55,29 @@ internal static class BenchmarkReport
         PrintLog(output, run);
     }
 
+    /// <summary>The floor's figures after the gateway's, and the ratio of their throughputs (issue 19: at least 0.5).</summary>
+    public static void PrintFloor(TextWriter output, BenchmarkOptions options, RunFigures gateway, RunFigures floor)
+    {
+        var measured = floor.Measured;
+        output.WriteLine("floor              bare ASP.NET Core + Microsoft.Data.Sqlite doing only an instant purchase's unavoidable work; same load");
+        output.WriteLine($"floor buyers       {floor.SeededBuyers} seeded of {options.Buyers} asked ({floor.SeedTime.TotalSeconds:0.0} s, not measured)");
+        output.WriteLine($"floor approved     {measured.Approved} in {measured.Elapsed.TotalSeconds:0.00} s; failures {floor.Failures}{(measured.Failures.IsEmpty ? "" : "  (" + Describe(measured.Failures) + ")")}");
+        output.WriteLine($"floor throughput   {floor.Throughput:0.0} approved purchases/s");
+        output.WriteLine($"floor latency (ms)    p50      p95      p99      max");
+        output.WriteLine($"  purchase         {Percentiles(measured.PurchaseMs)}");
+        output.WriteLine($"  startorder       {Percentiles(measured.StartOrderMs)}");
+        output.WriteLine($"floor memory       peak RSS {Mb(floor.HighWaterMarkKb)} (VmHWM); {Mb(floor.RssBeforeKb)} before the measured phase");
+        output.WriteLine($"floor CPU          {floor.ServerCpu.TotalSeconds:0.0} s ({floor.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(floor.ServerCpu, measured.Approved)} per approved purchase; benchmark {floor.SelfCpu / measured.Elapsed:0.00} cores");
+        output.WriteLine($"floor postbacks    {Postbacks(floor)}");
+        output.WriteLine($"floor merchant     {Merchant(floor)}");
+        output.WriteLine($"floor database     {Database(floor)}");
+        output.WriteLine($"floor log          {floor.LogLinesMeasured} lines at Warning or above from the measured phase on ({floor.LogLinesBefore} before)");
+        var ratio = floor.Throughput > 0 ? gateway.Throughput / floor.Throughput : 0;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"floor ratio",-19}{ratio:0.00} (OneClick {gateway.Throughput:N0}/s, floor {floor.Throughput:N0}/s)"));
+        output.WriteLine(Rule);
+        PrintLog(output, floor);
+    }
+
     public static void PrintLog(TextWriter output, string server, IReadOnlyList<string> lines)
     {
         if (lines.Count == 0)
@@ -69,6 +94,19 @@ internal static class BenchmarkReport
 
     public static string Describe(ConcurrentDictionary<string, int> reasons) =>
         string.Join("; ", reasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value} × {r.Key}"));
+
+    private static string Durability((string Mode, string Source) gateway, bool withFloor)
+    {
+        var floor = FloorDatabase.Synchronous;
+        if (!withFloor)
+        {
+            return $"synchronous={gateway.Mode} (WAL; {gateway.Source})";
+        }
+
+        return gateway.Mode == floor
+            ? $"synchronous={floor} (WAL), the gateway ({gateway.Source}) and the floor"
+            : $"synchronous={gateway.Mode} (WAL) for the gateway ({gateway.Source}), synchronous={floor} (WAL) for the floor: the ratio compares unlike durability";
+    }
 
     private static void PrintLog(TextWriter output, RunFigures run) => PrintLog(output, run.Server, run.LastLogLines);
 

@@ -1,8 +1,12 @@
+using OneClick.Benchmarks.Floor;
+
 namespace OneClick.Benchmarks;
 
 /// <summary>
-/// Runs the benchmark against the gateway (<see cref="BenchmarkRun"/>), prints the report and the
-/// verdict: passed only when every count is verified.
+/// Runs the benchmark against the gateway and then, unless <c>--no-floor</c>, against the floor
+/// (<see cref="FloorServer"/>) with the same buyers count, workers, warm-up and duration
+/// (<see cref="BenchmarkRun"/> for both), prints the report with the floor ratio, and the verdict:
+/// passed only when every count of both runs is verified.
 /// </summary>
 public static class OneClickBenchmark
 {
@@ -10,6 +14,7 @@ public static class OneClickBenchmark
     {
         // Before anything of ours runs: other work on these same cores skews every figure.
         var load = LoadAverage();
+        var durability = GatewayDurability.Of(options.GatewaySettings);
         RunFigures gateway;
         try
         {
@@ -22,8 +27,35 @@ public static class OneClickBenchmark
             return 1;
         }
 
-        BenchmarkReport.PrintGateway(output, options, load, gateway);
-        var problems = gateway.Problems();
+        // The gateway has been stopped by now: the floor has the cores to itself, as the gateway had.
+        RunFigures? floor = null;
+        RunAbortedException? floorAborted = null;
+        if (options.RunFloor)
+        {
+            try
+            {
+                floor = await RunFloorAsync(options, output, cancellationToken);
+            }
+            catch (RunAbortedException aborted)
+            {
+                floorAborted = aborted;
+            }
+        }
+
+        BenchmarkReport.PrintGateway(output, options, load, durability, floor is not null || floorAborted is not null, gateway);
+        var problems = gateway.Problems().ToList();
+        if (floor is not null)
+        {
+            BenchmarkReport.PrintFloor(output, options, gateway, floor);
+            problems.AddRange(floor.Problems().Select(p => "floor: " + p));
+        }
+        else if (floorAborted is not null)
+        {
+            output.WriteLine($"floor              not measured: {floorAborted.Message}");
+            BenchmarkReport.PrintLog(output, floorAborted.Server, floorAborted.LastLogLines);
+            problems.Add("floor: " + floorAborted.Message);
+        }
+
         output.WriteLine(problems.Count == 0 ? "verdict            passed: every count above is verified" : "verdict            FAILED: " + string.Join("; ", problems));
         return problems.Count == 0 ? 0 : 1;
     }
@@ -40,6 +72,16 @@ public static class OneClickBenchmark
 
         // Seeding on the gateway: one full purchase per buyer by card, "Remember my card" ticked.
         return await BenchmarkRun.RunAsync(gateway, merchant, options, (buyer, http, ct) => buyer.SeedAsync(http, ct), expectPostbacks, output, cancellationToken);
+    }
+
+    private static async Task<RunFigures> RunFloorAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        // A fresh merchant: its counts are the floor's alone.
+        await using var merchant = await PostbackMerchant.StartAsync();
+        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}; starting the floor...");
+        await using var floor = await FloorUnderTest.StartAsync(merchant.BaseAddress, cancellationToken);
+        output.WriteLine($"Floor on {floor.BaseAddress} (pid {floor.ProcessId}, data in {floor.DataDirectory}).");
+        return await BenchmarkRun.RunAsync(floor, merchant, options, (buyer, http, ct) => buyer.SeedOnFloorAsync(http, ct), expectPostbacks: true, output, cancellationToken);
     }
 
     private static string LoadAverage()

@@ -69,6 +69,7 @@ internal static class BenchmarkReport
         output.WriteLine($"floor memory       peak RSS {Mb(floor.HighWaterMarkKb)} (VmHWM); {Mb(floor.RssBeforeKb)} before the measured phase");
         output.WriteLine($"floor CPU          {floor.ServerCpu.TotalSeconds:0.0} s ({floor.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(floor.ServerCpu, measured.Approved)} per approved purchase; benchmark {floor.SelfCpu / measured.Elapsed:0.00} cores");
         output.WriteLine($"floor postbacks    {Postbacks(floor)}");
+        output.WriteLine($"floor lag (ms)     {Percentiles(floor.PostbackLagsMs)}   (postback lag, measured as the gateway's)");
         output.WriteLine($"floor merchant     {Merchant(floor)}");
         output.WriteLine($"floor database     {Database(floor)}");
         output.WriteLine($"floor log          {floor.LogLinesMeasured} lines at Warning or above from the measured phase on ({floor.LogLinesBefore} before)");

@@ -110,13 +110,13 @@ internal sealed class FloorDatabase : IDisposable
         }
     }
 
-    /// <summary>The merchant answered OK: the row is done, in a transaction of its own.</summary>
-    public async Task MarkDeliveredAsync(long outboxId, CancellationToken cancellationToken)
+    /// <summary>The merchant answered OK to these rows: they are done, in one transaction.</summary>
+    public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, CancellationToken cancellationToken)
     {
         await writeTurn.WaitAsync(cancellationToken);
         try
         {
-            writer.MarkDelivered(outboxId, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            writer.MarkDelivered(outboxIds, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         }
         finally
         {

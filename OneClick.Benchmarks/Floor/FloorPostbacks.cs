@@ -7,7 +7,10 @@ namespace OneClick.Benchmarks.Floor;
 /// <summary>
 /// The floor's outbox dispatcher: a purchase hands its committed outbox row over at once (a
 /// <see cref="Channel{T}"/>), rows left undelivered by an earlier process are read at start, and
-/// a row is marked delivered, in a write transaction of its own, only when the merchant answered OK.
+/// a row is marked delivered only when the merchant answered OK. The marks are written by one loop,
+/// in one transaction for all the answers that came in while it waited for its write turn: a commit
+/// (an fsync) per mark would cost as much as the purchases themselves, and the postbacks fell
+/// seconds behind them.
 /// </summary>
 internal sealed class FloorPostbacks : IAsyncDisposable
 {
@@ -23,7 +26,11 @@ internal sealed class FloorPostbacks : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>At most this many marks in one transaction, so that a write turn stays short.</summary>
+    private const int MarksPerTransaction = 512;
+
     private readonly Channel<PendingPostback> queue = Channel.CreateUnbounded<PendingPostback>();
+    private readonly Channel<long> acknowledged = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource stopping = new();
     private readonly FloorDatabase database;
     private readonly FloorOkData okData;
@@ -54,14 +61,14 @@ internal sealed class FloorPostbacks : IAsyncDisposable
             queue.Writer.TryWrite(new PendingPostback(outboxId, url, okData.TokenOf(sale)));
         }
 
-        workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(WorkAsync)).ToArray();
+        workers = [.. Enumerable.Range(0, Concurrency).Select(_ => Task.Run(SendAsync)), Task.Run(MarkAsync)];
     }
 
     /// <summary>After the purchase's commit: what the row holds is in hand, so nothing is read again.</summary>
     public void Send(FloorApproval approval, string nextToken) =>
         queue.Writer.TryWrite(new PendingPostback(approval.OutboxId, approval.PostbackUrl, nextToken));
 
-    private async Task WorkAsync()
+    private async Task SendAsync()
     {
         try
         {
@@ -93,7 +100,7 @@ internal sealed class FloorPostbacks : IAsyncDisposable
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             if (PostbackAttempt.IsAcknowledgement((int)response.StatusCode, body))
             {
-                await database.MarkDeliveredAsync(postback.OutboxId, CancellationToken.None);
+                acknowledged.Writer.TryWrite(postback.OutboxId);
                 return;
             }
 
@@ -109,12 +116,44 @@ internal sealed class FloorPostbacks : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // A refused connection, a broken answer, or the database: retried like any failed delivery.
+            // A refused connection or a broken answer: retried like any failed delivery.
             failure = ex.GetType().Name + ": " + ex.Message;
         }
 
         logger.LogWarning("Postback {OutboxId} failed ({Failure}); retrying in {Seconds} s", postback.OutboxId, failure, RetryAfter.TotalSeconds);
         _ = RetryLaterAsync(postback);
+    }
+
+    private async Task MarkAsync()
+    {
+        var marks = new List<long>(MarksPerTransaction);
+        try
+        {
+            // Marks a failed transaction kept are tried again even when no new answer comes.
+            while (marks.Count > 0 || await acknowledged.Reader.WaitToReadAsync(stopping.Token))
+            {
+                while (marks.Count < MarksPerTransaction && acknowledged.Reader.TryRead(out var outboxId))
+                {
+                    marks.Add(outboxId);
+                }
+
+                try
+                {
+                    await database.MarkDeliveredAsync(marks, stopping.Token);
+                    marks.Clear();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Kept and tried again with the next ones: the merchant has these postbacks already.
+                    logger.LogWarning("Marking {Count} postbacks delivered failed ({Failure}); trying again in {Seconds} s", marks.Count, ex.Message, RetryAfter.TotalSeconds);
+                    await Task.Delay(RetryAfter, stopping.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped: unmarked rows stay undelivered, and are sent again (merchants de-duplicate on saleID).
+        }
     }
 
     private async Task RetryLaterAsync(PendingPostback postback)

@@ -73,7 +73,15 @@ internal sealed class FloorWriter : IDisposable
     public void Mint(string tokenHash, int shopId, string browserHash, string truncatedPan, string brand, long now) => InTransaction(() =>
         Run(insertToken, tokenHash, shopId, browserHash, truncatedPan, brand, now + TokenLifetimeSeconds).ExecuteNonQuery());
 
-    public void MarkDelivered(long outboxId, long now) => InTransaction(() => Run(markDelivered, now, outboxId).ExecuteNonQuery());
+    public void MarkDelivered(IReadOnlyList<long> outboxIds, long now) => InTransaction(() =>
+    {
+        foreach (var outboxId in outboxIds)
+        {
+            Run(markDelivered, now, outboxId).ExecuteNonQuery();
+        }
+
+        return outboxIds.Count;
+    });
 
     /// <summary>Commits what <paramref name="work"/> wrote, or rolls it back when it answers null or throws.</summary>
     private T InTransaction<T>(Func<T> work)

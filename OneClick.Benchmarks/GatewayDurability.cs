@@ -26,8 +26,9 @@ internal static class GatewayDurability
             return (configured.ToUpperInvariant(), "appsettings.json OneClick:Database:Synchronous");
         }
 
-        // The gateway sets none: SQLite's own default for a WAL database, asked of the library the gateway loads.
-        return (SqliteDefault(), "SQLite's default; the gateway sets none");
+        // Not chosen: the gateway commits at the SQLite library's default for a WAL database, asked of
+        // the library the gateway loads (its own default, Full, is that default and sets nothing).
+        return (SqliteDefault(), $"no {SettingName}: the library's default");
     }
 
     private static string? FromAppSettings()

@@ -67,6 +67,28 @@ public sealed partial class BenchBuyer(int number)
     }
 
     /// <summary>
+    /// Seeding on the floor, which has no card form: its <c>/seed</c> sets this browser's cookie and
+    /// answers a token for the test card. No sale is made, so the result carries no saleID.
+    /// </summary>
+    public async Task<PurchaseResult> SeedOnFloorAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var seeded = await SendAsync(http, HttpMethod.Get, "/seed", null, cancellationToken);
+        var token = (await seeded.Content.ReadAsStringAsync(cancellationToken)).Trim();
+        if (seeded.StatusCode != HttpStatusCode.OK || token.Length == 0)
+        {
+            return PurchaseResult.Failed($"the floor's /seed answered {(int)seeded.StatusCode}");
+        }
+
+        if (!cookies.ContainsKey(CookieName))
+        {
+            return PurchaseResult.Failed($"no {CookieName} cookie from the floor's /seed");
+        }
+
+        Token = token;
+        return new PurchaseResult(true, null, null);
+    }
+
+    /// <summary>
     /// An instant one-click purchase: the signed startorder with this buyer's token and cookie, which
     /// the gateway charges at once and answers 303 to the order page, then that page, which says
     /// "Payment approved" and carries the next token in its meta refresh to the success URL.
@@ -171,14 +193,14 @@ public sealed partial class BenchBuyer(int number)
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["version"] = "3.4",
-            ["shopID"] = GatewayUnderTest.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["shopID"] = BenchShop.ShopId.ToString(CultureInfo.InvariantCulture),
             ["type"] = "purchase",
             ["priceAmount"] = "9.99",
             ["priceCurrency"] = "EUR",
             ["description"] = "100 credits",
             ["referenceID"] = "bench-" + Interlocked.Increment(ref references).ToString(CultureInfo.InvariantCulture),
         };
-        parameters["signature"] = FlexPaySignature.Compute(GatewayUnderTest.SignatureKey, StartOrderParser.Names.Covered(parameters));
+        parameters["signature"] = FlexPaySignature.Compute(BenchShop.SignatureKey, StartOrderParser.Names.Covered(parameters));
         if (oneClickToken is not null)
         {
             parameters["oneClickToken"] = oneClickToken;

@@ -15,10 +15,10 @@ internal static class MerchantSignatures
     public static bool QueryVerifies(IReadOnlyDictionary<string, string> query) =>
         query.TryGetValue("signature", out var given)
         && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(FlexPaySignature.SignMessage(GatewayUnderTest.SignatureKey, query)),
+            Encoding.ASCII.GetBytes(FlexPaySignature.SignMessage(BenchShop.SignatureKey, query)),
             Encoding.ASCII.GetBytes(given.ToLowerInvariant()));
 
     /// <summary>The postback's <c>X-OneClick-Signature</c> header over its raw query string, and the query's own signature.</summary>
     public static bool PostbackVerifies(string? header, string rawQuery, IReadOnlyDictionary<string, string> query, DateTimeOffset now) =>
-        PostbackSignature.Verify(header, GatewayUnderTest.SignatureKey, rawQuery, now, HeaderTolerance) && QueryVerifies(query);
+        PostbackSignature.Verify(header, BenchShop.SignatureKey, rawQuery, now, HeaderTolerance) && QueryVerifies(query);
 }

@@ -1,4 +1,11 @@
 using OneClick.Benchmarks;
+using OneClick.Benchmarks.Floor;
+
+// The floor server is this same program, started by the benchmark with a hidden first argument (README "Benchmark").
+if (args is [FloorServer.Argument, .. var floorArguments])
+{
+    return await FloorServer.RunAsync(floorArguments);
+}
 
 // Instant one-click purchases against a real gateway process over loopback HTTP (README "Benchmark").
 var options = BenchmarkOptions.Parse(args, out var error);

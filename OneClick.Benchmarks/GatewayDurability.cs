@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace OneClick.Benchmarks;
+
+/// <summary>
+/// How the gateway's commits reach the disk in this run: the <c>synchronous</c> setting of its WAL
+/// database. Figures at another durability than the floor's (always FULL) do not compare.
+/// </summary>
+internal static class GatewayDurability
+{
+    /// <summary>The gateway setting that would choose it, as an environment variable; a run may pass it with <c>--set</c>.</summary>
+    public const string SettingName = "OneClick__Database__Synchronous";
+
+    /// <summary>The mode (<c>FULL</c>, <c>NORMAL</c>...) and where it comes from.</summary>
+    public static (string Mode, string Source) Of(IReadOnlyDictionary<string, string> gatewaySettings)
+    {
+        if (gatewaySettings.TryGetValue(SettingName, out var given) && given.Length > 0)
+        {
+            return (given.ToUpperInvariant(), $"--set {SettingName}");
+        }
+
+        if (FromAppSettings() is { } configured)
+        {
+            return (configured.ToUpperInvariant(), "appsettings.json OneClick:Database:Synchronous");
+        }
+
+        // Not chosen: the gateway commits at the SQLite library's default for a WAL database, asked of
+        // the library the gateway loads (its own default, Full, is that default and sets nothing).
+        return (SqliteDefault(), $"no {SettingName}: the library's default");
+    }
+
+    private static string? FromAppSettings()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        try
+        {
+            using var settings = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return settings.RootElement.TryGetProperty("OneClick", out var oneClick)
+                && oneClick.TryGetProperty("Database", out var database)
+                && database.TryGetProperty("Synchronous", out var synchronous)
+                && synchronous.ValueKind == JsonValueKind.String
+                ? synchronous.GetString()
+                : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string SqliteDefault()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "oneclick-durability-" + Guid.NewGuid().ToString("N")[..12] + ".db");
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode=WAL";
+            wal.ExecuteNonQuery();
+            using var synchronous = connection.CreateCommand();
+            synchronous.CommandText = "PRAGMA synchronous";
+            return (long)synchronous.ExecuteScalar()! switch
+            {
+                0 => "OFF",
+                1 => "NORMAL",
+                2 => "FULL",
+                3 => "EXTRA",
+                var other => other.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+    }
+}

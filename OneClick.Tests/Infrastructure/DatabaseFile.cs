@@ -7,6 +7,23 @@ namespace OneClick.Tests.Infrastructure;
 /// <summary>The gateway's database as an attacker who copied the files would see it, for card-data scans.</summary>
 public static class DatabaseFile
 {
+    /// <summary>The first column of a query, as text, read on a connection of the test's own (read-only, not pooled).</summary>
+    public static List<string> FirstColumn(string dataDirectory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "oneclick.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        }
+
+        return values;
+    }
+
     /// <summary>
     /// The raw bytes of the database and its WAL (as Latin-1 text), every non-null value of every table
     /// as text, and the tables' names (so that a scan can show it read the tables it means to).

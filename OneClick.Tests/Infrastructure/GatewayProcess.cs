@@ -34,6 +34,23 @@ public sealed class GatewayProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The seeded shop paying to <paramref name="merchant"/>, with limits no test run reaches and a sweep every second.</summary>
+    public static Dictionary<string, string> SettingsFor(MerchantSite merchant, bool oneClick = false) => new()
+    {
+        ["OneClick__Seed__ShopId"] = GatewayFactory.ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
+        ["OneClick__Seed__OneClickEnabled"] = oneClick ? "true" : "false",
+        ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
+        ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
+        ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
+        ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
+        ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
+        ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
+        ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
+        // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
+        ["OneClick__SecureCookies"] = "false",
+    };
+
     public Uri BaseAddress { get; }
 
     public async Task StartAsync()

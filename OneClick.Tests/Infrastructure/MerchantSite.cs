@@ -34,6 +34,12 @@ public sealed class MerchantSite : IDisposable
 
     public string PostbackUrl => BaseUrl + "/postback";
 
+    /// <summary>The saleIDs of the postbacks received so far.</summary>
+    public HashSet<string> PostbackSaleIds() => Postbacks
+        .Select(p => Merchant.ParseQuery(p.Url.Query).GetValueOrDefault("saleID"))
+        .OfType<string>()
+        .ToHashSet();
+
     public void Dispose()
     {
         stop.Cancel();

@@ -70,8 +70,7 @@ public sealed class WriteGate
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            writer ??= OpenWriter();
-            commit = open ??= new SharedCommit(writer.BeginTransaction(IsolationLevel.Serializable, deferred: false));
+            commit = OpenCommit();
             var savepoint = "turn" + Interlocked.Increment(ref savepoints).ToString(CultureInfo.InvariantCulture);
             commit.Transaction.Save(savepoint);
             try
@@ -82,8 +81,7 @@ public sealed class WriteGate
             catch
             {
                 Detach(db);
-                commit.Transaction.Rollback(savepoint);
-                commit.Transaction.Release(savepoint);
+                commit.Undo(savepoint);
                 throw;
             }
 
@@ -107,77 +105,117 @@ public sealed class WriteGate
 
     /// <summary>
     /// A turn is over. The turn that leaves nobody queued (or fills the commit) commits for every
-    /// turn in it, then hands the turn on; otherwise the next turn joins the same transaction.
+    /// turn in it, then hands the turn on; otherwise the next turn joins the same transaction. The
+    /// turn is handed on whatever happens here: a gate left shut would stop every writer.
     /// </summary>
     internal void End(SharedCommit? commit, DbContext db, bool succeeded)
     {
-        // A turn always belongs to the open commit (a commit is closed only here, inside a turn).
-        if (commit is not null)
+        try
         {
-            if (succeeded)
+            if (commit is not null)
             {
-                commit.Contexts.Add(db);
+                if (succeeded)
+                {
+                    commit.Contexts.Add(db);
+                }
+                else
+                {
+                    shopChanges.Forget(db);
+                }
             }
-            else
-            {
-                shopChanges.Forget(db);
-            }
-        }
 
-        var batch = open;
-        if (batch is not null)
-        {
-            batch.Turns++;
-            if (Interlocked.Decrement(ref queued) == 0 || batch.Turns >= MaxTurnsPerCommit)
+            // A turn always belongs to the open commit (a commit is closed only here, inside a turn).
+            var last = Interlocked.Decrement(ref queued) == 0;
+            if (open is { } batch)
             {
-                open = null;
-                Finish(batch);
+                batch.Turns++;
+                if (last || batch.Turns >= MaxTurnsPerCommit || batch.Doomed)
+                {
+                    open = null;
+                    Finish(batch);
+                }
             }
         }
-        else
+        finally
         {
-            Interlocked.Decrement(ref queued);
+            turn.Release();
         }
-
-        turn.Release();
     }
+
+    /// <summary>The open transaction, or a new one (BEGIN IMMEDIATE).</summary>
+    private SharedCommit OpenCommit()
+    {
+        writer ??= OpenWriter();
+        if (open is { } current && TransactionLost())
+        {
+            // SQLite rolled the transaction back by itself (a full disk, an I/O error, out of memory):
+            // none of its turns happened. A SAVEPOINT now would start a transaction of its own.
+            open = null;
+            Fail(current, new InvalidOperationException("SQLite rolled back the shared write transaction; nothing written in it was saved."));
+        }
+
+        return open ??= new SharedCommit(writer.BeginTransaction(IsolationLevel.Serializable, deferred: false));
+    }
+
+    /// <summary>Whether the writer is out of its transaction without our COMMIT or ROLLBACK.</summary>
+    private bool TransactionLost() => SQLitePCL.raw.sqlite3_get_autocommit(writer!.Handle) != 0;
 
     private void Finish(SharedCommit commit)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            commit.Transaction.Commit();
-            commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            Interlocked.Increment(ref commits);
-            Interlocked.Add(ref committedTurns, commit.Contexts.Count);
-            foreach (var context in commit.Contexts)
+            if (commit.Doomed || TransactionLost())
             {
-                shopChanges.Committed(context);
+                throw new InvalidOperationException("A write turn could not be undone alone, or SQLite rolled back the shared write transaction; nothing written in it was saved.");
             }
 
-            commit.Done.SetResult();
+            commit.Transaction.Commit();
         }
         catch (Exception ex)
         {
-            // The disk refused the commit: none of its turns happened, and each caller hears so.
-            foreach (var context in commit.Contexts)
-            {
-                shopChanges.Forget(context);
-            }
+            // The disk refused the commit, or it was doomed: none of its turns happened, and each caller hears so.
+            Fail(commit, ex);
+            return;
+        }
 
-            commit.Done.SetException(ex);
-        }
-        finally
+        commit.Transaction.Dispose();
+        commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Interlocked.Increment(ref commits);
+        Interlocked.Add(ref committedTurns, commit.Contexts.Count);
+        foreach (var context in commit.Contexts)
         {
-            commit.Transaction.Dispose();
+            shopChanges.Committed(context);
         }
+
+        commit.Done.SetResult();
+    }
+
+    private void Fail(SharedCommit commit, Exception failure)
+    {
+        try
+        {
+            commit.Transaction.Dispose(); // rolls back what is left of it
+        }
+        catch (SqliteException)
+        {
+            // Nothing left to roll back.
+        }
+
+        foreach (var context in commit.Contexts)
+        {
+            shopChanges.Forget(context);
+        }
+
+        commit.Done.TrySetException(failure);
     }
 
     /// <summary>The context reads and writes on a connection of its own again (from the pool).</summary>
     internal void Detach(DbContext db)
     {
         db.Database.UseTransaction(null);
+        // EF Core counted the writer as opened by UseTransaction; it closes only what it opened itself.
+        db.Database.CloseConnection();
         // Unset, the connection would be made from an empty connection string (an in-memory database).
         db.Database.SetDbConnection(null, contextOwnsConnection: true);
         db.Database.SetConnectionString(connectionString);
@@ -207,7 +245,24 @@ internal sealed class SharedCommit(SqliteTransaction transaction)
     /// <summary>The contexts whose turns succeeded: told of the commit (shop snapshots).</summary>
     public List<DbContext> Contexts { get; } = [];
 
+    /// <summary>A turn could not be undone alone: the whole transaction is rolled back and its callers told.</summary>
+    public bool Doomed { get; private set; }
+
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Undoes one turn's writes; if SQLite cannot, the whole commit is doomed rather than keep them.</summary>
+    public void Undo(string savepoint)
+    {
+        try
+        {
+            Transaction.Rollback(savepoint);
+            Transaction.Release(savepoint);
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        {
+            Doomed = true;
+        }
+    }
 }
 
 /// <summary>
@@ -238,25 +293,29 @@ public sealed class WriteTurn : IAsyncDisposable
             throw new InvalidOperationException("This write turn has already ended.");
         }
 
+        var kept = false;
         try
         {
             commit.Transaction.Release(savepoint);
+            kept = true;
         }
         catch
         {
-            Undo();
+            commit.Undo(savepoint);
             throw;
         }
+        finally
+        {
+            Leave(kept);
+        }
 
-        gate.Detach(db);
-        gate.End(commit, db, succeeded: true);
         return commit.Done.Task;
     }
 
     /// <summary>
     /// Undoes this turn unless it was committed. The caller goes on only after the shared commit all
-    /// the same: what it found in its turn (another turn's order with the same referenceID, a token
-    /// spent by another) is then committed, and readable where it looks next.
+    /// the same, and hears if it failed: what it found in its turn (another turn's order with the
+    /// same referenceID, a token spent by another) is true only once that commit is on disk.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -265,28 +324,27 @@ public sealed class WriteTurn : IAsyncDisposable
             return;
         }
 
-        Undo();
         try
         {
-            await commit.Done.Task;
-        }
-        catch (Exception)
-        {
-            // The others' commit failed: they hear of it; this turn was undone either way.
-        }
-    }
-
-    private void Undo()
-    {
-        try
-        {
-            commit.Transaction.Rollback(savepoint);
-            commit.Transaction.Release(savepoint);
+            commit.Undo(savepoint);
         }
         finally
         {
+            Leave(kept: false);
+        }
+
+        await commit.Done.Task;
+    }
+
+    private void Leave(bool kept)
+    {
+        try
+        {
             gate.Detach(db);
-            gate.End(commit, db, succeeded: false);
+        }
+        finally
+        {
+            gate.End(commit, db, kept);
         }
     }
 }

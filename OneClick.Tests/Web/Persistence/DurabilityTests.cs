@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Persistence;
 
@@ -17,6 +18,7 @@ public sealed class DurabilityTests
         await using var gateway = new GatewayFactory();
 
         (await gateway.WithDbAsync(SynchronousAsync)).ShouldBe(Full);
+        (await gateway.WithDbAsync(db => WriterSynchronousAsync(gateway, db))).ShouldBe(Full);
         gateway.Logs.All.ShouldNotContain("power cut");
     }
 
@@ -26,6 +28,7 @@ public sealed class DurabilityTests
         await using var gateway = new GatewayFactory().Set("OneClick:Database:Synchronous", "Normal");
 
         (await gateway.WithDbAsync(SynchronousAsync)).ShouldBe(Normal);
+        (await gateway.WithDbAsync(db => WriterSynchronousAsync(gateway, db))).ShouldBe(Normal);
         gateway.Logs.Lines.ShouldContain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("a power cut can lose the last approved sales", StringComparison.Ordinal));
     }
 
@@ -38,6 +41,16 @@ public sealed class DurabilityTests
 
         error.Message.ShouldContain("OneClick:Database:Synchronous");
         error.Message.ShouldContain("Full (the default) or Normal");
+    }
+
+    /// <summary>On the write gate's connection, which commits every write turn.</summary>
+    private static async Task<long> WriterSynchronousAsync(GatewayFactory gateway, OneClickDbContext db)
+    {
+        var gate = gateway.Services.GetRequiredService<WriteGate>();
+        await using var turn = await gate.BeginAsync(db, CancellationToken.None);
+        await using DbCommand command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> SynchronousAsync(OneClickDbContext db)

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using Microsoft.Data.Sqlite;
 using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Persistence;
@@ -13,43 +11,22 @@ namespace OneClick.Tests.Web.Persistence;
 /// </summary>
 public sealed class GroupCommitCrashTests : IDisposable
 {
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "oneclick-tests", "group-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder data = new("group-crash");
     private readonly MerchantSite merchant = new();
 
     public void Dispose()
     {
         merchant.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
+        data.Dispose();
     }
 
     [Fact]
     public async Task Gateway_killed_during_parallel_instant_purchases_loses_no_approved_sale_and_no_postback()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["OneClick__Seed__ShopId"] = GatewayFactory.ShopId.ToString(CultureInfo.InvariantCulture),
-            ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
-            ["OneClick__Seed__OneClickEnabled"] = "true",
-            ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
-            ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
-            ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
-            ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
-            ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
-            ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
-            ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
-            ["OneClick__SecureCookies"] = "false",
-        };
+        var settings = GatewayProcess.SettingsFor(merchant, oneClick: true);
         var seen = new ConcurrentBag<string>();
 
-        using (var first = new GatewayProcess(dataDirectory, settings))
+        using (var first = new GatewayProcess(data.Path, settings))
         {
             await first.StartAsync();
             var buyers = new List<(Buyer Buyer, string Token)>();
@@ -100,32 +77,13 @@ public sealed class GroupCommitCrashTests : IDisposable
         var approved = ApprovedSaleIds();
         seen.Except(approved).ShouldBeEmpty("every approval a buyer saw is on disk");
 
-        using var second = new GatewayProcess(dataDirectory, settings);
+        using var second = new GatewayProcess(data.Path, settings);
         await second.StartAsync();
         await GatewayFactory.EventuallyAsync(
-            () => Task.FromResult(approved.All(ReceivedSaleIds().Contains)),
+            () => Task.FromResult(approved.All(merchant.PostbackSaleIds().Contains)),
             "every approved sale's postback reached the merchant",
             TimeSpan.FromSeconds(60));
     }
 
-    private HashSet<string> ReceivedSaleIds() => merchant.Postbacks
-        .Select(p => Merchant.ParseQuery(p.Url.Query).GetValueOrDefault("saleID"))
-        .OfType<string>()
-        .ToHashSet();
-
-    private List<string> ApprovedSaleIds()
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "oneclick.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id FROM Sales WHERE Result = 'Approved'";
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read())
-        {
-            ids.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
-        }
-
-        return ids;
-    }
+    private List<string> ApprovedSaleIds() => DatabaseFile.FirstColumn(data.Path, "SELECT Id FROM Sales WHERE Result = 'Approved'");
 }

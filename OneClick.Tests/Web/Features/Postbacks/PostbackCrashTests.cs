@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
@@ -7,21 +6,13 @@ namespace OneClick.Tests.Web.Features.Postbacks;
 /// <summary>The gateway process is killed while buyers are paying; after the restart no approved sale's postback is missing.</summary>
 public sealed class PostbackCrashTests : IDisposable
 {
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "oneclick-tests", "crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder data = new("crash");
     private readonly MerchantSite merchant = new();
 
     public void Dispose()
     {
         merchant.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
+        data.Dispose();
     }
 
     [Fact]
@@ -35,22 +26,9 @@ public sealed class PostbackCrashTests : IDisposable
             await Task.Delay(Timeout.Infinite, beforeCrash.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return beforeCrash.IsCancellationRequested ? (503, "restarting") : (200, "OK");
         };
-        var settings = new Dictionary<string, string>
-        {
-            ["OneClick__Seed__ShopId"] = GatewayFactory.ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OneClick__Seed__SignatureKey"] = GatewayFactory.SignatureKey,
-            ["OneClick__Seed__WebsiteUrl"] = merchant.BaseUrl + "/",
-            ["OneClick__Seed__PostbackUrl"] = merchant.PostbackUrl,
-            ["OneClick__Seed__AllowedRedirectHosts__0"] = new Uri(merchant.BaseUrl).Authority,
-            ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
-            ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
-            ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
-            ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
-            // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
-            ["OneClick__SecureCookies"] = "false",
-        };
+        var settings = GatewayProcess.SettingsFor(merchant);
 
-        using (var first = new GatewayProcess(dataDirectory, settings))
+        using (var first = new GatewayProcess(data.Path, settings))
         {
             await first.StartAsync();
             using var stop = new CancellationTokenSource();
@@ -91,37 +69,16 @@ public sealed class PostbackCrashTests : IDisposable
         var approvedBeforeRestart = ApprovedSaleIds();
         approvedBeforeRestart.Count.ShouldBeGreaterThanOrEqualTo(20);
 
-        using var second = new GatewayProcess(dataDirectory, settings);
+        using var second = new GatewayProcess(data.Path, settings);
         await second.StartAsync();
         await GatewayFactory.EventuallyAsync(
-            () => Task.FromResult(approvedBeforeRestart.All(ReceivedSaleIds().Contains)),
+            () => Task.FromResult(approvedBeforeRestart.All(merchant.PostbackSaleIds().Contains)),
             "every approved sale's postback reached the merchant",
             TimeSpan.FromSeconds(30));
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(UndeliveredPostbacks() == 0), "every postback is marked delivered");
     }
 
-    private HashSet<string> ReceivedSaleIds() => merchant.Postbacks
-        .Select(p => Merchant.ParseQuery(p.Url.Query).GetValueOrDefault("saleID"))
-        .OfType<string>()
-        .ToHashSet();
+    private List<string> ApprovedSaleIds() => DatabaseFile.FirstColumn(data.Path, "SELECT Id FROM Sales WHERE Result = 'Approved'");
 
-    private List<string> ApprovedSaleIds() => Query("SELECT Id FROM Sales WHERE Result = 'Approved'");
-
-    private int UndeliveredPostbacks() => Query("SELECT Id FROM PostbackDeliveries WHERE State <> 'Delivered'").Count;
-
-    private List<string> Query(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "oneclick.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return values;
-    }
+    private int UndeliveredPostbacks() => DatabaseFile.FirstColumn(data.Path, "SELECT Id FROM PostbackDeliveries WHERE State <> 'Delivered'").Count;
 }

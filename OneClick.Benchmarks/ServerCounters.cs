@@ -110,8 +110,15 @@ internal sealed class ServerCounters : IAsyncDisposable
             case "HistogramValuePublished":
                 samples.AddInterval(Series(data), at, Quantiles((string)data.PayloadByName("quantiles")), Count(data), Number(data, "sum") ?? double.NaN);
                 break;
-            case "Error" or "MultipleSessionsNotSupportedError" or "MultipleSessionsConfiguredIncorrectlyError" or "TimeSeriesLimitReached" or "HistogramLimitReached":
-                Volatile.Write(ref error, $"the server's metrics source said {data.EventName}: {data.PayloadByName("errorMessage") ?? data.FormattedMessage}");
+            case "Error":
+                Volatile.Write(ref error, $"the server's metrics source failed: {data.PayloadByName("errorMessage")}");
+                break;
+            case "TimeSeriesLimitReached" or "HistogramLimitReached":
+                Volatile.Write(ref error, $"the server's metrics source said {data.EventName}");
+                break;
+            case "MultipleSessionsNotSupportedError" when data.PayloadByName("runningSessionId") is string running && running != sessionId:
+                // Sent to every listener when a second session is refused: ours only when another one (dotnet-counters) was there first.
+                Volatile.Write(ref error, "another metrics session (dotnet-counters?) was reading the server, and it takes one at a time");
                 break;
         }
     }

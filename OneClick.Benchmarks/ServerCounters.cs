@@ -61,7 +61,8 @@ internal sealed class ServerCounters : IAsyncDisposable
         }
         catch (Exception ex) when (ex is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or TimeoutException or IOException or UnauthorizedAccessException)
         {
-            failure = $"no diagnostics connection to pid {processId}: {ex.Message}";
+            // The first sentence: the rest of the client's message is advice on containers that a report line cannot hold.
+            failure = $"no diagnostics connection to pid {processId}: {ex.GetType().Name}, {ex.Message.Split(". ", 2)[0].TrimEnd('.')}";
             return null;
         }
     }

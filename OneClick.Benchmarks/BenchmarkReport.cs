@@ -37,6 +37,9 @@ internal static class BenchmarkReport
         output.WriteLine($"gateway memory     peak RSS {Mb(run.HighWaterMarkKb)} (VmHWM); max sampled every 250 ms {Mb(run.PeakSampledRssKb)}; {Mb(run.RssBeforeKb)} before the measured phase");
         output.WriteLine($"gateway threads    {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} at the end of the measured phase");
         output.WriteLine($"gateway CPU        {run.ServerCpu.TotalSeconds:0.0} s in {measured.Elapsed.TotalSeconds:0.0} s ({run.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(run.ServerCpu, measured.Approved)} per approved purchase");
+        output.WriteLine($"gateway GC mode    {run.GcMode}");
+        output.WriteLine($"gateway GC         {Gc(run)}");
+        output.WriteLine($"write commits      {Commits(run)}");
         output.WriteLine($"benchmark CPU      {run.SelfCpu.TotalSeconds:0.0} s ({run.SelfCpu / measured.Elapsed:0.00} cores) for the load generator and the merchant, on the same cores");
         if (!run.ExpectPostbacks)
         {
@@ -68,6 +71,8 @@ internal static class BenchmarkReport
         output.WriteLine($"  startorder       {Percentiles(measured.StartOrderMs)}");
         output.WriteLine($"floor memory       peak RSS {Mb(floor.HighWaterMarkKb)} (VmHWM); {Mb(floor.RssBeforeKb)} before the measured phase");
         output.WriteLine($"floor CPU          {floor.ServerCpu.TotalSeconds:0.0} s ({floor.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(floor.ServerCpu, measured.Approved)} per approved purchase; benchmark {floor.SelfCpu / measured.Elapsed:0.00} cores");
+        output.WriteLine($"floor GC mode      {floor.GcMode}");
+        output.WriteLine($"floor GC           {Gc(floor)}");
         output.WriteLine($"floor postbacks    {Postbacks(floor)}");
         output.WriteLine($"floor lag (ms)     {Percentiles(floor.PostbackLagsMs)}   (postback lag, measured as the gateway's)");
         output.WriteLine($"floor merchant     {Merchant(floor)}");
@@ -121,6 +126,66 @@ internal static class BenchmarkReport
     private static string Database(RunFigures run) =>
         $"{run.ApprovedInDatabase} approved sales; the benchmark saw {run.Approvals} approvals with a verified success URL, each a distinct saleID"
         + (run.ApprovedInDatabase == run.Approvals ? "" : "  MISMATCH");
+
+    /// <summary>The measured phase's GCs, GC pauses and allocations, from the server's System.Runtime meter.</summary>
+    private static string Gc(RunFigures run)
+    {
+        var counters = run.Counters;
+        if (counters.Failure is { } failure)
+        {
+            return $"n/a ({failure})";
+        }
+
+        var purchases = Math.Max(run.Measured.Approved, 1);
+        var seconds = run.Measured.Elapsed.TotalSeconds;
+        var parts = new List<string>();
+        if (counters is { Gen0: { } gen0, Gen1: { } gen1, Gen2: { } gen2 })
+        {
+            parts.Add(Invariant($"{gen0:N0} gen0 / {gen1:N0} gen1 / {gen2:N0} gen2 in the phase ({(gen0 + gen1 + gen2) / purchases:0.000} per purchase)"));
+        }
+
+        if (counters.GcPauseSeconds is { } pause)
+        {
+            parts.Add(Invariant($"paused {pause * 1000:N0} ms ({pause / seconds:0.0%} of the time)"));
+        }
+
+        if (counters.AllocatedBytes is { } bytes)
+        {
+            parts.Add(Invariant($"{bytes / purchases / 1024:N0} KB allocated per purchase ({bytes / seconds / 1024 / 1024:N0} MB/s)"));
+        }
+
+        return parts.Count > 0 ? string.Join("; ", parts) : "n/a (the server's System.Runtime meter published no GC values)";
+    }
+
+    /// <summary>The gateway's shared write commits in the measured phase, from its OneClick meter (WriteGate).</summary>
+    private static string Commits(RunFigures run)
+    {
+        var counters = run.Counters;
+        if (counters.Failure is { } failure)
+        {
+            return $"n/a ({failure})";
+        }
+
+        if (counters is not { Commits: { } commits, Turns: { } turns } || commits <= 0)
+        {
+            return "n/a (the gateway's OneClick meter published no commits in the phase)";
+        }
+
+        var line = Invariant($"{commits:N0} commits ({commits / run.Measured.Elapsed.TotalSeconds:N0}/s), {turns / commits:0.00} turns per commit, {turns / Math.Max(run.Measured.Approved, 1):0.00} turns per purchase");
+        if (counters.CommitMeanSeconds is { } mean)
+        {
+            line += Invariant($"; commit mean {mean * 1000:0.00} ms");
+        }
+
+        if (counters is { CommitP50Seconds: { } p50, CommitP99Seconds: { } p99 })
+        {
+            line += Invariant($", p50 {p50 * 1000:0.00} ms / p99 {p99 * 1000:0.00} ms (each second's quantiles, averaged over {counters.CommitsTimed:N0} commits)");
+        }
+
+        return line;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>p50, p95, p99 and max by nearest rank, in milliseconds.</summary>
     private static string Percentiles(IReadOnlyCollection<double> values)

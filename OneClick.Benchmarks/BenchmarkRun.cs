@@ -76,6 +76,10 @@ internal static class BenchmarkRun
             pool.Writer.TryWrite(buyer);
         }
 
+        // The server's meters, read from before the warm-up so that their first values are in when the phase starts.
+        // A server that cannot be read is still measured: its GC and commit lines say n/a and why.
+        await using var counters = ServerCounters.TryStart(server.ProcessId, out var countersFailure);
+
         // 2. Warm-up (JIT, tiered compilation, connections), then the measured phase.
         if (options.WarmupSeconds > 0)
         {
@@ -88,9 +92,12 @@ internal static class BenchmarkRun
         var rssBefore = server.CurrentRssKb;
         var logLinesBefore = server.LogLines;
         say($"Measuring for {options.DurationSeconds} s with {options.Concurrency} workers...");
+        var phaseStarted = DateTime.UtcNow;
         var measured = await RunPhaseAsync(http, pool, options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), approvals, cancellationToken);
+        var phaseEndedAt = DateTime.UtcNow;
         var serverCpu = server.CpuTime - cpuBefore;
         var threads = server.Threads;
+        var gcMode = GcMode.Describe(server.ProcessId, server.RuntimeConfigFile);
         var selfCpu = Process.GetCurrentProcess().TotalProcessorTime - selfCpuBefore;
 
         // 3. Postbacks: every approved sale of the whole run (seeding and warm-up included) must reach the merchant.
@@ -101,6 +108,9 @@ internal static class BenchmarkRun
         }
 
         var postbackWait = phaseEnded.Elapsed;
+
+        // Read after the postback wait, which the counters' last values (a second or so after the phase) must not lengthen.
+        var phaseCounters = counters is null ? PhaseCounters.Unavailable(countersFailure) : await counters.ReadAsync(phaseStarted, phaseEndedAt, cancellationToken);
         var approvedInDatabase = await server.ApprovedSalesAsync(cancellationToken);
         var lags = measured.SaleIds
             .Select(s => merchant.ArrivedAt(s) is { } at ? Stopwatch.GetElapsedTime(approvals[s], at).TotalMilliseconds : (double?)null)
@@ -119,6 +129,8 @@ internal static class BenchmarkRun
             RssBeforeKb = rssBefore,
             HighWaterMarkKb = server.HighWaterMarkKb,
             PeakSampledRssKb = server.PeakSampledRssKb,
+            GcMode = gcMode,
+            Counters = phaseCounters,
             ExpectPostbacks = expectPostbacks,
             PostbackWait = postbackWait,
             PostbackPatience = PostbackPatience,

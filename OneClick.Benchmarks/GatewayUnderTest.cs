@@ -19,6 +19,8 @@ public sealed class GatewayUnderTest : ServerUnderTest
     /// <summary>The gateway's dll, next to this program; the floor runs with its runtime settings too.</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "OneClick.Web.dll");
 
+    public override string RuntimeConfigFile => Path.ChangeExtension(Dll, ".runtimeconfig.json");
+
     public override Task<long> ApprovedSalesAsync(CancellationToken cancellationToken) =>
         CountAsync(Path.Combine(DataDirectory, "oneclick.db"), "SELECT COUNT(*) FROM Sales WHERE Result = 'Approved'", cancellationToken);
 

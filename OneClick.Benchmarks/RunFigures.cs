@@ -29,6 +29,12 @@ internal sealed class RunFigures
 
     public required long PeakSampledRssKb { get; init; }
 
+    /// <summary>Server or workstation GC and DATAS, and where each was read (<see cref="Benchmarks.GcMode"/>).</summary>
+    public required string GcMode { get; init; }
+
+    /// <summary>The server's GC and write-commit figures for the measured phase, from its meters.</summary>
+    public required PhaseCounters Counters { get; init; }
+
     /// <summary>False when the gateway was started without a postback URL (<c>--set OneClick__Seed__PostbackUrl=</c>).</summary>
     public required bool ExpectPostbacks { get; init; }
 

@@ -42,6 +42,9 @@ public abstract class ServerUnderTest : IAsyncDisposable
 
     public int ProcessId => process.Id;
 
+    /// <summary>The runtime settings the server was started with (the report's GC line reads its GC settings).</summary>
+    public abstract string RuntimeConfigFile { get; }
+
     /// <summary>The approved sales in the server's database, read on a connection of the benchmark's own.</summary>
     public abstract Task<long> ApprovedSalesAsync(CancellationToken cancellationToken);
 

@@ -17,6 +17,8 @@ public sealed class FloorUnderTest : ServerUnderTest
 
     public override string Name => "floor";
 
+    public override string RuntimeConfigFile => Path.ChangeExtension(GatewayUnderTest.Dll, ".runtimeconfig.json");
+
     public override Task<long> ApprovedSalesAsync(CancellationToken cancellationToken) =>
         CountAsync(Path.Combine(DataDirectory, FloorDatabase.FileName), "SELECT COUNT(*) FROM sales WHERE result = 'Approved'", cancellationToken);
 

@@ -1,0 +1,36 @@
+namespace OneClick.Benchmarks;
+
+/// <summary>
+/// What a server's meters said about the measured phase (<see cref="ServerCounters"/>), or why they
+/// could not be read. A figure the server does not publish (the floor has no OneClick meter) is null.
+/// </summary>
+internal sealed class PhaseCounters
+{
+    /// <summary>Why there are no figures (no diagnostics connection, no values): the report prints n/a with it.</summary>
+    public string? Failure { get; init; }
+
+    /// <summary>GCs of each generation alone in the phase (a gen1 GC is not counted as a gen0 one too).</summary>
+    public double? Gen0 { get; init; }
+
+    public double? Gen1 { get; init; }
+
+    public double? Gen2 { get; init; }
+
+    public double? AllocatedBytes { get; init; }
+
+    public double? GcPauseSeconds { get; init; }
+
+    public double? Commits { get; init; }
+
+    public double? Turns { get; init; }
+
+    public long CommitsTimed { get; init; }
+
+    public double? CommitMeanSeconds { get; init; }
+
+    public double? CommitP50Seconds { get; init; }
+
+    public double? CommitP99Seconds { get; init; }
+
+    public static PhaseCounters Unavailable(string reason) => new() { Failure = reason };
+}

@@ -92,9 +92,9 @@ internal static class BenchmarkRun
         var rssBefore = server.CurrentRssKb;
         var logLinesBefore = server.LogLines;
         say($"Measuring for {options.DurationSeconds} s with {options.Concurrency} workers...");
-        var phaseStarted = DateTime.UtcNow;
+        var phaseStarted = TimeProvider.System.GetUtcNow().UtcDateTime;
         var measured = await RunPhaseAsync(http, pool, options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), approvals, cancellationToken);
-        var phaseEndedAt = DateTime.UtcNow;
+        var phaseEndedAt = TimeProvider.System.GetUtcNow().UtcDateTime;
         var serverCpu = server.CpuTime - cpuBefore;
         var threads = server.Threads;
         var gcMode = GcMode.Describe(server.ProcessId, server.RuntimeConfigFile);

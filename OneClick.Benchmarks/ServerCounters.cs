@@ -74,8 +74,8 @@ internal sealed class ServerCounters : IAsyncDisposable
     /// </summary>
     public async Task<PhaseCounters> ReadAsync(DateTime started, DateTime ended, CancellationToken cancellationToken)
     {
-        var patience = DateTime.UtcNow + 4 * RefreshInterval;
-        while (!samples.HasAfter(ended) && DateTime.UtcNow < patience && Volatile.Read(ref error) is null && !processing.IsCompleted)
+        var patience = TimeProvider.System.GetUtcNow().UtcDateTime + 4 * RefreshInterval;
+        while (!samples.HasAfter(ended) && TimeProvider.System.GetUtcNow().UtcDateTime < patience && Volatile.Read(ref error) is null && !processing.IsCompleted)
         {
             await Task.Delay(100, cancellationToken);
         }

@@ -57,12 +57,14 @@ internal sealed class FloorDatabase : IDisposable
     private const string SaleColumns = "id, shop_id, reference_id, amount, currency, transaction_id, truncated_pan, brand, next_token_seed";
 
     private readonly string connectionString;
+    private readonly TimeProvider clock;
     private readonly SemaphoreSlim writeTurn = new(1, 1);
     private readonly FloorWriter writer;
     private readonly ConcurrentBag<SaleReader> readers = [];
 
-    public FloorDatabase(string dataDirectory)
+    public FloorDatabase(string dataDirectory, TimeProvider clock)
     {
+        this.clock = clock;
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(dataDirectory, FileName),
@@ -83,40 +85,32 @@ internal sealed class FloorDatabase : IDisposable
     /// unspent and unexpired), writes the sale, the next token and the outbox row. Null when the token
     /// is refused, and then nothing is written.
     /// </summary>
-    public async Task<FloorApproval?> PurchaseAsync(FloorPurchase purchase, FloorNewToken next, Func<FloorSale, string> postbackUrl, CancellationToken cancellationToken)
-    {
-        await writeTurn.WaitAsync(cancellationToken);
-        try
-        {
-            return writer.Purchase(purchase, next, postbackUrl, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        }
-        finally
-        {
-            writeTurn.Release();
-        }
-    }
+    public Task<FloorApproval?> PurchaseAsync(FloorPurchase purchase, FloorNewToken next, Func<FloorSale, string> postbackUrl, CancellationToken cancellationToken) =>
+        InTurnAsync(now => writer.Purchase(purchase, next, postbackUrl, now), cancellationToken);
 
     /// <summary>A token for a new browser's test card, without a sale: how the floor's buyers are seeded.</summary>
-    public async Task MintAsync(string tokenHash, int shopId, string browserHash, string truncatedPan, string brand, CancellationToken cancellationToken)
-    {
-        await writeTurn.WaitAsync(cancellationToken);
-        try
+    public Task MintAsync(string tokenHash, int shopId, string browserHash, string truncatedPan, string brand, CancellationToken cancellationToken) =>
+        InTurnAsync(now =>
         {
-            writer.Mint(tokenHash, shopId, browserHash, truncatedPan, brand, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        }
-        finally
-        {
-            writeTurn.Release();
-        }
-    }
+            writer.Mint(tokenHash, shopId, browserHash, truncatedPan, brand, now);
+            return true;
+        }, cancellationToken);
 
     /// <summary>The merchant answered OK to these rows: they are done, in one transaction.</summary>
-    public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, CancellationToken cancellationToken)
+    public Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, CancellationToken cancellationToken) =>
+        InTurnAsync(now =>
+        {
+            writer.MarkDelivered(outboxIds, now);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>One write on the writer connection, in this process's turn (so none meets SQLITE_BUSY), at the time it runs (Unix seconds).</summary>
+    private async Task<T> InTurnAsync<T>(Func<long, T> write, CancellationToken cancellationToken)
     {
         await writeTurn.WaitAsync(cancellationToken);
         try
         {
-            writer.MarkDelivered(outboxIds, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            return write(clock.GetUtcNow().ToUnixTimeSeconds());
         }
         finally
         {

@@ -34,15 +34,17 @@ internal sealed class FloorPostbacks : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly FloorDatabase database;
     private readonly FloorOkData okData;
+    private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly SocketsHttpHandler handler;
     private readonly HttpClient http;
     private Task[] workers = [];
 
-    public FloorPostbacks(FloorDatabase database, FloorOkData okData, ILogger logger)
+    public FloorPostbacks(FloorDatabase database, FloorOkData okData, TimeProvider clock, ILogger logger)
     {
         this.database = database;
         this.okData = okData;
+        this.clock = clock;
         this.logger = logger;
         handler = new SocketsHttpHandler
         {
@@ -88,7 +90,7 @@ internal sealed class FloorPostbacks : IAsyncDisposable
 
     private async Task DeliverAsync(PendingPostback postback)
     {
-        var (url, signatureHeader) = okData.SignedPostback(postback.Url, postback.Token, DateTimeOffset.UtcNow);
+        var (url, signatureHeader) = okData.SignedPostback(postback.Url, postback.Token, clock.GetUtcNow());
         string failure;
         try
         {

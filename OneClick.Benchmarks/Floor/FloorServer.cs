@@ -43,7 +43,7 @@ internal static class FloorServer
         var masterKey = MasterKey(dataDirectory);
         var vault = new CardVault(masterKey);
         var pageKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, 32, info: "floor approval page v1"u8.ToArray());
-        using var database = new FloorDatabase(dataDirectory);
+        using var database = new FloorDatabase(dataDirectory, TimeProvider.System);
         var okData = new FloorOkData(merchant, BenchShop.SignatureKey, vault);
 
         // Warnings and errors only, one line each, as the gateway logs in the benchmark: the report counts them.
@@ -52,7 +52,7 @@ internal static class FloorServer
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         await using var app = builder.Build();
-        await using var postbacks = new FloorPostbacks(database, okData, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Floor.Postbacks"));
+        await using var postbacks = new FloorPostbacks(database, okData, TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Floor.Postbacks"));
         var checkout = new FloorCheckout(database, okData, postbacks, vault, pageKey);
         app.MapGet("/startorder", checkout.StartOrderAsync);
         app.MapGet("/order/{key}", checkout.ApprovalPageAsync);

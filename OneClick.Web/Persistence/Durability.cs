@@ -41,7 +41,7 @@ internal sealed class SqliteDurability(Durability durability) : DbConnectionInte
     private void Apply(DbConnection connection)
     {
         using var command = ((SqliteConnection)connection).CreateCommand();
-        command.CommandText = durability == Durability.Normal ? "PRAGMA synchronous=NORMAL;" : "PRAGMA synchronous=FULL;";
+        command.CommandText = $"PRAGMA synchronous={durability.ToString().ToUpperInvariant()};";
         command.ExecuteNonQuery();
     }
 }

@@ -40,6 +40,7 @@ internal static class BenchmarkReport
         output.WriteLine($"gateway GC mode    {run.GcMode}");
         output.WriteLine($"gateway GC         {Gc(run)}");
         output.WriteLine($"write commits      {Commits(run)}");
+        output.WriteLine($"write gate held    {Held(run)}");
         output.WriteLine($"benchmark CPU      {run.SelfCpu.TotalSeconds:0.0} s ({run.SelfCpu / measured.Elapsed:0.00} cores) for the load generator and the merchant, on the same cores");
         if (!run.ExpectPostbacks)
         {
@@ -183,6 +184,21 @@ internal static class BenchmarkReport
         }
 
         return line;
+    }
+
+    /// <summary>
+    /// How much of the phase the write gate was held (turns and their commits run one at a time, so
+    /// near 100% it caps the throughput), and for how long per turn.
+    /// </summary>
+    private static string Held(RunFigures run)
+    {
+        if (run.Counters is not { HeldSeconds: { } held, Turns: { } turns } || turns <= 0)
+        {
+            return "n/a (the gateway's OneClick meter published no write turns in the phase)";
+        }
+
+        var elapsed = run.Measured.Elapsed.TotalSeconds;
+        return Invariant($"{held:0.0} s of {elapsed:0.0} s ({held / elapsed * 100:0}%), {held / turns * 1000:0.000} ms per turn, commits included");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

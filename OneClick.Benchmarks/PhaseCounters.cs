@@ -24,6 +24,9 @@ internal sealed class PhaseCounters
 
     public double? Turns { get; init; }
 
+    /// <summary>How long the write gate was held by turns and their commits: the turns run one at a time.</summary>
+    public double? HeldSeconds { get; init; }
+
     public long CommitsTimed { get; init; }
 
     public double? CommitMeanSeconds { get; init; }

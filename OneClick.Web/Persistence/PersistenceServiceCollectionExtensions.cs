@@ -26,6 +26,7 @@ public static class PersistenceServiceCollectionExtensions
         // Pooled: a request or a postback takes a ready context instead of building one.
         services.AddSingleton<ShopSnapshots>();
         services.AddSingleton<ShopChangeInterceptor>();
+        services.AddSingleton<WriterStatements>();
         services.AddDbContextPool<OneClickDbContext>((services, options) => options
             .UseSqlite(connectionString)
             .AddInterceptors(Interceptors(services, durability))
@@ -51,6 +52,7 @@ public static class PersistenceServiceCollectionExtensions
     {
         yield return new SqliteBusyTimeout();
         yield return services.GetRequiredService<ShopChangeInterceptor>();
+        yield return services.GetRequiredService<WriterStatements>();
         if (durability != Durability.Full)
         {
             yield return new SqliteDurability(durability);

@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Tests.Web.Persistence;
+
+/// <summary>
+/// Statements EF Core runs in the write turns stay prepared on the gate's writer connection: each
+/// SQL text is prepared once, runs with the values of each call, and one asked for again while its
+/// reader is still open runs on a command of its own.
+/// </summary>
+public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
+{
+    private readonly GatewayFactory gateway = new();
+    private WriteGate gate = default!;
+    private WriterStatements statements = default!;
+
+    public async Task InitializeAsync()
+    {
+        gate = gateway.Services.GetRequiredService<WriteGate>();
+        statements = gateway.Services.GetRequiredService<WriterStatements>();
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        await db.Database.ExecuteSqlRawAsync("CREATE TABLE StatementProbe (Name TEXT NOT NULL PRIMARY KEY, At TEXT, Amount TEXT)");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => gateway.Dispose();
+
+    [Fact]
+    public async Task Same_statement_in_20_turns_is_kept_once_and_writes_each_turns_values()
+    {
+        await InTurnAsync(db => InsertAsync(db, "warm-up"));
+        var kept = statements.Count;
+        kept.ShouldBeGreaterThan(0); // the INSERT
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await InTurnAsync(db => InsertAsync(db, "n" + i));
+        }
+
+        statements.Count.ShouldBe(kept);
+        var rows = DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name || '|' || At || '|' || Amount FROM StatementProbe WHERE Name <> 'warm-up' ORDER BY Name");
+        rows.Count.ShouldBe(20);
+        rows.ShouldContain("n7|2026-12-06 10:00:07|7.50");
+        rows.ShouldContain("n20|2026-12-06 10:00:20|20.50");
+    }
+
+    [Fact]
+    public async Task Statement_asked_for_again_while_its_reader_is_open_runs_on_its_own()
+    {
+        await InTurnAsync(async db =>
+        {
+            await InsertAsync(db, "a");
+            await InsertAsync(db, "b");
+        });
+
+        var pairs = new List<string>();
+        await InTurnAsync(async db =>
+        {
+            // The outer query's reader stays open while the same SQL runs again inside it.
+            await foreach (var outer in Names(db).AsAsyncEnumerable())
+            {
+                foreach (var inner in await Names(db).ToListAsync())
+                {
+                    pairs.Add(outer + inner);
+                }
+            }
+        });
+
+        pairs.ShouldBe(["aa", "ab", "ba", "bb"]);
+    }
+
+    [Fact]
+    public async Task Query_read_to_its_end_in_5_turns_runs_its_kept_statement_each_time()
+    {
+        await InTurnAsync(db => InsertAsync(db, "r"));
+        await InTurnAsync(db => Names(db).ToListAsync());
+        var (kept, reusedBefore) = (statements.Count, statements.Reused);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await InTurnAsync(async db => (await Names(db).ToListAsync()).ShouldBe(["r"]));
+        }
+
+        statements.Count.ShouldBe(kept);
+        (statements.Reused - reusedBefore).ShouldBe(5); // freed when EF Core disposed each reader
+    }
+
+    [Fact]
+    public async Task Statements_outside_the_turns_are_not_kept()
+    {
+        await InTurnAsync(db => InsertAsync(db, "x"));
+        var kept = statements.Count;
+
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        (await db.Database.SqlQueryRaw<string>("SELECT Name || '-outside' AS Value FROM StatementProbe").ToListAsync()).ShouldBe(["x-outside"]);
+
+        statements.Count.ShouldBe(kept);
+    }
+
+    [Fact]
+    public async Task Failed_statement_leaves_its_kept_command_usable()
+    {
+        await InTurnAsync(db => InsertAsync(db, "dup"));
+
+        await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => InTurnAsync(db => InsertAsync(db, "dup")));
+        await InTurnAsync(db => InsertAsync(db, "after"));
+
+        DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM StatementProbe ORDER BY Name").ShouldBe(["after", "dup"]);
+    }
+
+    private static IQueryable<string> Names(OneClickDbContext db) =>
+        db.Database.SqlQueryRaw<string>("SELECT Name AS Value FROM StatementProbe ORDER BY Name");
+
+    private static Task<int> InsertAsync(OneClickDbContext db, string name)
+    {
+        var n = name.StartsWith('n') && int.TryParse(name[1..], out var number) ? number : 0;
+        var at = new DateTime(2026, 12, 6, 10, 0, n, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var amount = (n + 0.5m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        return db.Database.ExecuteSqlAsync($"INSERT INTO StatementProbe (Name, At, Amount) VALUES ({name}, {at}, {amount})");
+    }
+
+    private async Task InTurnAsync(Func<OneClickDbContext, Task> write)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        await using var turn = await gate.BeginAsync(db, CancellationToken.None);
+        await write(db);
+        await turn.CommitAsync(CancellationToken.None);
+    }
+}

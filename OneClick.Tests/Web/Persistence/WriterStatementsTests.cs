@@ -113,6 +113,45 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
         DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM StatementProbe ORDER BY Name").ShouldBe(["after", "dup"]);
     }
 
+    [Fact]
+    public void Reader_EF_Core_failed_to_take_is_closed_so_the_transaction_still_commits()
+    {
+        // An INSERT ... RETURNING stepped to its row is a write in progress: SQLite refuses COMMIT
+        // while it is open. EF Core disposes only its own command when it fails after the execution
+        // (a logger, a later interceptor), so the kept command's reader is closed on CommandFailed.
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE T (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        var kept = new WriterStatements();
+        kept.Attach(connection);
+        using var transaction = connection.BeginTransaction();
+        using var efCommand = connection.CreateCommand();
+        efCommand.CommandText = "INSERT INTO T (Name) VALUES ($name) RETURNING Id";
+        efCommand.Parameters.AddWithValue("$name", "a");
+
+        var result = kept.ReaderExecuting(efCommand, null!, default);
+        var reader = result.Result;
+        reader.Read().ShouldBeTrue();
+        kept.CommandFailed(efCommand, null!);
+
+        reader.IsClosed.ShouldBeTrue();
+        transaction.Commit();
+        using var again = connection.CreateCommand();
+        again.CommandText = efCommand.CommandText;
+        again.Parameters.AddWithValue("$name", "b");
+        using (var second = kept.ReaderExecuting(again, null!, default).Result)
+        {
+            second.Read().ShouldBeTrue();
+        }
+
+        kept.Reused.ShouldBe(1); // the kept command was free again
+    }
+
     private static IQueryable<string> Names(OneClickDbContext db) =>
         db.Database.SqlQueryRaw<string>("SELECT Name AS Value FROM StatementProbe ORDER BY Name");
 

@@ -198,7 +198,13 @@ internal static class BenchmarkReport
         }
 
         var elapsed = run.Measured.Elapsed.TotalSeconds;
-        return Invariant($"{held:0.0} s of {elapsed:0.0} s ({held / elapsed * 100:0}%), {held / turns * 1000:0.000} ms per turn, commits included");
+        var line = Invariant($"{held:0.0} s of {elapsed:0.0} s ({held / elapsed * 100:0}%), {held / turns * 1000:0.000} ms per turn, commits included");
+        if (run.Counters.HeldCpuSeconds is { } cpu && cpu > 0)
+        {
+            line += Invariant($"; the holder on the CPU {cpu / turns * 1000:0.000} ms per turn ({cpu / held * 100:0}% of it)");
+        }
+
+        return line;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

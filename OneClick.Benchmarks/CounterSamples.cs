@@ -72,6 +72,7 @@ internal sealed class CounterSamples
                 Commits = Delta("OneClick/oneclick.write.commits/", started, ended),
                 Turns = Delta("OneClick/oneclick.write.turns/", started, ended),
                 HeldSeconds = Delta("OneClick/oneclick.write.held/", started, ended),
+                HeldCpuSeconds = Delta("OneClick/oneclick.write.held.cpu/", started, ended),
                 CommitsTimed = commits.Count,
                 CommitMeanSeconds = commits.Count > 0 ? commits.Sum / commits.Count : null,
                 CommitP50Seconds = commits.P50,

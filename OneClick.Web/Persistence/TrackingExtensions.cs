@@ -18,4 +18,24 @@ public static class TrackingExtensions
             }
         }
     }
+
+    /// <summary>
+    /// What <c>ReloadAsync</c> does, from a row the caller read as it is stored (without tracking,
+    /// by a compiled query): ReloadAsync builds and looks up its query afresh at every call, which
+    /// inside a write turn is time every other writer waits for. A row that is gone stops the tracking.
+    /// </summary>
+    public static void Reload<T>(this DbContext db, T tracked, T? stored)
+        where T : class
+    {
+        var entry = db.Entry(tracked);
+        if (stored is null)
+        {
+            entry.State = EntityState.Detached;
+            return;
+        }
+
+        entry.CurrentValues.SetValues(stored);
+        entry.OriginalValues.SetValues(stored);
+        entry.State = EntityState.Unchanged;
+    }
 }

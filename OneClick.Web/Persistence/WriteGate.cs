@@ -42,6 +42,9 @@ public sealed class WriteGate
     private long committedTurns;
     private long heldSince;
     private long heldTicks;
+    private long? heldCpuSince;
+    private int heldThread;
+    private long heldCpuNanoseconds;
 
     public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, WriterStatements statements, IMeterFactory meters)
     {
@@ -54,6 +57,7 @@ public sealed class WriteGate
         meter.CreateObservableCounter("oneclick.write.turns", () => Interlocked.Read(ref committedTurns), "{turn}", "Write turns that were committed.");
         // The turns run one at a time: the share of the time the gate is held bounds the throughput.
         meter.CreateObservableCounter("oneclick.write.held", () => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref heldTicks)).TotalSeconds, "s", "Time the write gate was held by a turn, its commit included.");
+        meter.CreateObservableCounter("oneclick.write.held.cpu", () => Interlocked.Read(ref heldCpuNanoseconds) / 1e9, "s", "CPU time of the threads holding the write gate while they held it (Linux only; a turn that ends on another thread than it began is not counted).");
         commitDuration = meter.CreateHistogram<double>("oneclick.write.commit.duration", "s", "Time a shared commit takes (the fsync, in synchronous=FULL).");
     }
 
@@ -73,6 +77,7 @@ public sealed class WriteGate
         Interlocked.Increment(ref queued);
         await turn.WaitAsync(CancellationToken.None);
         heldSince = Stopwatch.GetTimestamp();
+        (heldCpuSince, heldThread) = (ThreadCpuClock.Now(), Environment.CurrentManagedThreadId);
         SharedCommit? commit = null;
         try
         {
@@ -146,6 +151,10 @@ public sealed class WriteGate
         finally
         {
             Interlocked.Add(ref heldTicks, Stopwatch.GetTimestamp() - heldSince);
+            if (heldCpuSince is { } cpuSince && heldThread == Environment.CurrentManagedThreadId && ThreadCpuClock.Now() is { } cpuNow)
+            {
+                Interlocked.Add(ref heldCpuNanoseconds, cpuNow - cpuSince);
+            }
             turn.Release();
         }
     }

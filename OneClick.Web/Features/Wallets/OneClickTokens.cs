@@ -58,15 +58,15 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     }
 
     /// <summary>
-    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>, set-based): the
-    /// sale gets its id only once saved, after the spend, in the same write turn.
+    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>): the sale gets its
+    /// id only once saved, after the spend. The token, read without tracking and spent in this write
+    /// turn, is attached so that the caller's next save in the turn writes the sale with the rest (a
+    /// statement of its own cost a query pipeline's work inside the turn).
     /// </summary>
-    public async Task RecordSpenderAsync(OneClickToken token, long saleId, CancellationToken cancellationToken)
+    public void RecordSpender(OneClickToken token, long saleId)
     {
+        db.OneClickTokens.Attach(token);
         token.AttachSale(saleId);
-        await db.OneClickTokens
-            .Where(t => t.Id == token.Id && t.UsedBySaleId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedBySaleId, saleId), cancellationToken);
     }
 
     /// <summary>

@@ -75,8 +75,8 @@ public sealed class PayInstant(
             if (sale is not null)
             {
                 order.AttachSale(sale);
+                tokens.RecordSpender(found!, sale.Id);
                 await db.SaveChangesAsync(cancellationToken);
-                await tokens.RecordSpenderAsync(found!, sale.Id, cancellationToken);
             }
 
             await write.CommitAsync(cancellationToken);

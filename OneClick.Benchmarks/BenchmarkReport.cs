@@ -199,9 +199,10 @@ internal static class BenchmarkReport
 
         var elapsed = run.Measured.Elapsed.TotalSeconds;
         var line = Invariant($"{held:0.0} s of {elapsed:0.0} s ({held / elapsed * 100:0}%), {held / turns * 1000:0.000} ms per turn, commits included");
-        if (run.Counters.HeldCpuSeconds is { } cpu && cpu > 0)
+        if (run.Counters is { HeldCpuSeconds: { } cpu, HeldCpuTurns: { } sampled } && cpu > 0 && sampled > 0)
         {
-            line += Invariant($"; the holder on the CPU {cpu / turns * 1000:0.000} ms per turn ({cpu / held * 100:0}% of it)");
+            var perTurn = cpu / sampled;
+            line += Invariant($"; the holder on the CPU {perTurn * 1000:0.000} ms per turn ({perTurn / (held / turns) * 100:0}% of it, {sampled:N0} turns sampled)");
         }
 
         return line;

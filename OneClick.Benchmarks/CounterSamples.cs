@@ -73,6 +73,7 @@ internal sealed class CounterSamples
                 Turns = Delta("OneClick/oneclick.write.turns/", started, ended),
                 HeldSeconds = Delta("OneClick/oneclick.write.held/", started, ended),
                 HeldCpuSeconds = Delta("OneClick/oneclick.write.held.cpu/", started, ended),
+                HeldCpuTurns = Delta("OneClick/oneclick.write.held.cpu.turns/", started, ended),
                 CommitsTimed = commits.Count,
                 CommitMeanSeconds = commits.Count > 0 ? commits.Sum / commits.Count : null,
                 CommitP50Seconds = commits.P50,

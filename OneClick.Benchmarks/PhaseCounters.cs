@@ -27,8 +27,11 @@ internal sealed class PhaseCounters
     /// <summary>How long the write gate was held by turns and their commits: the turns run one at a time.</summary>
     public double? HeldSeconds { get; init; }
 
-    /// <summary>CPU time of the threads holding the write gate meanwhile (Linux only): the turns' work, without their waits for a core.</summary>
+    /// <summary>CPU time of the threads holding the write gate in the sampled turns (Linux only): the turns' work, without their waits for a core.</summary>
     public double? HeldCpuSeconds { get; init; }
+
+    /// <summary>The turns <see cref="HeldCpuSeconds"/> counts (a sample of them).</summary>
+    public double? HeldCpuTurns { get; init; }
 
     public long CommitsTimed { get; init; }
 

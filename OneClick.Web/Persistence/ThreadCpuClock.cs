@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace OneClick.Web.Persistence;
 
 /// <summary>
-/// The calling thread's CPU time (Linux's <c>CLOCK_THREAD_CPUTIME_ID</c>, read through the vDSO: no
-/// system call). The write gate sums it over its turns: how much of a turn is work, how much waiting
-/// for a core (decision 023).
+/// The calling thread's CPU time (Linux's <c>CLOCK_THREAD_CPUTIME_ID</c>: a system call, unlike the
+/// wall clocks, so read sparingly). The write gate sums it over a sample of its turns: how much of a
+/// turn is work, how much waiting for a core (decision 023).
 /// </summary>
 internal static class ThreadCpuClock
 {

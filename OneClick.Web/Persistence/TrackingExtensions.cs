@@ -20,9 +20,12 @@ public static class TrackingExtensions
     }
 
     /// <summary>
-    /// What <c>ReloadAsync</c> does, from a row the caller read as it is stored (without tracking,
-    /// by a compiled query): ReloadAsync builds and looks up its query afresh at every call, which
-    /// inside a write turn is time every other writer waits for. A row that is gone stops the tracking.
+    /// What <c>ReloadAsync</c> does for an entity of scalar properties, from a row the caller read as
+    /// it is stored (without tracking, by a compiled query): ReloadAsync builds and looks up its query
+    /// afresh at every call, which inside a write turn is time every other writer waits for. A row
+    /// that is gone stops the tracking at once, where ReloadAsync marks it Deleted first: no delete
+    /// fix-up of the navigations, and tracked dependents are detached, not deleted. An added entity
+    /// is left as it is, as ReloadAsync leaves it.
     /// </summary>
     public static void Reload<T>(this DbContext db, T tracked, T? stored)
         where T : class
@@ -30,7 +33,11 @@ public static class TrackingExtensions
         var entry = db.Entry(tracked);
         if (stored is null)
         {
-            entry.State = EntityState.Detached;
+            if (entry.State != EntityState.Added)
+            {
+                entry.State = EntityState.Detached;
+            }
+
             return;
         }
 

@@ -39,4 +39,16 @@ public sealed class TrackingExtensionsTests : IDisposable
 
         db.Entry(merchant).State.ShouldBe(EntityState.Detached);
     }
+
+    [Fact]
+    public async Task Reload_of_an_added_entity_without_a_row_leaves_it_added()
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        var email = db.OutboxEmails.Add(new OneClick.Core.Notifications.OutboxEmail("buyer@example.test", "Receipt", "Thank you", new DateTime(2026, 12, 6, 12, 0, 0, DateTimeKind.Utc))).Entity;
+
+        db.Reload(email, stored: null);
+
+        db.Entry(email).State.ShouldBe(EntityState.Added);
+    }
 }

@@ -166,6 +166,16 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return await action(scope.ServiceProvider.GetRequiredService<OneClickDbContext>());
     }
 
+    /// <summary>Runs <paramref name="write"/> in a write turn of its own (<see cref="WriteGate"/>), on a fresh scope's context, and keeps it.</summary>
+    public async Task InWriteTurnAsync(Func<OneClickDbContext, Task> write)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        await using var turn = await Services.GetRequiredService<WriteGate>().BeginAsync(db, CancellationToken.None);
+        await write(db);
+        await turn.CommitAsync(CancellationToken.None);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

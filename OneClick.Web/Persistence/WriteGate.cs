@@ -32,6 +32,7 @@ public sealed class WriteGate
     private readonly ShopChangeInterceptor shopChanges;
     private readonly WriterStatements statements;
     private readonly Histogram<double> commitDuration;
+    private readonly GateHoldTime hold;
     private OneClickDbContext? writerOwner;
     private string? connectionString;
     private SqliteConnection? writer;
@@ -40,35 +41,19 @@ public sealed class WriteGate
     private long savepoints;
     private long commits;
     private long committedTurns;
-    private long heldSince;
-    private long heldTicks;
-    private long? heldCpuSince;
-    private int heldThread;
-    private long heldCpuNanoseconds;
-    private long heldCpuTurns;
-    private long turnsTaken;
-
-    /// <summary>
-    /// One turn in this many has its holder's CPU time read: the thread CPU clock is a system call,
-    /// and two in every turn cost a few percent of the gate's time. Prime, so that the sample does not
-    /// fall in step with a purchase's four turns or a commit's sixteen.
-    /// </summary>
-    private const int CpuSampleEvery = 17;
 
     public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, WriterStatements statements, IMeterFactory meters)
     {
         this.options = options;
         this.shopChanges = shopChanges;
         this.statements = statements;
-        // Under the OneClick meter: how many turns a commit carries, and how long the disk takes.
+        // Under the OneClick meter: how many turns a commit carries, how long the disk takes, and how
+        // long the gate is held.
         var meter = meters.Create("OneClick");
         meter.CreateObservableCounter("oneclick.write.commits", () => Interlocked.Read(ref commits), "{commit}", "Shared commits of the write turns.");
         meter.CreateObservableCounter("oneclick.write.turns", () => Interlocked.Read(ref committedTurns), "{turn}", "Write turns that were committed.");
-        // The turns run one at a time: the share of the time the gate is held bounds the throughput.
-        meter.CreateObservableCounter("oneclick.write.held", () => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref heldTicks)).TotalSeconds, "s", "Time the write gate was held by a turn, its commit included.");
-        meter.CreateObservableCounter("oneclick.write.held.cpu", () => Interlocked.Read(ref heldCpuNanoseconds) / 1e9, "s", "CPU time of the threads holding the write gate while they held it, in the sampled turns (Linux only; one turn in 17, and not one that ends on another thread than it began).");
-        meter.CreateObservableCounter("oneclick.write.held.cpu.turns", () => Interlocked.Read(ref heldCpuTurns), "{turn}", "Turns whose holder's CPU time oneclick.write.held.cpu counts.");
         commitDuration = meter.CreateHistogram<double>("oneclick.write.commit.duration", "s", "Time a shared commit takes (the fsync, in synchronous=FULL).");
+        hold = new GateHoldTime(meter);
     }
 
     /// <summary>Turns waiting for the gate or writing: a turn that ends while others wait leaves the commit to them.</summary>
@@ -86,8 +71,7 @@ public sealed class WriteGate
     {
         Interlocked.Increment(ref queued);
         await turn.WaitAsync(CancellationToken.None);
-        heldSince = Stopwatch.GetTimestamp();
-        (heldCpuSince, heldThread) = (++turnsTaken % CpuSampleEvery == 0 ? ThreadCpuClock.Now() : null, Environment.CurrentManagedThreadId);
+        hold.Taken();
         SharedCommit? commit = null;
         try
         {
@@ -160,12 +144,7 @@ public sealed class WriteGate
         }
         finally
         {
-            Interlocked.Add(ref heldTicks, Stopwatch.GetTimestamp() - heldSince);
-            if (heldCpuSince is { } cpuSince && heldThread == Environment.CurrentManagedThreadId && ThreadCpuClock.Now() is { } cpuNow)
-            {
-                Interlocked.Add(ref heldCpuNanoseconds, cpuNow - cpuSince);
-                Interlocked.Increment(ref heldCpuTurns);
-            }
+            hold.Released();
             turn.Release();
         }
     }

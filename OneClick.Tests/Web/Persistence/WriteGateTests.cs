@@ -159,19 +159,15 @@ public sealed class WriteGateTests : IAsyncLifetime, IDisposable
         return (write, release);
     }
 
-    private async Task WriteAsync(string name, Func<OneClickDbContext, Task>? whileInside = null)
-    {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
-        await using var turn = await gate.BeginAsync(db, CancellationToken.None);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO GateProbe (Name) VALUES ({name})");
-        if (whileInside is not null)
+    private Task WriteAsync(string name, Func<OneClickDbContext, Task>? whileInside = null) =>
+        gateway.InWriteTurnAsync(async db =>
         {
-            await whileInside(db);
-        }
-
-        await turn.CommitAsync(CancellationToken.None);
-    }
+            await db.Database.ExecuteSqlAsync($"INSERT INTO GateProbe (Name) VALUES ({name})");
+            if (whileInside is not null)
+            {
+                await whileInside(db);
+            }
+        });
 
     private static async Task<string> Outcome(Task write)
     {

@@ -13,12 +13,10 @@ namespace OneClick.Tests.Web.Persistence;
 public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
 {
     private readonly GatewayFactory gateway = new();
-    private WriteGate gate = default!;
     private WriterStatements statements = default!;
 
     public async Task InitializeAsync()
     {
-        gate = gateway.Services.GetRequiredService<WriteGate>();
         statements = gateway.Services.GetRequiredService<WriterStatements>();
         await using var scope = gateway.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
@@ -32,13 +30,13 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Same_statement_in_20_turns_is_kept_once_and_writes_each_turns_values()
     {
-        await InTurnAsync(db => InsertAsync(db, "warm-up"));
+        await gateway.InWriteTurnAsync(db => InsertAsync(db, "warm-up"));
         var kept = statements.Count;
         kept.ShouldBeGreaterThan(0); // the INSERT
 
         for (var i = 1; i <= 20; i++)
         {
-            await InTurnAsync(db => InsertAsync(db, "n" + i));
+            await gateway.InWriteTurnAsync(db => InsertAsync(db, "n" + i));
         }
 
         statements.Count.ShouldBe(kept);
@@ -51,14 +49,14 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Statement_asked_for_again_while_its_reader_is_open_runs_on_its_own()
     {
-        await InTurnAsync(async db =>
+        await gateway.InWriteTurnAsync(async db =>
         {
             await InsertAsync(db, "a");
             await InsertAsync(db, "b");
         });
 
         var pairs = new List<string>();
-        await InTurnAsync(async db =>
+        await gateway.InWriteTurnAsync(async db =>
         {
             // The outer query's reader stays open while the same SQL runs again inside it.
             await foreach (var outer in Names(db).AsAsyncEnumerable())
@@ -76,13 +74,13 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Query_read_to_its_end_in_5_turns_runs_its_kept_statement_each_time()
     {
-        await InTurnAsync(db => InsertAsync(db, "r"));
-        await InTurnAsync(db => Names(db).ToListAsync());
+        await gateway.InWriteTurnAsync(db => InsertAsync(db, "r"));
+        await gateway.InWriteTurnAsync(db => Names(db).ToListAsync());
         var (kept, reusedBefore) = (statements.Count, statements.Reused);
 
         for (var i = 0; i < 5; i++)
         {
-            await InTurnAsync(async db => (await Names(db).ToListAsync()).ShouldBe(["r"]));
+            await gateway.InWriteTurnAsync(async db => (await Names(db).ToListAsync()).ShouldBe(["r"]));
         }
 
         statements.Count.ShouldBe(kept);
@@ -92,7 +90,7 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Statements_outside_the_turns_are_not_kept()
     {
-        await InTurnAsync(db => InsertAsync(db, "x"));
+        await gateway.InWriteTurnAsync(db => InsertAsync(db, "x"));
         var kept = statements.Count;
 
         await using var scope = gateway.Services.CreateAsyncScope();
@@ -105,10 +103,10 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Failed_statement_leaves_its_kept_command_usable()
     {
-        await InTurnAsync(db => InsertAsync(db, "dup"));
+        await gateway.InWriteTurnAsync(db => InsertAsync(db, "dup"));
 
-        await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => InTurnAsync(db => InsertAsync(db, "dup")));
-        await InTurnAsync(db => InsertAsync(db, "after"));
+        await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => gateway.InWriteTurnAsync(db => InsertAsync(db, "dup")));
+        await gateway.InWriteTurnAsync(db => InsertAsync(db, "after"));
 
         DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM StatementProbe ORDER BY Name").ShouldBe(["after", "dup"]);
     }
@@ -161,14 +159,5 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
         var at = new DateTime(2026, 12, 6, 10, 0, n, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         var amount = (n + 0.5m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
         return db.Database.ExecuteSqlAsync($"INSERT INTO StatementProbe (Name, At, Amount) VALUES ({name}, {at}, {amount})");
-    }
-
-    private async Task InTurnAsync(Func<OneClickDbContext, Task> write)
-    {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
-        await using var turn = await gate.BeginAsync(db, CancellationToken.None);
-        await write(db);
-        await turn.CommitAsync(CancellationToken.None);
     }
 }

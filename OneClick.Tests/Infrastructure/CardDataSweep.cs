@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Primitives;
 
 namespace OneClick.Tests.Infrastructure;
@@ -17,7 +15,7 @@ namespace OneClick.Tests.Infrastructure;
 /// <c>CardDataSweepTests</c> runs after every other test and asserts on them.
 /// <c>ONECLICK_TEST_SWEEP=0</c> turns it off (to measure what it costs).
 /// </summary>
-public static class CardDataSweep
+public static partial class CardDataSweep
 {
     public static bool Enabled { get; } = Environment.GetEnvironmentVariable("ONECLICK_TEST_SWEEP") != "0";
 
@@ -208,122 +206,6 @@ public static class CardDataSweep
 
         Scan();
         Interlocked.Add(ref logCpu, ThreadCpu.Now() - started);
-    }
-
-    /// <summary>
-    /// Every file under a host's data folder as raw bytes (ASCII and UTF-16; in a database's pages,
-    /// free ones and the WAL included, for the known test cards), and every SQLite database in it
-    /// value by value (every PAN-like number and CVC, each value on its own).
-    /// </summary>
-    public static void DataDirectory(string host, string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return;
-        }
-
-        var started = ThreadCpu.Now();
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            byte[] bytes;
-            try
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                bytes = new byte[stream.Length];
-                stream.ReadExactly(bytes);
-            }
-            catch (IOException)
-            {
-                continue; // Gone between listing and reading (a WAL checkpointed away).
-            }
-
-            var name = Path.GetRelativePath(directory, file);
-            Interlocked.Increment(ref files);
-            Interlocked.Add(ref fileBytes, bytes.Length);
-            var database = bytes.AsSpan().StartsWith("SQLite format 3\0"u8);
-            var databasePages = database || file.EndsWith("-wal", StringComparison.Ordinal) || file.EndsWith("-journal", StringComparison.Ordinal) || file.EndsWith("-shm", StringComparison.Ordinal);
-            foreach (var finding in CardDataDetector.ScanBytes(bytes, utf16: true, knownCardsOnly: databasePages))
-            {
-                AddFinding($"{host}: file {name}: {finding.Kind}: {finding.Excerpt}");
-            }
-
-            Interlocked.Add(ref fileCpu, ThreadCpu.Now() - started);
-            if (database)
-            {
-                started = ThreadCpu.Now();
-                Database(host, file, name);
-                Interlocked.Add(ref databaseCpu, ThreadCpu.Now() - started);
-            }
-
-            started = ThreadCpu.Now();
-        }
-    }
-
-    private static void Database(string host, string path, string name)
-    {
-        Interlocked.Increment(ref databases);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-        try
-        {
-            using var connection = new SqliteConnection(connectionString);
-            connection.Open();
-            var tables = new List<string>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var table in tables)
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-                using var reader = command.ExecuteReader();
-                var text = new StringBuilder();
-                var rows = 0;
-                while (reader.Read())
-                {
-                    rows++;
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        if (reader.IsDBNull(i) || reader.GetValue(i) is byte[])
-                        {
-                            continue; // Blobs (encrypted cards) are read raw with the file.
-                        }
-
-                        var column = reader.GetName(i);
-                        var value = Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "";
-                        Interlocked.Increment(ref databaseValues);
-                        if (CardDataDetector.IsCvcName(column) && value.Length is 3 or 4 && value.All(char.IsAsciiDigit))
-                        {
-                            AddFinding($"{host}: database {name}, table {table}, column {column}: CVC: a value of {value.Length} digits");
-                        }
-
-                        // Each value on its own line after its column's name: no number runs into the next value.
-                        text.Append(column).Append('=').Append(value).Append('\n');
-                    }
-                }
-
-                if (table == "SavedCards" && rows > 0)
-                {
-                    Interlocked.Increment(ref databasesWithSavedCards);
-                }
-
-                foreach (var finding in CardDataDetector.ScanText(text.ToString()))
-                {
-                    AddFinding($"{host}: database {name}, table {table}: {finding.Kind}: {finding.Excerpt}");
-                }
-            }
-        }
-        catch (SqliteException ex)
-        {
-            // Its raw bytes were scanned; say that its values could not be.
-            AddFinding($"{host}: database {name} could not be read value by value ({ex.SqliteErrorCode}: {ex.Message})");
-        }
     }
 
     /// <summary>

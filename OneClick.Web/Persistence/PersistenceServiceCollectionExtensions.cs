@@ -27,6 +27,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<ShopSnapshots>();
         services.AddSingleton<ShopChangeInterceptor>();
         services.AddSingleton<WriterStatements>();
+        services.AddSingleton<RowStatements>();
         services.AddDbContextPool<OneClickDbContext>((services, options) => options
             .UseSqlite(connectionString)
             .AddInterceptors(Interceptors(services, durability))

@@ -18,6 +18,7 @@ public sealed class PostbackSender(
     IHttpClientFactory httpClients,
     OneClickTokens tokens,
     WriteGate gate,
+    RowStatements rows,
     ShopSnapshots shops,
     IOptions<PostbackOptions> options,
     TimeProvider clock,
@@ -25,9 +26,9 @@ public sealed class PostbackSender(
 {
     public const string HttpClientName = "postbacks";
 
-    /// <summary>Compiled once: sent for every sale.</summary>
+    /// <summary>Compiled once: sent for every sale. Not tracked: the result is written as a row (<see cref="RowStatements"/>).</summary>
     private static readonly Func<OneClickDbContext, long, CancellationToken, Task<PostbackDelivery?>> DeliveryById =
-        EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.PostbackDeliveries.SingleOrDefault(d => d.Id == id));
+        EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.PostbackDeliveries.AsNoTracking().SingleOrDefault(d => d.Id == id));
 
     /// <returns>Whether giving up booked a refund of the sale.</returns>
     public async Task<bool> SendAsync(long deliveryId, CancellationToken stopping)
@@ -79,7 +80,7 @@ public sealed class PostbackSender(
         }
 
         var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, wholeBody);
-        db.PostbackAttempts.Add(new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged));
+        var attempt = new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged);
         var givenUp = false;
         var refunded = false;
         if (acknowledged)
@@ -104,7 +105,20 @@ public sealed class PostbackSender(
             }
         }
 
-        await gate.SaveChangesAsync(db, CancellationToken.None);
+        // A postback result is one of every purchase's write turns: its two rows are written by
+        // prepared statements, a refund (rare) by SaveChanges in the same turn.
+        await using (var write = await gate.BeginAsync(db, CancellationToken.None))
+        {
+            await rows.InsertAsync(db, attempt, CancellationToken.None);
+            await rows.UpdateAsync(db, delivery, CancellationToken.None);
+            if (givenUp)
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            await write.CommitAsync(CancellationToken.None);
+        }
+
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");

@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Core.Postbacks;
+using OneClick.Core.Sales;
+using OneClick.Tests.Core;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Persistence;
+
+namespace OneClick.Tests.Web.Persistence;
+
+/// <summary>
+/// A row written by a kept statement is the row <c>SaveChanges</c> would have written: the same
+/// columns, each stored in the same form (enums as their names, times as SQLite's text, nulls), and
+/// a key the database made is set on the entity.
+/// </summary>
+public sealed class RowStatementsTests : IDisposable
+{
+    private static readonly DateTime At = new(2026, 12, 6, 10, 0, 0, 123, DateTimeKind.Utc);
+
+    private readonly GatewayFactory gateway = new();
+
+    public void Dispose() => gateway.Dispose();
+
+    [Fact]
+    public async Task InsertAsync_delivery_and_attempt_store_each_column_as_SaveChanges_does_and_set_the_key()
+    {
+        var saleId = await SaleAsync();
+        var (byEf, byEfAttempt) = await gateway.WithDbAsync(async db =>
+        {
+            var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb?a=1", At);
+            db.PostbackDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            var attempt = new PostbackAttempt(delivery, At, TimeSpan.FromMilliseconds(42), 500, "busy", null, acknowledged: false);
+            db.PostbackAttempts.Add(attempt);
+            await db.SaveChangesAsync();
+            return (delivery.Id, attempt.Id);
+        });
+
+        PostbackDelivery byRow = null!;
+        PostbackAttempt byRowAttempt = null!;
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            byRow = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb?a=1", At);
+            await rows.InsertAsync(db, byRow, CancellationToken.None);
+            byRowAttempt = new PostbackAttempt(byRow, At, TimeSpan.FromMilliseconds(42), 500, "busy", null, acknowledged: false);
+            await rows.InsertAsync(db, byRowAttempt, CancellationToken.None);
+        });
+
+        byRow.Id.ShouldBeGreaterThan(byEf);
+        byRowAttempt.Id.ShouldBeGreaterThan(byEfAttempt);
+        byRowAttempt.DeliveryId.ShouldBe(byRow.Id);
+        Stored("PostbackDeliveries", byRow.Id).ShouldBe(Stored("PostbackDeliveries", byEf));
+        Stored("PostbackAttempts", byRowAttempt.Id, "DeliveryId").ShouldBe(Stored("PostbackAttempts", byEfAttempt, "DeliveryId"));
+        Stored("PostbackDeliveries", byRow.Id).ShouldContain("State='Pending'");
+    }
+
+    [Fact]
+    public async Task UpdateAsync_writes_what_the_entitys_method_changed_as_SaveChanges_does()
+    {
+        var saleId = await SaleAsync();
+        var ids = await gateway.WithDbAsync(async db =>
+        {
+            var deliveries = Enumerable.Range(1, 2).Select(_ => new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb", At)).ToArray();
+            db.PostbackDeliveries.AddRange(deliveries);
+            await db.SaveChangesAsync();
+            return deliveries.Select(d => d.Id).ToArray();
+        });
+
+        await gateway.WithDbAsync(async db =>
+        {
+            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == ids[0]);
+            tracked.Delivered(At.AddSeconds(3));
+            return await db.SaveChangesAsync();
+        });
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            var read = await db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == ids[1]);
+            read.Delivered(At.AddSeconds(3));
+            await rows.UpdateAsync(db, read, CancellationToken.None);
+        });
+
+        Stored("PostbackDeliveries", ids[1]).ShouldBe(Stored("PostbackDeliveries", ids[0]));
+        Stored("PostbackDeliveries", ids[1]).ShouldContain("State='Delivered'");
+        Stored("PostbackDeliveries", ids[1]).ShouldContain("Attempts=1");
+    }
+
+    [Fact]
+    public async Task UpdateAsync_row_deleted_meanwhile_throws_and_the_turn_writes_nothing()
+    {
+        var saleId = await SaleAsync();
+        var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb", At);
+        await gateway.WithDbAsync(async db =>
+        {
+            db.PostbackDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            db.PostbackDeliveries.Remove(delivery);
+            return await db.SaveChangesAsync();
+        });
+        delivery.Delivered(At);
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => gateway.InWriteTurnAsync(
+            db => rows.UpdateAsync(db, delivery, CancellationToken.None)));
+
+        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {delivery.Id}").ShouldBe(["0"]);
+    }
+
+    /// <summary>A sale of the gateway's seeded shop, for the deliveries' foreign key.</summary>
+    private Task<long> SaleAsync() => gateway.WithDbAsync(async db =>
+    {
+        var order = CoreTestData.NewOrder(referenceId: Guid.NewGuid().ToString("N"));
+        db.Orders.Add(order);
+        await db.SaveChangesAsync();
+        var sale = new Sale(order, CoreTestData.Card(), At);
+        db.Sales.Add(sale);
+        await db.SaveChangesAsync();
+        return sale.Id;
+    });
+
+    /// <summary>Every column of a row but its key (and those named), as SQLite holds it: <c>quote()</c> shows the storage class.</summary>
+    private string Stored(string table, long id, params string[] except)
+    {
+        var columns = DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT name FROM pragma_table_info('{table}') WHERE name <> 'Id'")
+            .Where(c => !except.Contains(c))
+            .ToList();
+        var select = string.Join(" || ', ' || ", columns.Select(c => $"'{c}=' || quote(\"{c}\")"));
+        return DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT {select} FROM \"{table}\" WHERE Id = {id}").Single();
+    }
+}

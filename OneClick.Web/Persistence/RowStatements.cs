@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
@@ -19,41 +20,74 @@ namespace OneClick.Web.Persistence;
 /// </summary>
 public sealed class RowStatements
 {
-    private static readonly ConcurrentDictionary<(IEntityType, bool Insert), RowShape> Shapes = new();
+    private static readonly ConcurrentDictionary<IEntityType, RowColumns> Tables = new();
+    private static readonly ConcurrentDictionary<(IEntityType, ulong Written, string Guards), RowShape> Updates = new();
+    private static readonly ConcurrentDictionary<IEntityType, RowShape> Inserts = new();
 
     // The writer connection lives as long as the process; a connection that is gone takes its commands with it.
     private readonly ConditionalWeakTable<DbConnection, Dictionary<RowShape, DbCommand>> kept = [];
 
     /// <summary>Inserts the entity's row and sets its key when the database makes it.</summary>
+    /// <exception cref="DbUpdateException">The database refused the row (a unique index, a foreign key).</exception>
     public async Task InsertAsync<TEntity>(DbContext db, TEntity entity, CancellationToken cancellationToken)
         where TEntity : class
     {
-        var shape = ShapeOf(db, typeof(TEntity), insert: true);
-        var command = Bind(db, shape, entity);
-        if (shape.GeneratedKey is { } key)
+        var table = ColumnsOf(db, typeof(TEntity));
+        var shape = Inserts.GetOrAdd(table.EntityType, static (_, t) => RowShape.Insert(t), table);
+        var command = Bind(db, shape, entity, null);
+        try
         {
-            var value = await command.ExecuteScalarAsync(cancellationToken);
-            key.SetFromStore(entity, value);
+            if (table.GeneratedKey is { } key)
+            {
+                key.SetFromStore(entity, await command.ExecuteScalarAsync(cancellationToken));
+            }
+            else
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
-        else
+        catch (DbException ex)
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // As SaveChanges reports it, so that callers catch one exception whichever way the row went.
+            throw new DbUpdateException($"The {typeof(TEntity).Name} row was refused: {ex.Message}", ex);
         }
     }
 
-    /// <summary>Writes every column of the entity's row, found by its key.</summary>
-    /// <exception cref="DbUpdateConcurrencyException">No row has the entity's key.</exception>
-    public async Task UpdateAsync<TEntity>(DbContext db, TEntity entity, CancellationToken cancellationToken)
+    /// <summary>The entity's columns as read, before its methods change it: what an update compares with.</summary>
+    public RowSnapshot Snapshot<TEntity>(DbContext db, TEntity entity)
+        where TEntity : class => new(ColumnsOf(db, typeof(TEntity)).ValuesOf(entity));
+
+    /// <summary>
+    /// Writes the columns the entity's methods changed since <paramref name="asRead"/>, found by its key
+    /// and, as SaveChanges does, only while its concurrency tokens hold the values read.
+    /// </summary>
+    /// <exception cref="DbUpdateConcurrencyException">The row was deleted, or changed where it is guarded.</exception>
+    public async Task UpdateAsync<TEntity>(DbContext db, TEntity entity, RowSnapshot asRead, CancellationToken cancellationToken, params string[] guarded)
         where TEntity : class
     {
-        var command = Bind(db, ShapeOf(db, typeof(TEntity), insert: false), entity);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        if (!await TryUpdateAsync(db, entity, asRead, cancellationToken, guarded))
         {
-            throw new DbUpdateConcurrencyException($"No {typeof(TEntity).Name} row with this key to update: it was deleted meanwhile.");
+            throw new DbUpdateConcurrencyException($"The {typeof(TEntity).Name} row was deleted or changed since it was read.");
         }
     }
 
-    private DbCommand Bind(DbContext db, RowShape shape, object entity)
+    /// <summary>
+    /// <see cref="UpdateAsync"/>, with the <paramref name="guarded"/> columns also required to hold
+    /// the values read (the compare-and-set of a race: two requests spending one token); false when
+    /// no row did.
+    /// </summary>
+    public async Task<bool> TryUpdateAsync<TEntity>(DbContext db, TEntity entity, RowSnapshot asRead, CancellationToken cancellationToken, params string[] guarded)
+        where TEntity : class
+    {
+        var table = ColumnsOf(db, typeof(TEntity));
+        var now = table.ValuesOf(entity);
+        var written = table.Changed(asRead.Values, now);
+        var guards = guarded.Length == 0 ? "" : string.Join('|', guarded);
+        var shape = Updates.GetOrAdd((table.EntityType, written, guards), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
+        return await Bind(db, shape, now, asRead.Values).ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private DbCommand Bind(DbContext db, RowShape shape, object values, object?[]? asRead)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -66,102 +100,222 @@ public sealed class RowStatements
         }
 
         command.Transaction = transaction;
-        shape.SetValues(command, entity);
+        shape.SetValues(command, values, asRead);
         return command;
     }
 
-    private static RowShape ShapeOf(DbContext db, Type type, bool insert)
+    private static RowColumns ColumnsOf(DbContext db, Type type)
     {
         var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-        return Shapes.GetOrAdd((entityType, insert), static (key, sql) => RowShape.For(key.Item1, key.Insert, sql), db.GetService<ISqlGenerationHelper>());
+        return Tables.GetOrAdd(entityType, static (e, sql) => new RowColumns(e, sql), db.GetService<ISqlGenerationHelper>());
     }
 
-    /// <summary>One statement: its SQL and, in order, the columns it binds.</summary>
-    private sealed class RowShape
+    /// <summary>An entity type's row: its key and, in a fixed order, every other column (an owned type's in the same row included).</summary>
+    private sealed class RowColumns
     {
-        private readonly string sql;
-        private readonly Column[] columns;
-
-        private RowShape(string sql, Column[] columns, Column? generatedKey)
+        public RowColumns(IEntityType entityType, ISqlGenerationHelper sql)
         {
-            this.sql = sql;
-            this.columns = columns;
-            GeneratedKey = generatedKey;
+            EntityType = entityType;
+            Sql = sql;
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            TableSql = sql.DelimitIdentifier(table.Name, table.Schema);
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            Key = new Column(key, table, owner: null);
+            GeneratedKey = key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? Key : null;
+            Values = [.. entityType.GetProperties().Where(p => p != key).Select(p => new Column(p, table, owner: null)).Concat(OwnedColumns(entityType, table))];
+            if (Values.Length > 64)
+            {
+                throw new InvalidOperationException($"{entityType.ClrType.Name} has more than 64 columns: write it with SaveChanges.");
+            }
         }
+
+        public IEntityType EntityType { get; }
+
+        public ISqlGenerationHelper Sql { get; }
+
+        public string TableSql { get; }
+
+        public Column Key { get; }
 
         public Column? GeneratedKey { get; }
 
-        public static RowShape For(IEntityType entityType, bool insert, ISqlGenerationHelper sql)
+        /// <summary>Every column but the key.</summary>
+        public Column[] Values { get; }
+
+        /// <summary>The key's value first, then every other column's, as stored.</summary>
+        public object?[] ValuesOf(object entity)
         {
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var tableSql = sql.DelimitIdentifier(table.Name, table.Schema);
-            var key = entityType.FindPrimaryKey()!.Properties.Single();
-            var keyColumn = new Column(key, table, "k");
-            var generated = key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? keyColumn : null;
-            var values = entityType.GetProperties()
-                .Where(p => p != key || (insert && generated is null))
-                .Select((p, i) => new Column(p, table, "p" + i))
-                .ToArray();
-            string text;
-            Column[] bound;
-            if (insert)
+            var values = new object?[Values.Length + 1];
+            values[0] = Key.ProviderValue(entity, forInsert: false);
+            for (var i = 0; i < Values.Length; i++)
             {
-                text = $"INSERT INTO {tableSql} ({string.Join(", ", values.Select(c => sql.DelimitIdentifier(c.Name)))}) "
-                    + $"VALUES ({string.Join(", ", values.Select(c => sql.GenerateParameterNamePlaceholder(c.Parameter)))})"
-                    + (generated is null ? "" : $" RETURNING {sql.DelimitIdentifier(generated.Name)}");
-                bound = values;
-            }
-            else
-            {
-                text = $"UPDATE {tableSql} SET {string.Join(", ", values.Select(c => $"{sql.DelimitIdentifier(c.Name)} = {sql.GenerateParameterNamePlaceholder(c.Parameter)}"))} "
-                    + $"WHERE {sql.DelimitIdentifier(keyColumn.Name)} = {sql.GenerateParameterNamePlaceholder(keyColumn.Parameter)}";
-                bound = [.. values, keyColumn];
+                values[i + 1] = Values[i].ProviderValue(entity, forInsert: false);
             }
 
-            return new RowShape(text, bound, generated);
+            return values;
+        }
+
+        public ulong Changed(object?[] asRead, object?[] now)
+        {
+            if (!Equals(asRead[0], now[0]))
+            {
+                throw new InvalidOperationException($"The snapshot is of another {EntityType.ClrType.Name}.");
+            }
+
+            var changed = 0UL;
+            for (var i = 0; i < Values.Length; i++)
+            {
+                if (!StructuralComparisons.StructuralEqualityComparer.Equals(asRead[i + 1], now[i + 1]))
+                {
+                    changed |= 1UL << i;
+                }
+            }
+
+            return changed;
+        }
+
+        /// <summary>An owned type kept in the owner's table (an order's billing address): its columns but the shared key.</summary>
+        private static IEnumerable<Column> OwnedColumns(IEntityType entityType, StoreObjectIdentifier table)
+        {
+            foreach (var navigation in entityType.GetNavigations().Where(n => n.TargetEntityType.IsOwned()))
+            {
+                var owned = navigation.TargetEntityType;
+                if (owned.GetTableName() != table.Name || owned.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
+                {
+                    throw new InvalidOperationException($"{entityType.ClrType.Name}.{navigation.Name} is not kept in the owner's row: write it with SaveChanges.");
+                }
+
+                foreach (var property in owned.GetProperties().Where(p => !p.IsPrimaryKey()))
+                {
+                    yield return new Column(property, table, owner: navigation.GetGetter());
+                }
+            }
+        }
+    }
+
+    /// <summary>One statement: its SQL and, in order, the parameters it binds (indexes into the row's values).</summary>
+    private sealed class RowShape
+    {
+        private readonly string sql;
+        private readonly (Column Column, int Value, bool AsRead)[] parameters;
+        private readonly bool fromEntity;
+
+        private RowShape(string sql, (Column, int, bool)[] parameters, bool fromEntity)
+        {
+            this.sql = sql;
+            this.parameters = parameters;
+            this.fromEntity = fromEntity;
+        }
+
+        /// <summary>INSERT of every column (the key too, unless the database makes it), values from the entity.</summary>
+        public static RowShape Insert(RowColumns table)
+        {
+            var columns = (table.GeneratedKey is null ? new[] { table.Key } : []).Concat(table.Values).ToArray();
+            var sql = table.Sql;
+            var text = $"INSERT INTO {table.TableSql} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
+                + $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder("p" + i)))})"
+                + (table.GeneratedKey is { } key ? $" RETURNING {sql.DelimitIdentifier(key.Name)}" : "");
+            return new RowShape(text, [.. columns.Select((c, i) => (c, i, false))], fromEntity: true);
+        }
+
+        /// <summary>UPDATE of the written columns, by the key, while the guarded columns and the concurrency tokens hold the values read.</summary>
+        public static RowShape Update(RowColumns table, ulong written, string guardNames)
+        {
+            var sql = table.Sql;
+            var names = guardNames.Length == 0 ? [] : guardNames.Split('|');
+            var guards = table.Values.Select((c, i) => (Column: c, Index: i + 1))
+                .Where(c => c.Column.Property.IsConcurrencyToken || (c.Column.Owner is null && names.Contains(c.Column.Property.Name)))
+                .ToList();
+            if (names.FirstOrDefault(n => !guards.Any(g => g.Column.Property.Name == n)) is { } unknown)
+            {
+                throw new InvalidOperationException($"{table.EntityType.ClrType.Name} has no column {unknown} to guard.");
+            }
+
+            var parameters = new List<(Column, int, bool)>();
+            string Next(Column column, int value, bool asRead)
+            {
+                parameters.Add((column, value, asRead));
+                return sql.GenerateParameterNamePlaceholder("p" + (parameters.Count - 1));
+            }
+
+            var set = table.Values.Select((c, i) => (Column: c, Index: i + 1)).Where(c => (written & (1UL << (c.Index - 1))) != 0)
+                .Select(c => $"{sql.DelimitIdentifier(c.Column.Name)} = {Next(c.Column, c.Index, false)}")
+                .DefaultIfEmpty($"{sql.DelimitIdentifier(table.Key.Name)} = {sql.DelimitIdentifier(table.Key.Name)}") // nothing changed: the guards alone
+                .ToList();
+            var where = new List<string> { $"{sql.DelimitIdentifier(table.Key.Name)} = {Next(table.Key, 0, false)}" };
+            foreach (var (column, index) in guards)
+            {
+                // A guard on a nullable column also holds when both are null (standard SQL, any provider).
+                var name = sql.DelimitIdentifier(column.Name);
+                var value = Next(column, index, true);
+                where.Add(column.Property.IsNullable ? $"({name} = {value} OR ({name} IS NULL AND {value} IS NULL))" : $"{name} = {value}");
+            }
+
+            var text = $"UPDATE {table.TableSql} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)}";
+            return new RowShape(text, [.. parameters], fromEntity: false);
         }
 
         public DbCommand CreateCommand(DbConnection connection)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
-            foreach (var column in columns)
+            for (var i = 0; i < parameters.Length; i++)
             {
-                command.Parameters.Add(column.Mapping.CreateParameter(command, column.Parameter, null, column.Property.IsNullable));
+                command.Parameters.Add(parameters[i].Column.Mapping.CreateParameter(command, "p" + i, null, nullable: true));
             }
 
             command.Prepare();
             return command;
         }
 
-        public void SetValues(DbCommand command, object entity)
+        /// <param name="values">The entity (an insert), or its values now (an update).</param>
+        public void SetValues(DbCommand command, object values, object?[]? asRead)
         {
-            for (var i = 0; i < columns.Length; i++)
+            for (var i = 0; i < parameters.Length; i++)
             {
-                command.Parameters[i].Value = columns[i].ProviderValue(entity);
+                var (column, index, fromSnapshot) = parameters[i];
+                command.Parameters[i].Value = fromEntity
+                    ? column.ProviderValue(values, forInsert: true) ?? DBNull.Value
+                    : (fromSnapshot ? asRead! : (object?[])values)[index] ?? DBNull.Value;
             }
         }
     }
 
     /// <summary>A property as its column stores it.</summary>
-    private sealed class Column(IProperty property, StoreObjectIdentifier table, string parameter)
+    private sealed class Column(IProperty property, StoreObjectIdentifier table, IClrPropertyGetter? owner)
     {
         private readonly IClrPropertyGetter getter = property.GetGetter();
         private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter =
             property.GetValueConverter() ?? property.GetTypeMapping().Converter;
 
+        // A configured default stands in for a value left at its sentinel, as SaveChanges lets the database's default stand.
+        private readonly object? defaultValue = property.TryGetDefaultValue(out var configured) ? configured
+            : property.GetDefaultValueSql() is not null || property.GetComputedColumnSql() is not null
+                ? throw new InvalidOperationException($"{property.DeclaringType.ClrType.Name}.{property.Name} is made by SQL: write it with SaveChanges.")
+                : null;
+
         public IProperty Property { get; } = property;
+
+        /// <summary>The owned value the column belongs to (an order's billing address), or null for the entity's own.</summary>
+        public IClrPropertyGetter? Owner { get; } = owner;
 
         public string Name { get; } = property.GetColumnName(table)!;
 
-        public string Parameter { get; } = parameter;
-
         public RelationalTypeMapping Mapping { get; } = (RelationalTypeMapping)property.GetTypeMapping();
 
-        public object ProviderValue(object entity)
+        /// <summary>The value as the column stores it; null for none.</summary>
+        public object? ProviderValue(object entity, bool forInsert)
         {
-            var value = getter.GetClrValueUsingContainingEntity(entity);
-            return (value is null ? null : converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+            var container = Owner is null ? entity : Owner.GetClrValueUsingContainingEntity(entity);
+            if (container is null)
+            {
+                return null; // no owned value: its columns are empty
+            }
+
+            var value = forInsert && defaultValue is not null && getter.HasSentinelValueUsingContainingEntity(container)
+                ? defaultValue
+                : getter.GetClrValueUsingContainingEntity(container);
+            return value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
         }
 
         /// <summary>Sets a key the database made (the entity's setter is private: it is set as EF Core sets it, by reflection).</summary>
@@ -180,4 +334,12 @@ public sealed class RowStatements
             }
         }
     }
+}
+
+/// <summary>An entity's columns as read (<see cref="RowStatements.Snapshot"/>): what an update compares with.</summary>
+public sealed class RowSnapshot
+{
+    internal RowSnapshot(object?[] values) => Values = values;
+
+    internal object?[] Values { get; }
 }

@@ -15,7 +15,8 @@ namespace OneClick.Tests.Web.Persistence;
 /// </summary>
 public sealed class RowStatementsTests : IDisposable
 {
-    private static readonly DateTime At = new(2026, 12, 6, 10, 0, 0, 123, DateTimeKind.Utc);
+    // Far ahead: the gateway's own outbox dispatcher leaves deliveries due then alone.
+    private static readonly DateTime At = new(2099, 12, 6, 10, 0, 0, 123, DateTimeKind.Utc);
 
     private readonly GatewayFactory gateway = new();
 
@@ -77,8 +78,9 @@ public sealed class RowStatementsTests : IDisposable
         await gateway.InWriteTurnAsync(async db =>
         {
             var read = await db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == ids[1]);
+            var asRead = rows.Snapshot(db, read);
             read.Delivered(At.AddSeconds(3));
-            await rows.UpdateAsync(db, read, CancellationToken.None);
+            await rows.UpdateAsync(db, read, asRead, CancellationToken.None);
         });
 
         Stored("PostbackDeliveries", ids[1]).ShouldBe(Stored("PostbackDeliveries", ids[0]));
@@ -89,22 +91,102 @@ public sealed class RowStatementsTests : IDisposable
     [Fact]
     public async Task UpdateAsync_row_deleted_meanwhile_throws_and_the_turn_writes_nothing()
     {
-        var saleId = await SaleAsync();
-        var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb", At);
-        await gateway.WithDbAsync(async db =>
-        {
-            db.PostbackDeliveries.Add(delivery);
-            await db.SaveChangesAsync();
-            db.PostbackDeliveries.Remove(delivery);
-            return await db.SaveChangesAsync();
-        });
-        delivery.Delivered(At);
+        var id = await DeliveryAsync();
         var rows = gateway.Services.GetRequiredService<RowStatements>();
 
-        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => gateway.InWriteTurnAsync(
-            db => rows.UpdateAsync(db, delivery, CancellationToken.None)));
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => gateway.InWriteTurnAsync(async db =>
+        {
+            var read = await db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id);
+            var asRead = rows.Snapshot(db, read);
+            await db.PostbackDeliveries.Where(d => d.Id == id).ExecuteDeleteAsync();
+            read.Delivered(At);
+            await rows.UpdateAsync(db, read, asRead, CancellationToken.None);
+        }));
 
-        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {delivery.Id}").ShouldBe(["0"]);
+        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {id}").ShouldBe(["1"], "the turn's delete was undone with it");
+    }
+
+    [Fact]
+    public async Task UpdateAsync_writes_only_what_changed_so_a_column_changed_meanwhile_stays()
+    {
+        var id = await DeliveryAsync();
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        var read = await gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id));
+        var asRead = await gateway.WithDbAsync(db => Task.FromResult(rows.Snapshot(db, read)));
+        // Staff press "retry now" while the attempt is in flight: NextAttemptAt moves.
+        await gateway.WithDbAsync(async db =>
+        {
+            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == id);
+            tracked.DueNow(At.AddMinutes(7));
+            return await db.SaveChangesAsync();
+        });
+
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            read.Delivered(At.AddMinutes(1));
+            await rows.UpdateAsync(db, read, asRead, CancellationToken.None);
+        });
+
+        var stored = Stored("PostbackDeliveries", id);
+        stored.ShouldContain("State='Delivered'");
+        stored.ShouldContain("NextAttemptAt='2099-12-06 10:07:00.123'");
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_guarded_column_changed_meanwhile_writes_nothing_and_says_so()
+    {
+        var id = await DeliveryAsync();
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        var read = await gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id));
+        var asRead = await gateway.WithDbAsync(db => Task.FromResult(rows.Snapshot(db, read)));
+        await gateway.WithDbAsync(async db =>
+        {
+            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == id);
+            tracked.Delivered(At.AddMinutes(2));
+            return await db.SaveChangesAsync();
+        });
+
+        var written = true;
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            read.Delivered(At.AddMinutes(1));
+            written = await rows.TryUpdateAsync(db, read, asRead, CancellationToken.None, nameof(PostbackDelivery.State));
+        });
+
+        written.ShouldBeFalse();
+        Stored("PostbackDeliveries", id).ShouldContain("CompletedAt='2099-12-06 10:02:00.123'");
+    }
+
+    [Fact]
+    public async Task UpdateAsync_concurrency_token_changed_meanwhile_throws_as_SaveChanges_does()
+    {
+        var saleId = await SaleAsync();
+        var orderId = await gateway.WithDbAsync(db => db.Sales.Where(s => s.Id == saleId).Select(s => s.OrderId).SingleAsync());
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        var read = await gateway.WithDbAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId));
+        var asRead = await gateway.WithDbAsync(db => Task.FromResult(rows.Snapshot(db, read)));
+        await gateway.WithDbAsync(async db =>
+        {
+            var tracked = await db.Orders.SingleAsync(o => o.Id == orderId);
+            tracked.StartPayment(At);
+            return await db.SaveChangesAsync();
+        });
+
+        read.StartPayment(At.AddSeconds(1));
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => gateway.InWriteTurnAsync(
+            db => rows.UpdateAsync(db, read, asRead, CancellationToken.None)));
+    }
+
+    private async Task<long> DeliveryAsync()
+    {
+        var saleId = await SaleAsync();
+        return await gateway.WithDbAsync(async db =>
+        {
+            var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb", At);
+            db.PostbackDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            return delivery.Id;
+        });
     }
 
     /// <summary>A sale of the gateway's seeded shop, for the deliveries' foreign key.</summary>

@@ -39,6 +39,7 @@ public sealed class PostbackSender(
             return false;
         }
 
+        var asRead = rows.Snapshot(db, delivery);
         var shop = await shops.GetAsync(db, delivery.ShopId, stopping);
         var started = Now;
         var stopwatch = Stopwatch.StartNew();
@@ -110,7 +111,7 @@ public sealed class PostbackSender(
         await using (var write = await gate.BeginAsync(db, CancellationToken.None))
         {
             await rows.InsertAsync(db, attempt, CancellationToken.None);
-            await rows.UpdateAsync(db, delivery, CancellationToken.None);
+            await rows.UpdateAsync(db, delivery, asRead, CancellationToken.None);
             if (givenUp)
             {
                 await db.SaveChangesAsync(CancellationToken.None);

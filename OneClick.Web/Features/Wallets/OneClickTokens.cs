@@ -6,7 +6,7 @@ using OneClick.Web.Persistence;
 namespace OneClick.Web.Features.Wallets;
 
 /// <summary>Issues, spends and reads back oneClickTokens (docs/protocol.md section 4, rules 2-4); the rules of each move are <see cref="OneClickToken"/>'s.</summary>
-public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock, WriteGate gate)
+public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimeProvider clock, WriteGate gate, RowStatements rows)
 {
     /// <summary>A fresh token for a saved card after an approved sale; added to the unit of work, saved with the sale.</summary>
     public OneClickToken Issue(int shopId, SavedCard card, string browserIdHash, long saleId)
@@ -39,34 +39,32 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     }
 
     /// <summary>
-    /// Spends a token. Exactly one of any number of simultaneous requests with the same token wins:
-    /// the database changes it from Active to Used only once.
+    /// Spends a token read without tracking, inside a write turn. Exactly one of any number of
+    /// simultaneous requests with the same token wins: the token's own <see cref="OneClickToken.Spend"/>
+    /// decides, and its row is written only while it is still in the state it was read in.
     /// </summary>
     public async Task<bool> SpendAsync(OneClickToken token, CancellationToken cancellationToken)
     {
         var now = Now;
-        var spent = await db.OneClickTokens
-            .Where(t => t.Id == token.Id)
-            .Where(OneClickToken.SpendableAt(now))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, OneClickTokenState.Used).SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (spent == 1)
+        if (!token.IsSpendableAt(now))
         {
-            token.Spend(now); // the caller's copy (read without tracking) says what the database now holds
+            return false; // expired since it was read
         }
 
-        return spent == 1;
+        var asRead = rows.Snapshot(db, token);
+        token.Spend(now);
+        return await rows.TryUpdateAsync(db, token, asRead, cancellationToken, nameof(OneClickToken.State));
     }
 
     /// <summary>
-    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>): the sale gets its
-    /// id only once saved, after the spend. The token, read without tracking and spent in this write
-    /// turn, is attached so that the caller's next save in the turn writes the sale with the rest (a
-    /// statement of its own cost a query pipeline's work inside the turn).
+    /// Records the sale that spent a token (<see cref="OneClickToken.AttachSale"/>), in the spend's
+    /// write turn: the sale gets its id only once its row is written, after the spend.
     /// </summary>
-    public void RecordSpender(OneClickToken token, long saleId)
+    public async Task RecordSpenderAsync(OneClickToken token, long saleId, CancellationToken cancellationToken)
     {
-        db.OneClickTokens.Attach(token);
+        var asSpent = rows.Snapshot(db, token);
         token.AttachSale(saleId);
+        await rows.UpdateAsync(db, token, asSpent, cancellationToken);
     }
 
     /// <summary>

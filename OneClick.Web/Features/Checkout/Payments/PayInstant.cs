@@ -37,6 +37,7 @@ public sealed class PayInstant(
     TurnoverQuery turnover,
     CardVault vault,
     WriteGate gate,
+    RowStatements rows,
     TimeProvider clock,
     ILogger<PayInstant> logger)
 {
@@ -52,15 +53,16 @@ public sealed class PayInstant(
         var request = refused is null
             ? new AuthorizationRequest(vault.Decrypt(card!.Pan), card.Expiry, null, card.HolderName, order.Price, order.Id, StoredCredential: true)
             : null;
-        db.Orders.Add(order);
         Sale? sale = null;
         try
         {
+            // The turn's rows are written by prepared statements (decision 024): every decision in it
+            // is the entities' own (Spend, StartPayment, AttachSale), the statements only store them.
             await using var write = await gate.BeginAsync(db, cancellationToken);
             refused ??= await turnover.RunAsync(shop, order, card!, cancellationToken);
             if (refused is null && !await tokens.SpendAsync(found!, cancellationToken))
             {
-                refused = "the token was spent by a parallel request";
+                refused = "the token was spent by a parallel request, or expired meanwhile";
             }
 
             if (refused is null)
@@ -68,15 +70,17 @@ public sealed class PayInstant(
                 sale = new Sale(order, request!.Card, Now);
                 sale.UseSavedCard(card!.Id, oneClick: true, instant: true, browserIdHash);
                 order.StartPayment(Now);
-                db.Sales.Add(sale);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            // The order's row first: the sale's refers to it, and it refers to the sale once the sale has its id.
+            await rows.InsertAsync(db, order, cancellationToken);
             if (sale is not null)
             {
+                var inserted = rows.Snapshot(db, order);
+                await rows.InsertAsync(db, sale, cancellationToken);
                 order.AttachSale(sale);
-                tokens.RecordSpender(found!, sale.Id);
-                await db.SaveChangesAsync(cancellationToken);
+                await rows.UpdateAsync(db, order, inserted, cancellationToken);
+                await tokens.RecordSpenderAsync(found!, sale.Id, cancellationToken);
             }
 
             await write.CommitAsync(cancellationToken);
@@ -87,6 +91,13 @@ public sealed class PayInstant(
             // its token included: the caller resumes the winner's order.
             db.ChangeTracker.Clear();
             return new PayInstantOutcome.ReferenceTaken(ex);
+        }
+
+        // Tracked from here as the database holds them: the settlement's SaveChanges writes what follows.
+        db.Attach(order);
+        if (sale is not null)
+        {
+            db.Attach(sale);
         }
 
         if (refused is not null)

@@ -72,6 +72,18 @@ public sealed class OneClickToken
     /// </summary>
     public DateTime? HandedOverAt { get; private set; }
 
+    /// <summary>Puts the token into the approval page's redirect: the first time only; false ever after.</summary>
+    public bool HandOver(DateTime now)
+    {
+        if (HandedOverAt is not null)
+        {
+            return false;
+        }
+
+        HandedOverAt = now;
+        return true;
+    }
+
     /// <summary>Why this token cannot pay here and now; null when it can.</summary>
     public string? RefusalFor(int shopId, string? browserIdHash, DateTime now) =>
         State != OneClickTokenState.Active ? $"the token is {State.ToString().ToLowerInvariant()}"

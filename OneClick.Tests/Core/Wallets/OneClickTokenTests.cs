@@ -42,6 +42,17 @@ public sealed class OneClickTokenTests
     }
 
     [Fact]
+    public void HandOver_second_time_is_refused_and_keeps_the_first_moment()
+    {
+        var token = NewToken();
+
+        token.HandOver(Issued.AddSeconds(2)).ShouldBeTrue();
+        token.HandOver(Issued.AddSeconds(9)).ShouldBeFalse();
+
+        token.HandedOverAt.ShouldBe(Issued.AddSeconds(2));
+    }
+
+    [Fact]
     public void Revoke_active_token_ends_it_and_a_second_revoke_is_refused()
     {
         var token = NewToken();

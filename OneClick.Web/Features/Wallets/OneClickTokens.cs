@@ -74,17 +74,28 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
     /// </summary>
     public async Task<string?> HandOverAsync(long saleId, CancellationToken cancellationToken)
     {
-        var now = Now;
-        int claimed;
+        // Read before the turn; the row is written only while it is still not handed over (two
+        // openings of the page at once: one gets the token). A page reopened later takes no turn.
+        var token = await IssuedBySale(db, saleId, cancellationToken);
+        if (token is null)
+        {
+            return null;
+        }
+
+        var asRead = rows.Snapshot(db, token);
+        if (!token.HandOver(Now))
+        {
+            return null;
+        }
+
+        bool claimed;
         await using (var write = await gate.BeginAsync(db, cancellationToken))
         {
-            claimed = await db.OneClickTokens
-                .Where(t => t.IssuedBySaleId == saleId && t.HandedOverAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.HandedOverAt, now), cancellationToken);
+            claimed = await rows.TryUpdateAsync(db, token, asRead, cancellationToken, nameof(OneClickToken.HandedOverAt));
             await write.CommitAsync(cancellationToken);
         }
 
-        return claimed == 0 ? null : await IssuedByAsync(saleId, cancellationToken);
+        return claimed ? vault.TokenFor(token.Seed) : null;
     }
 
     /// <summary>The token a sale issued, as the merchant receives it (OK data, postback).</summary>
@@ -155,6 +166,9 @@ public sealed class OneClickTokens(OneClickDbContext db, CardVault vault, TimePr
 
     private static readonly Func<OneClickDbContext, long, CancellationToken, Task<SavedCard?>> CardWithWallet =
         EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.SavedCards.Include(c => c.Wallet).ThenInclude(w => w.Customer).SingleOrDefault(c => c.Id == id));
+
+    private static readonly Func<OneClickDbContext, long, CancellationToken, Task<OneClickToken?>> IssuedBySale =
+        EF.CompileAsyncQuery((OneClickDbContext db, long saleId, CancellationToken _) => db.OneClickTokens.AsNoTracking().FirstOrDefault(t => t.IssuedBySaleId == saleId));
 
     private static readonly Func<OneClickDbContext, long, CancellationToken, Task<byte[]?>> SeedIssuedBy =
         EF.CompileAsyncQuery((OneClickDbContext db, long saleId, CancellationToken _) => db.OneClickTokens.Where(t => t.IssuedBySaleId == saleId).Select(t => t.Seed).FirstOrDefault());

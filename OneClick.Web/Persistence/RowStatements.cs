@@ -18,7 +18,7 @@ namespace OneClick.Web.Persistence;
 /// values are the entity's, as its own methods left them. The entity must not be tracked by the
 /// context: a tracked one would be written again by the next <c>SaveChanges</c>.
 /// </summary>
-public sealed class RowStatements
+public sealed partial class RowStatements
 {
     private static readonly ConcurrentDictionary<IEntityType, RowColumns> Tables = new();
     private static readonly ConcurrentDictionary<(IEntityType, ulong Written, string Guards), RowShape> Updates = new();
@@ -104,11 +104,11 @@ public sealed class RowStatements
         return command;
     }
 
-    private static RowColumns ColumnsOf(DbContext db, Type type)
-    {
-        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-        return Tables.GetOrAdd(entityType, static (e, sql) => new RowColumns(e, sql), db.GetService<ISqlGenerationHelper>());
-    }
+    private static RowColumns ColumnsOf(DbContext db, Type type) =>
+        ColumnsOf(db, db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model."));
+
+    private static RowColumns ColumnsOf(DbContext db, IEntityType entityType) =>
+        Tables.GetOrAdd(entityType, static (e, sql) => new RowColumns(e, sql), db.GetService<ISqlGenerationHelper>());
 
     /// <summary>An entity type's row: its key and, in a fixed order, every other column (an owned type's in the same row included).</summary>
     private sealed class RowColumns
@@ -123,6 +123,11 @@ public sealed class RowStatements
             Key = new Column(key, table, owner: null);
             GeneratedKey = key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? Key : null;
             Values = [.. entityType.GetProperties().Where(p => p != key).Select(p => new Column(p, table, owner: null)).Concat(OwnedColumns(entityType, table))];
+            Plain = !entityType.GetProperties().Any(p => p.IsShadowProperty());
+            if (Values.FirstOrDefault(c => c.DefaultDiffersFromSentinel) is { } defaulted)
+            {
+                throw new InvalidOperationException($"{entityType.ClrType.Name}.{defaulted.Property.Name} has a default other than its sentinel: write it with SaveChanges.");
+            }
             if (Values.Length > 64)
             {
                 throw new InvalidOperationException($"{entityType.ClrType.Name} has more than 64 columns: write it with SaveChanges.");
@@ -130,6 +135,12 @@ public sealed class RowStatements
         }
 
         public IEntityType EntityType { get; }
+
+        /// <summary>
+        /// No shadow column: a tracked entry of it can be written from the entity. (An owned type's
+        /// entry has a shadow key: one that changed sends the unit of work to SaveChanges.)
+        /// </summary>
+        public bool Plain { get; }
 
         public ISqlGenerationHelper Sql { get; }
 
@@ -150,6 +161,21 @@ public sealed class RowStatements
             for (var i = 0; i < Values.Length; i++)
             {
                 values[i + 1] = Values[i].ProviderValue(entity, forInsert: false);
+            }
+
+            return values;
+        }
+
+        /// <summary>A tracked entry's original values, as <see cref="ValuesOf"/> gives current ones.</summary>
+        public object?[] OriginalValuesOf(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+        {
+            var originals = entry.OriginalValues;
+            var values = new object?[Values.Length + 1];
+            values[0] = Key.ToProvider(originals[Key.Property]);
+            for (var i = 0; i < Values.Length; i++)
+            {
+                // An owned type's columns are its own entry's: unchanged here (a changed one is not written from here).
+                values[i + 1] = Values[i].Owner is null ? Values[i].ToProvider(originals[Values[i].Property]) : Values[i].ProviderValue(entry.Entity, forInsert: false);
             }
 
             return values;
@@ -296,6 +322,12 @@ public sealed class RowStatements
 
         public IProperty Property { get; } = property;
 
+        /// <summary>
+        /// Whether the column's default is another value than the property's sentinel: SaveChanges
+        /// would then read the default back into the entity, which a kept statement does not do.
+        /// </summary>
+        public bool DefaultDiffersFromSentinel => defaultValue is not null && !Equals(defaultValue, Property.Sentinel);
+
         /// <summary>The owned value the column belongs to (an order's billing address), or null for the entity's own.</summary>
         public IClrPropertyGetter? Owner { get; } = owner;
 
@@ -315,15 +347,21 @@ public sealed class RowStatements
             var value = forInsert && defaultValue is not null && getter.HasSentinelValueUsingContainingEntity(container)
                 ? defaultValue
                 : getter.GetClrValueUsingContainingEntity(container);
-            return value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
+            return ToProvider(value);
         }
+
+        /// <summary>A value of the property as its column stores it; null for none.</summary>
+        public object? ToProvider(object? value) => value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
+
+        /// <summary>A value the database gave back (a key it made), as the property holds it.</summary>
+        public object? FromStore(object? stored) => converter is null
+            ? Convert.ChangeType(stored, Property.ClrType, System.Globalization.CultureInfo.InvariantCulture)
+            : converter.ConvertFromProvider(stored);
 
         /// <summary>Sets a key the database made (the entity's setter is private: it is set as EF Core sets it, by reflection).</summary>
         public void SetFromStore(object entity, object? stored)
         {
-            var value = converter is null
-                ? Convert.ChangeType(stored, Property.ClrType, System.Globalization.CultureInfo.InvariantCulture)
-                : converter.ConvertFromProvider(stored);
+            var value = FromStore(stored);
             if (Property.PropertyInfo is { CanWrite: true } writable)
             {
                 writable.SetValue(entity, value);

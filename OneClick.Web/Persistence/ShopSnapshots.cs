@@ -118,7 +118,7 @@ public sealed class ShopChangeInterceptor(ShopSnapshots snapshots) : ISaveChange
     }
 
     /// <summary>A shop, its keys, its merchant, or what a shop owns (its turnover limits).</summary>
-    private static bool IsAboutShops(Microsoft.EntityFrameworkCore.Metadata.IEntityType type) =>
+    internal static bool IsAboutShops(Microsoft.EntityFrameworkCore.Metadata.IEntityType type) =>
         type.ClrType.Namespace == ShopsNamespace || (type.FindOwnership()?.PrincipalEntityType is { } owner && IsAboutShops(owner));
 
     private void Saved(DbContext? context)

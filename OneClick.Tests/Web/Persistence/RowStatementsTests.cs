@@ -177,6 +177,73 @@ public sealed class RowStatementsTests : IDisposable
             db => rows.UpdateAsync(db, read, asRead, CancellationToken.None)));
     }
 
+    [Fact]
+    public async Task SaveAsync_added_and_modified_entities_are_stored_as_SaveChanges_stores_them()
+    {
+        var saleId = await SaleAsync();
+        var ids = await gateway.WithDbAsync(async db =>
+        {
+            var deliveries = Enumerable.Range(1, 2).Select(_ => new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Sale, "https://m.example/pb", At)).ToArray();
+            db.PostbackDeliveries.AddRange(deliveries);
+            await db.SaveChangesAsync();
+            deliveries[0].Delivered(At.AddSeconds(5));
+            db.PostbackAttempts.Add(new PostbackAttempt(deliveries[0], At, TimeSpan.FromMilliseconds(7), 200, "OK", null, acknowledged: true));
+            await db.SaveChangesAsync();
+            return deliveries.Select(d => d.Id).ToArray();
+        });
+
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        PostbackAttempt added = null!;
+        var states = new List<EntityState>();
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == ids[1]);
+            tracked.Delivered(At.AddSeconds(5));
+            added = new PostbackAttempt(tracked, At, TimeSpan.FromMilliseconds(7), 200, "OK", null, acknowledged: true);
+            db.PostbackAttempts.Add(added);
+            (await rows.SaveAsync(db, CancellationToken.None)).ShouldBe(2);
+            states.AddRange(db.ChangeTracker.Entries().Select(e => e.State));
+        });
+
+        states.ShouldAllBe(s => s == EntityState.Unchanged, "the tracker accepted the changes, as after SaveChanges");
+        added.Id.ShouldBeGreaterThan(0);
+        Stored("PostbackDeliveries", ids[1]).ShouldBe(Stored("PostbackDeliveries", ids[0]));
+        var attempts = DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT Id FROM PostbackAttempts WHERE DeliveryId IN ({ids[0]}, {ids[1]}) ORDER BY Id");
+        attempts.Count.ShouldBe(2);
+        Stored("PostbackAttempts", added.Id, "DeliveryId").ShouldBe(Stored("PostbackAttempts", long.Parse(attempts[0], System.Globalization.CultureInfo.InvariantCulture), "DeliveryId"));
+    }
+
+    [Fact]
+    public async Task SaveAsync_concurrency_token_changed_meanwhile_throws_as_SaveChanges_does()
+    {
+        var saleId = await SaleAsync();
+        var orderId = await gateway.WithDbAsync(db => db.Sales.Where(s => s.Id == saleId).Select(s => s.OrderId).SingleAsync());
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => gateway.InWriteTurnAsync(async db =>
+        {
+            var tracked = await db.Orders.SingleAsync(o => o.Id == orderId);
+            await db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.ConcurrencyStamp, o => o.ConcurrencyStamp + 1));
+            tracked.StartPayment(At);
+            await rows.SaveAsync(db, CancellationToken.None);
+        }));
+    }
+
+    [Fact]
+    public async Task SaveAsync_a_deletion_goes_to_SaveChanges_whole()
+    {
+        var id = await DeliveryAsync();
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            db.PostbackDeliveries.Remove(await db.PostbackDeliveries.SingleAsync(d => d.Id == id));
+            (await rows.SaveAsync(db, CancellationToken.None)).ShouldBe(1);
+        });
+
+        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {id}").ShouldBe(["0"]);
+    }
+
     private async Task<long> DeliveryAsync()
     {
         var saleId = await SaleAsync();

@@ -23,6 +23,7 @@ public sealed class Settlement(
     OutboxSignal outbox,
     OneClickTokens tokens,
     WriteGate gate,
+    RowStatements rows,
     TimeProvider clock,
     ILogger<Settlement> logger)
 {
@@ -107,7 +108,7 @@ public sealed class Settlement(
                 break;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await rows.SaveAsync(db, cancellationToken); // kept statements: this turn is in every payment
         if (sale.SavedCardId is { } usedCard && sale.Result == SaleResult.Approved)
         {
             // One live token per card, shop and browser: the one this approval issued. Tokens the card

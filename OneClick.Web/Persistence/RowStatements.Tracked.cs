@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace OneClick.Web.Persistence;
+
+public sealed partial class RowStatements
+{
+    /// <summary>
+    /// <c>SaveChanges</c> for a hot turn's unit of work: each added entity inserted and each modified
+    /// one updated by a kept statement (only its modified columns, while its concurrency tokens hold
+    /// their original values), then the tracker accepts the changes as <c>SaveChanges</c> does. A unit
+    /// of work it cannot write so (a deletion, an owned or shadow column, an entity that refers to one
+    /// not yet inserted, a shop's data) goes to <c>SaveChanges</c> whole.
+    /// </summary>
+    /// <returns>The entities written.</returns>
+    /// <exception cref="DbUpdateConcurrencyException">A modified row was deleted, or its concurrency token changed.</exception>
+    public async Task<int> SaveAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            return await db.SaveChangesAsync(cancellationToken); // not in a turn: a transaction of its own
+        }
+
+        var changed = new List<(EntityEntry Entry, RowColumns Table)>();
+        foreach (var entry in db.ChangeTracker.Entries()) // detects changes, as SaveChanges does
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var table = ColumnsOf(db, entry.Metadata);
+            // A shop's change is SaveChanges's too: its interceptor tells the shops' cache.
+            if (entry.State == EntityState.Deleted || !table.Plain || RefersToUnsaved(entry) || ShopChangeInterceptor.IsAboutShops(entry.Metadata))
+            {
+                return await db.SaveChangesAsync(cancellationToken);
+            }
+
+            changed.Add((entry, table));
+        }
+
+        foreach (var (entry, table) in changed)
+        {
+            if (entry.State == EntityState.Added)
+            {
+                await InsertAsync(db, entry, table, cancellationToken);
+            }
+            else
+            {
+                await UpdateAsync(entry, table, cancellationToken);
+            }
+        }
+
+        db.ChangeTracker.AcceptAllChanges();
+        return changed.Count;
+    }
+
+    private async Task InsertAsync(DbContext db, EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
+    {
+        var shape = Inserts.GetOrAdd(table.EntityType, static (_, t) => RowShape.Insert(t), table);
+        var command = Bind(entry.Context, shape, entry.Entity, null);
+        try
+        {
+            if (table.GeneratedKey is { } key)
+            {
+                // Through the entry: it replaces the temporary key in the tracker, as SaveChanges does.
+                entry.Property(key.Property).CurrentValue = key.FromStore(await command.ExecuteScalarAsync(cancellationToken));
+            }
+            else
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new DbUpdateException($"The {table.EntityType.ClrType.Name} row was refused: {ex.Message}", ex, [entry]);
+        }
+    }
+
+    private async Task UpdateAsync(EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
+    {
+        var now = table.ValuesOf(entry.Entity);
+        var original = table.OriginalValuesOf(entry);
+        var shape = Updates.GetOrAdd((table.EntityType, table.Changed(original, now), ""), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
+        if (await Bind(entry.Context, shape, now, original).ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new DbUpdateConcurrencyException($"The {table.EntityType.ClrType.Name} row was deleted or changed since it was read.");
+        }
+    }
+
+    /// <summary>A foreign key (or any value) that is still temporary: it waits for another row's key.</summary>
+    private static bool RefersToUnsaved(EntityEntry entry)
+    {
+        foreach (var property in entry.Properties)
+        {
+            if (property.IsTemporary && !property.Metadata.IsPrimaryKey())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

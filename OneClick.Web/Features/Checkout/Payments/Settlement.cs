@@ -253,7 +253,7 @@ public sealed class Settlement(
 
         if (card.Wallet.Customer is { } loaded)
         {
-            await db.Entry(loaded).ReloadAsync(cancellationToken);
+            db.Reload(loaded, await CustomerAsStored(db, loaded.Id, cancellationToken));
         }
 
         return card;
@@ -290,9 +290,12 @@ public sealed class Settlement(
         }
     }
 
-    /// <summary>Compiled once: read inside the write turn of every payment with a saved card.</summary>
+    /// <summary>Compiled once, as the customer's: read inside the write turn of every payment with a saved card.</summary>
     private static readonly Func<OneClickDbContext, long, CancellationToken, Task<SavedCard?>> CardAsStored =
         EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.SavedCards.AsNoTracking().SingleOrDefault(c => c.Id == id));
+
+    private static readonly Func<OneClickDbContext, long, CancellationToken, Task<OneClick.Core.Customers.Customer?>> CustomerAsStored =
+        EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.Customers.AsNoTracking().SingleOrDefault(c => c.Id == id));
 
     private Task<bool> OtherPaymentsPendingAsync(long cardId, long saleId, CancellationToken cancellationToken) =>
         db.Sales.AnyAsync(s => s.SavedCardId == cardId && s.Id != saleId && s.Result == SaleResult.Pending, cancellationToken);

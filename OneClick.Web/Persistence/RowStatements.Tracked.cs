@@ -39,16 +39,19 @@ public sealed partial class RowStatements
             changed.Add((entry, table));
         }
 
-        foreach (var (entry, table) in changed)
+        if (InsertOrder(changed.Where(c => c.Entry.State == EntityState.Added).ToList()) is not { } inserts)
         {
-            if (entry.State == EntityState.Added)
-            {
-                await InsertAsync(db, entry, table, cancellationToken);
-            }
-            else
-            {
-                await UpdateAsync(entry, table, cancellationToken);
-            }
+            return await db.SaveChangesAsync(cancellationToken);
+        }
+
+        foreach (var (entry, table) in inserts)
+        {
+            await InsertAsync(db, entry, table, cancellationToken);
+        }
+
+        foreach (var (entry, table) in changed.Where(c => c.Entry.State == EntityState.Modified))
+        {
+            await UpdateAsync(entry, table, cancellationToken);
         }
 
         db.ChangeTracker.AcceptAllChanges();
@@ -86,6 +89,36 @@ public sealed partial class RowStatements
         {
             throw new DbUpdateConcurrencyException($"The {table.EntityType.ClrType.Name} row was deleted or changed since it was read.");
         }
+    }
+
+    /// <summary>
+    /// The added entities with the principals first (an order before its sale: a key made by the
+    /// client is not temporary, so nothing else orders them); null when their types refer to one
+    /// another in a cycle, or a type to itself.
+    /// </summary>
+    private static List<(EntityEntry Entry, RowColumns Table)>? InsertOrder(List<(EntityEntry Entry, RowColumns Table)> added)
+    {
+        if (added.Count < 2)
+        {
+            return added;
+        }
+
+        var ordered = new List<(EntityEntry Entry, RowColumns Table)>(added.Count);
+        var left = added;
+        while (left.Count > 0)
+        {
+            var types = left.Select(a => a.Table.EntityType).ToHashSet();
+            var ready = left.Where(a => !a.Table.EntityType.GetForeignKeys().Any(fk => types.Contains(fk.PrincipalEntityType))).ToList();
+            if (ready.Count == 0)
+            {
+                return null;
+            }
+
+            ordered.AddRange(ready);
+            left = [.. left.Except(ready)];
+        }
+
+        return ordered;
     }
 
     /// <summary>A foreign key (or any value) that is still temporary: it waits for another row's key.</summary>

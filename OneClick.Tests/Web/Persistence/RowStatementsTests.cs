@@ -214,6 +214,23 @@ public sealed class RowStatementsTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveAsync_sale_added_before_its_order_is_inserted_after_it()
+    {
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        var order = CoreTestData.NewOrder(referenceId: Guid.NewGuid().ToString("N"));
+        var sale = new Sale(order, CoreTestData.Card(), At);
+
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            db.Sales.Add(sale); // the order's key is made by the client: nothing temporary orders the two
+            db.Orders.Add(order);
+            (await rows.SaveAsync(db, CancellationToken.None)).ShouldBe(2);
+        });
+
+        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT OrderId FROM Sales WHERE Id = {sale.Id}").ShouldBe([order.Id]);
+    }
+
+    [Fact]
     public async Task SaveAsync_concurrency_token_changed_meanwhile_throws_as_SaveChanges_does()
     {
         var saleId = await SaleAsync();

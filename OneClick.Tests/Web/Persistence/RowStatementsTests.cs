@@ -111,15 +111,9 @@ public sealed class RowStatementsTests : IDisposable
     {
         var id = await DeliveryAsync();
         var rows = gateway.Services.GetRequiredService<RowStatements>();
-        var read = await gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id));
-        var asRead = await gateway.WithDbAsync(db => Task.FromResult(rows.Snapshot(db, read)));
+        var (read, asRead) = await ReadAsync(id);
         // Staff press "retry now" while the attempt is in flight: NextAttemptAt moves.
-        await gateway.WithDbAsync(async db =>
-        {
-            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == id);
-            tracked.DueNow(At.AddMinutes(7));
-            return await db.SaveChangesAsync();
-        });
+        await MeanwhileAsync(id, d => d.DueNow(At.AddMinutes(7)));
 
         await gateway.InWriteTurnAsync(async db =>
         {
@@ -137,14 +131,8 @@ public sealed class RowStatementsTests : IDisposable
     {
         var id = await DeliveryAsync();
         var rows = gateway.Services.GetRequiredService<RowStatements>();
-        var read = await gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id));
-        var asRead = await gateway.WithDbAsync(db => Task.FromResult(rows.Snapshot(db, read)));
-        await gateway.WithDbAsync(async db =>
-        {
-            var tracked = await db.PostbackDeliveries.SingleAsync(d => d.Id == id);
-            tracked.Delivered(At.AddMinutes(2));
-            return await db.SaveChangesAsync();
-        });
+        var (read, asRead) = await ReadAsync(id);
+        await MeanwhileAsync(id, d => d.Delivered(At.AddMinutes(2)));
 
         var written = true;
         await gateway.InWriteTurnAsync(async db =>
@@ -260,6 +248,24 @@ public sealed class RowStatementsTests : IDisposable
 
         DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {id}").ShouldBe(["0"]);
     }
+
+    /// <summary>A delivery read without tracking, and its snapshot as read.</summary>
+    private async Task<(PostbackDelivery Read, RowSnapshot AsRead)> ReadAsync(long id)
+    {
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+        return await gateway.WithDbAsync(async db =>
+        {
+            var read = await db.PostbackDeliveries.AsNoTracking().SingleAsync(d => d.Id == id);
+            return (read, rows.Snapshot(db, read));
+        });
+    }
+
+    /// <summary>Another request changes the delivery meanwhile, by SaveChanges.</summary>
+    private Task<int> MeanwhileAsync(long id, Action<PostbackDelivery> change) => gateway.WithDbAsync(async db =>
+    {
+        change(await db.PostbackDeliveries.SingleAsync(d => d.Id == id));
+        return await db.SaveChangesAsync();
+    });
 
     private async Task<long> DeliveryAsync()
     {

@@ -29,9 +29,9 @@ public sealed partial class RowStatements
                 continue;
             }
 
-            var table = ColumnsOf(db, entry.Metadata);
             // A shop's change is SaveChanges's too: its interceptor tells the shops' cache.
-            if (entry.State == EntityState.Deleted || !table.Plain || RefersToUnsaved(entry) || ShopChangeInterceptor.IsAboutShops(entry.Metadata))
+            if (entry.State == EntityState.Deleted || entry.Metadata.IsOwned() || ShopChangeInterceptor.IsAboutShops(entry.Metadata)
+                || RefersToUnsaved(entry) || TryColumnsOf(db, entry.Metadata) is not { Plain: true } table)
             {
                 return await db.SaveChangesAsync(cancellationToken);
             }
@@ -82,10 +82,29 @@ public sealed partial class RowStatements
 
     private async Task UpdateAsync(EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
     {
-        var now = table.ValuesOf(entry.Entity);
-        var original = table.OriginalValuesOf(entry);
-        var shape = Updates.GetOrAdd((table.EntityType, table.Changed(original, now), ""), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
-        if (await Bind(entry.Context, shape, now, original).ExecuteNonQueryAsync(cancellationToken) != 1)
+        // The columns SaveChanges would write: those the tracker marks modified (an owned type's
+        // are its own entry's, and a changed one sent the unit of work to SaveChanges).
+        var written = 0UL;
+        for (var i = 0; i < table.Values.Length; i++)
+        {
+            if (table.Values[i].Owner is null && entry.Property(table.Values[i].Property).IsModified)
+            {
+                written |= 1UL << i;
+            }
+        }
+
+        var shape = Updates.GetOrAdd((table.EntityType, written, ""), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
+        int updated;
+        try
+        {
+            updated = await Bind(entry.Context, shape, table.ValuesOf(entry.Entity), table.OriginalValuesOf(entry)).ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new DbUpdateException($"The {table.EntityType.ClrType.Name} row was refused: {ex.Message}", ex, [entry]);
+        }
+
+        if (updated != 1)
         {
             throw new DbUpdateConcurrencyException($"The {table.EntityType.ClrType.Name} row was deleted or changed since it was read.");
         }

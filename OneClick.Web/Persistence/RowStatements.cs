@@ -20,7 +20,7 @@ namespace OneClick.Web.Persistence;
 /// </summary>
 public sealed partial class RowStatements
 {
-    private static readonly ConcurrentDictionary<IEntityType, RowColumns> Tables = new();
+    private static readonly ConcurrentDictionary<IEntityType, RowColumns?> Tables = new();
     private static readonly ConcurrentDictionary<(IEntityType, ulong Written, string Guards), RowShape> Updates = new();
     private static readonly ConcurrentDictionary<IEntityType, RowShape> Inserts = new();
 
@@ -84,7 +84,14 @@ public sealed partial class RowStatements
         var written = table.Changed(asRead.Values, now);
         var guards = guarded.Length == 0 ? "" : string.Join('|', guarded);
         var shape = Updates.GetOrAdd((table.EntityType, written, guards), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
-        return await Bind(db, shape, now, asRead.Values).ExecuteNonQueryAsync(cancellationToken) == 1;
+        try
+        {
+            return await Bind(db, shape, now, asRead.Values).ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        catch (DbException ex)
+        {
+            throw new DbUpdateException($"The {typeof(TEntity).Name} row was refused: {ex.Message}", ex);
+        }
     }
 
     private DbCommand Bind(DbContext db, RowShape shape, object values, object?[]? asRead)
@@ -108,7 +115,21 @@ public sealed partial class RowStatements
         ColumnsOf(db, db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model."));
 
     private static RowColumns ColumnsOf(DbContext db, IEntityType entityType) =>
-        Tables.GetOrAdd(entityType, static (e, sql) => new RowColumns(e, sql), db.GetService<ISqlGenerationHelper>());
+        TryColumnsOf(db, entityType) ?? new RowColumns(entityType, db.GetService<ISqlGenerationHelper>()); // throws why
+
+    /// <summary>The entity type's row, or null when a kept statement cannot write it (remembered).</summary>
+    private static RowColumns? TryColumnsOf(DbContext db, IEntityType entityType) =>
+        Tables.GetOrAdd(entityType, static (e, sql) =>
+        {
+            try
+            {
+                return new RowColumns(e, sql);
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }, db.GetService<ISqlGenerationHelper>());
 
     /// <summary>An entity type's row: its key and, in a fixed order, every other column (an owned type's in the same row included).</summary>
     private sealed class RowColumns
@@ -119,7 +140,11 @@ public sealed partial class RowStatements
             Sql = sql;
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             TableSql = sql.DelimitIdentifier(table.Name, table.Schema);
-            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            if (entityType.FindPrimaryKey() is not { Properties: [var key] })
+            {
+                throw new InvalidOperationException($"{entityType.ClrType.Name} has no key of one column: write it with SaveChanges.");
+            }
+
             Key = new Column(key, table, owner: null);
             GeneratedKey = key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? Key : null;
             Values = [.. entityType.GetProperties().Where(p => p != key).Select(p => new Column(p, table, owner: null)).Concat(OwnedColumns(entityType, table))];

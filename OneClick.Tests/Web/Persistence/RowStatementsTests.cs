@@ -249,6 +249,21 @@ public sealed class RowStatementsTests : IDisposable
         DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT COUNT(*) FROM PostbackDeliveries WHERE Id = {id}").ShouldBe(["0"]);
     }
 
+    [Fact]
+    public async Task SaveAsync_a_shops_change_goes_to_SaveChanges_whole()
+    {
+        var rows = gateway.Services.GetRequiredService<RowStatements>();
+
+        await gateway.InWriteTurnAsync(async db =>
+        {
+            var shop = await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId);
+            shop.SetUrls(new Uri("https://shop.example/thanks"), null, null);
+            (await rows.SaveAsync(db, CancellationToken.None)).ShouldBe(1);
+        });
+
+        DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT SuccessUrl FROM Shops WHERE Id = {GatewayFactory.ShopId}").ShouldBe(["https://shop.example/thanks"]);
+    }
+
     /// <summary>A delivery read without tracking, and its snapshot as read.</summary>
     private async Task<(PostbackDelivery Read, RowSnapshot AsRead)> ReadAsync(long id)
     {

@@ -58,9 +58,8 @@ public sealed partial class RowStatements
             : converter.ConvertFromProvider(stored);
 
         /// <summary>Sets a key the database made (the entity's setter is private: it is set as EF Core sets it, by reflection).</summary>
-        public void SetFromStore(object entity, object? stored)
+        public void Set(object entity, object? value)
         {
-            var value = FromStore(stored);
             if (Property.PropertyInfo is { CanWrite: true } writable)
             {
                 writable.SetValue(entity, value);

@@ -51,7 +51,7 @@ public sealed partial class RowStatements
 
         foreach (var (entry, table) in changed.Where(c => c.Entry.State == EntityState.Modified))
         {
-            await UpdateAsync(entry, table, cancellationToken);
+            await UpdateAsync(db, entry, table, cancellationToken);
         }
 
         db.ChangeTracker.AcceptAllChanges();
@@ -60,27 +60,14 @@ public sealed partial class RowStatements
 
     private async Task InsertAsync(DbContext db, EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
     {
-        var shape = Inserts.GetOrAdd(table.EntityType, static (_, t) => RowShape.Insert(t), table);
-        var command = Bind(entry.Context, shape, entry.Entity, null);
-        try
+        if (await InsertRowAsync(db, table, entry.Entity, entry, cancellationToken) is { } key)
         {
-            if (table.GeneratedKey is { } key)
-            {
-                // Through the entry: it replaces the temporary key in the tracker, as SaveChanges does.
-                entry.Property(key.Property).CurrentValue = key.FromStore(await command.ExecuteScalarAsync(cancellationToken));
-            }
-            else
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            throw new DbUpdateException($"The {table.EntityType.ClrType.Name} row was refused: {ex.Message}", ex, [entry]);
+            // Through the entry: it replaces the temporary key in the tracker, as SaveChanges does.
+            entry.Property(table.GeneratedKey!.Property).CurrentValue = key;
         }
     }
 
-    private async Task UpdateAsync(EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
+    private async Task UpdateAsync(DbContext db, EntityEntry entry, RowColumns table, CancellationToken cancellationToken)
     {
         // The columns SaveChanges would write: those the tracker marks modified (an owned type's
         // are its own entry's, and a changed one sent the unit of work to SaveChanges).
@@ -93,20 +80,9 @@ public sealed partial class RowStatements
             }
         }
 
-        var shape = Updates.GetOrAdd((table.EntityType, written, ""), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
-        int updated;
-        try
+        if (!await UpdateRowAsync(db, table, written, "", table.ValuesOf(entry.Entity), table.OriginalValuesOf(entry), entry, cancellationToken))
         {
-            updated = await Bind(entry.Context, shape, table.ValuesOf(entry.Entity), table.OriginalValuesOf(entry)).ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            throw new DbUpdateException($"The {table.EntityType.ClrType.Name} row was refused: {ex.Message}", ex, [entry]);
-        }
-
-        if (updated != 1)
-        {
-            throw new DbUpdateConcurrencyException($"The {table.EntityType.ClrType.Name} row was deleted or changed since it was read.");
+            throw Conflict(table.EntityType.ClrType);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -10,13 +11,13 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace OneClick.Web.Persistence;
 
 /// <summary>
-/// Writes one entity's whole row inside a write turn with a statement kept prepared on the turn's
-/// connection, without EF Core's change tracker: for the hot path's turns, where a
-/// <c>SaveChanges</c> of one row cost 130–230 µs of the gate and a prepared statement 20–30 µs
-/// (decision 024). The statement is made from EF Core's model (table, columns, each column's type
-/// mapping, so that values are stored as <c>SaveChanges</c> stores them, on any provider); the
-/// values are the entity's, as its own methods left them. The entity must not be tracked by the
-/// context: a tracked one would be written again by the next <c>SaveChanges</c>.
+/// Writes an entity's row inside a write turn with a statement kept prepared on the turn's
+/// connection, instead of EF Core's <c>SaveChanges</c>: in the hot path's turns a <c>SaveChanges</c>
+/// of one row cost 130–230 µs of the gate and a prepared statement 20–30 µs (decision 024). The
+/// statement is made from EF Core's model (table, columns, each column's type mapping, so that values
+/// are stored as <c>SaveChanges</c> stores them); the values are the entity's, as its own methods left
+/// them. The methods here take an entity read without tracking (a tracked one would be written again
+/// by the next <c>SaveChanges</c>); <see cref="SaveAsync"/> writes what a context tracks.
 /// </summary>
 public sealed partial class RowStatements
 {
@@ -33,23 +34,9 @@ public sealed partial class RowStatements
         where TEntity : class
     {
         var table = ColumnsOf(db, typeof(TEntity));
-        var shape = Inserts.GetOrAdd(table.EntityType, static (_, t) => RowShape.Insert(t), table);
-        var command = Bind(db, shape, entity, null);
-        try
+        if (await InsertRowAsync(db, table, entity, null, cancellationToken) is { } key)
         {
-            if (table.GeneratedKey is { } key)
-            {
-                key.SetFromStore(entity, await command.ExecuteScalarAsync(cancellationToken));
-            }
-            else
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        catch (DbException ex)
-        {
-            // As SaveChanges reports it, so that callers catch one exception whichever way the row went.
-            throw new DbUpdateException($"The {typeof(TEntity).Name} row was refused: {ex.Message}", ex);
+            table.GeneratedKey!.Set(entity, key);
         }
     }
 
@@ -67,7 +54,7 @@ public sealed partial class RowStatements
     {
         if (!await TryUpdateAsync(db, entity, asRead, cancellationToken, guarded))
         {
-            throw new DbUpdateConcurrencyException($"The {typeof(TEntity).Name} row was deleted or changed since it was read.");
+            throw Conflict(typeof(TEntity));
         }
     }
 
@@ -76,23 +63,55 @@ public sealed partial class RowStatements
     /// the values read (the compare-and-set of a race: two requests spending one token); false when
     /// no row did.
     /// </summary>
-    public async Task<bool> TryUpdateAsync<TEntity>(DbContext db, TEntity entity, RowSnapshot asRead, CancellationToken cancellationToken, params string[] guarded)
+    public Task<bool> TryUpdateAsync<TEntity>(DbContext db, TEntity entity, RowSnapshot asRead, CancellationToken cancellationToken, params string[] guarded)
         where TEntity : class
     {
         var table = ColumnsOf(db, typeof(TEntity));
         var now = table.ValuesOf(entity);
-        var written = table.Changed(asRead.Values, now);
         var guards = guarded.Length == 0 ? "" : string.Join('|', guarded);
-        var shape = Updates.GetOrAdd((table.EntityType, written, guards), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
+        return UpdateRowAsync(db, table, table.Changed(asRead.Values, now), guards, now, asRead.Values, null, cancellationToken);
+    }
+
+    /// <summary>Inserts a row from the entity's values; the key the database made, or null when the client made it.</summary>
+    private async Task<object?> InsertRowAsync(DbContext db, RowColumns table, object entity, EntityEntry? entry, CancellationToken cancellationToken)
+    {
+        var command = Bind(db, Inserts.GetOrAdd(table.EntityType, static (_, t) => RowShape.Insert(t), table), entity, null);
         try
         {
-            return await Bind(db, shape, now, asRead.Values).ExecuteNonQueryAsync(cancellationToken) == 1;
+            if (table.GeneratedKey is not { } key)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return null;
+            }
+
+            return key.FromStore(await command.ExecuteScalarAsync(cancellationToken));
         }
         catch (DbException ex)
         {
-            throw new DbUpdateException($"The {typeof(TEntity).Name} row was refused: {ex.Message}", ex);
+            throw Refused(table, ex, entry);
         }
     }
+
+    /// <summary>Writes the <paramref name="written"/> columns while the key and the guards hold; whether a row did.</summary>
+    private async Task<bool> UpdateRowAsync(DbContext db, RowColumns table, ulong written, string guards, object?[] now, object?[] asRead, EntityEntry? entry, CancellationToken cancellationToken)
+    {
+        var shape = Updates.GetOrAdd((table.EntityType, written, guards), static (key, t) => RowShape.Update(t, key.Written, key.Guards), table);
+        try
+        {
+            return await Bind(db, shape, now, asRead).ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        catch (DbException ex)
+        {
+            throw Refused(table, ex, entry);
+        }
+    }
+
+    // As SaveChanges reports them, so that callers catch one exception whichever way the row went.
+    private static DbUpdateException Refused(RowColumns table, DbException ex, EntityEntry? entry) =>
+        new($"The {table.EntityType.ClrType.Name} row was refused: {ex.Message}", ex, entry is null ? [] : [entry]);
+
+    private static DbUpdateConcurrencyException Conflict(Type type) =>
+        new($"The {type.Name} row was deleted or changed since it was read.");
 
     private DbCommand Bind(DbContext db, RowShape shape, object values, object?[]? asRead)
     {

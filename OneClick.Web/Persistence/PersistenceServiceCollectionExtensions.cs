@@ -23,13 +23,13 @@ public static class PersistenceServiceCollectionExtensions
             DefaultTimeout = 30,
         }.ToString();
 
-        // Pooled: a request or a postback takes a ready context instead of building one.
+        // Pooled: a request or a postback takes a ready context instead of building one. Each keeps its
+        // connection open (KeptConnection), so the pool holds at most 128; more at once are disposed.
         services.AddSingleton<ShopSnapshots>();
         services.AddSingleton<ShopChangeInterceptor>();
-        services.AddSingleton<WriterStatements>();
+        services.AddSingleton<KeptStatements>();
         services.AddSingleton<RowStatements>();
-        services.AddDbContextPool<OneClickDbContext>((services, options) => options
-            .UseSqlite(connectionString)
+        services.AddDbContextPool<OneClickDbContext>((services, options) => KeptConnection.Use(options.UseSqlite(connectionString))
             .AddInterceptors(Interceptors(services, durability))
             .ConfigureWarnings(w =>
             {
@@ -42,7 +42,8 @@ public static class PersistenceServiceCollectionExtensions
                 {
                     w.Throw(RelationalEventId.MultipleCollectionIncludeWarning);
                 }
-            }));
+            }),
+            poolSize: 128);
         services.AddSingleton(database ?? new DatabaseOptions());
         services.AddSingleton<WriteGate>();
         services.AddScoped<DatabaseInitializer>();
@@ -53,7 +54,7 @@ public static class PersistenceServiceCollectionExtensions
     {
         yield return new SqliteBusyTimeout();
         yield return services.GetRequiredService<ShopChangeInterceptor>();
-        yield return services.GetRequiredService<WriterStatements>();
+        yield return services.GetRequiredService<KeptStatements>();
         if (durability != Durability.Full)
         {
             yield return new SqliteDurability(durability);

@@ -4,6 +4,8 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace OneClick.Web.Persistence;
 
@@ -30,7 +32,7 @@ public sealed class WriteGate
     private readonly SemaphoreSlim turn = new(1, 1);
     private readonly DbContextOptions<OneClickDbContext> options;
     private readonly ShopChangeInterceptor shopChanges;
-    private readonly WriterStatements statements;
+    private readonly KeptStatements statements;
     private readonly Histogram<double> commitDuration;
     private readonly GateHoldTime hold;
     private OneClickDbContext? writerOwner;
@@ -42,7 +44,7 @@ public sealed class WriteGate
     private long commits;
     private long committedTurns;
 
-    public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, WriterStatements statements, IMeterFactory meters)
+    public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, KeptStatements statements, IMeterFactory meters)
     {
         this.options = options;
         this.shopChanges = shopChanges;
@@ -81,7 +83,7 @@ public sealed class WriteGate
             commit.Transaction.Save(savepoint);
             try
             {
-                db.Database.SetDbConnection(writer, contextOwnsConnection: false);
+                UseWriter(db, writer!);
                 await db.Database.UseTransactionAsync(commit.Transaction, cancellationToken);
             }
             catch
@@ -223,15 +225,33 @@ public sealed class WriteGate
         db.Database.UseTransaction(null);
         // EF Core counted the writer as opened by UseTransaction; it closes only what it opened itself.
         db.Database.CloseConnection();
+        if (db.GetService<IRelationalConnection>() is KeptConnection kept)
+        {
+            kept.UseOwn(connectionString);
+            return;
+        }
+
         // Unset, the connection would be made from an empty connection string (an in-memory database).
         db.Database.SetDbConnection(null, contextOwnsConnection: true);
         db.Database.SetConnectionString(connectionString);
     }
 
+    /// <summary>The context writes on the writer; its own connection waits, open, for the turn's end.</summary>
+    private static void UseWriter(DbContext db, SqliteConnection writer)
+    {
+        if (db.GetService<IRelationalConnection>() is KeptConnection kept)
+        {
+            kept.UseWriter(writer);
+            return;
+        }
+
+        db.Database.SetDbConnection(writer, contextOwnsConnection: false);
+    }
+
     /// <summary>
     /// The writer connection, opened by a context of its own so that EF Core sets it up as every other
     /// (the functions its SQL calls, the busy timeout for the jobs' writes outside the turns). Its
-    /// statements stay prepared (<see cref="WriterStatements"/>).
+    /// statements stay prepared (<see cref="KeptStatements"/>).
     /// </summary>
     private SqliteConnection OpenWriter()
     {
@@ -239,7 +259,7 @@ public sealed class WriteGate
         writerOwner.Database.OpenConnection();
         connectionString = writerOwner.Database.GetConnectionString();
         var connection = (SqliteConnection)writerOwner.Database.GetDbConnection();
-        statements.Attach(connection);
+        statements.KeepForWriter(connection);
         return connection;
     }
 }

@@ -6,18 +6,18 @@ using OneClick.Web.Persistence;
 namespace OneClick.Tests.Web.Persistence;
 
 /// <summary>
-/// Statements EF Core runs in the write turns stay prepared on the gate's writer connection: each
-/// SQL text is prepared once, runs with the values of each call, and one asked for again while its
-/// reader is still open runs on a command of its own.
+/// Statements EF Core runs stay prepared on the connections that stay open (the gate's writer, each
+/// context's own): each SQL text is prepared once per connection, runs with the values of each call,
+/// and one asked for again while its reader is still open runs on a command of its own.
 /// </summary>
-public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
+public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
 {
     private readonly GatewayFactory gateway = new();
-    private WriterStatements statements = default!;
+    private KeptStatements statements = default!;
 
     public async Task InitializeAsync()
     {
-        statements = gateway.Services.GetRequiredService<WriterStatements>();
+        statements = gateway.Services.GetRequiredService<KeptStatements>();
         await using var scope = gateway.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
         await db.Database.ExecuteSqlRawAsync("CREATE TABLE StatementProbe (Name TEXT NOT NULL PRIMARY KEY, At TEXT, Amount TEXT)");
@@ -30,8 +30,9 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Same_statement_in_20_turns_is_kept_once_and_writes_each_turns_values()
     {
+        var writer = await WriterAsync();
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "warm-up"));
-        var kept = statements.Count;
+        var kept = statements.CountOn(writer);
         kept.ShouldBeGreaterThan(0); // the INSERT
 
         for (var i = 1; i <= 20; i++)
@@ -39,7 +40,7 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
             await gateway.InWriteTurnAsync(db => InsertAsync(db, "n" + i));
         }
 
-        statements.Count.ShouldBe(kept);
+        statements.CountOn(writer).ShouldBe(kept);
         var rows = DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name || '|' || At || '|' || Amount FROM StatementProbe WHERE Name <> 'warm-up' ORDER BY Name");
         rows.Count.ShouldBe(20);
         rows.ShouldContain("n7|2026-12-06 10:00:07|7.50");
@@ -76,28 +77,39 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
     {
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "r"));
         await gateway.InWriteTurnAsync(db => Names(db).ToListAsync());
-        var (kept, reusedBefore) = (statements.Count, statements.Reused);
+        var writer = await WriterAsync();
+        var (kept, reusedBefore) = (statements.CountOn(writer), statements.ReusedOn(writer));
 
         for (var i = 0; i < 5; i++)
         {
             await gateway.InWriteTurnAsync(async db => (await Names(db).ToListAsync()).ShouldBe(["r"]));
         }
 
-        statements.Count.ShouldBe(kept);
-        (statements.Reused - reusedBefore).ShouldBe(5); // freed when EF Core disposed each reader
+        statements.CountOn(writer).ShouldBe(kept);
+        (statements.ReusedOn(writer) - reusedBefore).ShouldBe(5); // freed when EF Core disposed each reader
     }
 
     [Fact]
-    public async Task Statements_outside_the_turns_are_not_kept()
+    public async Task Query_outside_the_turns_is_kept_on_the_contexts_own_connection_not_the_writers()
     {
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "x"));
-        var kept = statements.Count;
+        var writer = await WriterAsync();
+        var onWriter = statements.CountOn(writer);
 
         await using var scope = gateway.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
-        (await db.Database.SqlQueryRaw<string>("SELECT Name || '-outside' AS Value FROM StatementProbe").ToListAsync()).ShouldBe(["x-outside"]);
+        (await Outside(db).ToListAsync()).ShouldBe(["x-outside"]);
+        var own = db.Database.GetDbConnection();
+        var reusedBefore = statements.ReusedOn(own);
+        for (var i = 0; i < 2; i++)
+        {
+            (await Outside(db).ToListAsync()).ShouldBe(["x-outside"]);
+        }
 
-        statements.Count.ShouldBe(kept);
+        own.ShouldNotBeSameAs(writer);
+        statements.CountOn(own).ShouldBeGreaterThan(0);
+        (statements.ReusedOn(own) - reusedBefore).ShouldBe(2); // prepared by the first run
+        statements.CountOn(writer).ShouldBe(onWriter);
     }
 
     [Fact]
@@ -125,8 +137,8 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
             create.ExecuteNonQuery();
         }
 
-        var kept = new WriterStatements();
-        kept.Attach(connection);
+        var kept = new KeptStatements();
+        kept.KeepForWriter(connection);
         using var transaction = connection.BeginTransaction();
         using var efCommand = connection.CreateCommand();
         efCommand.CommandText = "INSERT INTO T (Name) VALUES ($name) RETURNING Id";
@@ -149,6 +161,52 @@ public sealed class WriterStatementsTests : IAsyncLifetime, IDisposable
 
         kept.Reused.ShouldBe(1); // the kept command was free again
     }
+
+    [Fact]
+    public void Statement_past_64_on_a_contexts_connection_pushes_out_the_least_recently_run()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        var kept = new KeptStatements();
+        ((Microsoft.EntityFrameworkCore.Diagnostics.IDbConnectionInterceptor)kept).ConnectionOpened(connection, null!);
+        for (var i = 0; i < 64; i++)
+        {
+            Scalar(kept, connection, i).ShouldBe(i);
+        }
+
+        Scalar(kept, connection, 0); // now the most recently run; "SELECT 1" the least
+        kept.ReusedOn(connection).ShouldBe(1);
+
+        Scalar(kept, connection, 64).ShouldBe(64);
+        kept.CountOn(connection).ShouldBe(64);
+        Scalar(kept, connection, 0);
+        kept.ReusedOn(connection).ShouldBe(2); // still kept
+        Scalar(kept, connection, 1).ShouldBe(1);
+        kept.ReusedOn(connection).ShouldBe(2); // pushed out, prepared again
+        kept.CountOn(connection).ShouldBe(64);
+    }
+
+    private static long Scalar(KeptStatements kept, Microsoft.Data.Sqlite.SqliteConnection connection, int value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (long)kept.ScalarExecuting(command, null!, default).Result!;
+    }
+
+    /// <summary>The gate's writer connection, as a turn's context sees it.</summary>
+    private async Task<System.Data.Common.DbConnection> WriterAsync()
+    {
+        System.Data.Common.DbConnection? writer = null;
+        await gateway.InWriteTurnAsync(db =>
+        {
+            writer = db.Database.GetDbConnection();
+            return Task.CompletedTask;
+        });
+        return writer!;
+    }
+
+    private static IQueryable<string> Outside(OneClickDbContext db) =>
+        db.Database.SqlQueryRaw<string>("SELECT Name || '-outside' AS Value FROM StatementProbe");
 
     private static IQueryable<string> Names(OneClickDbContext db) =>
         db.Database.SqlQueryRaw<string>("SELECT Name AS Value FROM StatementProbe ORDER BY Name");

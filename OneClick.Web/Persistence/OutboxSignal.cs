@@ -1,18 +1,52 @@
+using System.Collections.Concurrent;
+
 namespace OneClick.Web.Persistence;
 
 /// <summary>
 /// Wakes the outbox dispatcher as soon as something was committed to the outbox, so that a postback
-/// leaves within a second of its sale; the periodic sweep is only the fallback. A wake-up for
-/// postbacks alone (every approved sale, every finished delivery) does not look for e-mails and
-/// refunds: that costs two queries a round and is needed only when one was booked.
+/// leaves within a second of its sale; the periodic sweep is only the fallback. A sale's postback is
+/// handed over with its commit (<see cref="Hand"/>), so the dispatcher sends it without looking for it
+/// in the database; the database is asked only at start, by the sweep, after a failure, when staff
+/// make a delivery due, or when more were handed over than <see cref="HandedAtMost"/>. A wake-up for
+/// postbacks alone does not look for e-mails and refunds: that costs two queries a round and is
+/// needed only when one was booked.
 /// </summary>
 public sealed class OutboxSignal : IDisposable
 {
-    private readonly SemaphoreSlim signal = new(0, 1);
-    private int everything = 1; // the first round looks at everything
+    /// <summary>Postbacks held in memory at most; past it, they are found in the database instead.</summary>
+    public const int HandedAtMost = 10_000;
 
-    /// <summary>Postbacks are waiting.</summary>
-    public void Wake() => Release();
+    private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly ConcurrentQueue<HandedPostback> handed = new();
+    private int handedCount;
+    private int everything = 1; // the first round looks at everything
+    private int database = 1;
+
+    /// <summary>A postback committed just now: the next round sends it without looking for it.</summary>
+    public void Hand(long deliveryId, int shopId, int merchantId)
+    {
+        if (Interlocked.Increment(ref handedCount) > HandedAtMost)
+        {
+            Interlocked.Decrement(ref handedCount);
+            Volatile.Write(ref database, 1);
+        }
+        else
+        {
+            handed.Enqueue(new HandedPostback(deliveryId, shopId, merchantId));
+        }
+
+        Release();
+    }
+
+    /// <summary>Postbacks wait in the database (made due by staff, or not handed over).</summary>
+    public void Wake()
+    {
+        Volatile.Write(ref database, 1);
+        Release();
+    }
+
+    /// <summary>A delivery ended: one waiting for its slot may go now.</summary>
+    public void SlotFreed() => Release();
 
     /// <summary>An e-mail or a refund (perhaps postbacks too) is waiting.</summary>
     public void WakeForEverything()
@@ -21,8 +55,12 @@ public sealed class OutboxSignal : IDisposable
         Release();
     }
 
-    /// <summary>The next round looks for e-mails and refunds as well (the periodic sweep).</summary>
-    public void LookAtEverythingNextRound() => Volatile.Write(ref everything, 1);
+    /// <summary>The next round looks in the database for postbacks, e-mails and refunds (the periodic sweep).</summary>
+    public void LookAtEverythingNextRound()
+    {
+        Volatile.Write(ref database, 1);
+        Volatile.Write(ref everything, 1);
+    }
 
     public void Dispose() => signal.Dispose();
 
@@ -31,15 +69,37 @@ public sealed class OutboxSignal : IDisposable
     /// <summary>Whether e-mails and refunds were asked for since the last call (the sweep asks for them, too).</summary>
     public bool TakeEverything() => Interlocked.Exchange(ref everything, 0) == 1;
 
+    /// <summary>Whether postbacks are to be looked for in the database since the last call.</summary>
+    public bool TakeDatabase() => Interlocked.Exchange(ref database, 0) == 1;
+
+    /// <summary>Moves the postbacks handed over since the last call to <paramref name="into"/>.</summary>
+    public void TakeHanded(ICollection<HandedPostback> into)
+    {
+        while (handed.TryDequeue(out var postback))
+        {
+            Interlocked.Decrement(ref handedCount);
+            into.Add(postback);
+        }
+    }
+
     private void Release()
     {
+        // One pending wake-up covers every commit before it; the check saves most of the exceptions.
+        if (signal.CurrentCount != 0)
+        {
+            return;
+        }
+
         try
         {
             signal.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already awake: one pending wake-up covers every commit before it.
+            // Woken by another meanwhile.
         }
     }
 }
+
+/// <summary>A postback's delivery, committed, with what its fair share is counted by.</summary>
+public readonly record struct HandedPostback(long DeliveryId, int ShopId, int MerchantId);

@@ -13,8 +13,9 @@ namespace OneClick.Web.Features.Postbacks;
 /// <summary>
 /// Sends what the outbox holds: postbacks (each delivery on its own task, at most a few per shop and
 /// per merchant, so that a dead merchant endpoint, or all of one merchant's shops, only delays that
-/// merchant) and e-mails. Woken on commit; sweeps on a timer
-/// and at start, so that what a crash left pending goes out after the restart.
+/// merchant) and e-mails. Woken on commit, with the sale's postback handed over so that it is not
+/// looked for; sweeps the database on a timer and at start, so that what a crash left pending, or a
+/// retry that came due, goes out after it.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -29,8 +30,18 @@ public sealed class OutboxDispatcher(
 
     /// <summary>Deliveries whose processing failed (not the merchant: us, e.g. a locked database), held back a while.</summary>
     private readonly ConcurrentDictionary<long, DateTime> coolingDown = new();
+    /// <summary>
+    /// Postbacks known to be due that wait for a slot, oldest first: handed over on commit or found in
+    /// the database. Only the dispatcher's loop touches them.
+    /// </summary>
+    private readonly List<HandedPostback> waiting = [];
+    private readonly HashSet<long> waitingIds = [];
+    private readonly List<HandedPostback> handed = [];
     private int emailsRunning;
     private int refundsRunning;
+
+    /// <summary>The last look in the database left out shops or merchants at their limit: look again when a slot frees.</summary>
+    private int leftSomeOut;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,42 +72,43 @@ public sealed class OutboxDispatcher(
     private async Task DispatchDueAsync(CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        handed.Clear();
+        signal.TakeHanded(handed);
+        foreach (var postback in handed)
+        {
+            Wait(postback);
+        }
+
+        var everything = signal.TakeEverything();
+        if (!signal.TakeDatabase() && !everything)
+        {
+            StartWaiting(now, stoppingToken);
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
         // Shops and merchants whose slots are all taken (slow or dead endpoints) are left out of the
         // question, so that their backlog never hides others' postbacks.
         var busyShops = perShop.Where(p => p.Value >= options.Value.PerShopConcurrency).Select(p => p.Key).ToList();
         var busyMerchants = perMerchant.Where(p => p.Value >= options.Value.PerMerchantConcurrency).Select(p => p.Key).ToList();
+        Volatile.Write(ref leftSomeOut, busyShops.Count + busyMerchants.Count > 0 ? 1 : 0);
         var due = await (
                 from d in db.PostbackDeliveries.AsNoTracking()
                 join s in db.Shops.AsNoTracking() on d.ShopId equals s.Id
                 where d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
                 orderby d.NextAttemptAt
-                select new { d.Id, d.ShopId, s.MerchantId })
+                select new HandedPostback(d.Id, d.ShopId, s.MerchantId))
             .Take(1000)
             .ToListAsync(stoppingToken);
-
-        foreach (var delivery in due)
+        foreach (var postback in due)
         {
-            if (inFlight.Count >= options.Value.TotalConcurrency)
-            {
-                break;
-            }
-
-            if (inFlight.ContainsKey(delivery.Id) || perShop.GetValueOrDefault(delivery.ShopId) >= options.Value.PerShopConcurrency
-                || perMerchant.GetValueOrDefault(delivery.MerchantId) >= options.Value.PerMerchantConcurrency
-                || (coolingDown.TryGetValue(delivery.Id, out var until) && until > now))
-            {
-                continue;
-            }
-
-            inFlight[delivery.Id] = (delivery.ShopId, delivery.MerchantId);
-            perShop.AddOrUpdate(delivery.ShopId, 1, (_, n) => n + 1);
-            perMerchant.AddOrUpdate(delivery.MerchantId, 1, (_, n) => n + 1);
-            _ = Task.Run(() => SendAsync(delivery.Id, delivery.ShopId, delivery.MerchantId, stoppingToken), CancellationToken.None);
+            Wait(postback);
         }
 
-        if (!signal.TakeEverything())
+        StartWaiting(now, stoppingToken);
+
+        if (!everything)
         {
             return;
         }
@@ -120,6 +132,46 @@ public sealed class OutboxDispatcher(
             // A round of them is still running: look again next round, or what it missed waits for the sweep.
             signal.LookAtEverythingNextRound();
         }
+    }
+
+    /// <summary>Keeps a due postback until a slot is free, once (it may be handed over and found as well).</summary>
+    private void Wait(HandedPostback postback)
+    {
+        // Past the limit, the periodic sweep finds it in the database instead.
+        if (waiting.Count < OutboxSignal.HandedAtMost && !inFlight.ContainsKey(postback.DeliveryId) && waitingIds.Add(postback.DeliveryId))
+        {
+            waiting.Add(postback);
+        }
+    }
+
+    /// <summary>Starts the waiting postbacks that have a slot, in their order; the others keep their place.</summary>
+    private void StartWaiting(DateTime now, CancellationToken stoppingToken)
+    {
+        var kept = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var delivery = waiting[i];
+            if (inFlight.Count >= options.Value.TotalConcurrency
+                || perShop.GetValueOrDefault(delivery.ShopId) >= options.Value.PerShopConcurrency
+                || perMerchant.GetValueOrDefault(delivery.MerchantId) >= options.Value.PerMerchantConcurrency)
+            {
+                waiting[kept++] = delivery;
+                continue;
+            }
+
+            waitingIds.Remove(delivery.DeliveryId);
+            if (inFlight.ContainsKey(delivery.DeliveryId) || (coolingDown.TryGetValue(delivery.DeliveryId, out var until) && until > now))
+            {
+                continue; // a failed one is found again by the sweep once it has cooled down
+            }
+
+            inFlight[delivery.DeliveryId] = (delivery.ShopId, delivery.MerchantId);
+            perShop.AddOrUpdate(delivery.ShopId, 1, (_, n) => n + 1);
+            perMerchant.AddOrUpdate(delivery.MerchantId, 1, (_, n) => n + 1);
+            _ = Task.Run(() => SendAsync(delivery.DeliveryId, delivery.ShopId, delivery.MerchantId, stoppingToken), CancellationToken.None);
+        }
+
+        waiting.RemoveRange(kept, waiting.Count - kept);
     }
 
     private async Task SendAsync(long deliveryId, int shopId, int merchantId, CancellationToken stoppingToken)
@@ -146,10 +198,15 @@ public sealed class OutboxDispatcher(
             inFlight.TryRemove(deliveryId, out _);
             perShop.AddOrUpdate(shopId, 0, (_, n) => Math.Max(0, n - 1));
             perMerchant.AddOrUpdate(merchantId, 0, (_, n) => Math.Max(0, n - 1));
-            if (!failed)
+            if (!failed && Volatile.Read(ref leftSomeOut) == 1)
             {
-                // A slot is free: anything waiting behind it may go now.
+                // A slot is free, and the database holds postbacks the last look left out for want of one.
                 signal.Wake();
+            }
+            else if (!failed)
+            {
+                // A slot is free: a postback waiting for it may go now.
+                signal.SlotFreed();
             }
         }
     }

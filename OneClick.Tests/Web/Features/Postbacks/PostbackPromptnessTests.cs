@@ -1,8 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Core.Postbacks;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Persistence;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
 
-/// <summary>The commit wakes the dispatcher: the postback does not wait for the scheduled sweep.</summary>
+/// <summary>
+/// The commit hands the postback to the dispatcher: it does not wait for the scheduled sweep, nor for a
+/// look in the database, and it goes out once.
+/// </summary>
 public sealed class PostbackPromptnessTests : IDisposable
 {
     private readonly MerchantSite merchant = new();
@@ -28,4 +35,65 @@ public sealed class PostbackPromptnessTests : IDisposable
         // A generous bound for a slow machine, far below the hour the sweep would take.
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(!merchant.Postbacks.IsEmpty), "the postback was sent on commit", TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Postbacks_past_the_shops_limit_of_2_wait_their_turn_and_all_go_out_without_the_sweep()
+    {
+        gateway.Set("OneClick:Postbacks:PerShopConcurrency", "2");
+        var release = new TaskCompletionSource();
+        merchant.AnswerPostback = async _ =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return (200, "OK");
+        };
+
+        for (var i = 0; i < 5; i++)
+        {
+            var buyer = Buyer.Of(gateway);
+            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+        }
+
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(merchant.Postbacks.Count == 2), "two postbacks hang at the merchant");
+        (await PendingAsync()).ShouldBe(5);
+        merchant.Postbacks.Count.ShouldBe(2); // the other three wait for a slot
+        release.SetResult();
+
+        await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all five were delivered, the sweep an hour away");
+        merchant.PostbackSaleIds().Count.ShouldBe(5);
+        merchant.Postbacks.Count.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task Twenty_purchases_at_once_while_the_dispatcher_also_looks_in_the_database_post_each_sale_once()
+    {
+        var signal = gateway.Services.GetRequiredService<OutboxSignal>();
+        using var stop = new CancellationTokenSource();
+        // Each wake-up makes the next round look in the database too, where the handed-over postbacks are.
+        var waking = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                signal.Wake();
+                await Task.Yield();
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            var buyer = Buyer.Of(gateway);
+            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+        })));
+        await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all twenty were delivered");
+        await stop.CancelAsync();
+        await waking;
+
+        var deliveries = await gateway.WithDbAsync(db => db.PostbackDeliveries.AsNoTracking().ToListAsync());
+        deliveries.Count.ShouldBe(20);
+        deliveries.ShouldAllBe(d => d.State == PostbackState.Delivered && d.Attempts == 1);
+        merchant.PostbackSaleIds().Count.ShouldBe(20);
+        merchant.Postbacks.Count.ShouldBe(20);
+    }
+
+    private Task<int> PendingAsync() =>
+        gateway.WithDbAsync(db => db.PostbackDeliveries.CountAsync(d => d.State == PostbackState.Pending));
 }

@@ -61,6 +61,7 @@ public sealed class Settlement(
             ? await FreshCardAsync(cardId, cancellationToken)
             : null;
         PaymentOutcome outcome;
+        PostbackDelivery? postback = null;
         switch (result)
         {
             case AuthorizationResult.Approved approved:
@@ -68,7 +69,7 @@ public sealed class Settlement(
                 order.Approve(Now);
                 Remember(order, sale, paidWith);
                 await SettleContractAsync(order, sale, cancellationToken);
-                WriteToOutbox(shop, order, sale);
+                postback = WriteToOutbox(shop, order, sale);
                 outcome = new PaymentOutcome.Approved(sale.Id);
                 break;
             case AuthorizationResult.Declined declined:
@@ -125,13 +126,15 @@ public sealed class Settlement(
 
         await write.CommitAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
+        if (postback is not null)
+        {
+            // Committed: the dispatcher sends it without looking for it (the sweep would find it all the same).
+            outbox.Hand(postback.Id, shop.Id, shop.MerchantId);
+        }
+
         if (outcome is PaymentOutcome.Approved && order.Email is not null)
         {
             outbox.WakeForEverything(); // the buyer's receipt, too
-        }
-        else if (outcome is PaymentOutcome.Approved)
-        {
-            outbox.Wake();
         }
 
         return outcome;
@@ -277,9 +280,10 @@ public sealed class Settlement(
     /// The merchant's postback and the buyer's receipt are saved with the approval, in one
     /// transaction: a crash after the commit cannot lose them, and none exists for a sale that was not saved.
     /// </summary>
-    private void WriteToOutbox(Shop shop, Order order, Sale sale)
+    private PostbackDelivery? WriteToOutbox(Shop shop, Order order, Sale sale)
     {
-        if (PostbackOutbox.ForSale(shop, order, sale, Now) is { } postback)
+        var postback = PostbackOutbox.ForSale(shop, order, sale, Now);
+        if (postback is not null)
         {
             db.PostbackDeliveries.Add(postback);
         }
@@ -288,6 +292,8 @@ public sealed class Settlement(
         {
             db.OutboxEmails.Add(BuyerEmails.Receipt(order.Email, shop, order, sale, Now));
         }
+
+        return postback;
     }
 
     /// <summary>Compiled once, as the customer's: read inside the write turn of every payment with a saved card.</summary>

@@ -72,20 +72,20 @@ public sealed class WriteGateTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Commit_carries_16_turns_at_most()
+    public async Task Commit_carries_32_turns_at_most()
     {
         var (commitsBefore, turnsBefore) = gate.CommitCounts;
         var (first, release) = await HoldTurnAsync("holder");
-        var others = Enumerable.Range(1, 39).Select(n => WriteAsync("w" + n)).ToList();
-        await GatewayFactory.EventuallyAsync(() => Task.FromResult(gate.Queued == 40), "39 turns queued");
+        var others = Enumerable.Range(1, 69).Select(n => WriteAsync("w" + n)).ToList();
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(gate.Queued == 70), "69 turns queued");
 
         release.SetResult();
         await Task.WhenAll(others.Append(first));
 
-        Rows().Count.ShouldBe(40);
+        Rows().Count.ShouldBe(70);
         var (commits, turns) = gate.CommitCounts;
-        (turns - turnsBefore).ShouldBe(40);
-        (commits - commitsBefore).ShouldBe(3); // 16 + 16 + 8
+        (turns - turnsBefore).ShouldBe(70);
+        (commits - commitsBefore).ShouldBe(3); // 32 + 32 + 6
     }
 
     [Fact]

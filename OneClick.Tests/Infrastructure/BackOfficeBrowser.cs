@@ -78,7 +78,7 @@ public sealed class BackOfficeBrowser : IDisposable
     public async Task<(string Email, string? AuthenticatorKey)> PersonAsync(string role)
     {
         var merchantId = role == StaffRoles.Administrator ? (int?)null : await BackOfficeStaff.SeededMerchantIdAsync(Gateway);
-        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@browser.test";
+        var email = $"{role.ToLowerInvariant()}-{UniqueText.Letters()}@browser.test";
         await using var scope = Gateway.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = DateTime.UtcNow };
@@ -113,7 +113,7 @@ public sealed class BackOfficeBrowser : IDisposable
     public async Task<long> BuyAsync(string amount, string? customerNumber = null, int shopId = GatewayFactory.ShopId, string key = GatewayFactory.SignatureKey, string card = Buyer.Visa, string currency = "EUR")
     {
         var parameters = Merchant.Purchase(amount, currency, shopId: shopId, customerNumber: customerNumber);
-        var referenceId = "ref-" + Guid.NewGuid().ToString("N");
+        var referenceId = "ref-" + UniqueText.Letters();
         parameters["referenceID"] = referenceId;
         var buyer = NewBuyer();
         var page = await buyer.PayAsync(await buyer.StartAsync(parameters, key), card);

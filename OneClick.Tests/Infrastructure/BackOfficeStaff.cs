@@ -27,7 +27,7 @@ public static class BackOfficeStaff
     /// </summary>
     public static async Task<Buyer> SignedInAsync(GatewayFactory gateway, string role, int? merchantId, string? email = null, Buyer? browser = null)
     {
-        email ??= $"{role.ToLowerInvariant()}-{merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{Guid.NewGuid():N}@staff.test";
+        email ??= $"{role.ToLowerInvariant()}-{merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}-{UniqueText.Letters()}@staff.test";
         string? authenticatorKey = null;
         await using (var scope = gateway.Services.CreateAsyncScope())
         {
@@ -57,7 +57,7 @@ public static class BackOfficeStaff
     /// <summary>A person with a password and one role (merchant null for an administrator), created at the gateway's clock.</summary>
     public static async Task<StaffUser> CreatePersonAsync(GatewayFactory gateway, IServiceProvider services, string role, int? merchantId, string? email = null)
     {
-        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
+        email ??= $"{role.ToLowerInvariant()}-{UniqueText.Letters()}@staff.test";
         var users = services.GetRequiredService<UserManager<StaffUser>>();
         var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, MerchantId = merchantId, DisplayName = email, CreatedAt = gateway.Clock.GetUtcNow().UtcDateTime };
         Require(await users.CreateAsync(user, Password));

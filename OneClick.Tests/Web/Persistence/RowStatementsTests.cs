@@ -205,7 +205,7 @@ public sealed class RowStatementsTests : IDisposable
     public async Task SaveAsync_sale_added_before_its_order_is_inserted_after_it()
     {
         var rows = gateway.Services.GetRequiredService<RowStatements>();
-        var order = CoreTestData.NewOrder(referenceId: Guid.NewGuid().ToString("N"));
+        var order = CoreTestData.NewOrder(referenceId: UniqueText.Letters());
         var sale = new Sale(order, CoreTestData.Card(), At);
 
         await gateway.InWriteTurnAsync(async db =>
@@ -297,7 +297,7 @@ public sealed class RowStatementsTests : IDisposable
     /// <summary>A sale of the gateway's seeded shop, for the deliveries' foreign key.</summary>
     private Task<long> SaleAsync() => gateway.WithDbAsync(async db =>
     {
-        var order = CoreTestData.NewOrder(referenceId: Guid.NewGuid().ToString("N"));
+        var order = CoreTestData.NewOrder(referenceId: UniqueText.Letters());
         db.Orders.Add(order);
         await db.SaveChangesAsync();
         var sale = new Sale(order, CoreTestData.Card(), At);

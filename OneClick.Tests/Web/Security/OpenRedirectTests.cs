@@ -238,7 +238,7 @@ public sealed class OpenRedirectTests(RedirectGateway fixture) : IClassFixture<R
     [Fact]
     public async Task Hosted_page_cancel_sends_the_buyer_only_to_the_validated_cancelUrl()
     {
-        var created = await fixture.Api.CreateAsync(MerchantApi.OrderBody("cancel-" + Guid.NewGuid().ToString("N"), cancelUrl: Spelled));
+        var created = await fixture.Api.CreateAsync(MerchantApi.OrderBody("cancel-" + UniqueText.Letters(), cancelUrl: Spelled));
         var buyer = Buyer.Of(Gateway);
         var page = await buyer.GetAsync(created.Path);
         // Before the buyer chooses, the page links nowhere outside the gateway.
@@ -254,7 +254,7 @@ public sealed class OpenRedirectTests(RedirectGateway fixture) : IClassFixture<R
     [Fact]
     public async Task Hosted_page_approval_sends_the_buyer_only_to_the_validated_resultUrl()
     {
-        var created = await fixture.Api.CreateAsync(MerchantApi.OrderBody("result-" + Guid.NewGuid().ToString("N"), resultUrl: Spelled));
+        var created = await fixture.Api.CreateAsync(MerchantApi.OrderBody("result-" + UniqueText.Letters(), resultUrl: Spelled));
         var buyer = Buyer.Of(Gateway);
 
         var approved = await buyer.PayAsync(await buyer.GetAsync(created.Path));
@@ -276,7 +276,7 @@ public sealed class OpenRedirectTests(RedirectGateway fixture) : IClassFixture<R
 
     private static JsonObject Body(string endpoint, string field, string url)
     {
-        var body = MerchantApi.OrderBody("redirect-" + Guid.NewGuid().ToString("N"));
+        var body = MerchantApi.OrderBody("redirect-" + UniqueText.Letters());
         body["paymentSession"]![field] = url;
         return endpoint == "paybylink" ? body.ExpiringAt(DateTimeOffset.UtcNow.AddDays(1)) : body;
     }

@@ -114,7 +114,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
     public async Task Startorder_changed_after_signing_is_refused_and_stores_nothing(string tampering, string method)
     {
         var (change, status) = StartOrderTamperings[tampering];
-        var signed = Resign(StartOrderFields($"tamper-{method}-{Guid.NewGuid():N}"), GatewayFactory.SignatureKey);
+        var signed = Resign(StartOrderFields($"tamper-{method}-{UniqueText.Letters()}"), GatewayFactory.SignatureKey);
         var before = await StoredRows.CountAsync(Gateway);
 
         var response = await SendStartOrderAsync(method, Encode(change(signed)));
@@ -139,7 +139,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
     {
         // custom1=user-1 and custom2=campaign-7 sign as "custom1=user-1:custom2=campaign-7", which is
         // also what custom1="user-1:custom2=campaign-7" alone signs as: the scheme cannot tell them apart.
-        var merged = Merge(Resign(StartOrderFields("merged-" + Guid.NewGuid().ToString("N")), GatewayFactory.SignatureKey), "custom1", "custom2");
+        var merged = Merge(Resign(StartOrderFields("merged-" + UniqueText.Letters()), GatewayFactory.SignatureKey), "custom1", "custom2");
 
         var response = await Gateway.CreatePlainClient().GetAsync("/startorder?" + Encode(merged));
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
@@ -152,7 +152,7 @@ public sealed class SignatureTamperingTests(TamperingGateway fixture) : IClassFi
     [Fact]
     public async Task Replayed_startorder_from_another_browser_after_approval_shows_the_result_and_charges_nothing()
     {
-        var fields = StartOrderFields("replayed-" + Guid.NewGuid().ToString("N"));
+        var fields = StartOrderFields("replayed-" + UniqueText.Letters());
         var url = "/startorder?" + Encode(Resign(fields, GatewayFactory.SignatureKey));
         var buyer = Buyer.Of(Gateway);
         var paid = await buyer.PayAsync(await buyer.GetAsync(url));

@@ -22,7 +22,7 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
     {
         var buyer = Buyer.Of(gateway);
         var parameters = Merchant.Purchase();
-        parameters["referenceID"] = "ok-" + Guid.NewGuid().ToString("N");
+        parameters["referenceID"] = "ok-" + UniqueText.Letters();
         parameters["custom1"] = "user-42";
         var orderPage = await buyer.StartAsync(parameters);
 
@@ -148,7 +148,7 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
     {
         var buyer = Buyer.Of(gateway);
         var parameters = Merchant.Purchase();
-        parameters["referenceID"] = "decline-" + Guid.NewGuid().ToString("N");
+        parameters["referenceID"] = "decline-" + UniqueText.Letters();
         parameters["declineURL"] = "http://merchant.test/declined";
         var orderPage = await buyer.StartAsync(parameters);
 
@@ -384,7 +384,7 @@ public sealed class PurchaseTests : IClassFixture<GatewayFactory>
     {
         var buyer = Buyer.Of(gateway);
         var parameters = Merchant.Purchase();
-        parameters["referenceID"] = "paid-" + Guid.NewGuid().ToString("N");
+        parameters["referenceID"] = "paid-" + UniqueText.Letters();
         var orderPage = await buyer.StartAsync(parameters);
         await buyer.PayAsync(orderPage);
 

@@ -352,7 +352,7 @@ public sealed class SaleStatusTests : IClassFixture<GatewayFactory>
         statuses.ShouldBe([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests]);
     }
 
-    private static string NewReference() => "status-" + Guid.NewGuid().ToString("N");
+    private static string NewReference() => "status-" + UniqueText.Letters();
 
     /// <summary>Buys with a card and returns the OK data the approval page sends the buyer on with.</summary>
     private async Task<Dictionary<string, string>> BuyAsync(string? referenceId, string number = Buyer.Visa, string cvc = "123", Action<Dictionary<string, string>>? more = null)

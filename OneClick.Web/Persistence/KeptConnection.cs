@@ -113,13 +113,13 @@ public sealed class KeptConnection(
     }
 
     /// <summary>
-    /// Whether the connection can stay open as it is: this context's own, open and out of any
-    /// transaction. Anything else is closed, which rolls back and resets it. (A statement still
-    /// stepping would hold a read snapshot, but SQLitePCL does not let us ask for one; EF Core and
-    /// <see cref="KeptStatements"/> dispose every reader they open, which resets its statement.)
+    /// Whether the connection can stay open as it is: this context's own, open, and in no transaction
+    /// at all, not even the read transaction of a statement still stepping (a reader nobody disposed),
+    /// which would hold its snapshot and keep the WAL from being checkpointed. Anything else is
+    /// closed, which rolls back and resets it.
     /// </summary>
     private bool Idle(DbConnection connection) =>
         ReferenceEquals(connection, own)
         && connection is SqliteConnection { State: ConnectionState.Open } sqlite
-        && SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) != 0;
+        && !SqliteTransactionState.InAny(sqlite);
 }

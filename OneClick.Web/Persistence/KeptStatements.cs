@@ -13,7 +13,7 @@ namespace OneClick.Web.Persistence;
 /// every new command: a tenth of the gateway's busy time per purchase. A command kept per SQL text on
 /// an open connection keeps its prepared statement; EF Core's command is run as that one, with its
 /// parameters (decisions 023 and 025). A connection's statements are dropped when it closes (closing
-/// disposes what was prepared on it).
+/// disposes what was prepared on it), whoever closes it.
 /// </summary>
 public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionInterceptor
 {
@@ -64,15 +64,6 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
     Task IDbConnectionInterceptor.ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken)
     {
         Start(connection, Capacity);
-        return Task.CompletedTask;
-    }
-
-    // A KeptConnection asked to close and still open stays as it is, with its statements.
-    void IDbConnectionInterceptor.ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Stop(connection);
-
-    Task IDbConnectionInterceptor.ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Stop(connection);
         return Task.CompletedTask;
     }
 
@@ -144,7 +135,6 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
         if (run.Known)
         {
             Interlocked.Increment(ref reused);
-            kept.Reused++;
         }
 
         return run.Command;
@@ -194,22 +184,28 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
 
     private void Start(DbConnection connection, int capacity)
     {
-        if (connection is SqliteConnection sqlite)
+        if (connection is not SqliteConnection sqlite)
         {
-            if (connections.TryGetValue(sqlite, out var kept))
-            {
-                kept.Capacity = Math.Max(kept.Capacity, capacity);
-                return;
-            }
-
-            connections.AddOrUpdate(sqlite, new Kept(capacity));
+            return;
         }
+
+        if (connections.TryGetValue(sqlite, out var kept))
+        {
+            kept.Raise(capacity);
+            return;
+        }
+
+        // Any close ends the statements (Microsoft.Data.Sqlite disposes them), whoever closes it: EF
+        // Core does not report every close it makes, so the connection's own event is the one to trust.
+        sqlite.StateChange += Closed;
+        connections.AddOrUpdate(sqlite, new Kept(capacity));
     }
 
-    private void Stop(DbConnection connection)
+    private void Closed(object? sender, StateChangeEventArgs change)
     {
-        if (connection is SqliteConnection { State: not ConnectionState.Open } sqlite && connections.TryGetValue(sqlite, out var kept))
+        if (change.CurrentState != ConnectionState.Open && sender is SqliteConnection sqlite && connections.TryGetValue(sqlite, out var kept))
         {
+            sqlite.StateChange -= Closed;
             connections.Remove(sqlite);
             kept.Dispose();
         }
@@ -235,10 +231,27 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
 
         private readonly HashSet<SqliteCommand> busy = new(ReferenceEqualityComparer.Instance);
 
-        public int Capacity { get; set; } = capacity;
+        private int capacity = capacity;
+        private long reused;
 
-        /// <summary>Runs of a kept statement (counted by its one caller at a time).</summary>
-        public long Reused { get; set; }
+        public long Reused
+        {
+            get
+            {
+                lock (prepared)
+                {
+                    return reused;
+                }
+            }
+        }
+
+        public void Raise(int atLeast)
+        {
+            lock (prepared)
+            {
+                capacity = Math.Max(capacity, atLeast);
+            }
+        }
 
         public int Count
         {
@@ -260,10 +273,11 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
                 {
                     recent.Remove(node!);
                     recent.AddFirst(node!);
+                    reused++;
                 }
                 else
                 {
-                    if (prepared.Count >= Capacity && !Evict())
+                    if (prepared.Count >= capacity && !Evict())
                     {
                         return null;
                     }

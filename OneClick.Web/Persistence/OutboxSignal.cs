@@ -6,14 +6,13 @@ namespace OneClick.Web.Persistence;
 /// Wakes the outbox dispatcher as soon as something was committed to the outbox, so that a postback
 /// leaves within a second of its sale; the periodic sweep is only the fallback. A sale's postback is
 /// handed over with its commit (<see cref="Hand"/>), so the dispatcher sends it without looking for it
-/// in the database; the database is asked only at start, by the sweep, after a failure, when staff
-/// make a delivery due, or when more were handed over than <see cref="HandedAtMost"/>. A wake-up for
+/// in the database (when the dispatcher asks the database is its to say: decision 026). A wake-up for
 /// postbacks alone does not look for e-mails and refunds: that costs two queries a round and is
 /// needed only when one was booked.
 /// </summary>
 public sealed class OutboxSignal : IDisposable
 {
-    /// <summary>Postbacks held in memory at most; past it, they are found in the database instead.</summary>
+    /// <summary>Postbacks handed over and not yet taken, and waiting in the dispatcher, at most each; past it, they are found in the database instead.</summary>
     public const int HandedAtMost = 10_000;
 
     private readonly SemaphoreSlim signal = new(0, 1);

@@ -7,9 +7,10 @@ namespace OneClick.Web.Persistence;
 /// <summary>
 /// Makes a connection that finds the database locked by a writer wait inside SQLite instead of
 /// Microsoft.Data.Sqlite's retry after 150 ms sleeps, which is what made one-click latencies step up
-/// under load (see the README's benchmark). Set on the native handle, not by a PRAGMA statement: a
-/// connection is opened from the pool for every query, and preparing a statement each time cost more
-/// than many of the queries.
+/// under load (see the README's benchmark). Set on the native handle when the connection opens, not by
+/// a PRAGMA statement: connections used to be opened for every query, and preparing a statement each
+/// time cost more than many of the queries. A context's connection now stays open (decision 025), so
+/// this runs about once per connection.
 /// </summary>
 internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {

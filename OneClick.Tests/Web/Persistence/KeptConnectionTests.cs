@@ -21,24 +21,31 @@ public sealed class KeptConnectionTests : IDisposable
 
     public void Dispose() => gateway.Dispose();
 
-    [Fact]
-    public async Task Context_back_from_the_pool_reads_on_the_same_open_connection_with_its_statements()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Context_back_from_the_pool_reads_on_the_same_open_connection_with_its_statements(bool disposedSynchronously)
     {
         var pool = Pool();
         var statements = gateway.Services.GetRequiredService<KeptStatements>();
-        DbConnection first;
-        await using (var db = await pool.CreateDbContextAsync())
+        var db = await pool.CreateDbContextAsync();
+        await db.Shops.AsNoTracking().CountAsync();
+        var first = db.Database.GetDbConnection();
+        if (disposedSynchronously)
         {
-            await db.Shops.AsNoTracking().CountAsync();
-            first = db.Database.GetDbConnection();
+            db.Dispose(); // EF Core resets a pooled context by another path when disposed synchronously
+        }
+        else
+        {
+            await db.DisposeAsync();
         }
 
         first.State.ShouldBe(ConnectionState.Open);
         var reused = statements.ReusedOn(first);
-        await using (var db = await pool.CreateDbContextAsync())
+        await using (var again = await pool.CreateDbContextAsync())
         {
-            db.Database.GetDbConnection().ShouldBeSameAs(first);
-            await db.Shops.AsNoTracking().CountAsync();
+            again.Database.GetDbConnection().ShouldBeSameAs(first);
+            await again.Shops.AsNoTracking().CountAsync();
         }
 
         (statements.ReusedOn(first) - reused).ShouldBe(1);
@@ -66,6 +73,36 @@ public sealed class KeptConnectionTests : IDisposable
         await using (var db = await pool.CreateDbContextAsync())
         {
             (await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM LeftOpen").SingleAsync()).ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public async Task Connection_with_a_reader_left_stepping_is_closed_twice_over_and_its_statements_dropped_each_time()
+    {
+        var pool = Pool();
+        var statements = gateway.Services.GetRequiredService<KeptStatements>();
+        for (var round = 1; round <= 2; round++)
+        {
+            DbConnection connection;
+            await using (var db = await pool.CreateDbContextAsync())
+            {
+                (await db.Shops.AsNoTracking().CountAsync()).ShouldBeGreaterThan(0);
+                connection = db.Database.GetDbConnection();
+                statements.CountOn(connection).ShouldBeGreaterThan(0);
+                // A reader nobody disposed: its statement holds a read snapshot until it is reset.
+                var command = connection.CreateCommand();
+                command.CommandText = "SELECT Id FROM Shops";
+                var reader = await command.ExecuteReaderAsync();
+                (await reader.ReadAsync()).ShouldBeTrue();
+            }
+
+            connection.State.ShouldBe(ConnectionState.Closed);
+            statements.CountOn(connection).ShouldBe(0);
+        }
+
+        await using (var db = await pool.CreateDbContextAsync())
+        {
+            (await db.Shops.AsNoTracking().CountAsync()).ShouldBeGreaterThan(0); // prepared again on the reopened connection
         }
     }
 

@@ -36,12 +36,26 @@ public sealed class OutboxDispatcher(
     /// </summary>
     private readonly List<HandedPostback> waiting = [];
     private readonly HashSet<long> waitingIds = [];
+    private readonly Dictionary<int, int> waitingPerShop = [];
     private readonly List<HandedPostback> handed = [];
+
+    /// <summary>
+    /// Shops and merchants with due postbacks left in the database: at their limit when it was asked,
+    /// or with no room left in memory. When a send of theirs ends, the database is asked again.
+    /// </summary>
+    private readonly ConcurrentDictionary<int, byte> leftOutShops = new();
+    private readonly ConcurrentDictionary<int, byte> leftOutMerchants = new();
+
+    /// <summary>The last look found as many as it asks for at once: any send that ends asks again.</summary>
+    private int leftOutMore;
     private int emailsRunning;
     private int refundsRunning;
 
-    /// <summary>The last look in the database left out shops or merchants at their limit: look again when a slot frees.</summary>
-    private int leftSomeOut;
+    /// <summary>
+    /// Postbacks of one shop kept in memory at most, a few rounds of its slots: a dead endpoint's
+    /// backlog waits in the database and never takes the room of other shops' postbacks.
+    /// </summary>
+    private int InMemoryPerShop => 4 * options.Value.PerShopConcurrency;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,15 +106,17 @@ public sealed class OutboxDispatcher(
         // question, so that their backlog never hides others' postbacks.
         var busyShops = perShop.Where(p => p.Value >= options.Value.PerShopConcurrency).Select(p => p.Key).ToList();
         var busyMerchants = perMerchant.Where(p => p.Value >= options.Value.PerMerchantConcurrency).Select(p => p.Key).ToList();
-        Volatile.Write(ref leftSomeOut, busyShops.Count + busyMerchants.Count > 0 ? 1 : 0);
+        LeaveOut(leftOutShops, busyShops);
+        LeaveOut(leftOutMerchants, busyMerchants);
         var due = await (
                 from d in db.PostbackDeliveries.AsNoTracking()
                 join s in db.Shops.AsNoTracking() on d.ShopId equals s.Id
                 where d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
                 orderby d.NextAttemptAt
                 select new HandedPostback(d.Id, d.ShopId, s.MerchantId))
-            .Take(1000)
+            .Take(AtOnce)
             .ToListAsync(stoppingToken);
+        Volatile.Write(ref leftOutMore, due.Count >= AtOnce ? 1 : 0);
         foreach (var postback in due)
         {
             Wait(postback);
@@ -134,14 +150,39 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Keeps a due postback until a slot is free, once (it may be handed over and found as well).</summary>
+    /// <summary>Due postbacks one look in the database takes at most.</summary>
+    private const int AtOnce = 1000;
+
+    private static void LeaveOut(ConcurrentDictionary<int, byte> leftOut, List<int> ids)
+    {
+        leftOut.Clear();
+        foreach (var id in ids)
+        {
+            leftOut[id] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a due postback until a slot is free, once (it may be handed over and found as well). With
+    /// no room for it, it stays in the database, and its shop is asked for again when one of its sends ends.
+    /// </summary>
     private void Wait(HandedPostback postback)
     {
-        // Past the limit, the periodic sweep finds it in the database instead.
-        if (waiting.Count < OutboxSignal.HandedAtMost && !inFlight.ContainsKey(postback.DeliveryId) && waitingIds.Add(postback.DeliveryId))
+        if (inFlight.ContainsKey(postback.DeliveryId) || waitingIds.Contains(postback.DeliveryId))
         {
-            waiting.Add(postback);
+            return;
         }
+
+        var ofShop = waitingPerShop.GetValueOrDefault(postback.ShopId);
+        if (ofShop >= InMemoryPerShop || waiting.Count >= OutboxSignal.HandedAtMost)
+        {
+            leftOutShops[postback.ShopId] = 0;
+            return;
+        }
+
+        waitingIds.Add(postback.DeliveryId);
+        waiting.Add(postback);
+        waitingPerShop[postback.ShopId] = ofShop + 1;
     }
 
     /// <summary>Starts the waiting postbacks that have a slot, in their order; the others keep their place.</summary>
@@ -160,6 +201,7 @@ public sealed class OutboxDispatcher(
             }
 
             waitingIds.Remove(delivery.DeliveryId);
+            waitingPerShop[delivery.ShopId]--;
             if (inFlight.ContainsKey(delivery.DeliveryId) || (coolingDown.TryGetValue(delivery.DeliveryId, out var until) && until > now))
             {
                 continue; // a failed one is found again by the sweep once it has cooled down
@@ -176,7 +218,6 @@ public sealed class OutboxDispatcher(
 
     private async Task SendAsync(long deliveryId, int shopId, int merchantId, CancellationToken stoppingToken)
     {
-        var failed = false;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -189,7 +230,6 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            failed = true;
             coolingDown[deliveryId] = clock.GetUtcNow().UtcDateTime + CoolDown;
             logger.LogError(ex, "Postback {DeliveryId} could not be processed; it stays pending and is tried again in {CoolDown}", deliveryId, CoolDown);
         }
@@ -198,14 +238,15 @@ public sealed class OutboxDispatcher(
             inFlight.TryRemove(deliveryId, out _);
             perShop.AddOrUpdate(shopId, 0, (_, n) => Math.Max(0, n - 1));
             perMerchant.AddOrUpdate(merchantId, 0, (_, n) => Math.Max(0, n - 1));
-            if (!failed && Volatile.Read(ref leftSomeOut) == 1)
+            // A slot is free (a failed one too: its delivery cools down, not its slot). Where the
+            // database holds postbacks of this shop or merchant that were left out, it is asked again;
+            // otherwise one waiting in memory may go now.
+            if (leftOutShops.ContainsKey(shopId) || leftOutMerchants.ContainsKey(merchantId) || Volatile.Read(ref leftOutMore) == 1)
             {
-                // A slot is free, and the database holds postbacks the last look left out for want of one.
                 signal.Wake();
             }
-            else if (!failed)
+            else
             {
-                // A slot is free: a postback waiting for it may go now.
                 signal.SlotFreed();
             }
         }

@@ -94,6 +94,41 @@ public sealed class PostbackPromptnessTests : IDisposable
         merchant.Postbacks.Count.ShouldBe(20);
     }
 
+    [Fact]
+    public async Task Hanging_shop_past_its_4_in_memory_keeps_its_backlog_in_the_database_and_another_shop_still_posts_at_once()
+    {
+        // One slot per shop: four of its postbacks wait in memory at most, the rest in the database.
+        using var otherMerchant = new MerchantSite();
+        const string otherKey = "OtherShopKey-0123456789abcdef";
+        gateway.Set("OneClick:Postbacks:PerShopConcurrency", "1")
+            .Set("OneClick:Postbacks:Timeout", "00:00:30")
+            .Set("OneClick:Postbacks:PrivateHosts:0", otherMerchant.BaseUrl);
+        var otherShop = await gateway.AddShopAsync(70021, otherKey, otherMerchant.PostbackUrl);
+        var release = new TaskCompletionSource();
+        merchant.AnswerPostback = async _ =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return (200, "OK");
+        };
+
+        for (var i = 0; i < 7; i++)
+        {
+            var buyer = Buyer.Of(gateway);
+            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+        }
+
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(merchant.Postbacks.Count == 1), "one postback hangs at the merchant");
+        var other = Buyer.Of(gateway);
+        (await other.PayAsync(await other.StartAsync(Merchant.Purchase(shopId: otherShop), otherKey))).Heading.ShouldBe("Payment approved");
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(!otherMerchant.Postbacks.IsEmpty), "the other shop's postback went out at once", TimeSpan.FromSeconds(5));
+        merchant.Postbacks.Count.ShouldBe(1);
+
+        release.SetResult();
+        // Two of the seven were left in the database: each ending send of the shop asks for them again.
+        await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all seven were delivered, the sweep an hour away");
+        merchant.PostbackSaleIds().Count.ShouldBe(7);
+    }
+
     private Task<int> PendingAsync() =>
         gateway.WithDbAsync(db => db.PostbackDeliveries.CountAsync(d => d.State == PostbackState.Pending));
 }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -70,6 +71,11 @@ public sealed class KeptConnection(
         SetDbConnection(null, contextOwnsConnection: true);
         ConnectionString = connectionString;
     }
+
+    /// <summary>The connection of a context made with options that <see cref="Use"/> it (every context of the gateway).</summary>
+    internal static KeptConnection Of(DbContext db) =>
+        db.GetService<IRelationalConnection>() as KeptConnection
+        ?? throw new InvalidOperationException("This context's options were not made with KeptConnection.Use: a write turn cannot set its connection aside.");
 
     /// <summary>Makes the contexts of these options use this connection instead of EF Core's.</summary>
     internal static DbContextOptionsBuilder Use(DbContextOptionsBuilder options) =>

@@ -68,20 +68,20 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
-        result.HasResult || Take(command) is not { } kept ? result : InterceptionResult<DbDataReader>.SuppressWithResult(Read(command, kept));
+        result.HasResult || Take(command) is not { } run ? result : InterceptionResult<DbDataReader>.SuppressWithResult(Read(command, run.Connection, run.Command));
 
     // A cancelled call runs EF Core's own command, which throws as it always did.
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(cancellationToken.IsCancellationRequested ? result : ReaderExecuting(command, eventData, result));
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
-        result.HasResult || Take(command) is not { } kept ? result : InterceptionResult<int>.SuppressWithResult(Run(command, kept, static c => c.ExecuteNonQuery()));
+        result.HasResult || Take(command) is not { } run ? result : InterceptionResult<int>.SuppressWithResult(Run(command, run, static c => c.ExecuteNonQuery()));
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(cancellationToken.IsCancellationRequested ? result : NonQueryExecuting(command, eventData, result));
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
-        result.HasResult || Take(command) is not { } kept ? result : InterceptionResult<object>.SuppressWithResult(Run(command, kept, static c => c.ExecuteScalar())!);
+        result.HasResult || Take(command) is not { } run ? result : InterceptionResult<object>.SuppressWithResult(Run(command, run, static c => c.ExecuteScalar())!);
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(cancellationToken.IsCancellationRequested ? result : ScalarExecuting(command, eventData, result));
@@ -116,9 +116,10 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
 
     /// <summary>
     /// The kept command for this one's SQL on its connection, with this one's parameters and
-    /// transaction; null when its connection keeps no statements, or its kept command is busy.
+    /// transaction, with the connection's statements; null when its connection keeps no statements, or
+    /// its kept command is busy.
     /// </summary>
-    private SqliteCommand? Take(DbCommand command)
+    private (Kept Connection, SqliteCommand Command)? Take(DbCommand command)
     {
         if (command is not SqliteCommand { Connection: { } connection } sqlite
             || command.CommandText is not { Length: > 0 } sql
@@ -137,38 +138,34 @@ public sealed class KeptStatements : DbCommandInterceptor, IDbConnectionIntercep
             Interlocked.Increment(ref reused);
         }
 
-        return run.Command;
+        return (kept, run.Command);
     }
 
     /// <summary>Runs a kept command to its end (a non-query or a scalar), then frees it.</summary>
-    private T Run<T>(DbCommand command, SqliteCommand kept, Func<SqliteCommand, T> execute)
+    private static T Run<T>(DbCommand command, (Kept Connection, SqliteCommand Command) run, Func<SqliteCommand, T> execute)
     {
         try
         {
-            return execute(kept);
+            return execute(run.Command);
         }
         finally
         {
-            Free(command);
+            run.Connection.Free(command);
         }
     }
 
     /// <summary>A kept command's reader; the command is freed when EF Core disposes it.</summary>
-    private SqliteDataReader Read(DbCommand command, SqliteCommand kept)
+    private static SqliteDataReader Read(DbCommand command, Kept statements, SqliteCommand kept)
     {
         try
         {
             var reader = kept.ExecuteReader();
-            if (command.Connection is SqliteConnection connection && connections.TryGetValue(connection, out var statements))
-            {
-                statements.Reading(command, reader);
-            }
-
+            statements.Reading(command, reader);
             return reader;
         }
         catch
         {
-            Free(command);
+            statements.Free(command);
             throw;
         }
     }

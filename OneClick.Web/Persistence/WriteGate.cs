@@ -4,8 +4,6 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace OneClick.Web.Persistence;
 
@@ -84,7 +82,8 @@ public sealed class WriteGate
             commit.Transaction.Save(savepoint);
             try
             {
-                UseWriter(db, writer!);
+                // The context's own connection waits, open, for the turn's end.
+                KeptConnection.Of(db).UseWriter(writer!);
                 await db.Database.UseTransactionAsync(commit.Transaction, cancellationToken);
             }
             catch
@@ -226,27 +225,7 @@ public sealed class WriteGate
         db.Database.UseTransaction(null);
         // EF Core counted the writer as opened by UseTransaction; it closes only what it opened itself.
         db.Database.CloseConnection();
-        if (db.GetService<IRelationalConnection>() is KeptConnection kept)
-        {
-            kept.UseOwn(connectionString);
-            return;
-        }
-
-        // Unset, the connection would be made from an empty connection string (an in-memory database).
-        db.Database.SetDbConnection(null, contextOwnsConnection: true);
-        db.Database.SetConnectionString(connectionString);
-    }
-
-    /// <summary>The context writes on the writer; its own connection waits, open, for the turn's end.</summary>
-    private static void UseWriter(DbContext db, SqliteConnection writer)
-    {
-        if (db.GetService<IRelationalConnection>() is KeptConnection kept)
-        {
-            kept.UseWriter(writer);
-            return;
-        }
-
-        db.Database.SetDbConnection(writer, contextOwnsConnection: false);
+        KeptConnection.Of(db).UseOwn(connectionString);
     }
 
     /// <summary>

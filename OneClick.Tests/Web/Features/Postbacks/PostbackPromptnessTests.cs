@@ -40,17 +40,11 @@ public sealed class PostbackPromptnessTests : IDisposable
     public async Task Postbacks_past_the_shops_limit_of_2_wait_their_turn_and_all_go_out_without_the_sweep()
     {
         gateway.Set("OneClick:Postbacks:PerShopConcurrency", "2");
-        var release = new TaskCompletionSource();
-        merchant.AnswerPostback = async _ =>
-        {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            return (200, "OK");
-        };
+        var release = MerchantHangs();
 
         for (var i = 0; i < 5; i++)
         {
-            var buyer = Buyer.Of(gateway);
-            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+            await BuyAsync();
         }
 
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(merchant.Postbacks.Count == 2), "two postbacks hang at the merchant");
@@ -78,11 +72,7 @@ public sealed class PostbackPromptnessTests : IDisposable
             }
         });
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
-        {
-            var buyer = Buyer.Of(gateway);
-            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
-        })));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(BuyAsync)));
         await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all twenty were delivered");
         await stop.CancelAsync();
         await waking;
@@ -104,17 +94,11 @@ public sealed class PostbackPromptnessTests : IDisposable
             .Set("OneClick:Postbacks:Timeout", "00:00:30")
             .Set("OneClick:Postbacks:PrivateHosts:0", otherMerchant.BaseUrl);
         var otherShop = await gateway.AddShopAsync(70021, otherKey, otherMerchant.PostbackUrl);
-        var release = new TaskCompletionSource();
-        merchant.AnswerPostback = async _ =>
-        {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            return (200, "OK");
-        };
+        var release = MerchantHangs();
 
         for (var i = 0; i < 7; i++)
         {
-            var buyer = Buyer.Of(gateway);
-            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+            await BuyAsync();
         }
 
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(merchant.Postbacks.Count == 1), "one postback hangs at the merchant");
@@ -127,6 +111,25 @@ public sealed class PostbackPromptnessTests : IDisposable
         // Two of the seven were left in the database: each ending send of the shop asks for them again.
         await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all seven were delivered, the sweep an hour away");
         merchant.PostbackSaleIds().Count.ShouldBe(7);
+    }
+
+    /// <summary>The merchant holds every postback until the returned source is set (30 s at most).</summary>
+    private TaskCompletionSource MerchantHangs()
+    {
+        var release = new TaskCompletionSource();
+        merchant.AnswerPostback = async _ =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return (200, "OK");
+        };
+        return release;
+    }
+
+    /// <summary>One approved card purchase at the seeded shop.</summary>
+    private async Task BuyAsync()
+    {
+        var buyer = Buyer.Of(gateway);
+        (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
     }
 
     private Task<int> PendingAsync() =>

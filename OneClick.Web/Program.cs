@@ -1,6 +1,7 @@
 using OneClick.Web.Components;
 using OneClick.Web.Features.Api;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Administration;
 using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Checkout;
@@ -29,7 +30,7 @@ builder.Services.AddMasterKey(builder.Configuration, dataDirectory);
 // Antiforgery and cookie keys survive restarts: they live in the data folder, under the master key.
 builder.Services.AddOneClickDataProtection(dataDirectory);
 builder.Services.AddPersistence(dataDirectory, builder.Environment, options.Database);
-builder.Services.AddScheduling(dataDirectory);
+builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddHealth();
 builder.Services.AddCheckout();
@@ -72,6 +73,7 @@ app.MapApi();
 app.MapErrorPage();
 app.MapBackOffice();
 app.MapBackOfficeSales();
+app.MapJobsDashboard();
 app.MapRazorComponents<App>();
 
 await app.RunAsync();

@@ -73,6 +73,14 @@ public sealed class PostbackDelivery
 
     public bool IsFailing => IsFailingState(State, Attempts);
 
+    /// <summary>
+    /// Due: pending, and its next attempt's time has come. The dispatcher sends these and the
+    /// recurring outbox sweep counts them; <see cref="IsDueAt"/> is the same rule for one delivery.
+    /// </summary>
+    public static Expression<Func<PostbackDelivery, bool>> DueAt(DateTime now) => d => d.State == PostbackState.Pending && d.NextAttemptAt <= now;
+
+    public bool IsDueAt(DateTime now) => State == PostbackState.Pending && NextAttemptAt <= now;
+
     /// <summary><see cref="Failing"/> for a delivery read as a projection (a list row).</summary>
     public static bool IsFailingState(PostbackState state, int attempts) => state == PostbackState.Pending && attempts > 0;
 

@@ -33,8 +33,7 @@ public sealed class BackOfficeBrowser : IDisposable
         Gateway.Set("OneClick:Seed:OwnerEmail", OwnerEmail)
             .Set("OneClick:Seed:OwnerPassword", BackOfficeStaff.Password)
             .Set("OneClick:Seed:OneClickEnabled", "true")
-            .Set("OneClick:Seed:PostbackUrl", MerchantSite.PostbackUrl)
-            .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+            .Set("OneClick:Seed:PostbackUrl", MerchantSite.PostbackUrl);
     }
 
     public GatewayFactory Gateway { get; } = new();

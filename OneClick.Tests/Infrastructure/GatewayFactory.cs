@@ -50,6 +50,14 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         Set("OneClick:ForwardedHeaders:KnownProxies:1", "::1");
         // Test hosts speak plain HTTP, where a client keeps no Secure cookie; a test of the attribute turns it back on.
         Set("OneClick:SecureCookies", "false");
+        // Recurring jobs: the sweep every second, the others when a test runs them (ScheduledJobs); a failed run is tried once more, a second later.
+        Set("OneClick:Jobs:PollingInterval", "00:00:01");
+        Set("OneClick:Jobs:RetryDelays:0", "00:00:01");
+        Set("OneClick:Jobs:Schedules:outbox-sweep", "* * * * * *");
+        foreach (var job in ScheduledJobs.HeldJobs)
+        {
+            Set($"OneClick:Jobs:Schedules:{job}", ScheduledJobs.Never);
+        }
     }
 
     public string DataDirectory { get; }
@@ -101,6 +109,13 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Takes a setting away before the gateway starts, so that the product's default holds.</summary>
+    public GatewayFactory Unset(string key)
+    {
+        settings.Remove(key);
+        return this;
+    }
+
     /// <summary>Waits for a condition that background work (the outbox) makes true.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
     {
@@ -116,7 +131,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>Moves the clock on and wakes the outbox, as the scheduled sweep would at that time.</summary>
+    /// <summary>Moves the clock on and wakes the outbox, as the recurring sweep would at that time.</summary>
     public void AdvanceAndSweep(TimeSpan by)
     {
         Clock.Advance(by);

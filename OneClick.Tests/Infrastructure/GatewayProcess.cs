@@ -46,7 +46,9 @@ public sealed class GatewayProcess : IDisposable
         ["OneClick__RateLimits__StartOrderPerMinute"] = "100000",
         ["OneClick__RateLimits__PaymentPerMinute"] = "100000",
         ["OneClick__RateLimits__StartOrderPerShopPerMinute"] = "100000",
-        ["OneClick__Postbacks__SweepInterval"] = "00:00:01",
+        // The recurring outbox sweep every second (a retry comes due as the test moves on), found within a second.
+        ["OneClick__Jobs__Schedules__outbox-sweep"] = "* * * * * *",
+        ["OneClick__Jobs__PollingInterval"] = "00:00:01",
         // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
         ["OneClick__SecureCookies"] = "false",
     };

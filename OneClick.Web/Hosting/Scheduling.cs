@@ -1,25 +1,171 @@
-using Quartz;
+using System.Linq.Expressions;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Microsoft.Extensions.Options;
+using OneClick.Web.Features.Api.Commands;
+using OneClick.Web.Features.Checkout.Payments;
+using OneClick.Web.Features.Postbacks.Commands;
+using OneClick.Web.Features.Wallets.Commands;
 
 namespace OneClick.Web.Hosting;
 
+/// <summary>
+/// Hangfire runs the recurring work (decision 027). Every job is one command, called in a scope of
+/// its own; the outbox and the product's tables hold every durable fact, so the job store holds only
+/// schedules and history.
+/// </summary>
 public static class Scheduling
 {
-    /// <summary>
-    /// Quartz with its persistent store in its own SQLite file, so that the scheduler's polling never
-    /// takes the payment database's write lock. Each feature schedules its own jobs in its AddXxx.
-    /// </summary>
-    public static IServiceCollection AddScheduling(this IServiceCollection services, DataDirectory dataDirectory)
+    /// <summary>The recurring jobs: id (as the dashboard shows it), default schedule (cron, UTC), and the command it calls.</summary>
+    public static readonly IReadOnlyList<RecurringCommand> RecurringJobs =
+    [
+        // Retries that came due, what a crash or restart left pending, refunds to ask again: the
+        // dispatcher sends them. Seconds matter here: a retry is due 1 minute after a failure.
+        RecurringCommand.Calls<SweepOutbox>("outbox-sweep", "*/15 * * * * *", c => c.RunAsync(CancellationToken.None)),
+        RecurringCommand.Calls<ExpireTokens>("token-expiry", "*/15 * * * *", c => c.RunAsync(CancellationToken.None)),
+        RecurringCommand.Calls<ExpirePaymentLinks>("payment-link-expiry", "* * * * *", c => c.RunAsync(CancellationToken.None)),
+        RecurringCommand.Calls<GiveUpAbandonedChallenges>("abandoned-challenges", "*/5 * * * *", c => c.RunAsync(CancellationToken.None)),
+        RecurringCommand.Calls<ForgetIdempotencyKeys>("idempotency-key-purge", "17 * * * *", c => c.RunAsync(CancellationToken.None)),
+    ];
+
+    public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddQuartz(q =>
-        {
-            q.UsePersistentStore(store =>
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidation>();
+
+        // Per host, not Hangfire's process-wide defaults (JobStorage.Current, JobActivator.Current):
+        // each gateway in one process (the tests start many) runs its jobs on its own store and services.
+        services.AddSingleton<JobStorage>(sp => StorageFor(sp.GetRequiredService<IOptions<JobOptions>>().Value));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<RecurringJobHealth>();
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
+            new JobFilterCollection
             {
-                store.UseSqlite($"Data Source={dataDirectory.PathOf("scheduler.db")}");
-                store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
-            });
+                RetriesOf(sp.GetRequiredService<IOptions<JobOptions>>().Value),
+                new StatisticsHistoryAttribute(),
+                new ContinuationsSupportAttribute(),
+                sp.GetRequiredService<RecurringJobHealth>(),
+            },
+            new JobFilterAttributeFilterProvider()));
+        services.AddHangfire(_ => { });
+        // Replaces AddHangfire's own, which would point the process-wide log provider and activator at
+        // whichever host started last; only the serializer settings, the same for all, are global.
+        services.AddSingleton<IGlobalConfiguration>(_ => ProcessWideSettings.Value);
+        services.AddHangfireServer((sp, server) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
+            server.WorkerCount = jobs.WorkerCount;
+            server.SchedulePollingInterval = jobs.PollingInterval;
+            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            server.ShutdownTimeout = TimeSpan.FromSeconds(5);
+            server.Activator = sp.GetRequiredService<JobActivator>();
+            server.FilterProvider = sp.GetRequiredService<IJobFilterProvider>();
         });
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddHostedService<RecurringJobRegistration>();
         return services;
     }
+
+    /// <summary>A failed run is tried again after each of the waits, then shows as failed (it is not deleted).</summary>
+    private static AutomaticRetryAttribute RetriesOf(JobOptions options) => new()
+    {
+        Attempts = options.Delays.Count,
+        DelaysInSeconds = [.. options.Delays.Select(d => (int)d.TotalSeconds)],
+        OnAttemptsExceeded = AttemptsExceededAction.Fail,
+    };
+
+    private static readonly Lazy<IGlobalConfiguration> ProcessWideSettings = new(() =>
+    {
+        GlobalConfiguration.Configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
+        return GlobalConfiguration.Configuration;
+    });
+
+    /// <summary>The one place that chooses the job store (<see cref="JobOptions.Storage"/>).</summary>
+    public static JobStorage StorageFor(JobOptions options) => options.Storage switch
+    {
+        // History is kept a day at most: the outbox's own attempts are the record that lasts.
+        JobStorageKind.InMemory => new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) }),
+        _ => throw new InvalidOperationException($"OneClick:Jobs:Storage '{options.Storage}' is not known here."),
+    };
+
+    /// <summary>Sets every recurring job to the table's schedule (or the configured one) at start, and removes jobs the table no longer has.</summary>
+    private sealed class RecurringJobRegistration(
+        IRecurringJobManager manager,
+        JobStorage storage,
+        IOptions<JobOptions> options,
+        DataDirectory dataDirectory,
+        ILogger<RecurringJobRegistration> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            RemoveQuartzStore();
+            var jobs = options.Value;
+            foreach (var job in RecurringJobs)
+            {
+                try
+                {
+                    job.Register(manager, jobs.ScheduleOf(job));
+                }
+                catch (ArgumentException ex) when (jobs.Schedules.ContainsKey(job.Id))
+                {
+                    throw new InvalidOperationException(
+                        $"OneClick:Jobs:Schedules:{job.Id} is '{jobs.ScheduleOf(job)}', which is not a valid cron expression " +
+                        $"({ex.InnerException?.Message ?? ex.Message}): give five fields (minute hour day month weekday) or six with seconds first.", ex);
+                }
+            }
+
+            using (var connection = storage.GetConnection())
+            {
+                foreach (var stale in connection.GetAllItemsFromSet("recurring-jobs").Except(RecurringJobs.Select(j => j.Id)))
+                {
+                    manager.RemoveIfExists(stale);
+                    logger.LogInformation("Recurring job {Id} is no longer scheduled: removed", stale);
+                }
+            }
+
+            logger.LogInformation(
+                "Jobs: Hangfire on {Storage} storage, {Workers} workers, polling every {Polling}; recurring: {Jobs}",
+                jobs.Storage, jobs.WorkerCount, jobs.PollingInterval,
+                string.Join(", ", RecurringJobs.Select(j => $"{j.Id} ({jobs.ScheduleOf(j)})")));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>
+        /// Quartz, the stand-in before Hangfire (decision 003), kept its triggers in scheduler.db. It
+        /// held only schedules (the outbox held every postback), so a data folder from before loses
+        /// nothing when the file goes.
+        /// </summary>
+        private void RemoveQuartzStore()
+        {
+            var removed = false;
+            foreach (var file in new[] { "scheduler.db", "scheduler.db-wal", "scheduler.db-shm", "scheduler.db-journal" })
+            {
+                var path = dataDirectory.PathOf(file);
+                if (File.Exists(path))
+                {
+                    File.Delete(path);
+                    removed = true;
+                }
+            }
+
+            if (removed)
+            {
+                logger.LogInformation("The retired Quartz job store (scheduler.db) held only schedules: removed");
+            }
+        }
+    }
+}
+
+/// <summary>One row of <see cref="Scheduling.RecurringJobs"/>.</summary>
+public sealed record RecurringCommand(string Id, string Cron, Type Command, Action<IRecurringJobManager, string> Register)
+{
+    public static RecurringCommand Calls<TCommand>(string id, string cron, Expression<Func<TCommand, Task>> run)
+        where TCommand : notnull =>
+        new(id, cron, typeof(TCommand), (manager, schedule) => manager.AddOrUpdate(id, run, schedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
 }

@@ -1,4 +1,5 @@
 using OneClick.Web.Features.Api;
+using OneClick.Web.Features.BackOffice.Administration;
 
 namespace OneClick.Web.Hosting;
 
@@ -24,10 +25,14 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // Chosen by the path as it came: the jobs dashboard moves its prefix to PathBase before the answer starts.
+        var policy = context.Request.Path.StartsWithSegments(ApiDocument.PagePath) ? ApiDocsContentSecurityPolicy
+            : context.Request.Path.StartsWithSegments(JobsDashboard.Path) ? JobsDashboard.ContentSecurityPolicy
+            : ContentSecurityPolicy;
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocument.PagePath) ? ApiDocsContentSecurityPolicy : ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

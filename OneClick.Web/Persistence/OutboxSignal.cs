@@ -4,7 +4,7 @@ namespace OneClick.Web.Persistence;
 
 /// <summary>
 /// Wakes the outbox dispatcher as soon as something was committed to the outbox, so that a postback
-/// leaves within a second of its sale; the periodic sweep is only the fallback. A sale's postback is
+/// leaves within a second of its sale; the recurring outbox sweep is only the fallback. A sale's postback is
 /// handed over with its commit (<see cref="Hand"/>), so the dispatcher sends it without looking for it
 /// in the database (when the dispatcher asks the database is its to say: decision 026). A wake-up for
 /// postbacks alone does not look for e-mails and refunds: that costs two queries a round and is
@@ -54,7 +54,7 @@ public sealed class OutboxSignal : IDisposable
         Release();
     }
 
-    /// <summary>The next round looks in the database for postbacks, e-mails and refunds (the periodic sweep).</summary>
+    /// <summary>The next round looks in the database for postbacks, e-mails and refunds (as the recurring sweep asks).</summary>
     public void LookAtEverythingNextRound()
     {
         Volatile.Write(ref database, 1);
@@ -63,7 +63,7 @@ public sealed class OutboxSignal : IDisposable
 
     public void Dispose() => signal.Dispose();
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
+    public Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(cancellationToken);
 
     /// <summary>Whether e-mails and refunds were asked for since the last call (the sweep asks for them, too).</summary>
     public bool TakeEverything() => Interlocked.Exchange(ref everything, 0) == 1;

@@ -112,7 +112,7 @@ public sealed class MatrixGateway : IAsyncLifetime, IDisposable
 /// running gateway, so that a new page fails until it has a row) and every form post, for a visitor
 /// who is not signed in, the seeded merchant's staff and owner, an administrator, and the staff and
 /// owner of ANOTHER merchant. Cells: ok (200; a person of one merchant never sees the other's data),
-/// login (sent to sign in), denied (sent to "Not allowed"), 404 (another merchant's object: not found
+/// login (sent to sign in), denied (sent to "Not allowed"), 403 (refused in place: the jobs dashboard), 404 (another merchant's object: not found
 /// and none of its data; a post meets a page without that form and is answered exactly as a post for
 /// an id that does not exist, 400 or 404), public (a sign-in page: no merchant's data). Form posts are made with the
 /// person's own valid antiforgery token; each refused cell is posted and must change nothing. Allowed
@@ -140,6 +140,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         /account/staff                | login     | denied | ok     | ok     | denied      | ok
         /account/audit                | login     | denied | ok     | ok     | denied      | ok
         /account/admin                | login     | denied | denied | ok     | denied      | denied
+        /account/jobs                 | login     | 403    | 403    | ok     | 403         | 403
         /account/two-factor           | login     | ok     | ok     | ok     | ok          | ok
         /account/login                | public    | public | public | public | public      | public
         /account/login-2fa            | public    | public | public | public | public      | public
@@ -335,6 +336,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             "login" when status != 302 || !location.Contains("/account/login", StringComparison.Ordinal) => $"{status} {location}, expected to sign in",
             "denied" when status != 302 || !location.Contains("/account/denied", StringComparison.Ordinal) => $"{status} {location}, expected Not allowed",
             "404" when status != 404 => $"{status} {location}, expected 404",
+            "403" when status != 403 => $"{status} {location}, expected 403",
             "public" when status is not (200 or 302) => $"{status}, expected the page or a redirect",
             "as unknown" => null,
             _ => null,
@@ -370,6 +372,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
     private static string TableKey(string route) => route switch
     {
         "/account/sales/{Id:long}" => "/account/sales/{sale}",
+        "/account/jobs/{**path}" => "/account/jobs",
         "/account/customers/{Id:long}" => "/account/customers/{customer}",
         "/account/postbacks/{Id:long}" => "/account/postbacks/{delivery}",
         "/account/shops/{ShopId:int}" => "/account/shops/{shop}",

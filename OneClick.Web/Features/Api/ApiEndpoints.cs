@@ -7,7 +7,6 @@ using OneClick.Web.Features.Api.Queries;
 using OneClick.Web.Features.Contracts.Commands;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
-using Quartz;
 
 namespace OneClick.Web.Features.Api;
 
@@ -25,9 +24,8 @@ public static class ApiEndpoints
         services.AddScoped<Queries.ApiOrderQuery>();
         services.AddScoped<Queries.CustomerContractsQuery>();
         services.AddApiDocument();
-        services.AddQuartz(q => q.ScheduleJob<PaymentLinkExpiryJob>(
-            trigger => trigger.WithIdentity("payment-link-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(1)),
-            job => job.WithIdentity(PaymentLinkExpiryJob.Key)));
+        services.AddScoped<Commands.ExpirePaymentLinks>();
+        services.AddScoped<Commands.ForgetIdempotencyKeys>();
         return services;
     }
 

@@ -1,7 +1,6 @@
 using OneClick.Core.Acquiring;
 using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Checkout.Queries;
-using Quartz;
 
 namespace OneClick.Web.Features.Checkout;
 
@@ -26,9 +25,7 @@ public static class CheckoutServiceCollectionExtensions
         services.AddScoped<TurnoverQuery>();
         services.AddScoped<OrderPageQuery>();
         services.AddScoped<DeclinedSaleQuery>();
-        services.AddQuartz(q => q.ScheduleJob<AbandonedAuthenticationJob>(
-            trigger => trigger.WithIdentity("abandoned-authentication", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(5)),
-            job => job.WithIdentity(AbandonedAuthenticationJob.Key)));
+        services.AddScoped<GiveUpAbandonedChallenges>();
         return services;
     }
 }

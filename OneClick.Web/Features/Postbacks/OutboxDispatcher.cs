@@ -14,8 +14,9 @@ namespace OneClick.Web.Features.Postbacks;
 /// Sends what the outbox holds: postbacks (each delivery on its own task, at most a few per shop and
 /// per merchant, so that a dead merchant endpoint, or all of one merchant's shops, only delays that
 /// merchant) and e-mails. Woken on commit, with the sale's postback handed over so that it is not
-/// looked for; sweeps the database on a timer and at start, so that what a crash left pending, or a
-/// retry that came due, goes out after it.
+/// looked for; looks in the database at start, and when the recurring outbox sweep
+/// (<see cref="Commands.SweepOutbox"/>, a Hangfire job) finds something due, so that what a crash
+/// left pending, or a retry that came due, goes out after it.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -64,10 +65,7 @@ public sealed class OutboxDispatcher(
             try
             {
                 await DispatchDueAsync(stoppingToken);
-                if (!await signal.WaitAsync(options.Value.SweepInterval, stoppingToken))
-                {
-                    signal.LookAtEverythingNextRound(); // the interval passed with no wake-up: a sweep of everything
-                }
+                await signal.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -109,9 +107,9 @@ public sealed class OutboxDispatcher(
         LeaveOut(leftOutShops, busyShops);
         LeaveOut(leftOutMerchants, busyMerchants);
         var due = await (
-                from d in db.PostbackDeliveries.AsNoTracking()
+                from d in db.PostbackDeliveries.AsNoTracking().Where(PostbackDelivery.DueAt(now))
                 join s in db.Shops.AsNoTracking() on d.ShopId equals s.Id
-                where d.State == PostbackState.Pending && d.NextAttemptAt <= now && !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
+                where !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
                 orderby d.NextAttemptAt
                 select new HandedPostback(d.Id, d.ShopId, s.MerchantId))
             .Take(AtOnce)

@@ -17,9 +17,6 @@ public sealed class PostbackOptions
 
     public int TotalConcurrency { get; set; } = 64;
 
-    /// <summary>How often the dispatcher looks for due work without being woken.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Origins a postback may reach although they are, or resolve, inside the gateway's own network (a
     /// merchant on the same private network): a URL (its scheme, host and port exactly), <c>host:port</c>

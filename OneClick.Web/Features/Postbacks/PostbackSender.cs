@@ -34,7 +34,7 @@ public sealed class PostbackSender(
     public async Task<bool> SendAsync(long deliveryId, CancellationToken stopping)
     {
         var delivery = await DeliveryById(db, deliveryId, stopping);
-        if (delivery is null || delivery.State != PostbackState.Pending || delivery.NextAttemptAt > Now)
+        if (delivery is null || !delivery.IsDueAt(Now))
         {
             return false;
         }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using OneClick.Web.Features.Notifications;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
-using Quartz;
 
 namespace OneClick.Web.Features.Postbacks;
 
@@ -35,10 +34,7 @@ public static class PostbacksServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddScoped<PostbackSender>();
         services.AddScoped<EmailOutbox>();
-        var sweep = configuration.GetValue("OneClick:Postbacks:SweepInterval", new PostbackOptions().SweepInterval);
-        services.AddQuartz(q => q.ScheduleJob<OutboxSweepJob>(
-            trigger => trigger.WithIdentity("outbox-sweep", "postbacks").WithSimpleSchedule(sweep * 3),
-            job => job.WithIdentity(OutboxSweepJob.Key)));
+        services.AddScoped<Commands.SweepOutbox>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using OneClick.Core.Cards;
 using OneClick.Web.Hosting;
-using Quartz;
 
 namespace OneClick.Web.Features.Wallets;
 
@@ -14,9 +13,7 @@ public static class OneClickServiceCollectionExtensions
         services.AddScoped<BrowserWallets>();
         services.AddScoped<BuyerWallets>();
         services.AddScoped<UnionCustomers>();
-        services.AddQuartz(q => q.ScheduleJob<TokenExpiryJob>(
-            trigger => trigger.WithIdentity("token-expiry", "oneclick").WithSimpleSchedule(TimeSpan.FromMinutes(15)),
-            job => job.WithIdentity(TokenExpiryJob.Key)));
+        services.AddScoped<Commands.ExpireTokens>();
         return services;
     }
 }

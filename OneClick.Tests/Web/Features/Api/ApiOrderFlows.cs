@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.Api;
-using Quartz;
+using OneClick.Web.Features.Api.Commands;
 
 namespace OneClick.Tests.Web.Features.Api;
 
@@ -71,17 +69,7 @@ public static class ApiOrderFlows
         return buyer.Client.PostAsync(page.Url, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["_handler"] = handler }));
     }
 
-    /// <summary>Holds the scheduled expiry of payment links, so that a test says when it runs.</summary>
-    public static async Task PauseLinkExpiryAsync(this GatewayFactory gateway)
-    {
-        var scheduler = await gateway.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.PauseJob(PaymentLinkExpiryJob.Key);
-    }
-
-    /// <summary>Runs the expiry of payment links once, as the scheduled job does.</summary>
-    public static async Task<int> ExpireLinksAsync(this GatewayFactory gateway)
-    {
-        await using var scope = gateway.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PaymentLinkExpiryJob>().ExpireAsync(CancellationToken.None);
-    }
+    /// <summary>Runs the expiry of payment links once, through Hangfire, as its schedule does.</summary>
+    public static async Task<int> ExpireLinksAsync(this GatewayFactory gateway) =>
+        (await gateway.RunJobAsync<ExpirePaymentLinksOutcome>("payment-link-expiry")).Expired;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Core.Orders;
@@ -8,7 +7,6 @@ using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
-using OneClick.Web.Features.Checkout;
 using OneClick.Web.Features.Checkout.Payments;
 
 namespace OneClick.Tests.Web.Features.Api;
@@ -161,10 +159,7 @@ public sealed class ContractSafetyTests : IDisposable
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
 
         gateway.Clock.Advance(AbandonAuthentication.After + TimeSpan.FromMinutes(1));
-        await using (var scope = gateway.Services.CreateAsyncScope())
-        {
-            (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(1);
-        }
+        (await gateway.RunJobAsync<GiveUpAbandonedChallengesOutcome>("abandoned-challenges")).GivenUp.ShouldBe(1);
 
         (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
         var sale = await gateway.WithDbAsync(db => db.Sales.SingleAsync());
@@ -193,12 +188,9 @@ public sealed class ContractSafetyTests : IDisposable
             order.StartAuthenticationAnswer(gateway.Clock.GetUtcNow().UtcDateTime);
             return await db.SaveChangesAsync();
         });
-        await using var scope = gateway.Services.CreateAsyncScope();
-        var job = scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>();
-
-        (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(0);
+        (await gateway.RunJobAsync<GiveUpAbandonedChallengesOutcome>("abandoned-challenges")).ContractsForgotten.ShouldBe(0);
         gateway.Clock.Advance(Sale.PendingCountsFor + TimeSpan.FromMinutes(1));
-        (await job.ForgetOrphanedContractsAsync(CancellationToken.None)).ShouldBe(1);
+        (await gateway.RunJobAsync<GiveUpAbandonedChallengesOutcome>("abandoned-challenges")).ContractsForgotten.ShouldBe(1);
 
         (await gateway.WithDbAsync(db => db.Contracts.CountAsync())).ShouldBe(0);
     }
@@ -212,9 +204,8 @@ public sealed class ContractSafetyTests : IDisposable
         await buyer.PayAsync(await buyer.GetAsync(new Uri(created.Json["hostedPage"]!.GetValue<string>()).PathAndQuery));
 
         gateway.Clock.Advance(AbandonAuthentication.After - TimeSpan.FromMinutes(1));
-        await using var scope = gateway.Services.CreateAsyncScope();
 
-        (await scope.ServiceProvider.GetRequiredService<AbandonedAuthenticationJob>().GiveUpAsync(CancellationToken.None)).ShouldBe(0);
+        (await gateway.RunJobAsync<GiveUpAbandonedChallengesOutcome>("abandoned-challenges")).GivenUp.ShouldBe(0);
         (await gateway.WithDbAsync(db => db.Contracts.SingleAsync())).State.ShouldBe(ContractState.Pending);
     }
 

@@ -186,8 +186,7 @@ public sealed class NotificationUrlTests : IDisposable
     public NotificationUrlTests()
     {
         gateway.Set("OneClick:Seed:PostbackUrl", shopSite.PostbackUrl)
-            .AllowRedirectsTo(shopSite.BaseUrl)
-            .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+            .AllowRedirectsTo(shopSite.BaseUrl);
         api = ApiOrderFlows.ApiOf(gateway);
     }
 

@@ -43,7 +43,6 @@ public sealed class PayByLinkTests : IDisposable
     [Fact]
     public async Task Expired_link_shows_it_has_expired_and_a_forged_pay_post_charges_nothing_before_the_job_ran()
     {
-        await gateway.PauseLinkExpiryAsync();
         var link = await CreateLinkAsync("order-1", TimeSpan.FromMinutes(10));
         var buyer = Buyer.Of(gateway);
         var held = await buyer.GetAsync(link.Path); // opened in time, paid too late
@@ -68,7 +67,6 @@ public sealed class PayByLinkTests : IDisposable
     [Fact]
     public async Task ExpiryJob_closes_expired_open_links_and_leaves_unexpired_and_paid_ones_alone()
     {
-        await gateway.PauseLinkExpiryAsync();
         await CreateLinkAsync("expiring", TimeSpan.FromMinutes(10));
         var unexpired = await CreateLinkAsync("unexpired", TimeSpan.FromHours(2));
         var paid = await CreateLinkAsync("paid", TimeSpan.FromMinutes(10));
@@ -94,7 +92,6 @@ public sealed class PayByLinkTests : IDisposable
     [Fact]
     public async Task Expired_link_is_still_expired_after_the_job_and_refuses_payment()
     {
-        await gateway.PauseLinkExpiryAsync();
         var link = await CreateLinkAsync("order-1", TimeSpan.FromMinutes(10));
         var buyer = Buyer.Of(gateway);
         var held = await buyer.GetAsync(link.Path);

@@ -78,6 +78,43 @@ public sealed class PostbackCrashTests : IDisposable
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(UndeliveredPostbacks() == 0), "every postback is marked delivered");
     }
 
+    [Fact]
+    public async Task Delivery_that_failed_before_a_kill_is_retried_by_the_sweep_after_the_restart_on_its_schedule()
+    {
+        merchant.AnswerPostback = _ => Task.FromResult((503, "Down for maintenance"));
+        var settings = GatewayProcess.SettingsFor(merchant);
+        using (var first = new GatewayProcess(data.Path, settings))
+        {
+            await first.StartAsync();
+            first.Kill();
+        }
+
+        // The shop retries 6 s after a failure: long enough that the restarted gateway's look at start
+        // finds nothing due yet, so that the recurring sweep is what finds it.
+        await SqliteScript.ExecuteAsync($"Data Source={data.PathOf("oneclick.db")}", "UPDATE Shops SET PostbackRetrySchedule = '6'");
+        using (var second = new GatewayProcess(data.Path, settings))
+        {
+            await second.StartAsync();
+            var buyer = new Buyer(second.CreateClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }));
+            (await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase()))).Heading.ShouldBe("Payment approved");
+            await GatewayFactory.EventuallyAsync(() => Task.FromResult(AttemptTimes().Count == 1), "the first attempt failed and is recorded");
+            second.Kill();
+        }
+
+        merchant.AnswerPostback = _ => Task.FromResult((200, "OK"));
+        using var third = new GatewayProcess(data.Path, settings);
+        await third.StartAsync();
+
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(UndeliveredPostbacks() == 0), "the retry after the restart is acknowledged", TimeSpan.FromSeconds(30));
+        var attempts = AttemptTimes();
+        attempts.Count.ShouldBe(2);
+        (attempts[1] - attempts[0]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(6), "the retry waited for its schedule");
+    }
+
+    private List<DateTime> AttemptTimes() => DatabaseFile.FirstColumn(data.Path, "SELECT StartedAt FROM PostbackAttempts ORDER BY Id")
+        .Select(t => DateTime.Parse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal))
+        .ToList();
+
     private List<string> ApprovedSaleIds() => DatabaseFile.FirstColumn(data.Path, "SELECT Id FROM Sales WHERE Result = 'Approved'");
 
     private int UndeliveredPostbacks() => DatabaseFile.FirstColumn(data.Path, "SELECT Id FROM PostbackDeliveries WHERE State <> 'Delivered'").Count;

@@ -19,8 +19,7 @@ public sealed class PostbackDeliveryTests : IDisposable
     public PostbackDeliveryTests()
     {
         gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl)
-            .Set("OneClick:Postbacks:Timeout", "00:00:05")
-            .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+            .Set("OneClick:Postbacks:Timeout", "00:00:05");
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ public sealed class PostbackDestinationTests : IDisposable
     {
         // internal.test (and merchant.test, a shop's allowed host) resolve to loopback, as a merchant's
         // name pointed at our network would.
-        gateway.Set("OneClick:Postbacks:SweepInterval", "00:00:01")
+        gateway
             .WithServices(services => services.Replace(ServiceDescriptor.Singleton<HostResolver>(new FixedResolver(IPAddress.Loopback, InternalHost, GatewayFactory.MerchantHost))));
     }
 

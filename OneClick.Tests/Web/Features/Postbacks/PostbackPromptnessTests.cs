@@ -17,7 +17,7 @@ public sealed class PostbackPromptnessTests : IDisposable
 
     public PostbackPromptnessTests() =>
         gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl)
-            .Set("OneClick:Postbacks:SweepInterval", "01:00:00"); // no sweep would come for an hour
+            .Set("OneClick:Jobs:Schedules:outbox-sweep", ScheduledJobs.Never); // no sweep would come
 
     public void Dispose()
     {

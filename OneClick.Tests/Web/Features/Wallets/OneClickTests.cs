@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.Wallets;
+using OneClick.Web.Features.Wallets.Commands;
 
 namespace OneClick.Tests.Web.Features.Wallets;
 
@@ -275,8 +275,7 @@ public sealed class OneClickTests : IDisposable
         var page = await buyer.StartAsync(WithToken(Merchant.Purchase(), token));
 
         page.Heading.ShouldBe("Pay with your saved card"); // no instant charge; the remembered card asks for its CVC
-        await using var scope = gateway.Services.CreateAsyncScope();
-        (await scope.ServiceProvider.GetRequiredService<TokenExpiryJob>().ExpireAsync(CancellationToken.None)).ShouldBe(1);
+        (await gateway.RunJobAsync<ExpireTokensOutcome>("token-expiry")).Expired.ShouldBe(1);
         (await TokenStateAsync(token)).ShouldBe(OneClickTokenState.Expired);
     }
 

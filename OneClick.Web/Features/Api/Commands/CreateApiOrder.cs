@@ -4,7 +4,6 @@ using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
-using OneClick.Web.Features.Checkout;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -107,7 +106,7 @@ public sealed class CreateApiOrder(OneClickDbContext db, IOptions<OneClickOption
 
     /// <summary>
     /// The merchant's id of the order whose first payment holds this pending contract, while it can still
-    /// end: a challenge is open until the buyer answers or <see cref="AbandonedAuthenticationJob"/> gives it
+    /// end: a challenge is open until the buyer answers or <see cref="Checkout.Payments.GiveUpAbandonedChallenges"/> gives it
     /// up; a payment waiting for the acquirer, until <see cref="Sale.PendingCountsFor"/> (after
     /// that only a crash can have left it).
     /// </summary>

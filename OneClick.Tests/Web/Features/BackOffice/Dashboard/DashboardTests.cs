@@ -108,7 +108,7 @@ public sealed class DashboardTests : IDisposable
     {
         using var merchant = new MerchantSite { AnswerPostback = _ => Task.FromResult((500, "Internal error")) };
         using var failing = new GatewayFactory();
-        failing.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl).Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+        failing.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl);
         await PayAsync(Buyer.Of(failing), Merchant.Purchase());
         await GatewayFactory.EventuallyAsync(
             () => failing.WithDbAsync(db => db.PostbackDeliveries.AnyAsync(d => d.State == PostbackState.Pending && d.Attempts > 0)),

@@ -26,8 +26,7 @@ public sealed class PostbackPagesTests : IDisposable
         gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl)
             .Set("OneClick:Postbacks:PrivateHosts:0", otherMerchant.BaseUrl)
             .Set("OneClick:Seed:OneClickEnabled", "true")
-            .Set("OneClick:Postbacks:Timeout", "00:00:05")
-            .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+            .Set("OneClick:Postbacks:Timeout", "00:00:05");
     }
 
     public void Dispose()

@@ -14,8 +14,7 @@ public sealed class SalePageTests : IDisposable
 
     public SalePageTests() =>
         gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl)
-            .Set("OneClick:Seed:OneClickEnabled", "true")
-            .Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+            .Set("OneClick:Seed:OneClickEnabled", "true");
 
     public void Dispose()
     {

@@ -15,7 +15,7 @@ public sealed class SaleRefundTests : IDisposable
     private readonly GatewayFactory gateway = new();
 
     public SaleRefundTests() =>
-        gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl).Set("OneClick:Postbacks:SweepInterval", "00:00:01");
+        gateway.Set("OneClick:Seed:PostbackUrl", merchant.PostbackUrl);
 
     public void Dispose()
     {

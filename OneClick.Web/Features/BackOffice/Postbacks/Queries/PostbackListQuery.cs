@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Postbacks;
 using OneClick.Web.Features.Staff;
+using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice.Postbacks.Queries;
@@ -45,13 +46,17 @@ public sealed record EndpointOutage(int ShopId, string ShopName, DateTime Failin
 
 /// <param name="Shops">The person's shops, for the filter.</param>
 /// <param name="ShopId">The shop filtered by; null for all, and for a shop that is not the person's.</param>
-public sealed record PostbackList(IReadOnlyList<(int Id, string Name)> Shops, int? ShopId, IReadOnlyList<EndpointOutage> Outages, DeliveryList Deliveries);
+/// <param name="SweepFailedAt">
+/// When the recurring outbox sweep last failed every try, while it has not succeeded since: retries
+/// wait until it runs again. Its cause is shown only to administrators, in the jobs dashboard.
+/// </param>
+public sealed record PostbackList(IReadOnlyList<(int Id, string Name)> Shops, int? ShopId, IReadOnlyList<EndpointOutage> Outages, DeliveryList Deliveries, DateTime? SweepFailedAt);
 
 /// <summary>
 /// The postbacks page: the person's shops, outages among them, and one page of deliveries, newest
 /// first unless sorted otherwise. Another merchant's shop id is treated as no filter at all.
 /// </summary>
-public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, TimeProvider clock)
+public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, RecurringJobHealth jobs, TimeProvider clock)
 {
     public async Task<PostbackList> RunAsync(int? shopId, DeliveryStateFilter state, int page, DeliverySort sort, bool ascending, CancellationToken cancellationToken)
     {
@@ -60,7 +65,7 @@ public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, 
         var chosen = shopId is { } id && shopIds.Contains(id) ? shopId : null;
         var outages = await OutagesAsync(shopIds, clock.GetUtcNow().UtcDateTime, cancellationToken);
         var deliveries = await DeliveriesAsync(chosen is { } one ? [one] : shopIds, state, page, sort, ascending, cancellationToken);
-        return new PostbackList(shops, chosen, outages, deliveries);
+        return new PostbackList(shops, chosen, outages, deliveries, jobs.FailingOf("outbox-sweep")?.FailedAt);
     }
 
     private async Task<List<EndpointOutage>> OutagesAsync(List<int> ids, DateTime now, CancellationToken cancellationToken)

@@ -2,25 +2,24 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
-using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Persistence;
-using Quartz;
 
-namespace OneClick.Web.Features.Checkout;
+namespace OneClick.Web.Features.Checkout.Payments;
+
+/// <param name="GivenUp">Challenges given up in this run (at most a batch; the next run takes the rest).</param>
+/// <param name="ContractsForgotten">Pending contracts whose first payment can no longer end, forgotten with their cards.</param>
+public sealed record GiveUpAbandonedChallengesOutcome(int GivenUp, int ContractsForgotten);
 
 /// <summary>
 /// Gives up 3-D Secure challenges the buyer left (<see cref="AbandonAuthentication.After"/>):
 /// otherwise the order stays "in progress" for ever, could be completed days later, and the pending
-/// contract of a first CIT payment keeps a card nobody authenticated.
+/// contract of a first CIT payment keeps a card nobody authenticated. A recurring job.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AbandonedAuthenticationJob> logger) : IJob
+public sealed class GiveUpAbandonedChallenges(OneClickDbContext db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<GiveUpAbandonedChallenges> logger)
 {
-    public static readonly JobKey Key = new("abandoned-authentication", "oneclick");
-
     private const int Batch = 200;
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task<GiveUpAbandonedChallengesOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var given = await GiveUpAsync(cancellationToken);
         if (given > 0)
@@ -33,6 +32,8 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
         {
             logger.LogWarning("{Count} pending contract(s) whose first payment ended without an answer forgotten with their cards", forgotten);
         }
+
+        return new GiveUpAbandonedChallengesOutcome(given, forgotten);
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
     /// waiting for the acquirer past <see cref="Sale.PendingCountsFor"/>): the encrypted
     /// card of a payment nobody authenticated is not kept.
     /// </summary>
-    public Task<int> ForgetOrphanedContractsAsync(CancellationToken cancellationToken)
+    private Task<int> ForgetOrphanedContractsAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow().UtcDateTime - Sale.PendingCountsFor;
         return db.Contracts
@@ -49,7 +50,7 @@ public sealed class AbandonedAuthenticationJob(OneClickDbContext db, IServiceSco
             .ExecuteDeleteAsync(cancellationToken);
     }
 
-    public async Task<int> GiveUpAsync(CancellationToken cancellationToken)
+    private async Task<int> GiveUpAsync(CancellationToken cancellationToken)
     {
         var before = clock.GetUtcNow().UtcDateTime - AbandonAuthentication.After;
         var orderIds = await db.Orders.AsNoTracking()

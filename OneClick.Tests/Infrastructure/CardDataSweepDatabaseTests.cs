@@ -9,7 +9,7 @@ public sealed class CardDataSweepDatabaseTests
 
     [Theory]
     [InlineData("WAL")] // the gateway's own databases
-    [InlineData("DELETE")] // Quartz's scheduler.db: a rollback journal, hot after a kill mid-transaction
+    [InlineData("DELETE")] // a rollback journal (as the retired Quartz store kept), hot after a kill mid-transaction
     public void DataDirectory_database_a_writer_was_killed_on_is_read_value_by_value(string journalMode)
     {
         using var live = new TemporaryFolder("oneclick-sweep-live");

@@ -50,9 +50,15 @@ public static class Scheduling
             },
             new JobFilterAttributeFilterProvider()));
         services.AddHangfire(_ => { });
-        // Replaces AddHangfire's own, which would point the process-wide log provider and activator at
-        // whichever host started last; only the serializer settings, the same for all, are global.
-        services.AddSingleton<IGlobalConfiguration>(_ => ProcessWideSettings.Value);
+        // Replaces AddHangfire's own, which would point the process-wide activator at whichever host
+        // started last. Hangfire's own log lines have only a process-wide provider: they go to the
+        // last host's log (a gateway is one host; tests start many, and read only our own lines).
+        services.AddSingleton<IGlobalConfiguration>(sp =>
+        {
+            var configuration = ProcessWideSettings.Value;
+            configuration.UseLogProvider(new AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()));
+            return configuration;
+        });
         services.AddHangfireServer((sp, server) =>
         {
             var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;

@@ -85,7 +85,7 @@ public sealed record FuzzCase(string Family, RawRequest Request, Func<RawRespons
 /// </summary>
 /// <remarks>
 /// Log rows: the gateway's database has no request log, and no refused request writes the audit log
-/// (staff actions only); Quartz keeps its own bookkeeping in scheduler.db, which is not compared. The
+/// (staff actions only); Hangfire keeps its bookkeeping in memory, apart from the database. The
 /// one row a refused request may leave is an API idempotency record whose stored answer is a 4xx
 /// (decision 014: the first answer to a key is kept 24 hours and replayed, refusals included, except
 /// a "try again" 409; a body the API cannot read is refused before any key is recorded), with its id

@@ -131,7 +131,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>Moves the clock on and wakes the outbox, as the recurring sweep would at that time.</summary>
+    /// <summary>Moves the clock on and has the outbox look for due postbacks (the recurring sweep also looks for e-mails and refunds).</summary>
     public void AdvanceAndSweep(TimeSpan by)
     {
         Clock.Advance(by);

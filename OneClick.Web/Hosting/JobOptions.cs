@@ -16,8 +16,11 @@ public sealed class JobOptions
 
     public JobStorageKind Storage { get; set; } = JobStorageKind.InMemory;
 
-    /// <summary>Jobs run at once at most: the sweeps are short, and two leave one free while another runs long.</summary>
-    public int WorkerCount { get; set; } = 2;
+    /// <summary>
+    /// Jobs run at once at most: the sweeps take milliseconds, and three leave the outbox sweep (whose
+    /// queue is fetched first) a worker while two other jobs run long.
+    /// </summary>
+    public int WorkerCount { get; set; } = 3;
 
     /// <summary>How often the scheduler looks for recurring jobs that came due: a job runs at most this late.</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);

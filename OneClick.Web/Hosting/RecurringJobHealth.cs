@@ -14,7 +14,7 @@ public sealed record FailingJob(string Id, DateTime FailedAt, string Error);
 /// its tries is logged and stays failing until one succeeds, so that the back-office can warn while
 /// it lasts (the outbox sweep's failure delays every retried postback).
 /// </summary>
-public sealed class RecurringJobHealth(IOptions<JobOptions> options, ILogger<RecurringJobHealth> logger) : JobFilterAttribute, IApplyStateFilter
+public sealed class RecurringJobHealth(IOptions<JobOptions> options, TimeProvider clock, ILogger<RecurringJobHealth> logger) : JobFilterAttribute, IApplyStateFilter
 {
     private readonly ConcurrentDictionary<string, FailingJob> failing = new(StringComparer.Ordinal);
 
@@ -42,7 +42,8 @@ public sealed class RecurringJobHealth(IOptions<JobOptions> options, ILogger<Rec
             case FailedState failed:
                 // Only the last try reaches Failed: the retry filter turns the earlier ones into Scheduled.
                 var error = failed.Exception.GetType().Name;
-                failing[job.Id] = new FailingJob(job.Id, failed.FailedAt, error);
+                // Stamped by the gateway's clock, which the back-office shows times by (Hangfire keeps its own).
+                failing[job.Id] = new FailingJob(job.Id, clock.GetUtcNow().UtcDateTime, error);
                 logger.LogError(failed.Exception, "Recurring job {Id} failed {Attempts} tries ({Error}); it runs again on its schedule", job.Id, options.Value.Attempts, error);
                 break;
         }

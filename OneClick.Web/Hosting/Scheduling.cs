@@ -22,13 +22,19 @@ public static class Scheduling
     public static readonly IReadOnlyList<RecurringCommand> RecurringJobs =
     [
         // Retries that came due, what a crash or restart left pending, refunds to ask again: the
-        // dispatcher sends them. Seconds matter here: a retry is due 1 minute after a failure.
-        RecurringCommand.Calls<SweepOutbox>("outbox-sweep", "*/15 * * * * *", c => c.RunAsync(CancellationToken.None)),
+        // dispatcher sends them. Seconds matter here: a retry is due 1 minute after a failure. Its
+        // queue comes first, so that a long run of another job never holds it back.
+        RecurringCommand.Calls<SweepOutbox>("outbox-sweep", "*/15 * * * * *", c => c.RunAsync(CancellationToken.None), OutboxQueue),
         RecurringCommand.Calls<ExpireTokens>("token-expiry", "*/15 * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<ExpirePaymentLinks>("payment-link-expiry", "* * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<GiveUpAbandonedChallenges>("abandoned-challenges", "*/5 * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<ForgetIdempotencyKeys>("idempotency-key-purge", "17 * * * *", c => c.RunAsync(CancellationToken.None)),
     ];
+
+    /// <summary>The outbox sweep's queue, fetched before <see cref="DefaultQueue"/>.</summary>
+    public const string OutboxQueue = "outbox";
+
+    public const string DefaultQueue = "default";
 
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,19 +56,19 @@ public static class Scheduling
             },
             new JobFilterAttributeFilterProvider()));
         services.AddHangfire(_ => { });
-        // Replaces AddHangfire's own, which would point the process-wide activator at whichever host
-        // started last. Hangfire's own log lines have only a process-wide provider: they go to the
-        // last host's log (a gateway is one host; tests start many, and read only our own lines).
+        // Replaces AddHangfire's own, which would point the process-wide activator and log provider
+        // at whichever host started last, disposed or not; only settings the same for all are global.
+        services.AddSingleton(sp => new HangfireLogRegistration(HangfireLog.Process.Register(sp.GetRequiredService<ILoggerFactory>())));
         services.AddSingleton<IGlobalConfiguration>(sp =>
         {
-            var configuration = ProcessWideSettings.Value;
-            configuration.UseLogProvider(new AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()));
-            return configuration;
+            sp.GetRequiredService<HangfireLogRegistration>();
+            return ProcessWideSettings.Value;
         });
         services.AddHangfireServer((sp, server) =>
         {
             var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
             server.WorkerCount = jobs.WorkerCount;
+            server.Queues = [OutboxQueue, DefaultQueue];
             server.SchedulePollingInterval = jobs.PollingInterval;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             server.ShutdownTimeout = TimeSpan.FromSeconds(5);
@@ -86,9 +92,16 @@ public static class Scheduling
         GlobalConfiguration.Configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings();
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(HangfireLog.Process);
         return GlobalConfiguration.Configuration;
     });
+
+    /// <summary>This host's place in <see cref="HangfireLog"/>, given up when the host's services are disposed.</summary>
+    private sealed class HangfireLogRegistration(IDisposable registration) : IDisposable
+    {
+        public void Dispose() => registration.Dispose();
+    }
 
     /// <summary>The one place that chooses the job store (<see cref="JobOptions.Storage"/>).</summary>
     public static JobStorage StorageFor(JobOptions options) => options.Storage switch
@@ -171,7 +184,7 @@ public static class Scheduling
 /// <summary>One row of <see cref="Scheduling.RecurringJobs"/>.</summary>
 public sealed record RecurringCommand(string Id, string Cron, Type Command, Action<IRecurringJobManager, string> Register)
 {
-    public static RecurringCommand Calls<TCommand>(string id, string cron, Expression<Func<TCommand, Task>> run)
+    public static RecurringCommand Calls<TCommand>(string id, string cron, Expression<Func<TCommand, Task>> run, string queue = Scheduling.DefaultQueue)
         where TCommand : notnull =>
-        new(id, cron, typeof(TCommand), (manager, schedule) => manager.AddOrUpdate(id, run, schedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
+        new(id, cron, typeof(TCommand), (manager, schedule) => manager.AddOrUpdate(id, queue, run, schedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
 }

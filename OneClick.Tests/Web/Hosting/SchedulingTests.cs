@@ -31,7 +31,7 @@ public sealed class SchedulingTests
             ["abandoned-challenges"] = "*/5 * * * *",
             ["idempotency-key-purge"] = "17 * * * *",
         }, ignoreOrder: true);
-        gateway.Logs.Lines.ShouldContain(l => l.Contains("Jobs: Hangfire on InMemory storage, 2 workers", StringComparison.Ordinal));
+        gateway.Logs.Lines.ShouldContain(l => l.Contains("Jobs: Hangfire on InMemory storage, 3 workers", StringComparison.Ordinal));
     }
 
     [Fact]

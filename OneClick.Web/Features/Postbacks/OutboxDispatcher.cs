@@ -229,7 +229,7 @@ public sealed class OutboxDispatcher(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             coolingDown[deliveryId] = clock.GetUtcNow().UtcDateTime + CoolDown;
-            logger.LogError(ex, "Postback {DeliveryId} could not be processed; it stays pending and is tried again in {CoolDown}", deliveryId, CoolDown);
+            logger.LogError(ex, "Postback {DeliveryId} could not be processed; it stays pending and is tried again by the first outbox sweep after {CoolDown}", deliveryId, CoolDown);
         }
         finally
         {

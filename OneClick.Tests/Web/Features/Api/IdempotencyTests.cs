@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Api;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.Api;
-using OneClick.Web.Features.Api.Commands;
 
 namespace OneClick.Tests.Web.Features.Api;
 
@@ -33,24 +32,6 @@ public sealed class IdempotencyTests : IDisposable
     {
         response.Status.ShouldBe(HttpStatusCode.OK, response.ToString());
         response.Body.ShouldBe(first.Body);
-    }
-
-    // ---- the purge job ----
-
-    [Fact]
-    public async Task Purge_job_forgets_keys_after_24_hours_and_keeps_younger_ones()
-    {
-        var api = MerchantApi.Of(gateway);
-        (await api.PostAsync(Hpp, MerchantApi.OrderBody("order-1"), "key-old")).Status.ShouldBe(HttpStatusCode.OK);
-        gateway.Clock.Advance(TimeSpan.FromHours(23));
-        (await api.PostAsync(Hpp, MerchantApi.OrderBody("order-2"), "key-young")).Status.ShouldBe(HttpStatusCode.OK);
-
-        gateway.Clock.Advance(TimeSpan.FromMinutes(59));
-        (await gateway.RunJobAsync<ForgetIdempotencyKeysOutcome>("idempotency-key-purge")).Forgotten.ShouldBe(0);
-        gateway.Clock.Advance(TimeSpan.FromMinutes(2));
-        (await gateway.RunJobAsync<ForgetIdempotencyKeysOutcome>("idempotency-key-purge")).Forgotten.ShouldBe(1);
-
-        (await RecordsAsync()).ShouldHaveSingleItem().Key.ShouldBe("key-young");
     }
 
     // ---- same key ----

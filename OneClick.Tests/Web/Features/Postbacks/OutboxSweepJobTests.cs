@@ -40,7 +40,7 @@ public sealed class OutboxSweepJobTests : IDisposable
         {
             await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).Attempts == attempt, $"attempt {attempt} is recorded");
             gateway.Clock.Advance(waits[attempt - 1] - TimeSpan.FromSeconds(5));
-            (await gateway.RunJobAsync<SweepOutboxOutcome>("outbox-sweep")).DuePostbacks.ShouldBe(0, $"a second before retry {attempt} is due");
+            (await gateway.RunJobAsync<SweepOutboxOutcome>("outbox-sweep")).DuePostbacks.ShouldBe(0, $"5 seconds before retry {attempt} is due");
             gateway.Clock.Advance(TimeSpan.FromSeconds(5));
             (await gateway.RunJobAsync<SweepOutboxOutcome>("outbox-sweep")).DuePostbacks.ShouldBe(1, $"retry {attempt} is due");
         }

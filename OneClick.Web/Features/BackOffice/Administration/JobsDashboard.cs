@@ -42,10 +42,20 @@ public static class JobsDashboard
         return endpoints;
     }
 
-    /// <summary>Re-checked on every request the dashboard serves, its actions (trigger, delete, requeue) included.</summary>
+    /// <summary>
+    /// Re-checked on every request the dashboard serves, its actions (trigger, requeue, delete a run)
+    /// included. Removing a recurring job is refused to everyone: the table in Hosting/Scheduling.cs is
+    /// the schedule, and a job removed here (the outbox sweep: every retry) would stay away until the
+    /// next start, with no run left to fail and warn.
+    /// </summary>
     private sealed class AdministratorsOnly : IDashboardAsyncAuthorizationFilter
     {
-        public Task<bool> AuthorizeAsync(DashboardContext context) =>
-            Task.FromResult(context.GetHttpContext().User.IsInRole(StaffRoles.Administrator));
+        public Task<bool> AuthorizeAsync(DashboardContext context)
+        {
+            var http = context.GetHttpContext();
+            var removesRecurringJob = HttpMethods.IsPost(http.Request.Method)
+                && context.Request.Path.StartsWith("/recurring/remove", StringComparison.OrdinalIgnoreCase);
+            return Task.FromResult(!removesRecurringJob && http.User.IsInRole(StaffRoles.Administrator));
+        }
     }
 }

@@ -50,6 +50,27 @@ public sealed class JobsDashboardTests : IDisposable
         TokenExpiryRuns().ShouldBeNull();
     }
 
+    [Fact]
+    public async Task Administrators_action_with_the_pages_token_runs_and_removing_a_recurring_job_is_refused()
+    {
+        var administrator = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, null);
+        var page = await administrator.Client.GetStringAsync("/account/jobs/recurring");
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page);
+        var header = document.QuerySelector("meta[name=csrf-header]")!.GetAttribute("content")!;
+        var token = document.QuerySelector("meta[name=csrf-token]")!.GetAttribute("content")!;
+
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/account/jobs/recurring/trigger") { Content = Trigger() };
+        trigger.Headers.Add(header, token);
+        (await administrator.Client.SendAsync(trigger)).IsSuccessStatusCode.ShouldBeTrue();
+        TokenExpiryRuns().ShouldNotBeNull();
+
+        using var remove = new HttpRequestMessage(HttpMethod.Post, "/account/jobs/recurring/remove") { Content = Trigger() };
+        remove.Headers.Add(header, token);
+        (await administrator.Client.SendAsync(remove)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var connection = gateway.Services.GetRequiredService<JobStorage>().GetConnection();
+        connection.GetRecurringJobs().Select(j => j.Id).ShouldContain("token-expiry");
+    }
+
     /// <summary>The last run of token-expiry, which test gateways hold until a test triggers it: null when it never ran.</summary>
     private string? TokenExpiryRuns()
     {

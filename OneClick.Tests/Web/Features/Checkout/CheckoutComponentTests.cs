@@ -1,4 +1,5 @@
 using System.Reflection;
+using Bunit;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
@@ -8,15 +9,15 @@ using OneClick.Web.Features.Checkout;
 
 namespace OneClick.Tests.Web.Features.Checkout;
 
-/// <summary>The buyer's views rendered alone: what a person would see, found by role and text.</summary>
-public sealed class CheckoutComponentTests
+/// <summary>The buyer's views rendered alone with bUnit: what a person would see, found by role and text.</summary>
+public sealed class CheckoutComponentTests : ComponentTestContext
 {
     private static readonly DateTime Now = new(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public async Task StartOrderError_with_errors_lists_each_parameter_and_rule()
+    public void StartOrderError_with_errors_lists_each_parameter_and_rule()
     {
-        var document = await ComponentRenderer.RenderAsync<StartOrderError>(new()
+        var view = RenderWithHead<StartOrderError>(new Dictionary<string, object?>
         {
             [nameof(StartOrderError.StatusCode)] = 400,
             [nameof(StartOrderError.Errors)] = new List<ParameterError>
@@ -26,96 +27,96 @@ public sealed class CheckoutComponentTests
             },
         });
 
-        document.QuerySelector("h1")!.TextContent.ShouldBe("This payment request is not valid");
-        var items = document.QuerySelectorAll("[aria-label='Problems with the request'] li").Select(li => li.TextContent).ToList();
+        view.Find("h1").TextContent.ShouldBe("This payment request is not valid");
+        var items = view.FindAll("[aria-label='Problems with the request'] li").Select(li => li.TextContent).ToList();
         items.ShouldBe(["priceAmount must be a number.", "backURL points to host 'evil.example'."]);
     }
 
     [Fact]
-    public async Task StartOrderError_for_bad_signature_says_only_that_it_does_not_match()
+    public void StartOrderError_for_bad_signature_says_only_that_it_does_not_match()
     {
-        var document = await ComponentRenderer.RenderAsync<StartOrderError>(new()
+        var view = RenderWithHead<StartOrderError>(new Dictionary<string, object?>
         {
             [nameof(StartOrderError.StatusCode)] = 403,
             [nameof(StartOrderError.Errors)] = new List<ParameterError>(),
         });
 
-        document.Body!.TextContent.ShouldContain("The signature does not match.");
-        document.QuerySelectorAll("li").ShouldBeEmpty();
+        TextOf(view).ShouldContain("The signature does not match.");
+        view.FindAll("li").ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task ApprovalView_refreshes_to_success_url_within_5_seconds_and_offers_continue()
+    public void ApprovalView_refreshes_to_success_url_within_5_seconds_and_offers_continue()
     {
         var (shop, order, sale) = ApprovedSale();
 
-        var document = await ComponentRenderer.RenderAsync<ApprovalView>(new()
+        var view = RenderWithHead<ApprovalView>(new Dictionary<string, object?>
         {
             [nameof(ApprovalView.Shop)] = shop,
             [nameof(ApprovalView.Order)] = order,
             [nameof(ApprovalView.Sale)] = sale,
         });
 
-        var refresh = document.QuerySelector("meta[http-equiv=refresh]")!.GetAttribute("content")!;
+        var refresh = view.Find("meta[http-equiv=refresh]").GetAttribute("content")!;
         var seconds = int.Parse(refresh.Split(';')[0], System.Globalization.CultureInfo.InvariantCulture);
         seconds.ShouldBeLessThanOrEqualTo(5);
         var target = refresh[(refresh.IndexOf("url=", StringComparison.Ordinal) + 4)..];
         target.ShouldStartWith("https://shop.example/success?shopID=64233&saleID=7");
-        document.QuerySelectorAll("a").Single(a => a.TextContent == "Continue").GetAttribute("href").ShouldBe(target);
-        document.Body!.TextContent.ShouldContain("Visa •••• 4242");
-        document.Body.TextContent.ShouldNotContain("4242424242424242");
+        LinksNamed(view, "Continue").Single().GetAttribute("href").ShouldBe(target);
+        TextOf(view).ShouldContain("Visa •••• 4242");
+        TextOf(view).ShouldNotContain("4242424242424242");
     }
 
     [Fact]
-    public async Task DeclineView_without_decline_url_offers_try_again()
+    public void DeclineView_without_decline_url_offers_try_again()
     {
         var (shop, order, sale) = DeclinedSale(closeOrder: false);
 
-        var document = await ComponentRenderer.RenderAsync<DeclineView>(new()
+        var view = RenderWithHead<DeclineView>(new Dictionary<string, object?>
         {
             [nameof(DeclineView.Shop)] = shop,
             [nameof(DeclineView.Order)] = order,
             [nameof(DeclineView.Sale)] = sale,
         });
 
-        document.QuerySelector("h1")!.TextContent.ShouldBe("Payment declined");
-        document.Body!.TextContent.ShouldContain("insufficient funds");
-        document.QuerySelectorAll("a").Single(a => a.TextContent == "Try again").GetAttribute("href").ShouldBe($"/order/{order.Id}");
-        document.QuerySelector("meta[http-equiv=refresh]").ShouldBeNull();
+        view.Find("h1").TextContent.ShouldBe("Payment declined");
+        TextOf(view).ShouldContain("insufficient funds");
+        LinksNamed(view, "Try again").Single().GetAttribute("href").ShouldBe($"/order/{order.Id}");
+        view.FindAll("meta[http-equiv=refresh]").ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task DeclineView_with_decline_url_sends_the_buyer_back_with_signed_fields()
+    public void DeclineView_with_decline_url_sends_the_buyer_back_with_signed_fields()
     {
         var (shop, order, sale) = DeclinedSale(closeOrder: true);
 
-        var document = await ComponentRenderer.RenderAsync<DeclineView>(new()
+        var view = RenderWithHead<DeclineView>(new Dictionary<string, object?>
         {
             [nameof(DeclineView.Shop)] = shop,
             [nameof(DeclineView.Order)] = order,
             [nameof(DeclineView.Sale)] = sale,
         });
 
-        var continueLink = document.QuerySelectorAll("a").Single(a => a.TextContent == "Continue").GetAttribute("href")!;
+        var continueLink = LinksNamed(view, "Continue").Single().GetAttribute("href")!;
         continueLink.ShouldStartWith("https://shop.example/declined?shopID=64233&saleID=8&saleResult=DECLINED&signature=");
-        document.QuerySelector("meta[http-equiv=refresh]").ShouldNotBeNull();
-        document.QuerySelectorAll("a").ShouldNotContain(a => a.TextContent == "Try again");
+        view.FindAll("meta[http-equiv=refresh]").ShouldHaveSingleItem();
+        LinksNamed(view, "Try again").ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task OrderSummary_shows_shop_description_and_amount_with_currency()
+    public void OrderSummary_shows_shop_description_and_amount_with_currency()
     {
         var (shop, order, _) = ApprovedSale();
 
-        var document = await ComponentRenderer.RenderAsync<OrderSummary>(new()
+        var view = RenderWithHead<OrderSummary>(new Dictionary<string, object?>
         {
             [nameof(OrderSummary.Shop)] = shop,
             [nameof(OrderSummary.Order)] = order,
         });
 
-        document.Body!.TextContent.ShouldContain("Test Shop");
-        document.Body.TextContent.ShouldContain("Credits");
-        document.QuerySelector("[aria-label=Amount]")!.TextContent.ShouldBe("9.99 EUR");
+        TextOf(view).ShouldContain("Test Shop");
+        TextOf(view).ShouldContain("Credits");
+        view.Find("[aria-label=Amount]").TextContent.ShouldBe("9.99 EUR");
     }
 
     private static (Shop Shop, Order Order, Sale Sale) ApprovedSale()

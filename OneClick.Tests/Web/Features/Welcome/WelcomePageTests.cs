@@ -1,3 +1,5 @@
+using Bunit;
+using Bunit.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +15,7 @@ namespace OneClick.Tests.Web.Features.Welcome;
 /// The gateway's front page: what it is and where to go, the demo shop and the development log-ins
 /// only where they exist, and never a merchant's name.
 /// </summary>
-public sealed class WelcomePageTests
+public sealed class WelcomePageTests : ComponentTestContext
 {
     [Fact]
     public async Task Root_of_a_gateway_without_the_demo_shop_answers_with_the_front_page_and_no_demo_link()
@@ -34,40 +36,40 @@ public sealed class WelcomePageTests
     }
 
     [Fact]
-    public async Task Development_with_the_demo_shop_running_links_it_and_names_the_demo_log_ins()
+    public void Development_with_the_demo_shop_running_links_it_and_names_the_demo_log_ins()
     {
-        var page = await RenderAsync(Environments.Development, demoShopUrl: "http://localhost:5090");
+        var page = RenderPage(Environments.Development, demoShopUrl: "http://localhost:5090");
 
-        page.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldBe(["http://localhost:5090", "/account", "/api/docs", "/openapi/v1.json", "/health/ready"]);
-        page.QuerySelector("a[href='http://localhost:5090']")!.TextContent.ShouldBe("Open the demo shop");
-        page.QuerySelector("#try-heading")!.ParentElement!.TextContent.ShouldContain("Buy 100 credits again with one click");
-        var merchants = page.QuerySelector("#account-heading")!.ParentElement!.TextContent;
+        page.FindAll("a").Select(a => a.GetAttribute("href")).ShouldBe(["http://localhost:5090", "/account", "/api/docs", "/openapi/v1.json", "/health/ready"]);
+        page.Find("a[href='http://localhost:5090']").TextContent.ShouldBe("Open the demo shop");
+        page.Find("#try-heading").ParentElement!.TextContent.ShouldContain("Buy 100 credits again with one click");
+        var merchants = page.Find("#account-heading").ParentElement!.TextContent;
         merchants.ShouldContain("owner@demo.test");
         merchants.ShouldContain("admin@demo.test");
         merchants.ShouldContain("demo back-office password");
     }
 
     [Fact]
-    public async Task Production_shows_no_demo_link_and_no_log_ins()
+    public void Production_shows_no_demo_link_and_no_log_ins()
     {
-        var page = await RenderAsync(Environments.Production, demoShopUrl: null);
+        var page = RenderPage(Environments.Production, demoShopUrl: null);
 
-        page.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldBe(["/account", "/api/docs", "/openapi/v1.json", "/health/ready"]);
-        page.QuerySelector("#try-heading").ShouldBeNull();
-        page.Body!.TextContent.ShouldNotContain("@demo.test");
-        page.Body.TextContent.ShouldNotContain("password");
+        page.FindAll("a").Select(a => a.GetAttribute("href")).ShouldBe(["/account", "/api/docs", "/openapi/v1.json", "/health/ready"]);
+        page.FindAll("#try-heading").ShouldBeEmpty();
+        TextOf(page).ShouldNotContain("@demo.test");
+        TextOf(page).ShouldNotContain("password");
     }
 
     [Fact]
-    public async Task Development_with_a_configured_owner_names_no_demo_log_ins()
+    public void Development_with_a_configured_owner_names_no_demo_log_ins()
     {
-        var page = await RenderAsync(Environments.Development, demoShopUrl: null, ownerEmail: "owner@merchant.example");
+        var page = RenderPage(Environments.Development, demoShopUrl: null, ownerEmail: "owner@merchant.example");
 
-        page.Body!.TextContent.ShouldNotContain("@demo.test");
-        page.Body.TextContent.ShouldNotContain("owner@merchant.example");
+        TextOf(page).ShouldNotContain("@demo.test");
+        TextOf(page).ShouldNotContain("owner@merchant.example");
     }
 
-    private static Task<AngleSharp.Dom.IDocument> RenderAsync(string environment, string? demoShopUrl, string? ownerEmail = null)
+    private IRenderedComponent<ContainerFragment> RenderPage(string environment, string? demoShopUrl, string? ownerEmail = null)
     {
         var demoShop = new RunningDemoShop();
         if (demoShopUrl is not null)
@@ -77,10 +79,10 @@ public sealed class WelcomePageTests
 
         var options = new OneClickOptions();
         options.Seed.OwnerEmail = ownerEmail;
-        return ComponentRenderer.RenderAsync<WelcomePage>([], services => services
-            .AddSingleton(demoShop)
+        Services.AddSingleton(demoShop)
             .AddSingleton(Options.Create(options))
-            .AddSingleton<IHostEnvironment>(new Host(environment)));
+            .AddSingleton<IHostEnvironment>(new Host(environment));
+        return RenderWithHead<WelcomePage>(new Dictionary<string, object?>());
     }
 
     private sealed class Host(string name) : IHostEnvironment

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace OneClick.Core.Notifications;
 
 public enum EmailState
@@ -48,6 +50,9 @@ public sealed class OutboxEmail
     public DateTime CreatedAt { get; private set; }
 
     public DateTime? SentAt { get; private set; }
+
+    /// <summary>Due: pending, and its next attempt's time has come. The outbox sends these; the recurring sweep counts them.</summary>
+    public static Expression<Func<OutboxEmail, bool>> DueAt(DateTime now) => e => e.State == EmailState.Pending && e.NextAttemptAt <= now;
 
     public string? LastError { get; private set; }
 

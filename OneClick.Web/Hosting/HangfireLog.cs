@@ -19,7 +19,7 @@ public sealed class HangfireLog : ILogProvider
     }
 
     /// <summary>Sends the lines to this host's log until the returned registration is disposed (with the host's services).</summary>
-    public IDisposable Register(ILoggerFactory loggerFactory)
+    public Registration Register(ILoggerFactory loggerFactory)
     {
         var provider = new AspNetCoreLogProvider(loggerFactory);
         lock (hosts)
@@ -55,7 +55,8 @@ public sealed class HangfireLog : ILogProvider
         }
     }
 
-    private sealed class Registration(HangfireLog log, AspNetCoreLogProvider provider) : IDisposable
+    /// <summary>A host's place in the log, a singleton of its services: given up when they are disposed.</summary>
+    public sealed class Registration(HangfireLog log, AspNetCoreLogProvider provider) : IDisposable
     {
         public void Dispose()
         {

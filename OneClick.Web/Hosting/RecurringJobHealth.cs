@@ -20,8 +20,6 @@ public sealed class RecurringJobHealth(IOptions<JobOptions> options, TimeProvide
 
     public FailingJob? FailingOf(string id) => failing.GetValueOrDefault(id);
 
-    public IReadOnlyList<FailingJob> Failing() => [.. failing.Values.OrderBy(f => f.Id, StringComparer.Ordinal)];
-
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
         var job = Scheduling.RecurringJobs.FirstOrDefault(j => j.Command == context.BackgroundJob.Job?.Type);

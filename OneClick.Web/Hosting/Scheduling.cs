@@ -24,12 +24,15 @@ public static class Scheduling
         // Retries that came due, what a crash or restart left pending, refunds to ask again: the
         // dispatcher sends them. Seconds matter here: a retry is due 1 minute after a failure. Its
         // queue comes first, so that a long run of another job never holds it back.
-        RecurringCommand.Calls<SweepOutbox>("outbox-sweep", "*/15 * * * * *", c => c.RunAsync(CancellationToken.None), OutboxQueue),
+        RecurringCommand.Calls<SweepOutbox>(OutboxSweep, "*/15 * * * * *", c => c.RunAsync(CancellationToken.None), OutboxQueue),
         RecurringCommand.Calls<ExpireTokens>("token-expiry", "*/15 * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<ExpirePaymentLinks>("payment-link-expiry", "* * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<GiveUpAbandonedChallenges>("abandoned-challenges", "*/5 * * * *", c => c.RunAsync(CancellationToken.None)),
         RecurringCommand.Calls<ForgetIdempotencyKeys>("idempotency-key-purge", "17 * * * *", c => c.RunAsync(CancellationToken.None)),
     ];
+
+    /// <summary>The outbox sweep's id: the Postbacks page warns while its last run has failed.</summary>
+    public const string OutboxSweep = "outbox-sweep";
 
     /// <summary>The outbox sweep's queue, fetched before <see cref="DefaultQueue"/>.</summary>
     public const string OutboxQueue = "outbox";
@@ -58,10 +61,10 @@ public static class Scheduling
         services.AddHangfire(_ => { });
         // Replaces AddHangfire's own, which would point the process-wide activator and log provider
         // at whichever host started last, disposed or not; only settings the same for all are global.
-        services.AddSingleton(sp => new HangfireLogRegistration(HangfireLog.Process.Register(sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton(sp => HangfireLog.Process.Register(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IGlobalConfiguration>(sp =>
         {
-            sp.GetRequiredService<HangfireLogRegistration>();
+            sp.GetRequiredService<HangfireLog.Registration>();
             return ProcessWideSettings.Value;
         });
         services.AddHangfireServer((sp, server) =>
@@ -96,12 +99,6 @@ public static class Scheduling
             .UseLogProvider(HangfireLog.Process);
         return GlobalConfiguration.Configuration;
     });
-
-    /// <summary>This host's place in <see cref="HangfireLog"/>, given up when the host's services are disposed.</summary>
-    private sealed class HangfireLogRegistration(IDisposable registration) : IDisposable
-    {
-        public void Dispose() => registration.Dispose();
-    }
 
     /// <summary>The one place that chooses the job store (<see cref="JobOptions.Storage"/>).</summary>
     public static JobStorage StorageFor(JobOptions options) => options.Storage switch

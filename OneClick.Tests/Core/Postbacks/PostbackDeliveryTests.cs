@@ -34,6 +34,23 @@ public sealed class PostbackDeliveryTests
     }
 
     [Fact]
+    public void Due_once_its_next_attempt_has_come_and_only_while_pending()
+    {
+        var schedule = new RetrySchedule([TimeSpan.FromMinutes(1)]);
+        var delivery = new PostbackDelivery(1, 2, PostbackKind.Sale, "https://m.example/pb", T0);
+        delivery.Failed(schedule, T0);
+        var due = PostbackDelivery.DueAt(T0.AddMinutes(1)).Compile();
+
+        delivery.IsDueAt(T0.AddSeconds(59)).ShouldBeFalse();
+        PostbackDelivery.DueAt(T0.AddSeconds(59)).Compile()(delivery).ShouldBeFalse();
+        delivery.IsDueAt(T0.AddMinutes(1)).ShouldBeTrue();
+        due(delivery).ShouldBeTrue();
+        delivery.Delivered(T0.AddMinutes(1));
+        delivery.IsDueAt(T0.AddMinutes(2)).ShouldBeFalse();
+        due(delivery).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Delivered_is_final()
     {
         var delivery = new PostbackDelivery(1, 2, PostbackKind.Credit, "https://m.example/pb", T0);

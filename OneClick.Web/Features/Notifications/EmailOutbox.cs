@@ -37,7 +37,7 @@ public sealed class EmailOutbox(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.OutboxEmails
-            .Where(e => e.State == EmailState.Pending && e.NextAttemptAt <= now)
+            .Where(OutboxEmail.DueAt(now))
             .OrderBy(e => e.Id)
             .Take(100)
             .ToListAsync(cancellationToken);

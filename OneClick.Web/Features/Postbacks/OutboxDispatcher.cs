@@ -127,7 +127,7 @@ public sealed class OutboxDispatcher(
             return;
         }
 
-        var emailsDue = await db.OutboxEmails.AnyAsync(e => e.State == EmailState.Pending && e.NextAttemptAt <= now, stoppingToken);
+        var emailsDue = await db.OutboxEmails.AnyAsync(OutboxEmail.DueAt(now), stoppingToken);
         var emailsWaiting = emailsDue && Interlocked.CompareExchange(ref emailsRunning, 1, 0) != 0;
         if (emailsDue && !emailsWaiting)
         {

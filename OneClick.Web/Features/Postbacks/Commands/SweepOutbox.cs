@@ -23,7 +23,7 @@ public sealed class SweepOutbox(OneClickDbContext db, OutboxSignal outbox, TimeP
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var postbacks = await db.PostbackDeliveries.CountAsync(PostbackDelivery.DueAt(now), cancellationToken);
-        var emails = await db.OutboxEmails.CountAsync(e => e.State == EmailState.Pending && e.NextAttemptAt <= now, cancellationToken);
+        var emails = await db.OutboxEmails.CountAsync(OutboxEmail.DueAt(now), cancellationToken);
         var refunds = await db.Refunds.CountAsync(r => r.State == RefundState.Requested, cancellationToken);
         if (postbacks + emails + refunds > 0)
         {

@@ -65,7 +65,7 @@ public sealed class PostbackListQuery(OneClickDbContext db, CurrentStaff staff, 
         var chosen = shopId is { } id && shopIds.Contains(id) ? shopId : null;
         var outages = await OutagesAsync(shopIds, clock.GetUtcNow().UtcDateTime, cancellationToken);
         var deliveries = await DeliveriesAsync(chosen is { } one ? [one] : shopIds, state, page, sort, ascending, cancellationToken);
-        return new PostbackList(shops, chosen, outages, deliveries, jobs.FailingOf("outbox-sweep")?.FailedAt);
+        return new PostbackList(shops, chosen, outages, deliveries, jobs.FailingOf(Scheduling.OutboxSweep)?.FailedAt);
     }
 
     private async Task<List<EndpointOutage>> OutagesAsync(List<int> ids, DateTime now, CancellationToken cancellationToken)

@@ -25,7 +25,8 @@ var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environmen
 builder.Services.Configure<OneClickOptions>(builder.Configuration.GetSection(OneClickOptions.Section));
 builder.Services.AddSingleton(dataDirectory);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddRazorComponents();
+// Static rendering everywhere, except the Personal Account's pages that declare Interactive Server (decision 028).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMasterKey(builder.Configuration, dataDirectory);
 // Antiforgery and cookie keys survive restarts: they live in the data folder, under the master key.
 builder.Services.AddOneClickDataProtection(dataDirectory);
@@ -74,7 +75,7 @@ app.MapErrorPage();
 app.MapBackOffice();
 app.MapBackOfficeSales();
 app.MapJobsDashboard();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
 

@@ -23,6 +23,16 @@ public static class SecurityHeaders
     public static readonly string ApiDocsContentSecurityPolicy = ContentSecurityPolicy.Replace(
         "style-src 'self'", "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The policy of the Personal Account's interactive pages (<see cref="InteractivePages"/>), relaxed
+    /// in one thing only: MudBlazor sets inline styles (about 50; without them its theme is lost and
+    /// its dialogs hang), so <c>style-src</c> allows <c>'unsafe-inline'</c>. Scripts stay files from
+    /// our origin (<c>blazor.web.js</c>, MudBlazor's), and the circuit's WebSocket is <c>'self'</c>.
+    /// Buyer pages never get this policy (docs/scripts.md).
+    /// </summary>
+    public static readonly string InteractiveContentSecurityPolicy = ContentSecurityPolicy.Replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'", StringComparison.Ordinal);
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // Chosen by the path as it came: the jobs dashboard moves its prefix to PathBase before the answer starts.
@@ -32,7 +42,10 @@ public static class SecurityHeaders
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = policy;
+            // An interactive page's policy for the page itself; its redirects and errors keep the strict one.
+            headers.ContentSecurityPolicy = context.Response.StatusCode == StatusCodes.Status200OK && InteractivePages.Renders(context)
+                ? InteractiveContentSecurityPolicy
+                : policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

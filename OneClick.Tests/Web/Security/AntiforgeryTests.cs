@@ -113,6 +113,13 @@ public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<Forms
         // Hangfire's dashboard checks ASP.NET Core's antiforgery token itself, sent in a header from its
         // page's meta tag (JobsDashboardTests: an administrator's post without it is 403).
         ["/account/jobs/{**path}"] = "the dashboard's own antiforgery check",
+        // The interactive pages' circuit (SignalR): a circuit starts only from the data-protected
+        // component markers of a page this person loaded, which another origin cannot read, and the
+        // staff cookie is SameSite=Lax, so no cross-site request carries it (decision 028).
+        ["/_blazor/negotiate"] = "circuit hub",
+        ["/_blazor"] = "circuit hub",
+        ["/_blazor/disconnect/"] = "circuit hub",
+        ["/_blazor/initializers/"] = "circuit hub",
         // Health checks answer any method and change nothing.
         ["/health/ready"] = "read-only",
         ["/health/live"] = "read-only",

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using MudBlazor.Services;
 using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
@@ -57,6 +58,9 @@ public static class BackOfficeServiceCollectionExtensions
             .AddPolicy(StaffPolicies.ManageMerchant, policy => policy.RequireRole(StaffRoles.Administrator, StaffRoles.Owner))
             .AddPolicy(StaffPolicies.Administer, policy => policy.RequireRole(StaffRoles.Administrator));
         services.AddScoped<CurrentStaff>();
+        // The Personal Account's interactive pages (decision 028): MudBlazor, and one scope per operation.
+        services.AddMudServices();
+        services.AddScoped<StaffOperations>();
         services.AddScoped<OneClick.Web.Features.Audit.AuditTrail>();
         services.AddScoped<Sales.Queries.SalesListQuery>();
         services.AddScoped<Sales.Queries.SaleDetailQuery>();

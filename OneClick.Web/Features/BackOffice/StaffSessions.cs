@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -19,13 +20,9 @@ public static class StaffSessions
 {
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var claims = context.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
-        var principal = context.Principal;
-        var stamp = principal?.FindFirst(claims.SecurityStampClaimType)?.Value;
-        var current = int.TryParse(principal?.FindFirst(claims.UserIdClaimType)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && stamp is not null
-            && await context.HttpContext.RequestServices.GetRequiredService<OneClickDbContext>().Users.AsNoTracking()
-                .AnyAsync(u => u.Id == id && u.SecurityStamp == stamp);
-        if (!current)
+        var services = context.HttpContext.RequestServices;
+        var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
+        if (!await IsCurrentAsync(context.Principal, claims, services.GetRequiredService<OneClickDbContext>(), context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -34,6 +31,18 @@ public static class StaffSessions
 
         // Identity's own validator still refreshes the roles and claims of a valid session now and then.
         await SecurityStampValidator.ValidatePrincipalAsync(context);
+    }
+
+    /// <summary>
+    /// Whether a session's person still holds the security stamp the session was given: the one rule
+    /// for a request (above) and for every operation of an interactive page, whose circuit keeps the
+    /// principal it started with (<see cref="CurrentStaff.IsCurrentAsync"/>).
+    /// </summary>
+    public static async Task<bool> IsCurrentAsync(ClaimsPrincipal? principal, ClaimsIdentityOptions claims, OneClickDbContext db, CancellationToken cancellationToken)
+    {
+        var stamp = principal?.FindFirst(claims.SecurityStampClaimType)?.Value;
+        return int.TryParse(principal?.FindFirst(claims.UserIdClaimType)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && stamp is not null
+            && await db.Users.AsNoTracking().AnyAsync(u => u.Id == id && u.SecurityStamp == stamp, cancellationToken);
     }
 }
 

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OneClick.Core.Shops;
+using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Staff;
@@ -10,11 +12,31 @@ namespace OneClick.Web.Features.Staff;
 /// Who is signed in, and the one place every back-office query takes its scope from: staff and
 /// owners see their own merchant's shops only, whatever id a URL carries; administrators see all.
 /// </summary>
-public sealed class CurrentStaff(IHttpContextAccessor http, UserManager<StaffUser> users, OneClickDbContext db)
+public sealed class CurrentStaff(IHttpContextAccessor http, UserManager<StaffUser> users, OneClickDbContext db, IOptions<IdentityOptions> identity)
 {
     private StaffUser? user;
+    private ClaimsPrincipal? circuitPrincipal;
 
-    public ClaimsPrincipal Principal => http.HttpContext?.User ?? new ClaimsPrincipal();
+    /// <summary>The request's person, or the person an interactive page's operation runs for (<see cref="ActFor"/>).</summary>
+    public ClaimsPrincipal Principal => circuitPrincipal ?? http.HttpContext?.User ?? new ClaimsPrincipal();
+
+    /// <summary>
+    /// Makes this scope act for the person of a circuit: an interactive page has no request of its
+    /// own, so <see cref="StaffOperations"/> hands over the principal the circuit holds.
+    /// </summary>
+    public void ActFor(ClaimsPrincipal principal)
+    {
+        if (user is not null || circuitPrincipal is not null)
+        {
+            throw new InvalidOperationException("A scope acts for one person, set before it is first asked.");
+        }
+
+        circuitPrincipal = principal;
+    }
+
+    /// <summary>Whether this person's session still stands: same rule as every request's (<see cref="StaffSessions.IsCurrentAsync"/>).</summary>
+    public Task<bool> IsCurrentAsync(CancellationToken cancellationToken) =>
+        StaffSessions.IsCurrentAsync(Principal, identity.Value.ClaimsIdentity, db, cancellationToken);
 
     public bool IsAdministrator => Principal.IsInRole(StaffRoles.Administrator);
 

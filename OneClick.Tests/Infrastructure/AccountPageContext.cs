@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.Staff;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>
+/// bUnit for the Personal Account's interactive pages, as a circuit runs them: MudBlazor's services,
+/// a person's principal exactly as their cookie carries it (<see cref="ActAsAsync"/>), and every
+/// command and query run by <see cref="StaffOperations"/> in a scope of the real <paramref name="gateway"/>,
+/// on its database. Render the page inside <see cref="MudBlazor"/>'s providers: the page's
+/// <c>AccountShell</c> holds them. Disposed asynchronously (MudBlazor's services need it).
+/// </summary>
+public sealed class AccountPageContext : BunitContext
+{
+    private readonly CircuitPerson person = new();
+
+    public AccountPageContext(GatewayFactory gateway)
+    {
+        Gateway = gateway;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<AuthenticationStateProvider>(person);
+        Services.AddCascadingAuthenticationState();
+        Services.AddAuthorizationCore();
+        // The gateway's scopes, not bUnit's (a container's own scope factory cannot be replaced).
+        var gatewayScopes = gateway.Services.GetRequiredService<IServiceScopeFactory>();
+        Services.AddScoped(services => new StaffOperations(gatewayScopes, services.GetRequiredService<AuthenticationStateProvider>()));
+        Services.AddLogging();
+        // As a circuit renders the page once it is live (the renderer is made by the first service asked for: last).
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public GatewayFactory Gateway { get; }
+
+    /// <summary>Makes a person with a role (merchant null for an administrator) and acts as them; returns them.</summary>
+    public async Task<StaffUser> ActAsNewAsync(string role, int? merchantId)
+    {
+        await using var scope = Gateway.Services.CreateAsyncScope();
+        var user = await BackOfficeStaff.CreatePersonAsync(Gateway, scope.ServiceProvider, role, merchantId);
+        await ActAsAsync(user.Email!);
+        return user;
+    }
+
+    /// <summary>The circuit's person from now on: the principal Identity makes at sign-in (id, roles, security stamp).</summary>
+    public async Task ActAsAsync(string email)
+    {
+        await using var scope = Gateway.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No person {email}.");
+        person.Principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StaffUser>>().CreateAsync(user);
+    }
+
+    private sealed class CircuitPerson : AuthenticationStateProvider
+    {
+        public ClaimsPrincipal Principal { get; set; } = new();
+
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(Principal));
+    }
+}

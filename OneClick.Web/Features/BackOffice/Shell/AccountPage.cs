@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Components;
+
+namespace OneClick.Web.Features.BackOffice.Shell;
+
+/// <summary>
+/// An interactive Personal Account page. Its commands and queries run through <see cref="RunAsync"/>,
+/// which gives each its own scope (<see cref="StaffOperations"/>) and turns a failure into the
+/// readable message its <see cref="AccountShell"/> shows in place of the page: an exception thrown in
+/// the page's own lifecycle or handlers would pass the shell's error boundary, which guards only what
+/// the page renders, and end the circuit with it.
+/// </summary>
+public abstract class AccountPage : ComponentBase
+{
+    [Inject]
+    private StaffOperations Operations { get; set; } = default!;
+
+    [Inject]
+    private ILogger<AccountPage> Log { get; set; } = default!;
+
+    /// <summary>What stopped the page, for its shell to show; null while all is well.</summary>
+    protected Exception? Failure { get; private set; }
+
+    /// <summary>Runs one operation for this page's person; default when it failed (<see cref="Failure"/> says why).</summary>
+    protected async Task<TResult?> RunAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation)
+        where TOperation : notnull
+    {
+        try
+        {
+            return await Operations.RunAsync(operation);
+        }
+        catch (StaffSessionEndedException ended)
+        {
+            Log.LogInformation("An operation of {Page} was refused: the person's session has ended.", GetType().Name);
+            Failure = ended;
+        }
+        catch (Exception failure) when (failure is not NavigationException)
+        {
+            Log.LogError(failure, "An operation of {Page} failed.", GetType().Name);
+            Failure = failure;
+        }
+
+        return default;
+    }
+}

@@ -159,6 +159,8 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
         await OpenAsync(page, "/account/sales", "Sales");
 
         var table = page.GetByRole(AriaRole.Table);
+        // The grid loads its rows once the page is live.
+        await Assertions.Expect(table.GetByRole(AriaRole.Link).First).ToBeVisibleAsync();
         var widths = await table.EvaluateAsync<int[]>("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]");
         widths[0].ShouldBeLessThanOrEqualTo(widths[1], "the table's container scrolls sideways (scroll width, client width)");
         // A name wrapped over lines has a box on each line.

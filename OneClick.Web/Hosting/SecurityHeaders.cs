@@ -25,13 +25,15 @@ public static class SecurityHeaders
 
     /// <summary>
     /// The policy of the Personal Account's interactive pages (<see cref="InteractivePages"/>), relaxed
-    /// in one thing only: MudBlazor sets inline styles (about 50; without them its theme is lost and
-    /// its dialogs hang), so <c>style-src</c> allows <c>'unsafe-inline'</c>. Scripts stay files from
-    /// our origin (<c>blazor.web.js</c>, MudBlazor's), and the circuit's WebSocket is <c>'self'</c>.
-    /// Buyer pages never get this policy (docs/scripts.md).
+    /// in two things: MudBlazor sets inline styles (about 50; without them its theme is lost and its
+    /// dialogs hang), so <c>style-src</c> allows <c>'unsafe-inline'</c>; and the page's
+    /// <c>&lt;base href="/"&gt;</c>, against which the framework finds its circuit, needs
+    /// <c>base-uri 'self'</c>. Scripts stay files from our origin (<c>blazor.web.js</c>, MudBlazor's),
+    /// and the circuit's WebSocket is <c>'self'</c>. Buyer pages never get this policy (docs/scripts.md).
     /// </summary>
-    public static readonly string InteractiveContentSecurityPolicy = ContentSecurityPolicy.Replace(
-        "style-src 'self'", "style-src 'self' 'unsafe-inline'", StringComparison.Ordinal);
+    public static readonly string InteractiveContentSecurityPolicy = ContentSecurityPolicy
+        .Replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", StringComparison.Ordinal)
+        .Replace("base-uri 'none'", "base-uri 'self'", StringComparison.Ordinal);
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {

@@ -31,7 +31,9 @@ public sealed class RenderModeByFaceTests : IClassFixture<GatewayFactory>
         csp.ShouldContain("style-src 'self' 'unsafe-inline'");
         csp.ShouldContain("script-src 'self';");
         csp.ShouldContain("connect-src 'self';");
+        csp.ShouldContain("base-uri 'self'");
         csp.ShouldNotContain("unsafe-eval");
+        html.ShouldContain("<base href=\"/\"");
     }
 
     [Fact]

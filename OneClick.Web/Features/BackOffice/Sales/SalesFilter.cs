@@ -36,6 +36,12 @@ public sealed class SalesFilter
         public const string Page = "page";
     }
 
+    /// <summary>The filters a person types, in the form's order.</summary>
+    public static readonly IReadOnlyList<string> FieldNames = [Names.Shop, Names.From, Names.To, Names.Result, Names.CustomerNumber, Names.ReferenceId, Names.MinAmount, Names.MaxAmount];
+
+    /// <summary>Everything the query string carries: the filters, the order and the page.</summary>
+    public static readonly IReadOnlyList<string> AllNames = [.. FieldNames, Names.Sort, Names.Direction, Names.Page];
+
     public static readonly IReadOnlyList<SaleResult> Results = [SaleResult.Approved, SaleResult.Declined, SaleResult.Refunded, SaleResult.Pending, SaleResult.Error];
 
     private readonly Dictionary<string, string> errors = new(StringComparer.Ordinal);
@@ -81,7 +87,7 @@ public sealed class SalesFilter
     public static SalesFilter Parse(Func<string, string?> query, IReadOnlyCollection<int> ownShopIds)
     {
         var typed = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in new[] { Names.Shop, Names.From, Names.To, Names.Result, Names.CustomerNumber, Names.ReferenceId, Names.MinAmount, Names.MaxAmount, Names.Sort, Names.Direction, Names.Page })
+        foreach (var name in AllNames)
         {
             var value = query(name)?.Trim();
             typed[name] = string.IsNullOrEmpty(value) ? null : value;

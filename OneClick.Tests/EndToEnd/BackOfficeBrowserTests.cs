@@ -98,7 +98,8 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
     {
         site.Started();
         var saleId = await site.BuyAsync("10.00");
-        var staff = await site.SignInAsync(await site.PersonAsync(StaffRoles.Staff));
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var staff = await site.SignInAsync(await site.PersonAsync(StaffRoles.Staff), error: errors.Enqueue);
 
         await staff.GetByRole(AriaRole.Link, new() { Name = "Sales", Exact = true }).ClickAsync();
         await staff.GetByRole(AriaRole.Link, new() { Name = saleId.ToString(CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
@@ -106,6 +107,9 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
         await staff.GetByLabel("Amount (EUR)").FillAsync("5.00");
         await staff.GetByLabel("Reason").FillAsync("Half the credits were never used");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Refund", Exact = true }).ClickAsync();
+        var confirmation = staff.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirmation).ToContainTextAsync("5.00 EUR of sale");
+        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Refund 5.00 EUR" }).ClickAsync();
 
         await Assertions.Expect(staff.GetByText("Refund of 5.00 EUR requested")).ToBeVisibleAsync();
         await Assertions.Expect(staff.GetByLabel("Amount (EUR)")).ToHaveValueAsync("5.00");
@@ -118,6 +122,8 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
                     && Merchant.VerifiedQuery(p.Url.ToString()).Count > 0;
             })),
             "the merchant receives the signed credit postback of 5.00");
+        errors.Concat((await BrowserFixture.PolicyViolationsAsync(staff)).Select(v => "violation on " + v))
+            .ShouldBeEmpty("console errors, uncaught exceptions and Content-Security-Policy violations");
     }
 
     [Fact]

@@ -1,10 +1,15 @@
 using System.Globalization;
 using System.Net;
 using AngleSharp.Html.Parser;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Sales;
+using OneClick.Web.Features.Refunds.Commands;
 using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -37,6 +42,9 @@ public sealed class MatrixGateway : IAsyncLifetime, IDisposable
     /// <summary>The people of the matrix by column name; "anonymous" is a browser that never signed in.</summary>
     public Dictionary<string, Buyer> People { get; } = [];
 
+    /// <summary>The signed-in people's e-mail addresses, by column name, for their circuits.</summary>
+    public Dictionary<string, string> Emails { get; } = [];
+
     /// <summary>The seeded merchant's objects, by the placeholder the tables use.</summary>
     public Dictionary<string, string> Own { get; } = [];
 
@@ -61,11 +69,19 @@ public sealed class MatrixGateway : IAsyncLifetime, IDisposable
         await QuietAsync();
         var ownMerchant = await BackOfficeStaff.SeededMerchantIdAsync(Gateway);
         People["anonymous"] = Buyer.Of(Gateway);
-        People["staff"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Staff, ownMerchant);
-        People["owner"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Owner, ownMerchant);
-        People["admin"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Administrator, null);
-        People["other staff"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Staff, otherMerchant);
-        People["other owner"] = await BackOfficeStaff.SignedInAsync(Gateway, StaffRoles.Owner, otherMerchant);
+        foreach (var (person, role, merchant) in new[]
+        {
+            ("staff", StaffRoles.Staff, (int?)ownMerchant),
+            ("owner", StaffRoles.Owner, ownMerchant),
+            ("admin", StaffRoles.Administrator, null),
+            ("other staff", StaffRoles.Staff, otherMerchant),
+            ("other owner", StaffRoles.Owner, otherMerchant),
+        })
+        {
+            Emails[person] = $"{role.ToLowerInvariant()}-{merchant?.ToString(CultureInfo.InvariantCulture) ?? "all"}-{UniqueText.Letters()}@staff.test";
+            People[person] = await BackOfficeStaff.SignedInAsync(Gateway, role, merchant, Emails[person]);
+        }
+
         // BackOfficeStaff names people {role}-{merchant}-{guid}@staff.test.
         OwnMarkers.AddRange([$"staff-{ownMerchant}-", $"owner-{ownMerchant}-"]);
         OtherMarkers.AddRange([$"staff-{otherMerchant}-", $"owner-{otherMerchant}-"]);
@@ -115,7 +131,10 @@ public sealed class MatrixGateway : IAsyncLifetime, IDisposable
 /// login (sent to sign in), denied (sent to "Not allowed"), 403 (refused in place: the jobs dashboard), 404 (another merchant's object: not found
 /// and none of its data; a post meets a page without that form and is answered exactly as a post for
 /// an id that does not exist, 400 or 404), public (a sign-in page: no merchant's data). Form posts are made with the
-/// person's own valid antiforgery token; each refused cell is posted and must change nothing. Allowed
+/// person's own valid antiforgery token; each refused cell is posted and must change nothing. The
+/// interactive pages' changes are operations over the circuit (Operations): each refused cell runs the
+/// command for that person's principal and must change nothing; the lists those pages load over the
+/// circuit are rendered for each person (bUnit) under the same rule as the pages. Allowed
 /// posts are proven where each feature is (ShopAuthorizationTests, SalesAuthorizationTests,
 /// CustomerAuthorizationTests, CustomerContractAuthorizationTests, PostbackPagesTests,
 /// AdministrationTests, AccountTests). The API's shop isolation: ShopIsolationTests, and the
@@ -151,7 +170,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
 
     private const string Actions = """
         page and form                                     | anonymous | staff  | owner  | admin | other staff | other owner
-        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
         /account/customers/{customer} customer-status     | login     | ok     | ok     | ok    | 404         | 404
         /account/customers/{customer} remove-card         | login     | ok     | ok     | ok    | 404         | 404
         /account/customers/{customer} deactivate-contract | login     | denied | ok     | ok    | 404         | 404
@@ -174,10 +192,31 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         /account/logout (sign out)                        | ok        | ok     | ok     | ok    | ok          | ok
         """;
 
+    /// <summary>
+    /// What the interactive pages do over their circuits: each a command run for the person's principal
+    /// in a scope of its own (<see cref="StaffOperations"/>), as a crafted circuit message would reach
+    /// it whatever the page shows. "login": a circuit whose principal is no signed-in person.
+    /// </summary>
+    private const string Operations = """
+        page and operation                                | anonymous | staff  | owner  | admin | other staff | other owner
+        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
+        """;
+
+    /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
+    private Dictionary<string, Func<StaffOperations, Task<string>>> OperationRuns => new()
+    {
+        ["/account/sales/{sale} refund"] = async operations => await operations.RunAsync((RefundSale refunds) =>
+            refunds.RunAsync(long.Parse(fixture.Own["{sale}"], CultureInfo.InvariantCulture), 1.00m, "Forged", CancellationToken.None)) switch
+        {
+            RefundSaleOutcome.Requested => "ok",
+            RefundSaleOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+    };
+
     /// <summary>What each form post carries: enough that an allowed post would change something.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> Fields = new()
     {
-        ["refund"] = new() { ["Refund.Amount"] = "1.00", ["Refund.Reason"] = "Forged" },
         ["customer-status"] = new() { ["Change.Status"] = "Deny" },
         ["remove-card"] = new() { ["Removal.CardId"] = "{card}" },
         ["deactivate-contract"] = new() { ["Deactivation.ContractId"] = "{contract}" },
@@ -227,10 +266,22 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             }
         }
 
+        // An interactive list loads its rows over the circuit, not in the page's HTML: each person's
+        // circuit renders it, and the same rule holds for what it shows.
+        var circuits = new Dictionary<string, string>();
+        foreach (var person in fixture.Emails.Keys)
+        {
+            circuits[person] = await SalesListOfAsync(person);
+            if (Check(person, "ok", new HttpResponseMessage(HttpStatusCode.OK), circuits[person]) is { } problem)
+            {
+                wrong.Add($"{person,-12} circuit of /account/sales: {problem}");
+            }
+        }
+
         wrong.ShouldBeEmpty();
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
         // The markers are on the pages for whoever may see them, so their absence above means something.
-        var all = string.Concat(await Task.WhenAll(ListPages.Select(u => fixture.People["admin"].Client.GetStringAsync(u))));
+        var all = string.Concat(await Task.WhenAll(ListPages.Select(u => fixture.People["admin"].Client.GetStringAsync(u)))) + circuits["admin"];
         fixture.OwnMarkers.Concat(fixture.OtherMarkers).ShouldAllBe(marker => all.Contains(marker, StringComparison.Ordinal));
     }
 
@@ -270,6 +321,43 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
 
         wrong.ShouldBeEmpty();
         refused.ShouldBeGreaterThan(60);
+        (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Every_refused_operation_is_refused_as_the_matrix_says_and_changes_nothing()
+    {
+        var before = await StoredRows.SnapshotAsync(Gateway);
+        var wrong = new List<string>();
+        Rows(Operations).Select(r => r.Key).Order().ShouldBe(OperationRuns.Keys.Order(), "each operation of the table is run, and only those");
+        foreach (var (operation, cells) in Rows(Operations))
+        {
+            foreach (var (person, expected) in cells.Where(c => c.Value != "ok"))
+            {
+                await using var circuit = new AccountPageContext(Gateway);
+                if (fixture.Emails.TryGetValue(person, out var email))
+                {
+                    await circuit.ActAsAsync(email);
+                }
+
+                string answer;
+                try
+                {
+                    answer = await OperationRuns[operation](circuit.Services.GetRequiredService<StaffOperations>());
+                }
+                catch (StaffSessionEndedException)
+                {
+                    answer = "login";
+                }
+
+                if (answer != expected)
+                {
+                    wrong.Add($"{person,-12} {operation}: {answer}, expected {expected}");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
     }
 
@@ -355,6 +443,16 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             _ => [.. fixture.OwnMarkers, .. fixture.OtherMarkers],
         };
         return hidden.FirstOrDefault(m => body.Contains(m, StringComparison.Ordinal)) is { } leaked ? $"shows '{leaked}'" : null;
+    }
+
+    /// <summary>The sales list as the person's circuit renders it, once its rows are in.</summary>
+    private async Task<string> SalesListOfAsync(string person)
+    {
+        await using var circuit = new AccountPageContext(Gateway);
+        await circuit.ActAsAsync(fixture.Emails[person]);
+        var list = circuit.Render<SaleList>();
+        list.WaitForAssertion(() => list.FindAll("table tbody tr td:first-child a").ShouldNotBeEmpty());
+        return list.Markup;
     }
 
     private async Task<string> TokenOfAsync(Buyer person)

@@ -17,6 +17,12 @@ public abstract class AccountPage : ComponentBase
     [Inject]
     private ILogger<AccountPage> Log { get; set; } = default!;
 
+    /// <summary>
+    /// Whether the circuit has taken the page over. Until then its fields and buttons are disabled: the
+    /// prerendered page cannot act, and what a person typed into it would be replaced.
+    /// </summary>
+    protected bool Live => RendererInfo.IsInteractive;
+
     /// <summary>What stopped the page, for its shell to show; null while all is well.</summary>
     protected Exception? Failure { get; private set; }
 

@@ -104,16 +104,16 @@ public sealed class SaleListTests : IAsyncDisposable
         page.WaitForAssertion(() => Loaded(page).ShouldBe([kept]));
         page.FindAll("form[aria-label='Filter sales'] label").Select(l => l.TextContent.Trim())
             .ShouldBe(["Shop", "From (UTC)", "To (UTC)", "Result", "customerNumber", "referenceID", "Amount from", "Amount to"]);
-        Field(page, "referenceID").GetAttribute("value").ShouldBe("kept");
-        Field(page, "Amount from").GetAttribute("value").ShouldBe("1.5");
+        page.Field("referenceID").GetAttribute("value").ShouldBe("kept");
+        page.Field("Amount from").GetAttribute("value").ShouldBe("1.5");
         page.Find("[role=combobox][aria-label=Result]").TextContent.ShouldBe("Approved");
 
-        Field(page, "referenceID").Change("other");
+        page.Field("referenceID").Change("other");
         page.Find("form[aria-label='Filter sales']").Submit();
 
         page.WaitForAssertion(() => Loaded(page).ShouldBeEmpty());
         Address().ShouldBe("/account/sales?result=Approved&referenceID=other&minAmount=1.5&sort=amount&dir=asc");
-        Field(page, "Amount from").Change("");
+        page.Field("Amount from").Change("");
         page.Find("form[aria-label='Filter sales']").Submit();
         page.WaitForAssertion(() => Address().ShouldBe("/account/sales?result=Approved&referenceID=other&sort=amount&dir=asc"));
     }
@@ -135,7 +135,7 @@ public sealed class SaleListTests : IAsyncDisposable
         var page = await OpenAsync("/account/sales?" + query);
 
         page.WaitForAssertion(() => Loaded(page).ShouldBe([sale]));
-        FieldMessage(page, label).ShouldContain(message);
+        page.FieldMessage(label).ShouldContain(message);
         page.Find("[role=alert]").TextContent.ShouldContain("Some filters were not applied");
         page.FindAll("a").Select(a => a.TextContent.Trim()).ShouldNotContain("Download CSV");
     }
@@ -145,9 +145,9 @@ public sealed class SaleListTests : IAsyncDisposable
     {
         var page = await OpenAsync("/account/sales?minAmount=abc&from=yesterday");
 
-        page.WaitForAssertion(() => Field(page, "Amount from").GetAttribute("aria-invalid").ShouldBe("true"));
-        Field(page, "Amount from").GetAttribute("value").ShouldBe("abc");
-        Field(page, "From (UTC)").GetAttribute("value").ShouldBe("yesterday");
+        page.WaitForAssertion(() => page.Field("Amount from").GetAttribute("aria-invalid").ShouldBe("true"));
+        page.Field("Amount from").GetAttribute("value").ShouldBe("abc");
+        page.Field("From (UTC)").GetAttribute("value").ShouldBe("yesterday");
     }
 
     [Fact]
@@ -238,14 +238,6 @@ public sealed class SaleListTests : IAsyncDisposable
 
     /// <summary>What the page last put in the address bar.</summary>
     private string Address() => (string)context.JSInterop.Invocations["history.replaceState"][^1].Arguments[2]!;
-
-    /// <summary>The input a label names.</summary>
-    private static IElement Field(IRenderedComponent<SaleList> page, string label) =>
-        page.Find("#" + page.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for"));
-
-    /// <summary>The message under the field a label names.</summary>
-    private static string FieldMessage(IRenderedComponent<SaleList> page, string label) =>
-        page.FindAll("label").Single(l => l.TextContent.Trim() == label).Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")?.TextContent.Trim() ?? "";
 
     /// <summary>The sale ids the grid lists, in its order.</summary>
     private static List<long> Listed(IRenderedComponent<SaleList> page) =>

@@ -118,7 +118,7 @@ public sealed class SalePageTests : IDisposable
 
         page.Text.ShouldContain($"Sale postback to {merchant.PostbackUrl}");
         page.Text.ShouldContain("Delivered, 2 attempts");
-        var attempts = page.Document.QuerySelectorAll("#postbacks-heading ~ .card table tbody tr")
+        var attempts = page.Document.QuerySelectorAll("section[aria-labelledby=postbacks-heading] table tbody tr")
             .Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList()).ToList();
         attempts.Select(a => a[1]).ShouldBe(["500", "200"]);
         attempts.Select(a => a[3]).ShouldBe(["no", "yes"]);
@@ -141,7 +141,7 @@ public sealed class SalePageTests : IDisposable
 
         var page = await (await StaffAsync()).GetAsync($"/account/sales/{saleId}");
 
-        var rows = page.Document.QuerySelectorAll("#tokens-heading ~ table tbody tr")
+        var rows = page.Document.QuerySelectorAll("section[aria-labelledby=tokens-heading] table tbody tr")
             .Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList()).ToList();
         rows.Count.ShouldBe(2);
         rows[0][1..4].ShouldBe(["used it", "Visa •••• 4242", "Used"]);
@@ -167,7 +167,7 @@ public sealed class SalePageTests : IDisposable
 
         var page = await (await StaffAsync()).GetAsync($"/account/sales/{saleId}");
 
-        page.Document.QuerySelectorAll("#tokens-heading ~ table tbody tr td")[3].TextContent.ShouldBe("Expired");
+        page.Document.QuerySelectorAll("section[aria-labelledby=tokens-heading] table tbody tr td")[3].TextContent.ShouldBe("Expired");
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class SalePageTests : IDisposable
         ? string.Join(' ', dd.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
         : null;
 
-    private static List<List<string>> Events(Page page) => page.Document.QuerySelectorAll("#events-heading ~ table tbody tr")
+    private static List<List<string>> Events(Page page) => page.Document.QuerySelectorAll("section[aria-labelledby=events-heading] table tbody tr")
         .Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList()).ToList();
 
     private static Dictionary<string, string> WithToken(Dictionary<string, string> parameters, string token)

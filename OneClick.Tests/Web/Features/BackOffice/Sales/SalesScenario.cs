@@ -1,6 +1,11 @@
 using System.Globalization;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Sales;
+using OneClick.Web.Features.Refunds.Commands;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 
@@ -49,31 +54,40 @@ public static class SalesScenario
         .ToList();
 
     /// <summary>
-    /// Posts the refund form of a sale the person may not be shown: the antiforgery token comes from
-    /// the sign-out form of a page they may open, the fields are those of the refund form.
+    /// Refunds a sale as the person's page would ask for it, whatever the page shows them: the command
+    /// run for their principal in a scope of its own (<see cref="StaffOperations"/>), as a forged
+    /// circuit message would reach it.
     /// </summary>
-    public static async Task<HttpResponseMessage> ForgeRefundAsync(Buyer staff, long saleId, string amount, string reason)
+    public static async Task<RefundSaleOutcome> RefundAsPersonAsync(GatewayFactory gateway, string email, long saleId, decimal amount, string reason)
     {
-        var list = await staff.GetAsync("/account/sales");
-        var token = list.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        return await staff.Client.PostAsync($"/account/sales/{saleId}", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "refund",
-            ["__RequestVerificationToken"] = token,
-            ["Refund.Amount"] = amount,
-            ["Refund.Reason"] = reason,
-        }));
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsAsync(email);
+        return await circuit.Services.GetRequiredService<StaffOperations>()
+            .RunAsync((RefundSale refunds) => refunds.RunAsync(saleId, amount, reason, CancellationToken.None));
     }
 
-    public static Task<Page> RefundAsync(Buyer staff, Page salePage, string? amount, string reason)
+    /// <summary>
+    /// Opens a sale's page, types the refund (the amount left as offered when null), presses Refund
+    /// and confirms the dialog when it asks; returns the page.
+    /// </summary>
+    public static IRenderedComponent<SalePage> Refund(IRenderedComponent<SalePage> page, string? amount, string reason, bool expectDialog = true)
     {
-        var fields = new Dictionary<string, string?> { ["Refund.Reason"] = reason };
+        page.WaitForAssertion(() => page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldContain("Refund"));
+        var currency = page.FindAll("label").Select(l => l.TextContent.Trim()).Single(l => l.StartsWith("Amount (", StringComparison.Ordinal));
         if (amount is not null)
         {
-            fields["Refund.Amount"] = amount;
+            page.Type(currency, amount);
         }
 
-        return staff.SubmitAsync(salePage, "Refund", fields);
+        page.Type("Reason", reason);
+        page.Submit("Refund");
+        if (expectDialog)
+        {
+            page.WaitForAssertion(() => page.FindAll(".mud-dialog button").ShouldNotBeEmpty());
+            page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim().StartsWith("Refund ", StringComparison.Ordinal)).Click();
+        }
+
+        return page;
     }
 
     public static async Task<string> CsvAsync(Buyer staff, string query = "")

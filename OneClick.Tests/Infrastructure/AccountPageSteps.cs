@@ -1,0 +1,54 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>What a person does on an interactive Personal Account page rendered by bUnit, found as they would: by labels and button names.</summary>
+public static class AccountPageSteps
+{
+    /// <summary>The input a label names.</summary>
+    public static IElement Field<T>(this IRenderedComponent<T> page, string label)
+        where T : IComponent =>
+        page.Find("#" + page.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for"));
+
+    /// <summary>The message under the field a label names (its help, or what is wrong with it).</summary>
+    public static string FieldMessage<T>(this IRenderedComponent<T> page, string label)
+        where T : IComponent =>
+        page.FindAll("label").Single(l => l.TextContent.Trim() == label).Closest(".mud-input-control")!
+            .QuerySelector(".mud-input-helper-text")?.TextContent.Trim() ?? "";
+
+    /// <summary>Types into the field a label names, as a person who then leaves the field.</summary>
+    public static void Type<T>(this IRenderedComponent<T> page, string label, string value)
+        where T : IComponent => page.Field(label).Change(value);
+
+    /// <summary>The button whose text is <paramref name="name"/>, found again right before use (the page re-renders).</summary>
+    public static IElement Button<T>(this IRenderedComponent<T> page, string name)
+        where T : IComponent =>
+        page.FindAll("button").Single(b => b.TextContent.Trim() == name);
+
+    /// <summary>Presses a button once it shows (a dialog's, say): it may appear only after the page's last operation.</summary>
+    public static void Press<T>(this IRenderedComponent<T> page, string name)
+        where T : IComponent
+    {
+        page.WaitForAssertion(() => page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'"));
+        page.Button(name).Click();
+    }
+
+    /// <summary>Submits the form that holds the button named <paramref name="name"/>.</summary>
+    public static void Submit<T>(this IRenderedComponent<T> page, string name)
+        where T : IComponent
+    {
+        page.WaitForAssertion(() => page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'"));
+        page.Button(name).Closest("form")!.Submit();
+    }
+
+    /// <summary>What the snackbar says, once it says something.</summary>
+    public static string Snackbar<T>(this IRenderedComponent<T> page)
+        where T : IComponent
+    {
+        var text = "";
+        page.WaitForAssertion(() => (text = page.Find("#mud-snackbar-container").TextContent.Trim()).ShouldNotBeEmpty());
+        return text;
+    }
+}

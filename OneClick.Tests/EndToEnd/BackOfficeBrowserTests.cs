@@ -183,6 +183,12 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
         {
             (await person.GotoAsync(url))!.Ok.ShouldBeTrue(url);
             await Assertions.Expect(person.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+            if (file == "sales")
+            {
+                // The grid loads its rows once the page is live.
+                await Assertions.Expect(person.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link).First).ToBeVisibleAsync();
+            }
+
             var png = await person.ScreenshotAsync(new() { FullPage = true, Type = ScreenshotType.Png });
             png.Length.ShouldBeGreaterThan(10_000, url);
             if (write)

@@ -95,13 +95,14 @@ public sealed class BackOfficeBrowser : IDisposable
         return (email, key);
     }
 
-    /// <summary>Refunds part of a sale on its page, as the signed-in <paramref name="person"/>: an audit entry and a credit postback follow.</summary>
+    /// <summary>Refunds part of a sale on its page and confirms it, as the signed-in <paramref name="person"/>: an audit entry and a credit postback follow.</summary>
     public static async Task RefundAsync(IPage person, long saleId, string amount, string reason)
     {
         await person.GotoAsync($"/account/sales/{saleId}");
         await person.GetByLabel("Amount (EUR)").FillAsync(amount);
         await person.GetByLabel("Reason").FillAsync(reason);
         await person.GetByRole(AriaRole.Button, new() { Name = "Refund", Exact = true }).ClickAsync();
+        await person.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Refund {amount} EUR" }).ClickAsync();
         await Assertions.Expect(person.GetByText($"Refund of {amount} EUR requested")).ToBeVisibleAsync();
     }
 

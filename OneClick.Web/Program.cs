@@ -18,6 +18,10 @@ using OneClick.Web.Persistence;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.UseTopLevelAppSettings();
 builder.UseDevelopmentUrlUnlessConfigured("http://localhost:5080");
+// A built (not published) gateway run outside Development still serves its files (blazor.web.js,
+// MudBlazor's, the stylesheets) from the build's manifest; a published one has no such manifest, and
+// this does nothing there.
+builder.WebHost.UseStaticWebAssets();
 
 var options = builder.Configuration.GetSection(OneClickOptions.Section).Get<OneClickOptions>() ?? new OneClickOptions();
 var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environment);

@@ -112,6 +112,13 @@ public sealed class GatewayProcess : IDisposable
         throw new TimeoutException("The gateway process did not become ready within 60 s.");
     }
 
+    /// <summary>The process's resident memory now (Linux: VmRSS of /proc/{pid}/status), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process!.Id}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>Ends the process at once: no shutdown, no flushing, as in a crash.</summary>
     public void Kill()
     {

@@ -51,6 +51,20 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
     }
 
     [Fact]
+    public async Task Staff_find_a_failing_postback_and_retry_it_without_an_error()
+    {
+        var page = await SignInAsync(await week.Site.PersonAsync(StaffRoles.Staff));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Postbacks", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = $"#{week.FailingDeliveryId}" }).First.ClickAsync();
+        await ExpectHeadingAsync(page, $"Postback #{week.FailingDeliveryId}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retry now" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Retry requested")).ToBeVisibleAsync();
+        await NoErrorsAsync(page);
+    }
+
+    [Fact]
     public async Task Staff_open_their_pages_without_an_error_and_see_not_allowed_on_the_owners_pages()
     {
         var person = await week.Site.PersonAsync(StaffRoles.Staff);

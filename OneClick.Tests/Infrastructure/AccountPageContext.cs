@@ -31,7 +31,8 @@ public sealed class AccountPageContext : BunitContext
         Services.AddAuthorizationCore();
         // The gateway's scopes, not bUnit's (a container's own scope factory cannot be replaced).
         var gatewayScopes = gateway.Services.GetRequiredService<IServiceScopeFactory>();
-        Services.AddScoped(services => new StaffOperations(gatewayScopes, services.GetRequiredService<AuthenticationStateProvider>()));
+        var cookies = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>();
+        Services.AddScoped(services => new StaffOperations(gatewayScopes, services.GetRequiredService<AuthenticationStateProvider>(), gateway.Clock, cookies));
         Services.AddLogging();
         // As a circuit renders the page once it is live (the renderer is made by the first service asked for: last).
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -56,6 +57,14 @@ public sealed class AccountPageContext : BunitContext
         var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No person {email}.");
         person.Principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StaffUser>>().CreateAsync(user);
     }
+
+    /// <summary>
+    /// Runs an operation as this circuit's person, whatever a page shows them: as a crafted circuit
+    /// message would reach the command.
+    /// </summary>
+    public Task<TResult> RunAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation)
+        where TOperation : notnull =>
+        Services.GetRequiredService<StaffOperations>().RunAsync(operation);
 
     private sealed class CircuitPerson : AuthenticationStateProvider
     {

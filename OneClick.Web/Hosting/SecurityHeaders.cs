@@ -53,7 +53,10 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            if (!context.Request.Path.StartsWithSegments("/lib") && !context.Request.Path.StartsWithSegments("/css"))
+            // Files are cached as their own headers say (MapStaticAssets' ETags); pages and answers never.
+            var path = context.Request.Path;
+            if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css")
+                && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content"))
             {
                 headers.CacheControl = "no-store";
             }

@@ -39,12 +39,19 @@ public abstract class AccountPage : ComponentBase
             Log.LogInformation("An operation of {Page} was refused: the person's session has ended.", GetType().Name);
             Failure = ended;
         }
+        catch (OperationCanceledException)
+        {
+            // Its caller gave up on it (a grid asking again before the last answer came): not a failure.
+            throw;
+        }
         catch (Exception failure) when (failure is not NavigationException)
         {
             Log.LogError(failure, "An operation of {Page} failed.", GetType().Name);
             Failure = failure;
         }
 
+        // A grid's own load re-renders only the grid: the shell must show the failure.
+        StateHasChanged();
         return default;
     }
 }

@@ -1,8 +1,12 @@
 using System.Globalization;
 using System.Net;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Postbacks;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Postbacks;
+using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Postbacks;
@@ -221,15 +225,14 @@ public sealed class PostbackPagesTests : IDisposable
         await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).Attempts == 1, "the failed attempt is recorded");
         (await DeliveryAsync(saleId)).NextAttemptAt.ShouldBeGreaterThan(gateway.Clock.GetUtcNow().UtcDateTime);
         var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
-        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, merchantId);
         var deliveryId = await DeliveryIdAsync(saleId);
-        var detail = await staff.GetAsync($"/account/postbacks/{deliveryId}");
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsNewAsync(StaffRoles.Staff, merchantId);
+        var page = circuit.Render<PostbackDetail>(p => p.Add(d => d.Id, deliveryId));
 
-        var after = await staff.SubmitAsync(detail, "Retry now");
+        page.Press("Retry now");
 
-        after.Status.ShouldBe(HttpStatusCode.OK);
-        after.Url.ShouldEndWith($"/account/postbacks/{deliveryId}?retried=true");
-        after.Text.ShouldContain("Retry requested");
+        page.Snackbar().ShouldContain("Retry requested");
         await DeliveredAsync(saleId); // no clock moved: the retry alone sent it
         (await DeliveryAsync(saleId)).Attempts.ShouldBe(2);
         var audit = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "postback.retry"));
@@ -237,14 +240,31 @@ public sealed class PostbackPagesTests : IDisposable
         audit.Subject.ShouldBe($"postback {deliveryId} (sale {saleId})");
         audit.UserEmail.ShouldStartWith("staff-");
         audit.Before!.ShouldContain("\"Attempts\":1");
-
-        var stale = await staff.SubmitAsync(detail, "Retry now"); // the page from before, pressed again
-        stale.Text.ShouldContain("This postback is already delivered: there is nothing to retry.");
-        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "postback.retry"))).ShouldBe(1);
     }
 
     [Fact]
-    public async Task Retry_post_for_another_merchants_delivery_is_refused_like_an_unknown_one_and_changes_nothing()
+    public async Task Retry_from_a_page_opened_before_the_delivery_went_through_says_there_is_nothing_to_retry()
+    {
+        merchant.AnswerPostback = n => Task.FromResult(n == 1 ? (500, "Internal error") : (200, "OK"));
+        var saleId = await BuyAsync();
+        await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).Attempts == 1, "the failed attempt is recorded");
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var deliveryId = await DeliveryIdAsync(saleId);
+        var stale = circuit.Render<PostbackDetail>(p => p.Add(d => d.Id, deliveryId));
+        stale.WaitForAssertion(() => stale.Button("Retry now").HasAttribute("disabled").ShouldBeFalse());
+        gateway.AdvanceAndSweep(TimeSpan.FromMinutes(2));
+        await DeliveredAsync(saleId);
+
+        stale.Press("Retry now");
+
+        stale.WaitForAssertion(() => stale.Find("[role=alert]").TextContent.ShouldContain("This postback is already delivered: there is nothing to retry."));
+        stale.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Retry now");
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "postback.retry"))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Retry_of_another_merchants_delivery_is_refused_like_an_unknown_one_and_changes_nothing()
     {
         await gateway.AddShopAsync(OtherShopId, OtherKey, otherMerchant.PostbackUrl);
         merchant.AnswerPostback = _ => Task.FromResult((500, "Internal error"));
@@ -257,24 +277,18 @@ public sealed class PostbackPagesTests : IDisposable
 
         foreach (var role in new[] { StaffRoles.Staff, StaffRoles.Owner })
         {
-            var attacker = await BackOfficeStaff.SignedInAsync(gateway, role, other);
+            var email = $"{role.ToLowerInvariant()}-{UniqueText.Letters()}@attacker.test";
+            var attacker = await BackOfficeStaff.SignedInAsync(gateway, role, other, email);
             var detail = await attacker.GetAsync($"/account/postbacks/{victim.Id}");
             detail.Status.ShouldBe(HttpStatusCode.NotFound);
             detail.Html.ShouldNotContain(victimSale.ToString(CultureInfo.InvariantCulture) + "</a>");
             detail.Text.ShouldNotContain("Demo Credits Shop");
 
-            // Their own retry form, with a valid antiforgery token, sent to the other merchant's delivery.
-            var own = await attacker.GetAsync($"/account/postbacks/{await DeliveryIdAsync(ownSale)}");
-            var forged = await attacker.Client.PostAsync($"/account/postbacks/{victim.Id}", new FormUrlEncodedContent(FormFields(own)));
-
-            var missing = await attacker.Client.PostAsync("/account/postbacks/987654", new FormUrlEncodedContent(FormFields(own)));
-
-            // Refused exactly as for a delivery that does not exist: nothing tells the two apart.
-            ((int)forged.StatusCode).ShouldBeOneOf(400, 404);
-            forged.StatusCode.ShouldBe(missing.StatusCode);
-            var body = await forged.Content.ReadAsStringAsync();
-            body.ShouldBe(await missing.Content.ReadAsStringAsync(), body);
-            body.ShouldNotContain("Retry requested");
+            // Over their own circuit, aimed at the other merchant's delivery: as for one that does not exist.
+            await using var circuit = new AccountPageContext(gateway);
+            await circuit.ActAsAsync(email);
+            (await circuit.RunAsync((RetryPostback retry) => retry.RunAsync(victim.Id, CancellationToken.None))).ShouldBeOfType<RetryPostbackOutcome.NotFound>();
+            (await circuit.RunAsync((RetryPostback retry) => retry.RunAsync(987654, CancellationToken.None))).ShouldBeOfType<RetryPostbackOutcome.NotFound>();
         }
 
         (await DeliveryAsync(victimSale)).NextAttemptAt.ShouldBe(victim.NextAttemptAt);
@@ -282,7 +296,7 @@ public sealed class PostbackPagesTests : IDisposable
     }
 
     [Fact]
-    public async Task Authorization_matrix_for_the_postback_pages_and_the_retry_post()
+    public async Task Authorization_matrix_for_the_postback_pages_and_the_retry()
     {
         await gateway.AddShopAsync(OtherShopId, OtherKey, otherMerchant.PostbackUrl);
         merchant.AnswerPostback = _ => Task.FromResult((500, "Internal error"));
@@ -293,7 +307,7 @@ public sealed class PostbackPagesTests : IDisposable
         var seeded = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
         var other = await BackOfficeStaff.MerchantOfShopAsync(gateway, OtherShopId);
 
-        // Anonymous: every page and the post go to the log-in.
+        // Anonymous: every page goes to the log-in, and a circuit without a person can do nothing.
         var anonymous = gateway.CreatePlainClient();
         foreach (var url in new[] { "/account/postbacks", detailUrl })
         {
@@ -302,9 +316,10 @@ public sealed class PostbackPagesTests : IDisposable
             response.Headers.Location!.AbsolutePath.ShouldBe("/account/login");
         }
 
-        var post = await anonymous.PostAsync(detailUrl, new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = "retry" }));
-        post.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        post.Headers.Location!.AbsolutePath.ShouldBe("/account/login");
+        await using (var nobody = new AccountPageContext(gateway))
+        {
+            await Should.ThrowAsync<StaffSessionEndedException>(() => nobody.RunAsync((RetryPostback retry) => retry.RunAsync(deliveryId, CancellationToken.None)));
+        }
 
         // Own merchant (staff, owner) and the administrator: allowed, retry included.
         var people = new (string Role, int? Merchant, bool Allowed)[]
@@ -314,29 +329,30 @@ public sealed class PostbackPagesTests : IDisposable
         };
         foreach (var (role, merchantId, allowed) in people)
         {
-            var person = await BackOfficeStaff.SignedInAsync(gateway, role, merchantId);
+            var email = $"{role.ToLowerInvariant()}-{UniqueText.Letters()}@matrix.test";
+            var person = await BackOfficeStaff.SignedInAsync(gateway, role, merchantId, email);
             var list = await person.GetAsync("/account/postbacks");
             list.Status.ShouldBe(HttpStatusCode.OK, role);
             ListedSales(list).Contains(saleId).ShouldBe(allowed, $"{role} of merchant {merchantId} lists sale {saleId}");
 
             var detail = await person.GetAsync(detailUrl);
             detail.Status.ShouldBe(allowed ? HttpStatusCode.OK : HttpStatusCode.NotFound, $"{role} of merchant {merchantId}");
+            await using var circuit = new AccountPageContext(gateway);
+            await circuit.ActAsAsync(email);
+            var retried = await circuit.RunAsync((RetryPostback retry) => retry.RunAsync(deliveryId, CancellationToken.None));
             if (allowed)
             {
-                var retried = await person.SubmitAsync(detail, "Retry now");
-                retried.Text.ShouldContain("Retry requested", customMessage: role);
+                retried.ShouldBeOfType<RetryPostbackOutcome.MadeDue>(role);
                 await GatewayFactory.EventuallyAsync(async () => (await DeliveryAsync(saleId)).NextAttemptAt > gateway.Clock.GetUtcNow().UtcDateTime, "the retry failed again and waits");
+            }
+            else
+            {
+                retried.ShouldBeOfType<RetryPostbackOutcome.NotFound>(role);
             }
         }
 
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "postback.retry"))).ShouldBe(3);
     }
-
-    /// <summary>The retry form's fields as the page gave them (antiforgery token included).</summary>
-    private static Dictionary<string, string> FormFields(Page page) =>
-        page.Document.QuerySelectorAll("form[method=post] input[type=hidden]")
-            .Where(i => i.Closest("form")!.GetAttribute("action") != "/account/logout")
-            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
 
     private static List<long> ListedSales(Page page) => page.Document.QuerySelectorAll("tr[data-delivery] td:nth-child(2)")
         .Select(td => long.Parse(td.TextContent.Trim(), CultureInfo.InvariantCulture)).ToList();

@@ -13,6 +13,7 @@ public sealed class SaleListTests : IAsyncDisposable
 {
     private readonly GatewayFactory gateway = new();
     private readonly AccountPageContext context;
+    private int loadsBefore;
 
     public SaleListTests() => context = new AccountPageContext(gateway);
 
@@ -201,6 +202,26 @@ public sealed class SaleListTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Filtering_from_a_later_page_starts_again_at_the_first()
+    {
+        var sales = new List<long>();
+        for (var i = 0; i < 27; i++)
+        {
+            sales.Add(await SalesScenario.BuyAsync(gateway, i < 26 ? "1.00" : "2.00"));
+        }
+
+        var page = await OpenAsync("/account/sales?page=2");
+        page.WaitForAssertion(() => Loaded(page).ShouldBe([sales[1], sales[0]]));
+
+        page.Field("Amount from").Change("2");
+        page.Find("form[aria-label='Filter sales']").Submit();
+
+        page.WaitForAssertion(() => Loaded(page).ShouldBe([sales[26]]));
+        Address().ShouldBe("/account/sales?minAmount=2&sort=date&dir=desc");
+        page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-1 of 1");
+    }
+
+    [Fact]
     public async Task Csv_link_carries_the_filters()
     {
         var page = await OpenAsync("/account/sales?from=2026-11-01&to=2026-11-30&sort=amount&page=2");
@@ -220,13 +241,15 @@ public sealed class SaleListTests : IAsyncDisposable
     {
         // One page at a time, as in a tab: MudBlazor's providers allow one of each.
         await context.DisposeComponentsAsync();
+        loadsBefore = Loads();
         context.Services.GetRequiredService<NavigationManager>().NavigateTo(url);
         return context.Render<SaleList>();
     }
 
-    /// <summary>The sale ids listed once the grid has loaded (its "no sales" line counts as loaded).</summary>
-    private static List<long> Loaded(IRenderedComponent<SaleList> page)
+    /// <summary>The sale ids listed once the grid has loaded since the page opened (it then puts its view in the address).</summary>
+    private List<long> Loaded(IRenderedComponent<SaleList> page)
     {
+        Loads().ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
         var ids = Listed(page);
         if (ids.Count == 0)
         {
@@ -235,6 +258,8 @@ public sealed class SaleListTests : IAsyncDisposable
 
         return ids;
     }
+
+    private int Loads() => context.JSInterop.Invocations.Count(i => i.Identifier == "history.replaceState");
 
     /// <summary>What the page last put in the address bar.</summary>
     private string Address() => (string)context.JSInterop.Invocations["history.replaceState"][^1].Arguments[2]!;

@@ -214,6 +214,19 @@ public sealed class SaleRefundTests : IAsyncDisposable
         (await gateway.WithDbAsync(db => db.Refunds.CountAsync())).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Refund_from_a_page_left_idle_for_more_than_30_minutes_is_refused_and_says_why()
+    {
+        var saleId = await SalesScenario.BuyAsync(gateway, "9.99");
+        var page = await OpenAsync(saleId);
+        gateway.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        SalesScenario.Refund(page, "1.00", "After lunch");
+
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.ShouldContain("Your session has ended"));
+        (await gateway.WithDbAsync(db => db.Refunds.CountAsync())).ShouldBe(0);
+    }
+
     private Task CreditPostbackAsync(string amount) => GatewayFactory.EventuallyAsync(
         () => Task.FromResult(merchant.Postbacks.Any(p =>
         {

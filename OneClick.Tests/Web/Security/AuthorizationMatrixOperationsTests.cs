@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Postbacks.Commands;
+using OneClick.Web.Features.Refunds.Commands;
+
+namespace OneClick.Tests.Web.Security;
+
+/// <summary>
+/// The authorization matrix's part for the interactive pages: what they change, they change over the
+/// circuit, so each cell is the command run for that person's principal in a scope of its own
+/// (<see cref="StaffOperations"/>), as a crafted circuit message would reach it whatever the page
+/// shows. Every refused cell is run and must change nothing; allowed ones are proven where each
+/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests).
+/// </summary>
+public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
+{
+    private GatewayFactory Gateway => fixture.Gateway;
+
+    /// <summary>The operations by page; "login": a circuit whose principal is no signed-in person.</summary>
+    private const string Operations = """
+        page and operation                                | anonymous | staff  | owner  | admin | other staff | other owner
+        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
+        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok    | 404         | 404
+        """;
+
+    /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
+    private Dictionary<string, Func<StaffOperations, Task<string>>> OperationRuns => new()
+    {
+        ["/account/sales/{sale} refund"] = async operations => await operations.RunAsync((RefundSale refunds) =>
+            refunds.RunAsync(long.Parse(fixture.Own["{sale}"], CultureInfo.InvariantCulture), 1.00m, "Forged", CancellationToken.None)) switch
+        {
+            RefundSaleOutcome.Requested => "ok",
+            RefundSaleOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+        ["/account/postbacks/{delivery} retry"] = async operations => await operations.RunAsync((RetryPostback retry) =>
+            retry.RunAsync(long.Parse(fixture.Own["{delivery}"], CultureInfo.InvariantCulture), CancellationToken.None)) switch
+        {
+            RetryPostbackOutcome.MadeDue => "ok",
+            RetryPostbackOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+    };
+
+    [Fact]
+    public async Task Every_refused_operation_is_refused_as_the_matrix_says_and_changes_nothing()
+    {
+        var before = await StoredRows.SnapshotAsync(Gateway);
+        var wrong = new List<string>();
+        AuthorizationMatrixTests.Rows(Operations).Select(r => r.Key).Order().ShouldBe(OperationRuns.Keys.Order(), "each operation of the table is run, and only those");
+        foreach (var (operation, cells) in AuthorizationMatrixTests.Rows(Operations))
+        {
+            foreach (var (person, expected) in cells.Where(c => c.Value != "ok"))
+            {
+                await using var circuit = new AccountPageContext(Gateway);
+                if (fixture.Emails.TryGetValue(person, out var email))
+                {
+                    await circuit.ActAsAsync(email);
+                }
+
+                string answer;
+                try
+                {
+                    answer = await OperationRuns[operation](circuit.Services.GetRequiredService<StaffOperations>());
+                }
+                catch (StaffSessionEndedException)
+                {
+                    answer = "login";
+                }
+
+                if (answer != expected)
+                {
+                    wrong.Add($"{person,-12} {operation}: {answer}, expected {expected}");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+        (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
+    }
+}

@@ -25,6 +25,7 @@ public sealed class BackOfficeBrowser : IDisposable
     public static readonly ViewportSize Laptop = new() { Width = 1280, Height = 800 };
 
     private readonly BrowserFixture browser;
+    private readonly System.Collections.Concurrent.ConcurrentBag<IPage> signedIn = [];
     private Uri? gatewayAddress;
 
     public BackOfficeBrowser(BrowserFixture browser)
@@ -42,6 +43,13 @@ public sealed class BackOfficeBrowser : IDisposable
 
     public void Dispose()
     {
+        // The Personal Account's pages hold circuits (WebSockets) open: closed first, or the gateway's
+        // graceful stop waits on them until its shutdown times out.
+        foreach (var page in signedIn)
+        {
+            page.Context.CloseAsync().GetAwaiter().GetResult();
+        }
+
         Gateway.Dispose();
         MerchantSite.Dispose();
     }
@@ -56,6 +64,7 @@ public sealed class BackOfficeBrowser : IDisposable
     public async Task<IPage> SignInAsync((string Email, string? AuthenticatorKey) person, ViewportSize? viewport = null, Action<string>? error = null)
     {
         var page = await browser.NewPageAsync(Started(), error ?? (_ => { }), viewport: viewport);
+        signedIn.Add(page);
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(person.Email);
         await page.GetByLabel("Password").FillAsync(BackOfficeStaff.Password);

@@ -8,11 +8,8 @@ using OneClick.Web.Features.Staff;
 namespace OneClick.Tests.Web.Features.BackOffice;
 
 /// <summary>The dashboard as its circuit renders it (bUnit): the shell's sections by role, the figures, and a session that ended.</summary>
-public sealed class HomeTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>, IAsyncDisposable
+public sealed class HomeTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
-    private readonly AccountPageContext context = new(gateway);
-
-    public ValueTask DisposeAsync() => context.DisposeAsync();
 
     [Theory]
     [InlineData(StaffRoles.Staff, new[] { "Dashboard", "Sales", "Customers", "Postbacks" })]
@@ -20,6 +17,7 @@ public sealed class HomeTests(GatewayFactory gateway) : IClassFixture<GatewayFac
     [InlineData(StaffRoles.Administrator, new[] { "Dashboard", "Sales", "Customers", "Postbacks", "Shops", "People", "Audit log", "Administration" })]
     public async Task Shell_offers_the_sections_of_the_persons_role(string role, string[] sections)
     {
+        await using var context = new AccountPageContext(gateway);
         await context.ActAsNewAsync(role, role == StaffRoles.Administrator ? null : await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
         var page = context.Render<Home>();
@@ -31,6 +29,7 @@ public sealed class HomeTests(GatewayFactory gateway) : IClassFixture<GatewayFac
     [Fact]
     public async Task Dashboard_shows_the_merchants_figures_and_a_chart_of_14_days()
     {
+        await using var context = new AccountPageContext(gateway);
         await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
         var page = context.Render<Home>();
@@ -44,6 +43,7 @@ public sealed class HomeTests(GatewayFactory gateway) : IClassFixture<GatewayFac
     [Fact]
     public async Task Person_whose_session_ended_sees_why_and_no_figures()
     {
+        await using var context = new AccountPageContext(gateway);
         var person = await context.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
         // Signed out elsewhere, removed or given another role: each gives the person a new security stamp.
         await using (var scope = gateway.Services.CreateAsyncScope())

@@ -9,7 +9,7 @@ using OneClick.Web.Features.Staff;
 namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 
 /// <summary>/account/sales (bUnit, on a real gateway): scoped to the person's shops, filtered, sorted and paged by the server, the view kept in the address.</summary>
-public sealed class SaleListTests : IAsyncDisposable
+public sealed class SaleListTests : IAsyncLifetime, IDisposable
 {
     private readonly GatewayFactory gateway = new();
     private readonly AccountPageContext context;
@@ -17,11 +17,12 @@ public sealed class SaleListTests : IAsyncDisposable
 
     public SaleListTests() => context = new AccountPageContext(gateway);
 
-    public async ValueTask DisposeAsync()
-    {
-        await context.DisposeAsync();
-        gateway.Dispose();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    public void Dispose() => gateway.Dispose();
 
     [Fact]
     public async Task List_shows_own_sales_with_their_columns_and_never_another_merchants()

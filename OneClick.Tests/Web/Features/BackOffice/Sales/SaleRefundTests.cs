@@ -13,7 +13,7 @@ namespace OneClick.Tests.Web.Features.BackOffice.Sales;
 /// Refunds from the sale page (bUnit, on a real gateway): full and partial, with a reason, confirmed
 /// in a dialog, never above what is left, told to the merchant, audited.
 /// </summary>
-public sealed class SaleRefundTests : IAsyncDisposable
+public sealed class SaleRefundTests : IAsyncLifetime, IDisposable
 {
     private const string StaffEmail = "clerk@merchant.test";
 
@@ -27,9 +27,13 @@ public sealed class SaleRefundTests : IAsyncDisposable
         context = new AccountPageContext(gateway);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    public void Dispose()
     {
-        await context.DisposeAsync();
         gateway.Dispose();
         merchant.Dispose();
     }

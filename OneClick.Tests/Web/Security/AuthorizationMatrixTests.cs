@@ -5,7 +5,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice.Sales;
+using OneClick.Tests.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -136,7 +136,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         var circuits = new Dictionary<string, string>();
         foreach (var person in fixture.Emails.Keys)
         {
-            circuits[person] = await SalesListOfAsync(person);
+            circuits[person] = (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup;
             if (Check(person, "ok", new HttpResponseMessage(HttpStatusCode.OK), circuits[person]) is { } problem)
             {
                 wrong.Add($"{person,-12} circuit of /account/sales: {problem}");
@@ -271,16 +271,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             _ => [.. fixture.OwnMarkers, .. fixture.OtherMarkers],
         };
         return hidden.FirstOrDefault(m => body.Contains(m, StringComparison.Ordinal)) is { } leaked ? $"shows '{leaked}'" : null;
-    }
-
-    /// <summary>The sales list as the person's circuit renders it, once its rows are in.</summary>
-    private async Task<string> SalesListOfAsync(string person)
-    {
-        await using var circuit = new AccountPageContext(Gateway);
-        await circuit.ActAsAsync(fixture.Emails[person]);
-        var list = circuit.Render<SaleList>();
-        list.WaitForAssertion(() => list.FindAll("table tbody tr td:first-child a").ShouldNotBeEmpty());
-        return list.Markup;
     }
 
     private async Task<string> TokenOfAsync(Buyer person)

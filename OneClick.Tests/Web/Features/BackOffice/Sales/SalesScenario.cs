@@ -1,9 +1,7 @@
 using System.Globalization;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
-using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Refunds.Commands;
 
@@ -48,11 +46,6 @@ public static class SalesScenario
     public static Task<int> AddOtherMerchantAsync(GatewayFactory gateway, string? postbackUrl = null) =>
         gateway.AddShopAsync(OtherShopId, OtherShopKey, postbackUrl);
 
-    /// <summary>The saleIDs in the list's first column, in order.</summary>
-    public static List<long> ListedSaleIds(Page page) => page.Document.QuerySelectorAll("table tbody tr td:first-child a")
-        .Select(a => long.Parse(a.TextContent.Trim(), CultureInfo.InvariantCulture))
-        .ToList();
-
     /// <summary>
     /// Refunds a sale as the person's page would ask for it, whatever the page shows them: the command
     /// run for their principal in a scope of its own (<see cref="StaffOperations"/>), as a forged
@@ -62,8 +55,18 @@ public static class SalesScenario
     {
         await using var circuit = new AccountPageContext(gateway);
         await circuit.ActAsAsync(email);
-        return await circuit.Services.GetRequiredService<StaffOperations>()
-            .RunAsync((RefundSale refunds) => refunds.RunAsync(saleId, amount, reason, CancellationToken.None));
+        return await circuit.RunAsync((RefundSale refunds) => refunds.RunAsync(saleId, amount, reason, CancellationToken.None));
+    }
+
+    /// <summary>The sales list as the person's circuit renders it, once its rows are in: the saleIDs listed, and the whole markup.</summary>
+    public static async Task<(List<long> Ids, string Markup)> ListAsPersonAsync(GatewayFactory gateway, string email)
+    {
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsAsync(email);
+        var list = circuit.Render<SaleList>();
+        list.WaitForAssertion(() => list.FindAll("table tbody tr td:first-child a").ShouldNotBeEmpty());
+        var ids = list.FindAll("table tbody tr td:first-child a").Select(a => long.Parse(a.TextContent, CultureInfo.InvariantCulture)).ToList();
+        return (ids, list.Markup);
     }
 
     /// <summary>

@@ -34,6 +34,8 @@ public sealed class AccountPageContext : BunitContext
         var cookies = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>();
         Services.AddScoped(services => new StaffOperations(gatewayScopes, services.GetRequiredService<AuthenticationStateProvider>(), gateway.Clock, cookies));
         Services.AddLogging();
+        // The gateway's clock, which a test moves: what a page shows of time is what its commands see.
+        Services.AddSingleton<TimeProvider>(gateway.Clock);
         // As a circuit renders the page once it is live (the renderer is made by the first service asked for: last).
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -41,10 +43,10 @@ public sealed class AccountPageContext : BunitContext
     public GatewayFactory Gateway { get; }
 
     /// <summary>Makes a person with a role (merchant null for an administrator) and acts as them; returns them.</summary>
-    public async Task<StaffUser> ActAsNewAsync(string role, int? merchantId)
+    public async Task<StaffUser> ActAsNewAsync(string role, int? merchantId, string? email = null)
     {
         await using var scope = Gateway.Services.CreateAsyncScope();
-        var user = await BackOfficeStaff.CreatePersonAsync(Gateway, scope.ServiceProvider, role, merchantId);
+        var user = await BackOfficeStaff.CreatePersonAsync(Gateway, scope.ServiceProvider, role, merchantId, email);
         await ActAsAsync(user.Email!);
         return user;
     }
@@ -65,6 +67,15 @@ public sealed class AccountPageContext : BunitContext
     public Task<TResult> RunAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation)
         where TOperation : notnull =>
         Services.GetRequiredService<StaffOperations>().RunAsync(operation);
+
+    /// <summary>Runs an operation as the person with this e-mail, in a new circuit of theirs: as a crafted circuit message would reach the command.</summary>
+    public static async Task<TResult> RunAsPersonAsync<TOperation, TResult>(GatewayFactory gateway, string email, Func<TOperation, Task<TResult>> operation)
+        where TOperation : notnull
+    {
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsAsync(email);
+        return await circuit.RunAsync(operation);
+    }
 
     private sealed class CircuitPerson : AuthenticationStateProvider
     {

@@ -91,7 +91,7 @@ public sealed class FormsGateway : IAsyncLifetime, IDisposable
 /// nothing changed. A token from another session or another person is refused too. A new endpoint
 /// that takes posts fails the first test until it is protected or listed.
 /// Also proven elsewhere, flow by flow: PurchaseTests.Pay_without_antiforgery_token_is_refused,
-/// HostedPageTests, ContractPaymentTests, CustomerAuthorizationTests, SignInTests (sign-out).
+/// HostedPageTests, ContractPaymentTests, SignInTests (sign-out).
 /// </summary>
 public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<FormsGateway>
 {
@@ -146,12 +146,6 @@ public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<Forms
         [
             ("add-person", new() { ["Input.Email"] = "planted@staff.test", ["Input.Name"] = "Planted", ["Input.Role"] = StaffRoles.Owner }),
             ("remove-1", []),
-        ],
-        ["/account/customers/{Id:long}"] =
-        [
-            ("customer-status", new() { ["Change.Status"] = "Deny" }),
-            ("remove-card", new() { ["Removal.CardId"] = "{card}" }),
-            ("deactivate-contract", new() { ["Deactivation.ContractId"] = "1" }),
         ],
         ["/account/admin"] = [("approve-one-click", new() { ["Approve.ShopId"] = "64233" }), ("refuse-one-click", new() { ["Refuse.ShopId"] = "64233" })],
         ["/account/two-factor"] = [("two-factor-off", []), ("two-factor", new() { ["Input.Code"] = "123456" })],

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.Refunds.Commands;
 
@@ -12,7 +14,7 @@ namespace OneClick.Tests.Web.Security;
 /// circuit, so each cell is the command run for that person's principal in a scope of its own
 /// (<see cref="StaffOperations"/>), as a crafted circuit message would reach it whatever the page
 /// shows. Every refused cell is run and must change nothing; allowed ones are proven where each
-/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests).
+/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests).
 /// </summary>
 public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
 {
@@ -23,26 +25,53 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
         page and operation                                | anonymous | staff  | owner  | admin | other staff | other owner
         /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
         /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} set Deny            | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} remove card         | login     | ok     | ok     | ok    | 404         | 404
+        /account/customers/{customer} deactivate contract | login     | denied | ok     | ok    | 404         | 404
         """;
 
     /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
     private Dictionary<string, Func<StaffOperations, Task<string>>> OperationRuns => new()
     {
         ["/account/sales/{sale} refund"] = async operations => await operations.RunAsync((RefundSale refunds) =>
-            refunds.RunAsync(long.Parse(fixture.Own["{sale}"], CultureInfo.InvariantCulture), 1.00m, "Forged", CancellationToken.None)) switch
+            refunds.RunAsync(Own("{sale}"), 1.00m, "Forged", CancellationToken.None)) switch
         {
             RefundSaleOutcome.Requested => "ok",
             RefundSaleOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
         ["/account/postbacks/{delivery} retry"] = async operations => await operations.RunAsync((RetryPostback retry) =>
-            retry.RunAsync(long.Parse(fixture.Own["{delivery}"], CultureInfo.InvariantCulture), CancellationToken.None)) switch
+            retry.RunAsync(Own("{delivery}"), CancellationToken.None)) switch
         {
             RetryPostbackOutcome.MadeDue => "ok",
             RetryPostbackOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
+        ["/account/customers/{customer} set Deny"] = async operations => await operations.RunAsync((SetCustomerStatus statuses) =>
+            statuses.RunAsync(Own("{customer}"), CustomerStatus.Deny, CancellationToken.None)) switch
+        {
+            SetCustomerStatusOutcome.Changed => "ok",
+            SetCustomerStatusOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+        ["/account/customers/{customer} remove card"] = async operations => await operations.RunAsync((RemoveSavedCard cards) =>
+            cards.RunAsync(Own("{customer}"), Own("{card}"), CancellationToken.None)) switch
+        {
+            RemoveSavedCardOutcome.Removed => "ok",
+            RemoveSavedCardOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+        ["/account/customers/{customer} deactivate contract"] = async operations => await operations.RunAsync((DeactivateCustomerContract contracts) =>
+            contracts.RunAsync(Own("{customer}"), Own("{contract}"), CancellationToken.None)) switch
+        {
+            DeactivateCustomerContractOutcome.Deactivated => "ok",
+            DeactivateCustomerContractOutcome.Forbidden => "denied",
+            DeactivateCustomerContractOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
     };
+
+    private long Own(string id) => long.Parse(fixture.Own[id], CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Every_refused_operation_is_refused_as_the_matrix_says_and_changes_nothing()

@@ -5,6 +5,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
@@ -58,9 +59,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
 
     private const string Actions = """
         page and form                                     | anonymous | staff  | owner  | admin | other staff | other owner
-        /account/customers/{customer} customer-status     | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} remove-card         | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} deactivate-contract | login     | denied | ok     | ok    | 404         | 404
         /account/shops/{shop} shop-settings               | login     | denied | ok     | ok    | denied      | 404
         /account/shops/{shop} create-key                  | login     | denied | ok     | ok    | denied      | 404
         /account/shops/{shop} retire-key                  | login     | denied | ok     | ok    | denied      | 404
@@ -82,9 +80,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
     /// <summary>What each form post carries: enough that an allowed post would change something.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> Fields = new()
     {
-        ["customer-status"] = new() { ["Change.Status"] = "Deny" },
-        ["remove-card"] = new() { ["Removal.CardId"] = "{card}" },
-        ["deactivate-contract"] = new() { ["Deactivation.ContractId"] = "{contract}" },
         ["shop-settings"] = new() { ["Input.Name"] = "Taken over", ["Input.WebsiteUrl"] = "https://evil.test/", ["Input.SavedCardMinimumPayments"] = "1", ["Input.Currencies[0].Code"] = "USD", ["Input.Currencies[0].Accepted"] = "true" },
         ["retire-key"] = new() { ["Retire.KeyId"] = "{key}" },
         ["create-api-key"] = new() { ["CreateApiKey.Name"] = "Planted" },
@@ -136,11 +131,20 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         var circuits = new Dictionary<string, string>();
         foreach (var person in fixture.Emails.Keys)
         {
-            circuits[person] = (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup;
-            if (Check(person, "ok", new HttpResponseMessage(HttpStatusCode.OK), circuits[person]) is { } problem)
+            var lists = new[]
             {
-                wrong.Add($"{person,-12} circuit of /account/sales: {problem}");
+                ("/account/sales", (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
+                ("/account/customers", (await CustomerSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
+            };
+            foreach (var (list, markup) in lists)
+            {
+                if (Check(person, "ok", new HttpResponseMessage(HttpStatusCode.OK), markup) is { } problem)
+                {
+                    wrong.Add($"{person,-12} circuit of {list}: {problem}");
+                }
             }
+
+            circuits[person] = string.Concat(lists.Select(l => l.Markup));
         }
 
         wrong.ShouldBeEmpty();
@@ -185,7 +189,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         }
 
         wrong.ShouldBeEmpty();
-        refused.ShouldBeGreaterThan(60);
+        refused.ShouldBeGreaterThan(50);
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
     }
 

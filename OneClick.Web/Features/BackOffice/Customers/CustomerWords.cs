@@ -8,12 +8,8 @@ namespace OneClick.Web.Features.BackOffice.Customers;
 /// <summary>How the Customers pages put statuses, results and amounts into words for merchant staff.</summary>
 public static class CustomerWords
 {
-    public static string Badge(CustomerStatus status) => status switch
-    {
-        CustomerStatus.Member => "text-bg-success",
-        CustomerStatus.Deny => "text-bg-danger",
-        _ => "text-bg-secondary",
-    };
+    /// <summary>Why a merchant's person cannot change a customer of a union shared with other merchants.</summary>
+    public const string SharedUnion = "This customer is shared with other merchants' shops (a customer union), so only a gateway administrator can change them.";
 
     public static string Explained(CustomerStatus status) => status switch
     {

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.Staff;
 using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
 
@@ -11,14 +13,30 @@ namespace OneClick.Tests.Web.Features.BackOffice.Customers;
 
 /// <summary>
 /// The Contracts section of /account/customers/{id}: the customer's CIT contracts at the person's own
-/// shops, the card masked as the buyer sees it, and deactivation by an owner or administrator,
-/// audited, after which the API refuses to charge the contract.
+/// shops, the card masked as the buyer sees it (as first answered over HTTP), and deactivation over
+/// the circuit by an owner or administrator, confirmed in a dialog and audited, after which the API
+/// refuses to charge the contract (bUnit, on a real gateway).
 /// </summary>
-public sealed class CustomerContractTests : IDisposable
+public sealed class CustomerContractTests : IAsyncLifetime, IDisposable
 {
     private const string Jane = "jane-1";
 
     private readonly GatewayFactory gateway = NewGateway();
+    private AccountPageContext? circuit;
+
+    // Made on first use: it starts the gateway, which must first be given the API's seeded key (MerchantApi.Of).
+    private AccountPageContext context => circuit ??= new AccountPageContext(gateway);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync()
+    {
+        if (circuit is not null)
+        {
+            await circuit.DisposeAsync();
+        }
+    }
 
     public void Dispose() => gateway.Dispose();
 
@@ -96,12 +114,11 @@ public sealed class CustomerContractTests : IDisposable
             order.StartPayment(gateway.Clock.GetUtcNow().UtcDateTime);
             return await db.SaveChangesAsync();
         });
-        var owner = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
-        var confirm = await owner.GetAsync((await owner.GetAsync(await CustomerUrlAsync("cust-1"))).LinkHref("Deactivate contract contract-1")!);
+        var page = await OpenAsync(StaffRoles.Owner, "cust-1");
 
-        var busy = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+        PressAndAnswer(page, "Deactivate contract contract-1", "Yes, deactivate contract");
 
-        busy.Text.ShouldContain("being authorised right now");
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.ShouldContain("being authorised right now"));
         (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Active);
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
     }
@@ -114,29 +131,27 @@ public sealed class CustomerContractTests : IDisposable
         // It could be charged until now.
         (await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-1", "SUBSEQUENT_PAYMENT", "contract-1"), "key-1")).Status.ShouldBe(HttpStatusCode.OK);
         var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
-        var owner = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, merchantId, email: "owner@shop.test");
-        var url = await CustomerUrlAsync("cust-1");
-        var page = await owner.GetAsync(url);
+        await context.ActAsNewAsync(StaffRoles.Owner, merchantId, "owner@shop.test");
+        var page = await OpenCustomerAsync(context, (await CustomerAsync(gateway, "cust-1")).Id);
 
-        var confirm = await owner.GetAsync(page.LinkHref("Deactivate contract contract-1")!);
-        confirm.Text.ShouldContain("Deactivate contract contract-1?");
-        confirm.Text.ShouldContain("Visa •••• 4242");
+        page.Press("Deactivate contract contract-1");
+        page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain("Deactivate contract contract-1?"));
+        page.Find(".mud-dialog").TextContent.ShouldContain("Visa •••• 4242 (expires 12/30) at Demo Credits Shop can never be charged again");
+        page.Press("Keep the contract");
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
         (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Active);
-        var kept = await owner.GetAsync(confirm.LinkHref("Keep the contract")!);
-        kept.Text.ShouldNotContain("Deactivate contract contract-1?");
         gateway.Clock.Advance(TimeSpan.FromMinutes(5));
         var before = gateway.Clock.GetUtcNow().UtcDateTime;
 
-        var done = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+        PressAndAnswer(page, "Deactivate contract contract-1", "Yes, deactivate contract");
 
-        done.Status.ShouldBe(HttpStatusCode.OK);
-        done.Text.ShouldContain("The contract was deactivated: it can never be charged again.");
+        page.Snackbar().ShouldContain("Contract contract-1 was deactivated: it can never be charged again.");
         var stored = await StoredContractAsync(gateway, id);
         stored.State.ShouldBe(ContractState.Deactivated);
         stored.DeactivatedAt!.Value.ShouldBeInRange(before, gateway.Clock.GetUtcNow().UtcDateTime);
         stored.EncryptedPan.ShouldBeEmpty();
-        Cells(done, "Contracts").Single()[4].ShouldBe($"Deactivated {CustomerWords.Time(stored.DeactivatedAt.Value)}");
-        done.LinkHref("Deactivate contract contract-1").ShouldBeNull();
+        page.WaitForAssertion(() => Cells(page, "Contracts").Single()[4].ShouldBe($"Deactivated {CustomerWords.Time(stored.DeactivatedAt.Value)}"));
+        page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Deactivate contract contract-1");
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
         var customer = await CustomerAsync(gateway, "cust-1");
         (entry.Action, entry.MerchantId, entry.UserEmail, entry.Subject).ShouldBe((OneClick.Web.Features.Contracts.Commands.DeactivateContract.Action, (int?)merchantId, "owner@shop.test", $"customer {customer.Id} (cust-1)"));
@@ -154,11 +169,11 @@ public sealed class CustomerContractTests : IDisposable
     public async Task Administrator_deactivation_is_audited_for_the_contracts_merchant()
     {
         var id = await ContractAsync(gateway, Jane, "contract-1");
-        var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, merchantId: null);
+        var page = await OpenAsync(StaffRoles.Administrator);
 
-        var done = await admin.SubmitAsync(await admin.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}"), "Yes, deactivate contract");
+        PressAndAnswer(page, "Deactivate contract contract-1", "Yes, deactivate contract");
 
-        done.Text.ShouldContain("The contract was deactivated");
+        page.Snackbar().ShouldContain("was deactivated");
         (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Deactivated);
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
         entry.Action.ShouldBe(OneClick.Web.Features.Contracts.Commands.DeactivateContract.Action);
@@ -171,62 +186,46 @@ public sealed class CustomerContractTests : IDisposable
         await AddOtherMerchantShopAsync(gateway);
         await JoinUnionAsync(gateway, OtherShopId, GatewayFactory.ShopId);
         var id = await ContractAsync(gateway, Jane, "contract-1");
-        var owner = await SignedInAsync(StaffRoles.Owner);
+        var page = await OpenAsync(StaffRoles.Owner);
 
-        await owner.SubmitAsync(await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}"), "Yes, deactivate contract");
+        PressAndAnswer(page, "Deactivate contract contract-1", "Yes, deactivate contract");
 
         // A contract is one shop's: no administrator is needed, as for a Deny in a shared union.
+        page.Snackbar().ShouldContain("was deactivated");
         (await StoredContractAsync(gateway, id)).State.ShouldBe(ContractState.Deactivated);
     }
 
     [Fact]
-    public async Task Deactivation_posted_again_changes_nothing_more()
+    public async Task Deactivation_from_a_page_opened_before_another_tab_deactivated_it_changes_nothing_more()
     {
         var id = await ContractAsync(gateway, Jane, "contract-1");
-        var owner = await SignedInAsync(StaffRoles.Owner);
-        var confirm = await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={id}");
-        await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+        var page = await OpenAsync(StaffRoles.Owner);
+        var customer = await CustomerAsync(gateway, Jane);
+        (await context.RunAsync((DeactivateCustomerContract contracts) => contracts.RunAsync(customer.Id, id, CancellationToken.None)))
+            .ShouldBeOfType<DeactivateCustomerContractOutcome.Deactivated>();
         var first = (await StoredContractAsync(gateway, id)).DeactivatedAt;
         gateway.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var again = await owner.SubmitAsync(confirm, "Yes, deactivate contract");
+        PressAndAnswer(page, "Deactivate contract contract-1", "Yes, deactivate contract");
 
-        again.Status.ShouldBe(HttpStatusCode.OK);
-        again.Text.ShouldContain("Nothing to change");
+        page.Snackbar().ShouldContain("Nothing to change");
         (await StoredContractAsync(gateway, id)).DeactivatedAt.ShouldBe(first);
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(1);
     }
 
     [Fact]
-    public async Task Contract_of_another_customer_cannot_be_deactivated_through_this_customers_page()
+    public async Task Contract_of_another_customer_cannot_be_deactivated_through_this_customer()
     {
-        var janes = await ContractAsync(gateway, Jane, "contract-1");
+        await ContractAsync(gateway, Jane, "contract-1");
         var johns = await ContractAsync(gateway, "john-2", "contract-2", card: Mastercard);
-        var owner = await SignedInAsync(StaffRoles.Owner);
-        var confirm = await owner.GetAsync($"{await CustomerUrlAsync()}?deactivate={janes}");
+        var jane = await CustomerAsync(gateway, Jane);
+        await context.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-        var forged = await owner.SubmitAsync(confirm, "Yes, deactivate contract", new() { ["Deactivation.ContractId"] = johns.ToString(CultureInfo.InvariantCulture) });
+        var forged = await context.RunAsync((DeactivateCustomerContract contracts) => contracts.RunAsync(jane.Id, johns, CancellationToken.None));
 
-        forged.Status.ShouldBe(HttpStatusCode.NotFound);
+        forged.ShouldBeOfType<DeactivateCustomerContractOutcome.NotFound>();
         (await gateway.WithDbAsync(db => db.Contracts.CountAsync(c => c.State == ContractState.Active))).ShouldBe(2);
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task Deactivate_link_for_a_contract_that_is_not_active_or_not_theirs_says_so()
-    {
-        var pending = await ContractAsync(gateway, Jane, "contract-pending", activate: false);
-        var owner = await SignedInAsync(StaffRoles.Owner);
-        var url = await CustomerUrlAsync();
-
-        foreach (var asked in new[] { "999999", pending.ToString(CultureInfo.InvariantCulture), "x" })
-        {
-            var page = await owner.GetAsync($"{url}?deactivate={asked}");
-
-            page.Status.ShouldBe(HttpStatusCode.OK);
-            page.Text.ShouldContain("not one of this customer's active contracts");
-            page.Text.ShouldNotContain("Yes, deactivate contract");
-        }
     }
 
     private async Task DeactivateInDbAsync(string contractId, DateTime at) => await gateway.WithDbAsync(async db =>
@@ -237,6 +236,13 @@ public sealed class CustomerContractTests : IDisposable
 
     private async Task<Buyer> SignedInAsync(string role) =>
         await BackOfficeStaff.SignedInAsync(gateway, role, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+
+    /// <summary>The customer's page as a new person of this role (of the seeded merchant, unless an administrator) sees it over their circuit.</summary>
+    private async Task<IRenderedComponent<CustomerPage>> OpenAsync(string role, string number = Jane)
+    {
+        await context.ActAsNewAsync(role, role == StaffRoles.Administrator ? null : await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        return await OpenCustomerAsync(context, (await CustomerAsync(gateway, number)).Id);
+    }
 
     private async Task<string> CustomerUrlAsync(string number = Jane) =>
         $"/account/customers/{(await CustomerAsync(gateway, number)).Id.ToString(CultureInfo.InvariantCulture)}";

@@ -1,21 +1,32 @@
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.Staff;
 using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Customers;
 
 /// <summary>
-/// /account/customers: scoped to the unions of the person's shops, turnover at their own shops only,
-/// and search, filter, sort and paging carried by the query string.
+/// /account/customers (bUnit, on a real gateway): scoped to the unions of the person's shops, turnover
+/// at their own shops only, and search, status, order and page searched by the server and kept in
+/// the address.
 /// </summary>
-public sealed class CustomerListTests : IDisposable
+public sealed class CustomerListTests : IAsyncLifetime, IDisposable
 {
     private const string Jane = "jane-1";
     private const string Olga = "olga-7";
 
     private readonly GatewayFactory gateway = NewGateway();
+    private readonly AccountPageContext context;
+
+    public CustomerListTests() => context = new AccountPageContext(gateway);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
 
     public void Dispose() => gateway.Dispose();
 
@@ -25,19 +36,22 @@ public sealed class CustomerListTests : IDisposable
         var otherMerchant = await AddOtherMerchantShopAsync(gateway);
         await FirstPurchaseAsync(gateway, Jane);
         await FirstPurchaseAsync(gateway, Olga, OtherShopId, OtherKey);
-        var ours = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
-        var theirs = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, otherMerchant);
+        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-        var ourList = await ours.GetAsync("/account/customers");
-        var theirList = await theirs.GetAsync("/account/customers");
+        var ours = await OpenAsync();
 
-        ourList.Heading.ShouldBe("Customers");
-        Numbers(ourList).ShouldBe([Jane]);
-        ourList.Text.ShouldNotContain(Olga);
-        Numbers(theirList).ShouldBe([Olga]);
-        theirList.Text.ShouldNotContain(Jane);
+        ours.Find("h1").TextContent.ShouldBe("Customers");
+        ours.FindAll("table thead th").Select(h => h.TextContent.Trim())
+            .ShouldBe(["Customer number", "Union", "Status", "Saved cards", "One-click today", "One-click this week", "Created"]);
+        Numbers(ours).ShouldBe([Jane]);
+        ours.Markup.ShouldNotContain(Olga);
         // Searching for the other merchant's customer by name finds nothing either.
-        Numbers(await ours.GetAsync("/account/customers?q=" + Olga)).ShouldBeEmpty();
+        Numbers(await OpenAsync("?q=" + Olga)).ShouldBeEmpty();
+
+        await context.ActAsNewAsync(StaffRoles.Owner, otherMerchant);
+        var theirs = await OpenAsync();
+        Numbers(theirs).ShouldBe([Olga]);
+        theirs.Markup.ShouldNotContain(Jane);
     }
 
     [Fact]
@@ -47,9 +61,9 @@ public sealed class CustomerListTests : IDisposable
         await FirstPurchaseAsync(gateway, Jane, card: Mastercard);
         await PaySavedAsync(gateway, Jane, "5.00");
         await PaySavedAsync(gateway, Jane, "2.50");
-        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-        var row = Row(await staff.GetAsync("/account/customers"), Jane);
+        var row = Row(await OpenAsync(), Jane);
 
         var union = await gateway.WithDbAsync(db => db.CustomerUnions.SingleAsync());
         row[0].ShouldBe(Jane);
@@ -70,16 +84,13 @@ public sealed class CustomerListTests : IDisposable
         gateway.Clock.Advance(TimeSpan.FromDays(2));
         await PaySavedAsync(gateway, Jane, "3.00");
         await PaySavedAsync(gateway, Jane, "4.00");
-        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-        var row = Row(await staff.GetAsync("/account/customers"), Jane);
+        var row = await RowAsNewOwnerAsync(Jane);
         row[4].ShouldBe("7.00 EUR");
         row[5].ShouldBe("12.00 EUR");
 
         gateway.Clock.Advance(TimeSpan.FromDays(6));
-        // The session ended with the days gone by: sign in again.
-        staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
-        row = Row(await staff.GetAsync("/account/customers"), Jane);
+        row = await RowAsNewOwnerAsync(Jane);
         row[4].ShouldBe("—");
         row[5].ShouldBe("7.00 EUR");
     }
@@ -92,11 +103,11 @@ public sealed class CustomerListTests : IDisposable
         await FirstPurchaseAsync(gateway, Jane);
         await PaySavedAsync(gateway, Jane, "5.00");
         await PaySavedAsync(gateway, Jane, "7.00", OtherShopId, OtherKey);
-        var ours = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
-        var theirs = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, otherMerchant);
 
-        var ourRow = Row(await ours.GetAsync("/account/customers"), Jane);
-        var theirRow = Row(await theirs.GetAsync("/account/customers"), Jane);
+        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var ourRow = Row(await OpenAsync(), Jane);
+        await context.ActAsNewAsync(StaffRoles.Staff, otherMerchant);
+        var theirRow = Row(await OpenAsync(), Jane);
 
         ourRow[4].ShouldBe("5.00 EUR");
         ourRow[5].ShouldBe("5.00 EUR");
@@ -108,101 +119,149 @@ public sealed class CustomerListTests : IDisposable
     }
 
     [Fact]
-    public async Task Search_by_customer_number_prefix_comes_from_the_query_string()
+    public async Task Search_by_customer_number_prefix_comes_from_the_address()
     {
         await AddCustomersAsync(30);
-        var staff = await SignedInOwnerAsync();
+        await ActAsOwnerAsync();
 
-        var page = await staff.GetAsync("/account/customers?q=c-00");
+        var page = await OpenAsync("?q=c-00");
 
         Numbers(page).ShouldBe([.. Enumerable.Range(1, 9).Select(Name)]);
-        page.Document.QuerySelector("input[name=q]")!.GetAttribute("value").ShouldBe("c-00");
-        page.Text.ShouldContain("9 customers");
+        page.Field("Customer number").GetAttribute("value").ShouldBe("c-00");
+        page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-9 of 9");
+        Address().ShouldBe("/account/customers?q=c-00&sort=number&dir=asc");
     }
 
     [Fact]
-    public async Task Filter_by_status_comes_from_the_query_string()
+    public async Task Filter_by_status_comes_from_the_address()
     {
         await AddCustomersAsync(30, deny: n => n % 10 == 0);
-        var staff = await SignedInOwnerAsync();
+        await ActAsOwnerAsync();
 
-        var page = await staff.GetAsync("/account/customers?status=Deny");
+        var page = await OpenAsync("?status=Deny");
 
         Numbers(page).ShouldBe([Name(10), Name(20), Name(30)]);
-        page.Document.QuerySelector("select[name=status] option[selected]")!.GetAttribute("value").ShouldBe("Deny");
-        Numbers(await staff.GetAsync("/account/customers?status=Deny&q=c-01")).ShouldBe([Name(10)]);
+        page.Find("[role=combobox][aria-label=Status]").TextContent.ShouldBe("Deny");
+        Numbers(await OpenAsync("?status=deny&q=c-01")).ShouldBe([Name(10)]);
     }
 
     [Fact]
-    public async Task Sort_by_number_status_and_created_in_both_directions()
-    {
-        await AddCustomersAsync(5, deny: n => n == 2);
-        var staff = await SignedInOwnerAsync();
-
-        Numbers(await staff.GetAsync("/account/customers")).ShouldBe([Name(1), Name(2), Name(3), Name(4), Name(5)]);
-        Numbers(await staff.GetAsync("/account/customers?sort=number&dir=desc")).ShouldBe([Name(5), Name(4), Name(3), Name(2), Name(1)]);
-        // Created one after the other, the first the oldest.
-        Numbers(await staff.GetAsync("/account/customers?sort=created&dir=desc")).ShouldBe([Name(5), Name(4), Name(3), Name(2), Name(1)]);
-        Numbers(await staff.GetAsync("/account/customers?sort=status&dir=desc"))[0].ShouldBe(Name(2));
-        Numbers(await staff.GetAsync("/account/customers?sort=status"))[^1].ShouldBe(Name(2));
-    }
-
-    [Fact]
-    public async Task Column_headers_are_links_that_sort_and_turn_the_direction()
-    {
-        await AddCustomersAsync(3);
-        var staff = await SignedInOwnerAsync();
-
-        var page = await staff.GetAsync("/account/customers?q=c-&sort=number&dir=asc");
-
-        var number = page.Document.QuerySelector("th[aria-sort] a")!;
-        page.Document.QuerySelector("th[aria-sort]")!.GetAttribute("aria-sort").ShouldBe("ascending");
-        number.GetAttribute("href").ShouldBe("/account/customers?q=c-&sort=number&dir=desc");
-        page.LinkHref("Created").ShouldBe("/account/customers?q=c-&sort=created&dir=asc");
-        Numbers(await staff.GetAsync(number.GetAttribute("href")!)).ShouldBe([Name(3), Name(2), Name(1)]);
-    }
-
-    [Fact]
-    public async Task Paging_shows_25_per_page_with_links_that_keep_the_search()
+    public async Task Searching_puts_the_search_in_the_address_and_starts_at_the_first_page()
     {
         await AddCustomersAsync(30);
-        var staff = await SignedInOwnerAsync();
+        await ActAsOwnerAsync();
+        var page = await OpenAsync("?page=2");
+        Numbers(page).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
+        var loads = ListLoads(context);
 
-        var first = await staff.GetAsync("/account/customers?q=c-");
-        var second = await staff.GetAsync(first.LinkHref("Next")!);
+        page.Type("Customer number", "c-01");
+        page.Find("form[aria-label='Search customers']").Submit();
 
-        Numbers(first).Count.ShouldBe(25);
-        first.Text.ShouldContain("30 customers, page 1 of 2");
-        first.LinkHref("Next").ShouldBe("/account/customers?q=c-&sort=number&dir=asc&page=2");
-        Numbers(second).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
-        second.LinkHref("Previous").ShouldBe("/account/customers?q=c-&sort=number&dir=asc");
-        // A page past the end shows the last one.
-        Numbers(await staff.GetAsync("/account/customers?page=99")).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
+        page.WaitForAssertion(() => Numbers(page).ShouldBe([.. Enumerable.Range(10, 10).Select(Name)]));
+        ListLoads(context).ShouldBeGreaterThan(loads);
+        Address().ShouldBe("/account/customers?q=c-01&sort=number&dir=asc");
+
+        page.Press("Clear");
+
+        page.WaitForAssertion(() => Numbers(page).Count.ShouldBe(25));
+        page.Field("Customer number").GetAttribute("value").ShouldBeNullOrEmpty();
+        Address().ShouldBe("/account/customers?sort=number&dir=asc");
     }
 
     [Fact]
-    public async Task Bad_search_values_get_a_message_next_to_the_field_and_are_kept()
+    public async Task Sort_by_number_status_and_created_in_both_directions_from_the_address()
+    {
+        await AddCustomersAsync(5, deny: n => n == 2);
+        await ActAsOwnerAsync();
+
+        Numbers(await OpenAsync()).ShouldBe([Name(1), Name(2), Name(3), Name(4), Name(5)]);
+        Numbers(await OpenAsync("?sort=number&dir=desc")).ShouldBe([Name(5), Name(4), Name(3), Name(2), Name(1)]);
+        // Created one after the other, the first the oldest.
+        Numbers(await OpenAsync("?sort=created&dir=desc")).ShouldBe([Name(5), Name(4), Name(3), Name(2), Name(1)]);
+        Numbers(await OpenAsync("?sort=status&dir=desc"))[0].ShouldBe(Name(2));
+        Numbers(await OpenAsync("?sort=status"))[^1].ShouldBe(Name(2));
+    }
+
+    [Fact]
+    public async Task Column_header_sorts_and_turns_the_direction_and_the_address_follows()
     {
         await AddCustomersAsync(3);
-        var staff = await SignedInOwnerAsync();
+        await ActAsOwnerAsync();
+        var page = await OpenAsync("?q=c-&sort=number&dir=asc");
+        page.Find("th[aria-sort]").TextContent.Trim().ShouldBe("Customer number");
+        page.Find("th[aria-sort]").GetAttribute("aria-sort").ShouldBe("ascending");
 
-        var badNumber = await staff.GetAsync("/account/customers?q=" + Uri.EscapeDataString("c 1;drop"));
-        var badStatus = await staff.GetAsync("/account/customers?q=c-&status=Gold&page=x&sort=nonsense");
+        page.FindAll(".sortable-column-header").Single(h => h.TextContent == "Customer number").Click();
 
-        badNumber.Status.ShouldBe(System.Net.HttpStatusCode.OK);
+        page.WaitForAssertion(() => Numbers(page).ShouldBe([Name(3), Name(2), Name(1)]));
+        Address().ShouldBe("/account/customers?q=c-&sort=number&dir=desc");
+    }
+
+    [Fact]
+    public async Task Paging_shows_25_a_page_and_the_page_goes_in_the_address()
+    {
+        await AddCustomersAsync(30);
+        await ActAsOwnerAsync();
+
+        var page = await OpenAsync("?q=c-");
+
+        Numbers(page).Count.ShouldBe(25);
+        page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-25 of 30");
+        page.Find("button[aria-label='Next page']").Click();
+        page.WaitForAssertion(() => Numbers(page).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]));
+        Address().ShouldBe("/account/customers?q=c-&sort=number&dir=asc&page=2");
+        // A page past the end shows the last one.
+        Numbers(await OpenAsync("?page=99")).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
+    }
+
+    [Fact]
+    public async Task Bad_search_values_get_a_message_under_the_field_and_are_kept()
+    {
+        await AddCustomersAsync(3);
+        await ActAsOwnerAsync();
+
+        var badNumber = await OpenAsync("?q=" + Uri.EscapeDataString("c 1;drop"));
+
         badNumber.FieldMessage("Customer number").ShouldContain("letters, digits");
-        badNumber.Document.QuerySelector("input[name=q]")!.GetAttribute("value").ShouldBe("c 1;drop");
+        badNumber.Field("Customer number").GetAttribute("value").ShouldBe("c 1;drop");
         Numbers(badNumber).ShouldBeEmpty();
-        badStatus.Status.ShouldBe(System.Net.HttpStatusCode.OK);
+        badNumber.Markup.ShouldContain("No customers match.");
+
+        var badStatus = await OpenAsync("?q=c-&status=Gold&page=x&sort=nonsense");
+
         badStatus.FieldMessage("Status").ShouldContain("Choose New, Member or Deny");
-        badStatus.Document.QuerySelector("input[name=q]")!.GetAttribute("value").ShouldBe("c-");
+        badStatus.Field("Customer number").GetAttribute("value").ShouldBe("c-");
         Numbers(badStatus).Count.ShouldBe(3);
     }
 
     private static string Name(int n) => $"c-{n:000}";
 
-    private async Task<Buyer> SignedInOwnerAsync() =>
-        await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+    private async Task ActAsOwnerAsync() =>
+        await context.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+
+    /// <summary>The list at this address, as the person acted as sees it once loaded (one page at a time, as in a tab).</summary>
+    private async Task<IRenderedComponent<CustomerList>> OpenAsync(string query = "")
+    {
+        await context.DisposeComponentsAsync();
+        return OpenList(context, query);
+    }
+
+    /// <summary>A customer's row as a new owner of the seeded merchant sees it, in a circuit of their own (one opened days ago would have ended).</summary>
+    private async Task<List<string>> RowAsNewOwnerAsync(string number)
+    {
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        return Row(OpenList(circuit), number);
+    }
+
+    /// <summary>What the page last put in the address bar.</summary>
+    private string Address() => (string)context.JSInterop.Invocations["history.replaceState"][^1].Arguments[2]!;
+
+    /// <summary>One row of the list by customer number: its cells' text.</summary>
+    private static List<string> Row(IRenderedComponent<CustomerList> page, string number) =>
+        [.. page.FindAll("table tbody tr")
+            .First(r => r.QuerySelector("td a")?.TextContent.Trim() == number)
+            .QuerySelectorAll("td").Select(td => td.TextContent.Trim())];
 
     /// <summary>Customers c-001, c-002, ... of the seeded shop's union, created a minute apart.</summary>
     private Task<int> AddCustomersAsync(int count, Func<int, bool>? deny = null) => gateway.WithDbAsync(async db =>

@@ -1,9 +1,11 @@
 using System.Globalization;
-using System.Net;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Customers;
 using OneClick.Core.Wallets;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Customers;
+using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.Staff;
 using static OneClick.Tests.Web.Features.BackOffice.Customers.CustomerSteps;
 
@@ -11,13 +13,22 @@ namespace OneClick.Tests.Web.Features.BackOffice.Customers;
 
 /// <summary>
 /// /account/customers/{id}: masked cards with their counts and lock, the sales at the person's own
-/// shops, and the changes staff make (Deny, Member, remove a card), each audited.
+/// shops (as first answered over HTTP), and the changes staff make over the circuit (Deny confirmed
+/// in a dialog, Member, remove a card confirmed in a dialog), each audited (bUnit, on a real gateway).
 /// </summary>
-public sealed class CustomerPageTests : IDisposable
+public sealed class CustomerPageTests : IAsyncLifetime, IDisposable
 {
     private const string Jane = "jane-1";
 
     private readonly GatewayFactory gateway = NewGateway();
+    private readonly AccountPageContext context;
+
+    public CustomerPageTests() => context = new AccountPageContext(gateway);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
 
     public void Dispose() => gateway.Dispose();
 
@@ -93,15 +104,15 @@ public sealed class CustomerPageTests : IDisposable
     }
 
     [Fact]
-    public async Task Deny_takes_the_offer_away_and_Member_brings_the_saved_card_back()
+    public async Task Deny_confirmed_takes_the_offer_away_and_Member_brings_the_saved_card_back()
     {
         await FirstPurchaseAsync(gateway, Jane);
-        var staff = await SignedInStaffAsync();
-        var page = await staff.GetAsync(await CustomerUrlAsync(Jane));
+        var page = await OpenAsStaffAsync();
 
-        var denied = await staff.SubmitAsync(page, "Set Deny");
+        PressAndAnswer(page, "Set Deny", "Yes, set Deny");
 
-        denied.Text.ShouldContain("The customer is set to Deny.");
+        page.Snackbar().ShouldContain("The customer is set to Deny.");
+        page.WaitForAssertion(() => page.Button("Set Member").ShouldNotBeNull());
         (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.Deny);
         var order = await Buyer.Of(gateway).StartAsync(Merchant.Purchase(customerNumber: Jane));
         order.Heading.ShouldBe("Pay by card");
@@ -109,30 +120,51 @@ public sealed class CustomerPageTests : IDisposable
         order.Document.QuerySelector("#card-remember").ShouldBeNull();
         order.Text.ShouldNotContain("Remember my card");
 
-        var allowed = await staff.SubmitAsync(denied, "Set Member");
+        // Lifting the Deny takes nothing from anyone: no dialog.
+        page.Press("Set Member");
 
-        allowed.Text.ShouldContain("The Deny is lifted.");
+        page.WaitForAssertion(() => page.Find("#mud-snackbar-container").TextContent.ShouldContain("The Deny is lifted."));
+        page.WaitForAssertion(() => page.Button("Set Deny").ShouldNotBeNull());
         (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.Member);
         var again = await Buyer.Of(gateway).StartAsync(Merchant.Purchase(customerNumber: Jane));
         again.Heading.ShouldBe("Pay with your saved card");
     }
 
     [Fact]
+    public async Task Deny_dialog_names_what_it_does_and_cancelling_changes_nothing()
+    {
+        await FirstPurchaseAsync(gateway, Jane);
+        var page = await OpenAsStaffAsync();
+
+        page.Press("Set Deny");
+        page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain($"Set customer {Jane} to Deny?"));
+        page.Find(".mud-dialog").TextContent.ShouldContain("every live oneClickToken ends at once");
+        // A second press while the dialog is open opens no second one.
+        page.Button("Set Deny").HasAttribute("disabled").ShouldBeTrue();
+        page.Press("Cancel");
+
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
+        page.WaitForAssertion(() => page.Button("Set Deny").HasAttribute("disabled").ShouldBeFalse());
+        (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.Member);
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Deny_of_a_customer_without_cards_keeps_the_remember_offer_away_from_their_first_purchase()
     {
         await FirstPurchaseAsync(gateway, Jane);
-        var staff = await SignedInStaffAsync();
-        var url = await CustomerUrlAsync(Jane);
-        await staff.SubmitAsync(await staff.GetAsync(url + "?remove=" + await CardIdAsync()), "Yes, remove card");
-        (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.New);
+        var page = await OpenAsStaffAsync();
+        PressAndAnswer(page, "Remove card Visa •••• 4242", "Yes, remove card");
+        await GatewayFactory.EventuallyAsync(async () => (await CustomerAsync(gateway, Jane)).Status == CustomerStatus.New, "Jane is New again");
 
-        await staff.SubmitAsync(await staff.GetAsync(url), "Set Deny");
+        PressAndAnswer(page, "Set Deny", "Yes, set Deny");
+        await GatewayFactory.EventuallyAsync(async () => (await CustomerAsync(gateway, Jane)).Status == CustomerStatus.Deny, "Jane is denied");
 
         var order = await Buyer.Of(gateway).StartAsync(Merchant.Purchase(customerNumber: Jane));
         order.Document.QuerySelector("input#card-number").ShouldNotBeNull();
         order.Document.QuerySelector("#card-remember").ShouldBeNull();
-        await staff.SubmitAsync(await staff.GetAsync(url), "Set Member");
-        (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.New);
+        page.Press("Set Member");
+        await GatewayFactory.EventuallyAsync(async () => (await CustomerAsync(gateway, Jane)).Status == CustomerStatus.New, "the Deny is lifted, and Jane has no card");
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase(customerNumber: Jane))).Document.QuerySelector("#card-remember").ShouldNotBeNull();
     }
 
@@ -142,20 +174,20 @@ public sealed class CustomerPageTests : IDisposable
         var buyer = Buyer.Of(gateway);
         var first = await buyer.PayAsync(await buyer.StartAsync(Merchant.Purchase(customerNumber: Jane)));
         var token = Merchant.VerifiedQuery(first.RefreshTarget!)["oneClickToken"];
-        var staff = await SignedInStaffAsync();
-        var page = await staff.GetAsync(await CustomerUrlAsync(Jane));
+        var page = await OpenAsStaffAsync();
 
-        var confirm = await staff.GetAsync(page.LinkHref("Remove card Visa •••• 4242")!);
-        confirm.Text.ShouldContain("Remove this card?");
+        page.Press("Remove card Visa •••• 4242");
+        page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain("Remove this card?"));
+        page.Find(".mud-dialog").TextContent.ShouldContain("Visa •••• 4242 (expires 12/30) will be forgotten");
+        page.Press("Keep the card");
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
         (await gateway.WithDbAsync(db => db.SavedCards.SingleAsync())).DeletedAt.ShouldBeNull();
-        var kept = await staff.GetAsync(confirm.LinkHref("Keep the card")!);
-        kept.Text.ShouldNotContain("Remove this card?");
 
-        var removed = await staff.SubmitAsync(confirm, "Yes, remove card");
+        PressAndAnswer(page, "Remove card Visa •••• 4242", "Yes, remove card");
 
-        removed.Text.ShouldContain("The card was removed.");
-        Cells(removed, "Saved cards").Single()[0].ShouldStartWith("Visa •••• 4242 Removed ");
-        removed.LinkHref("Remove card Visa •••• 4242").ShouldBeNull();
+        page.Snackbar().ShouldContain("The card Visa •••• 4242 was removed.");
+        page.WaitForAssertion(() => Cells(page, "Saved cards").Single()[0].ShouldStartWith("Visa •••• 4242 Removed "));
+        page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Remove card Visa •••• 4242");
         var card = await gateway.WithDbAsync(db => db.SavedCards.SingleAsync());
         card.DeletedAt.ShouldNotBeNull();
         card.EncryptedPan.ShouldBeEmpty();
@@ -168,47 +200,36 @@ public sealed class CustomerPageTests : IDisposable
     }
 
     [Fact]
-    public async Task Remove_card_posted_again_after_it_went_changes_nothing_more()
+    public async Task Remove_card_from_a_page_opened_before_another_tab_removed_it_changes_nothing_more()
     {
         await FirstPurchaseAsync(gateway, Jane);
-        var staff = await SignedInStaffAsync();
-        var confirm = await staff.GetAsync(await CustomerUrlAsync(Jane) + "?remove=" + await CardIdAsync());
-        await staff.SubmitAsync(confirm, "Yes, remove card");
+        var page = await OpenAsStaffAsync();
+        var customer = await CustomerAsync(gateway, Jane);
+        var cardId = await CardIdAsync();
+        // The same person in another tab, first.
+        (await context.RunAsync((RemoveSavedCard cards) => cards.RunAsync(customer.Id, cardId, CancellationToken.None))).ShouldBeOfType<RemoveSavedCardOutcome.Removed>();
 
-        var again = await staff.SubmitAsync(confirm, "Yes, remove card");
+        PressAndAnswer(page, "Remove card Visa •••• 4242", "Yes, remove card");
 
-        again.Status.ShouldBe(HttpStatusCode.OK);
-        again.Text.ShouldContain("Nothing to change");
-        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "customer.card.delete"))).ShouldBe(1);
+        page.Snackbar().ShouldContain("Nothing to change");
+        page.WaitForAssertion(() => page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Remove card Visa •••• 4242"));
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == RemoveSavedCard.Action))).ShouldBe(1);
     }
 
     [Fact]
-    public async Task Card_of_another_customer_cannot_be_removed_through_this_customers_page()
+    public async Task Card_of_another_customer_cannot_be_removed_through_this_customer()
     {
         await FirstPurchaseAsync(gateway, Jane);
         await FirstPurchaseAsync(gateway, "john-2", card: Mastercard);
         var johnsCard = await gateway.WithDbAsync(db => db.SavedCards.Where(c => c.LastFour == "4444").Select(c => c.Id).SingleAsync());
-        var staff = await SignedInStaffAsync();
-        var confirm = await staff.GetAsync(await CustomerUrlAsync(Jane) + "?remove=" + await CardIdAsync());
+        var jane = await CustomerAsync(gateway, Jane);
+        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
 
-        var forged = await staff.SubmitAsync(confirm, "Yes, remove card", new() { ["Removal.CardId"] = johnsCard.ToString(CultureInfo.InvariantCulture) });
+        var forged = await context.RunAsync((RemoveSavedCard cards) => cards.RunAsync(jane.Id, johnsCard, CancellationToken.None));
 
-        forged.Status.ShouldBe(HttpStatusCode.NotFound);
+        forged.ShouldBeOfType<RemoveSavedCardOutcome.NotFound>();
         (await gateway.WithDbAsync(db => db.SavedCards.CountAsync(c => c.DeletedAt == null))).ShouldBe(2);
         (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task Remove_link_for_a_card_that_is_not_theirs_says_so()
-    {
-        await FirstPurchaseAsync(gateway, Jane);
-        var staff = await SignedInStaffAsync();
-
-        var page = await staff.GetAsync(await CustomerUrlAsync(Jane) + "?remove=999999");
-
-        page.Status.ShouldBe(HttpStatusCode.OK);
-        page.Text.ShouldContain("not one of this customer's saved cards");
-        page.Text.ShouldNotContain("Remove this card?");
     }
 
     [Fact]
@@ -216,13 +237,14 @@ public sealed class CustomerPageTests : IDisposable
     {
         await FirstPurchaseAsync(gateway, Jane);
         var merchantId = await BackOfficeStaff.SeededMerchantIdAsync(gateway);
-        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, merchantId, email: "staff@shop.test");
-        var url = await CustomerUrlAsync(Jane);
+        await context.ActAsNewAsync(StaffRoles.Staff, merchantId, "staff@shop.test");
+        var page = await OpenCustomerAsync(context, (await CustomerAsync(gateway, Jane)).Id);
 
-        var page = await staff.SubmitAsync(await staff.GetAsync(url), "Set Deny");
-        page = await staff.SubmitAsync(page, "Set Member");
-        await staff.SubmitAsync(await staff.GetAsync(url + "?remove=" + await CardIdAsync()), "Yes, remove card");
+        PressAndAnswer(page, "Set Deny", "Yes, set Deny");
+        page.Press("Set Member");
+        PressAndAnswer(page, "Remove card Visa •••• 4242", "Yes, remove card");
 
+        await GatewayFactory.EventuallyAsync(async () => await gateway.WithDbAsync(db => db.AuditEntries.CountAsync()) == 3, "three changes audited");
         var customer = await CustomerAsync(gateway, Jane);
         var entries = await gateway.WithDbAsync(db => db.AuditEntries.OrderBy(a => a.Id).ToListAsync());
         entries.Select(e => e.Action).ShouldBe(["customer.deny", "customer.allow", "customer.card.delete"]);
@@ -240,22 +262,72 @@ public sealed class CustomerPageTests : IDisposable
     public async Task Administrator_change_is_audited_for_the_customers_merchant_so_its_owner_sees_it()
     {
         await FirstPurchaseAsync(gateway, Jane);
-        var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, merchantId: null);
+        await context.ActAsNewAsync(StaffRoles.Administrator, merchantId: null);
+        var page = await OpenCustomerAsync(context, (await CustomerAsync(gateway, Jane)).Id);
 
-        await admin.SubmitAsync(await admin.GetAsync(await CustomerUrlAsync(Jane)), "Set Deny");
+        PressAndAnswer(page, "Set Deny", "Yes, set Deny");
 
+        page.Snackbar().ShouldContain("The customer is set to Deny.");
         var entry = await gateway.WithDbAsync(db => db.AuditEntries.SingleAsync());
         entry.Action.ShouldBe("customer.deny");
         entry.MerchantId.ShouldBe(await BackOfficeStaff.SeededMerchantIdAsync(gateway));
         (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.Deny);
     }
 
+    [Fact]
+    public async Task Customer_of_a_union_spanning_merchants_offers_their_staff_no_change_and_refuses_one()
+    {
+        await FirstPurchaseAsync(gateway, Jane);
+        var otherMerchant = await AddOtherMerchantShopAsync(gateway);
+        await JoinUnionAsync(gateway, OtherShopId, GatewayFactory.ShopId);
+        var jane = await CustomerAsync(gateway, Jane);
+        await context.ActAsNewAsync(StaffRoles.Staff, otherMerchant);
+
+        var page = await OpenCustomerAsync(context, jane.Id);
+        var forged = await context.RunAsync((SetCustomerStatus statuses) => statuses.RunAsync(jane.Id, CustomerStatus.Deny, CancellationToken.None));
+
+        page.Markup.ShouldContain("only a gateway administrator can change them");
+        page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Set Deny");
+        page.FindAll("button").Select(b => b.TextContent.Trim()).ShouldNotContain("Remove card Visa •••• 4242");
+        forged.ShouldBeOfType<SetCustomerStatusOutcome.Refused>();
+        (await CustomerAsync(gateway, Jane)).Status.ShouldBe(CustomerStatus.Member);
+        (await gateway.WithDbAsync(db => db.AuditEntries.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Customer_gone_from_the_persons_reach_while_the_page_is_open_says_so()
+    {
+        await FirstPurchaseAsync(gateway, Jane);
+        var page = await OpenAsStaffAsync();
+        // The shop moves to another union (an administrator's act): Jane is no longer this merchant's.
+        await gateway.WithDbAsync(async db =>
+        {
+            var union = new CustomerUnion("Elsewhere", gateway.Clock.GetUtcNow().UtcDateTime);
+            db.CustomerUnions.Add(union);
+            (await db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId)).JoinUnion(union);
+            return await db.SaveChangesAsync();
+        });
+
+        PressAndAnswer(page, "Set Deny", "Yes, set Deny");
+
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.ShouldContain("not one of your customers"));
+        page.Markup.ShouldNotContain("4242");
+        (await gateway.WithDbAsync(db => db.Customers.Where(c => c.Number == Jane).Select(c => c.Status).SingleAsync())).ShouldBe(CustomerStatus.Member);
+    }
+
     private async Task<Buyer> SignedInStaffAsync() =>
         await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+
+    /// <summary>Jane's page as a new staff member of the seeded merchant's circuit shows it.</summary>
+    private async Task<IRenderedComponent<CustomerPage>> OpenAsStaffAsync()
+    {
+        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        return await OpenCustomerAsync(context, (await CustomerAsync(gateway, Jane)).Id);
+    }
 
     private async Task<string> CustomerUrlAsync(string number) =>
         $"/account/customers/{(await CustomerAsync(gateway, number)).Id.ToString(CultureInfo.InvariantCulture)}";
 
-    private async Task<string> CardIdAsync() =>
-        (await gateway.WithDbAsync(db => db.SavedCards.Where(c => c.LastFour == "4242").Select(c => c.Id).SingleAsync())).ToString(CultureInfo.InvariantCulture);
+    private Task<long> CardIdAsync() =>
+        gateway.WithDbAsync(db => db.SavedCards.Where(c => c.LastFour == "4242").Select(c => c.Id).SingleAsync());
 }

@@ -1,10 +1,14 @@
 using System.Security.Claims;
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Cards;
 using OneClick.Core.Contracts;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.Staff;
 using OneClick.Web.Features.Wallets;
@@ -138,20 +142,70 @@ internal static class CustomerSteps
         return await AsAsync(gateway, Administrator, services => services.GetRequiredService<SetCustomerStatus>().RunAsync(id, status, CancellationToken.None));
     }
 
-    /// <summary>The rows of the customer list: customer numbers in the order shown.</summary>
-    public static List<string> Numbers(Page page) =>
-        [.. page.Document.QuerySelectorAll("table tbody tr td:first-child a").Select(a => a.TextContent.Trim())];
+    /// <summary>The rows of the table in the customer page's section with this heading (as first answered over HTTP): their cells' text, spaces collapsed.</summary>
+    public static List<List<string>> Cells(Page page, string heading) => Cells(page.Document.QuerySelectorAll("section"), heading);
 
-    /// <summary>One row of the customer list by customer number: its cells' text.</summary>
-    public static List<string> Row(Page page, string number) =>
-        [.. page.Document.QuerySelectorAll("table tbody tr")
-            .First(r => r.QuerySelector("td a")?.TextContent.Trim() == number)
-            .QuerySelectorAll("td").Select(td => td.TextContent.Trim())];
+    /// <summary>The rows of the table in the customer page's section with this heading (as the circuit shows it now).</summary>
+    public static List<List<string>> Cells(IRenderedComponent<CustomerPage> page, string heading) => Cells(page.FindAll("section"), heading);
 
-    /// <summary>The rows of the table in the customer page's section with this heading: their cells' text, spaces collapsed.</summary>
-    public static List<List<string>> Cells(Page page, string heading) =>
-        [.. page.Document.QuerySelectorAll("section")
+    private static List<List<string>> Cells(IEnumerable<IElement> sections, string heading) =>
+        [.. sections
             .Single(s => s.QuerySelector("h2")?.TextContent.Trim() == heading)
             .QuerySelectorAll("tbody tr")
             .Select(r => r.QuerySelectorAll("td").Select(td => string.Join(' ', td.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToList())];
+
+    /// <summary>
+    /// Opens a customer's page as the circuit of the person <paramref name="context"/> acts as, once
+    /// its first read is in (one page at a time, as in a tab: MudBlazor's providers allow one of each).
+    /// </summary>
+    public static async Task<IRenderedComponent<CustomerPage>> OpenCustomerAsync(AccountPageContext context, long customerId)
+    {
+        await context.DisposeComponentsAsync();
+        var page = context.Render<CustomerPage>(p => p.Add(c => c.Id, customerId));
+        page.WaitForAssertion(() => page.Find("h1").TextContent.ShouldStartWith("Customer "));
+        return page;
+    }
+
+    /// <summary>
+    /// The customer list at <paramref name="query"/> as the person's circuit renders it, once its grid
+    /// has loaded (it then puts its view in the address): the customer numbers listed, and the markup.
+    /// </summary>
+    public static async Task<(List<string> Numbers, string Markup)> ListAsPersonAsync(GatewayFactory gateway, string email, string query = "")
+    {
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsAsync(email);
+        var list = OpenList(circuit, query);
+        return (Numbers(list), list.Markup);
+    }
+
+    /// <summary>Opens the customer list at <paramref name="query"/> and waits until its grid has loaded.</summary>
+    public static IRenderedComponent<CustomerList> OpenList(AccountPageContext context, string query = "")
+    {
+        var loadsBefore = ListLoads(context);
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo("/account/customers" + query);
+        var list = context.Render<CustomerList>();
+        list.WaitForAssertion(() =>
+        {
+            ListLoads(context).ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
+            (Numbers(list).Count > 0 || list.Markup.Contains("No customers match.", StringComparison.Ordinal)).ShouldBeTrue("the grid shows its rows");
+        });
+        return list;
+    }
+
+    /// <summary>How many times the list has loaded its grid in this context (each load puts its view in the address).</summary>
+    public static int ListLoads(AccountPageContext context) =>
+        context.JSInterop.Invocations.Count(i => i.Identifier == "history.replaceState");
+
+    /// <summary>The customer numbers the list's grid shows, in its order.</summary>
+    public static List<string> Numbers(IRenderedComponent<CustomerList> list) =>
+        [.. list.FindAll("table tbody tr td:first-child a").Select(a => a.TextContent.Trim())];
+
+    /// <summary>Presses a button of the page, then the dialog's button that confirms (or cancels) it.</summary>
+    public static void PressAndAnswer(IRenderedComponent<CustomerPage> page, string button, string answer)
+    {
+        page.Press(button);
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldHaveSingleItem());
+        page.Press(answer);
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
+    }
 }

@@ -51,12 +51,8 @@ public static class SalesScenario
     /// run for their principal in a scope of its own (<see cref="StaffOperations"/>), as a forged
     /// circuit message would reach it.
     /// </summary>
-    public static async Task<RefundSaleOutcome> RefundAsPersonAsync(GatewayFactory gateway, string email, long saleId, decimal amount, string reason)
-    {
-        await using var circuit = new AccountPageContext(gateway);
-        await circuit.ActAsAsync(email);
-        return await circuit.RunAsync((RefundSale refunds) => refunds.RunAsync(saleId, amount, reason, CancellationToken.None));
-    }
+    public static Task<RefundSaleOutcome> RefundAsPersonAsync(GatewayFactory gateway, string email, long saleId, decimal amount, string reason) =>
+        AccountPageContext.RunAsPersonAsync(gateway, email, (RefundSale refunds) => refunds.RunAsync(saleId, amount, reason, CancellationToken.None));
 
     /// <summary>The sales list as the person's circuit renders it, once its rows are in: the saleIDs listed, and the whole markup.</summary>
     public static async Task<(List<long> Ids, string Markup)> ListAsPersonAsync(GatewayFactory gateway, string email)

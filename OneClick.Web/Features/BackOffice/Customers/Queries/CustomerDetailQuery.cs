@@ -38,14 +38,23 @@ public sealed record CustomerDetails(
     IReadOnlyList<CustomerCard> Cards,
     IReadOnlyList<CustomerContract> Contracts,
     IReadOnlyList<CustomerSale> Sales,
-    Turnover Turnover);
+    Turnover Turnover,
+    CustomerPermissions May);
+
+/// <summary>
+/// What this person may change of the customer, so that a page offers only that (each command checks
+/// again when it runs).
+/// </summary>
+/// <param name="ChangeCustomer">Set Deny or Member and remove a card (<see cref="CustomerAccess.MayChange"/>).</param>
+/// <param name="DeactivateContracts">Owners and administrators only: a merchant cannot undo it.</param>
+public sealed record CustomerPermissions(bool ChangeCustomer, bool DeactivateContracts);
 
 /// <summary>
 /// A customer's page: the customer of one of this person's unions with their saved cards, their
 /// contracts and sales at this person's shops, and their turnover there; null for any other id. Sales
 /// and contracts are of their own shops only, because a union may span merchants.
 /// </summary>
-public sealed class CustomerDetailQuery(OneClickDbContext db, CurrentStaff staff, CustomerTurnoverQuery turnover)
+public sealed class CustomerDetailQuery(OneClickDbContext db, CurrentStaff staff, CustomerTurnoverQuery turnover, CustomerAccessQuery access)
 {
     /// <summary>The customer's page shows this many of their latest sales.</summary>
     public const int SalesShown = 50;
@@ -69,6 +78,7 @@ public sealed class CustomerDetailQuery(OneClickDbContext db, CurrentStaff staff
         var shopIds = await shops.Select(s => s.Id).ToListAsync(cancellationToken);
         var shopIdsInUnion = await shops.Where(s => s.CustomerUnionId == customer.CustomerUnionId).Select(s => s.Id).ToListAsync(cancellationToken);
         var turnovers = await turnover.RunAsync([customer.Id], cancellationToken);
+        var mayChange = (await access.RunAsync(customer.Id, cancellationToken))?.MayChange ?? false;
         return new CustomerDetails(
             customer.Id,
             customer.Number,
@@ -80,7 +90,8 @@ public sealed class CustomerDetailQuery(OneClickDbContext db, CurrentStaff staff
             [.. cards.Select(c => new CustomerCard(c.Id, c.Display, c.Expiry.ToString(), c.SuccessfulPayments, c.Confirmed, c.LockedUntil, c.CreatedAt, c.LastUsedAt, c.DeletedAt))],
             await ContractsAsync(customer.Id, shopIds, cancellationToken),
             await SalesAsync(customer.Number, [.. cards.Select(c => (long?)c.Id)], shopIds, shopIdsInUnion, cancellationToken),
-            turnovers.GetValueOrDefault(customer.Id, Turnover.None));
+            turnovers.GetValueOrDefault(customer.Id, Turnover.None),
+            new CustomerPermissions(mayChange, staff.MayManageMerchant));
     }
 
     /// <summary>

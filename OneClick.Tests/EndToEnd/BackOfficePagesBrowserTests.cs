@@ -56,7 +56,13 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
         var page = await SignInAsync(await week.Site.PersonAsync(StaffRoles.Staff));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Postbacks", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = $"#{week.FailingDeliveryId}" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-layout")).ToHaveAttributeAsync("data-interactive", "true");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "State" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Failing (retrying)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        var grid = page.GetByRole(AriaRole.Table);
+        await Assertions.Expect(grid.GetByText("Delivered", new() { Exact = true })).ToHaveCountAsync(0);
+        await grid.GetByRole(AriaRole.Link, new() { Name = $"#{week.FailingDeliveryId}" }).ClickAsync();
         await ExpectHeadingAsync(page, $"Postback #{week.FailingDeliveryId}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Retry now" }).ClickAsync();
 

@@ -68,6 +68,30 @@ public sealed class AccountPageContext : BunitContext
         where TOperation : notnull =>
         Services.GetRequiredService<StaffOperations>().RunAsync(operation);
 
+    /// <summary>How many times a list page has loaded its grid here: each load puts its view in the address.</summary>
+    public int ListLoads => JSInterop.Invocations.Count(i => i.Identifier == "history.replaceState");
+
+    /// <summary>What a list page last put in the address bar.</summary>
+    public string Address => (string)JSInterop.Invocations["history.replaceState"][^1].Arguments[2]!;
+
+    /// <summary>
+    /// Opens a list page at <paramref name="url"/> and waits until its grid has loaded and shows its
+    /// rows, or <paramref name="noneMessage"/> when there are none.
+    /// </summary>
+    public IRenderedComponent<TList> OpenList<TList>(string url, string noneMessage)
+        where TList : IComponent
+    {
+        var loadsBefore = ListLoads;
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        var list = Render<TList>();
+        list.WaitForAssertion(() =>
+        {
+            ListLoads.ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
+            (list.FindAll("table tbody tr td a").Count > 0 || list.Markup.Contains(noneMessage, StringComparison.Ordinal)).ShouldBeTrue("the grid shows its rows");
+        });
+        return list;
+    }
+
     /// <summary>Runs an operation as the person with this e-mail, in a new circuit of theirs: as a crafted circuit message would reach the command.</summary>
     public static async Task<TResult> RunAsPersonAsync<TOperation, TResult>(GatewayFactory gateway, string email, Func<TOperation, Task<TResult>> operation)
         where TOperation : notnull

@@ -22,6 +22,16 @@ public static class AccountPageSteps
     public static void Type<T>(this IRenderedComponent<T> page, string label, string value)
         where T : IComponent => page.Field(label).Change(value);
 
+    /// <summary>Opens the select a label names and picks the option with this text, as a person does with a mouse.</summary>
+    public static void Choose<T>(this IRenderedComponent<T> page, string label, string option)
+        where T : IComponent
+    {
+        page.Find($"[role=combobox][aria-label='{label}']").Closest(".mud-input-control")!.MouseDown();
+        page.WaitForAssertion(() => page.FindAll("[role=option]").Count(o => o.TextContent.Trim() == option).ShouldBe(1, $"one option '{option}'"));
+        page.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
+        page.WaitForAssertion(() => page.Find($"[role=combobox][aria-label='{label}']").TextContent.Trim().ShouldBe(option));
+    }
+
     /// <summary>The button whose text is <paramref name="name"/>, found again right before use (the page re-renders).</summary>
     public static IElement Button<T>(this IRenderedComponent<T> page, string name)
         where T : IComponent =>

@@ -42,12 +42,7 @@ public sealed class CustomersFilter
 
     public static CustomersFilter Parse(Func<string, string?> query)
     {
-        var typed = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in AllNames)
-        {
-            var value = query(name)?.Trim();
-            typed[name] = string.IsNullOrEmpty(value) ? null : value;
-        }
+        var typed = Shell.ListAddress.Typed(AllNames, query);
 
         var filter = new CustomersFilter { Typed = typed };
         var number = typed[Names.Number];
@@ -83,18 +78,7 @@ public sealed class CustomersFilter
     }
 
     /// <summary>The query string for this view with some values changed (null removes one).</summary>
-    public string QueryWith(params (string Name, string? Value)[] changes)
-    {
-        var values = new Dictionary<string, string?>(Typed, StringComparer.Ordinal);
-        foreach (var (name, value) in changes)
-        {
-            values[name] = value;
-        }
-
-        var pairs = AllNames.Where(n => !string.IsNullOrEmpty(values[n])).Select(n => $"{n}={Uri.EscapeDataString(values[n]!)}");
-        var query = string.Join('&', pairs);
-        return query.Length == 0 ? "" : "?" + query;
-    }
+    public string QueryWith(params (string Name, string? Value)[] changes) => Shell.ListAddress.QueryWith(AllNames, Typed, changes);
 
     public static string NameOf(CustomerSort sort) => sort.ToString().ToLowerInvariant();
 }

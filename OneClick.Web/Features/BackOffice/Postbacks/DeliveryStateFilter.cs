@@ -54,12 +54,4 @@ public static class DeliveryStateFilters
         PostbackState.Delivered => "Delivered",
         _ => "Given up",
     };
-
-    public static string BadgeClass(PostbackState state, int attempts) => state switch
-    {
-        _ when PostbackDelivery.IsFailingState(state, attempts) => "text-bg-warning",
-        PostbackState.Pending => "text-bg-secondary",
-        PostbackState.Delivered => "text-bg-success",
-        _ => "text-bg-danger",
-    };
 }

@@ -86,12 +86,7 @@ public sealed class SalesFilter
     /// <summary>Reads the query string's values; <paramref name="ownShopIds"/> are the shops this person may see.</summary>
     public static SalesFilter Parse(Func<string, string?> query, IReadOnlyCollection<int> ownShopIds)
     {
-        var typed = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in AllNames)
-        {
-            var value = query(name)?.Trim();
-            typed[name] = string.IsNullOrEmpty(value) ? null : value;
-        }
+        var typed = Shell.ListAddress.Typed(AllNames, query);
 
         var filter = new SalesFilter { Typed = typed };
         filter.ReadShop(typed[Names.Shop], ownShopIds);
@@ -109,18 +104,7 @@ public sealed class SalesFilter
     }
 
     /// <summary>The query string for these filters with some values changed (null removes one), for links.</summary>
-    public string QueryWith(params (string Name, string? Value)[] changes)
-    {
-        var values = new Dictionary<string, string?>(Typed, StringComparer.Ordinal);
-        foreach (var (name, value) in changes)
-        {
-            values[name] = value;
-        }
-
-        var pairs = values.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}");
-        var query = string.Join('&', pairs);
-        return query.Length == 0 ? "" : "?" + query;
-    }
+    public string QueryWith(params (string Name, string? Value)[] changes) => Shell.ListAddress.QueryWith(AllNames, Typed, changes);
 
     private void ReadShop(string? value, IReadOnlyCollection<int> ownShopIds)
     {

@@ -129,7 +129,7 @@ public sealed class CustomerListTests : IAsyncLifetime, IDisposable
         Numbers(page).ShouldBe([.. Enumerable.Range(1, 9).Select(Name)]);
         page.Field("Customer number").GetAttribute("value").ShouldBe("c-00");
         page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-9 of 9");
-        Address().ShouldBe("/account/customers?q=c-00&sort=number&dir=asc");
+        context.Address.ShouldBe("/account/customers?q=c-00&sort=number&dir=asc");
     }
 
     [Fact]
@@ -152,20 +152,20 @@ public sealed class CustomerListTests : IAsyncLifetime, IDisposable
         await ActAsOwnerAsync();
         var page = await OpenAsync("?page=2");
         Numbers(page).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
-        var loads = ListLoads(context);
+        var loads = context.ListLoads;
 
         page.Type("Customer number", "c-01");
         page.Find("form[aria-label='Search customers']").Submit();
 
         page.WaitForAssertion(() => Numbers(page).ShouldBe([.. Enumerable.Range(10, 10).Select(Name)]));
-        ListLoads(context).ShouldBeGreaterThan(loads);
-        Address().ShouldBe("/account/customers?q=c-01&sort=number&dir=asc");
+        context.ListLoads.ShouldBeGreaterThan(loads);
+        context.Address.ShouldBe("/account/customers?q=c-01&sort=number&dir=asc");
 
         page.Press("Clear");
 
         page.WaitForAssertion(() => Numbers(page).Count.ShouldBe(25));
         page.Field("Customer number").GetAttribute("value").ShouldBeNullOrEmpty();
-        Address().ShouldBe("/account/customers?sort=number&dir=asc");
+        context.Address.ShouldBe("/account/customers?sort=number&dir=asc");
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class CustomerListTests : IAsyncLifetime, IDisposable
         page.FindAll(".sortable-column-header").Single(h => h.TextContent == "Customer number").Click();
 
         page.WaitForAssertion(() => Numbers(page).ShouldBe([Name(3), Name(2), Name(1)]));
-        Address().ShouldBe("/account/customers?q=c-&sort=number&dir=desc");
+        context.Address.ShouldBe("/account/customers?q=c-&sort=number&dir=desc");
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class CustomerListTests : IAsyncLifetime, IDisposable
         page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-25 of 30");
         page.Find("button[aria-label='Next page']").Click();
         page.WaitForAssertion(() => Numbers(page).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]));
-        Address().ShouldBe("/account/customers?q=c-&sort=number&dir=asc&page=2");
+        context.Address.ShouldBe("/account/customers?q=c-&sort=number&dir=asc&page=2");
         // A page past the end shows the last one.
         Numbers(await OpenAsync("?page=99")).ShouldBe([.. Enumerable.Range(26, 5).Select(Name)]);
     }
@@ -253,9 +253,6 @@ public sealed class CustomerListTests : IAsyncLifetime, IDisposable
         await circuit.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
         return Row(OpenList(circuit), number);
     }
-
-    /// <summary>What the page last put in the address bar.</summary>
-    private string Address() => (string)context.JSInterop.Invocations["history.replaceState"][^1].Arguments[2]!;
 
     /// <summary>One row of the list by customer number: its cells' text.</summary>
     private static List<string> Row(IRenderedComponent<CustomerList> page, string number) =>

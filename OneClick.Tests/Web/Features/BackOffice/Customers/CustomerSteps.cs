@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Cards;
@@ -179,22 +178,8 @@ internal static class CustomerSteps
     }
 
     /// <summary>Opens the customer list at <paramref name="query"/> and waits until its grid has loaded.</summary>
-    public static IRenderedComponent<CustomerList> OpenList(AccountPageContext context, string query = "")
-    {
-        var loadsBefore = ListLoads(context);
-        context.Services.GetRequiredService<NavigationManager>().NavigateTo("/account/customers" + query);
-        var list = context.Render<CustomerList>();
-        list.WaitForAssertion(() =>
-        {
-            ListLoads(context).ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
-            (Numbers(list).Count > 0 || list.Markup.Contains("No customers match.", StringComparison.Ordinal)).ShouldBeTrue("the grid shows its rows");
-        });
-        return list;
-    }
-
-    /// <summary>How many times the list has loaded its grid in this context (each load puts its view in the address).</summary>
-    public static int ListLoads(AccountPageContext context) =>
-        context.JSInterop.Invocations.Count(i => i.Identifier == "history.replaceState");
+    public static IRenderedComponent<CustomerList> OpenList(AccountPageContext context, string query = "") =>
+        context.OpenList<CustomerList>("/account/customers" + query, "No customers match.");
 
     /// <summary>The customer numbers the list's grid shows, in its order.</summary>
     public static List<string> Numbers(IRenderedComponent<CustomerList> list) =>

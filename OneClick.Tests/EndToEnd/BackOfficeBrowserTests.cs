@@ -32,7 +32,8 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
     public async Task Owner_creates_a_shop_and_rotates_its_key()
     {
         site.Started();
-        var page = await site.SignInAsync(OwnerEmail);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var page = await site.SignInAsync(OwnerEmail, error: errors.Enqueue);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Shops", Exact = true }).ClickAsync();
         await page.GetByLabel("Shop ID").FillAsync("81002");
@@ -58,12 +59,17 @@ public sealed class BackOfficeBrowserTests : IClassFixture<BrowserFixture>, IDis
         (await StartOrderAsync(81002, firstKey)).ShouldBe(HttpStatusCode.SeeOther, "both active keys sign while the site moves over");
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Retire key #{firstKeyId}", Exact = true }).ClickAsync();
+        var confirmation = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirmation).ToContainTextAsync($"Retire key #{firstKeyId}?");
+        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Yes, retire key" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Key #{firstKeyId} is retired");
+        await Assertions.Expect(page.GetByText($"Key #{firstKeyId} is retired")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Retire") })).ToHaveCountAsync(0);
         (await page.ContentAsync()).ShouldNotContain(secondKey);
         (await StartOrderAsync(81002, firstKey)).ShouldNotBe(HttpStatusCode.SeeOther, "the retired key signs no more");
         (await StartOrderAsync(81002, secondKey)).ShouldBe(HttpStatusCode.SeeOther);
+        errors.Concat((await BrowserFixture.PolicyViolationsAsync(page)).Select(v => "violation on " + v))
+            .ShouldBeEmpty("console errors, uncaught exceptions and Content-Security-Policy violations");
     }
 
     [Fact]

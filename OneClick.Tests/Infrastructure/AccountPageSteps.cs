@@ -22,6 +22,12 @@ public static class AccountPageSteps
     public static void Type<T>(this IRenderedComponent<T> page, string label, string value)
         where T : IComponent => page.Field(label).Change(value);
 
+    /// <summary>Ticks (or clears) the checkbox a label names.</summary>
+    public static void Tick<T>(this IRenderedComponent<T> page, string label, bool ticked = true)
+        where T : IComponent =>
+        page.FindAll("label").Single(l => l.TextContent.Trim() == label && l.QuerySelector("input[type=checkbox]") is not null)
+            .QuerySelector("input[type=checkbox]")!.Change(ticked);
+
     /// <summary>Opens the select a label names and picks the option with this text, as a person does with a mouse.</summary>
     public static void Choose<T>(this IRenderedComponent<T> page, string label, string option)
         where T : IComponent

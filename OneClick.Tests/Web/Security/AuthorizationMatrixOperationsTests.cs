@@ -4,6 +4,8 @@ using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
+using OneClick.Web.Features.BackOffice.Shops;
+using OneClick.Web.Features.BackOffice.Shops.Commands;
 using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.Refunds.Commands;
 
@@ -28,6 +30,13 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
         /account/customers/{customer} set Deny            | login     | ok     | ok     | ok    | 404         | 404
         /account/customers/{customer} remove card         | login     | ok     | ok     | ok    | 404         | 404
         /account/customers/{customer} deactivate contract | login     | denied | ok     | ok    | 404         | 404
+        /account/shops/{shop} save settings               | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops/{shop} create key                  | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops/{shop} retire key                  | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops/{shop} request One Click           | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops/{shop} create API key              | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops/{shop} revoke API key              | login     | 404    | ok     | ok    | 404         | 404
+        /account/shops create shop                        | login     | denied | ok     | ok    | denied      | ok
         """;
 
     /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
@@ -61,6 +70,15 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
             RemoveSavedCardOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
+        ["/account/shops/{shop} save settings"] = async operations => Cell(await operations.RunAsync((UpdateShopSettings update) =>
+            update.RunAsync(ShopId, new ShopSettingsForm { Name = "Taken over", WebsiteUrl = "https://evil.test/", SavedCardMinimumPayments = "1", Currencies = [new() { Code = "USD", Accepted = true }] }, CancellationToken.None))),
+        ["/account/shops/{shop} create key"] = async operations => Cell(await operations.RunAsync((CreateSignatureKey keys) => keys.RunAsync(ShopId, CancellationToken.None))),
+        ["/account/shops/{shop} retire key"] = async operations => Cell(await operations.RunAsync((RetireSignatureKey keys) => keys.RunAsync(ShopId, (int)Own("{key}"), CancellationToken.None))),
+        ["/account/shops/{shop} request One Click"] = async operations => Cell(await operations.RunAsync((RequestOneClick requests) => requests.RunAsync(ShopId, CancellationToken.None))),
+        ["/account/shops/{shop} create API key"] = async operations => Cell(await operations.RunAsync((CreateApiKey keys) => keys.RunAsync(ShopId, "Planted", CancellationToken.None))),
+        ["/account/shops/{shop} revoke API key"] = async operations => Cell(await operations.RunAsync((RevokeApiKey keys) => keys.RunAsync(ShopId, 1, CancellationToken.None))),
+        ["/account/shops create shop"] = async operations => Cell(await operations.RunAsync((CreateShop shops) =>
+            shops.RunAsync(new ShopCreationForm { ShopId = "99123", Name = "Planted", WebsiteUrl = "https://evil.test/" }, CancellationToken.None))),
         ["/account/customers/{customer} deactivate contract"] = async operations => await operations.RunAsync((DeactivateCustomerContract contracts) =>
             contracts.RunAsync(Own("{customer}"), Own("{contract}"), CancellationToken.None)) switch
         {
@@ -70,6 +88,17 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
             var other => other.ToString()!,
         },
     };
+
+    /// <summary>The shops' changes answer a person who may not make them as they answer an unknown shop.</summary>
+    private static string Cell(object outcome) => outcome.GetType().Name switch
+    {
+        "NotFound" => "404",
+        "NotAllowed" or "Forbidden" => "denied",
+        "Saved" or "Created" or "Retired" or "Requested" or "Revoked" => "ok",
+        var other => other,
+    };
+
+    private int ShopId => (int)Own("{shop}");
 
     private long Own(string id) => long.Parse(fixture.Own[id], CultureInfo.InvariantCulture);
 

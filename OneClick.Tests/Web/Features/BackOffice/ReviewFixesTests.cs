@@ -1,4 +1,5 @@
 using System.Net;
+using Bunit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,13 +23,16 @@ public sealed class ReviewFixesTests : IDisposable
     [Fact]
     public async Task Owner_cannot_point_the_postback_url_inside_the_gateways_network()
     {
-        var owner = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
-        var page = await owner.GetAsync($"/account/shops/{GatewayFactory.ShopId}");
+        await using var circuit = new AccountPageContext(gateway);
+        await circuit.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var page = await ShopSteps.OpenShopAsync(circuit, GatewayFactory.ShopId);
 
         foreach (var inside in new[] { "http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://localhost/p", "http://[::1]/p", "http://192.168.0.1/" })
         {
-            var refused = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", new() { ["Input.PostbackUrl"] = inside });
-            BackOfficeForms.FieldMessage(refused, "Postback URL").ShouldContain("must be a public one", customMessage: inside);
+            ShopSteps.Settled(page, "Save settings");
+            page.Type("Postback URL", inside);
+            page.Submit("Save settings");
+            page.WaitForAssertion(() => page.FieldMessage("Postback URL").ShouldContain("must be a public one", customMessage: inside));
         }
 
         ((await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId))).PostbackUrl ?? "").ShouldNotContain("169.254");

@@ -1,28 +1,55 @@
 using System.Net;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Shops;
+using OneClick.Web.Features.BackOffice.Shops.Commands;
 using OneClick.Web.Features.Staff;
 using OneClick.Web.Hosting;
+using static OneClick.Tests.Web.Features.BackOffice.Shops.ShopSteps;
 using ApiKey = OneClick.Core.Shops.ApiKey;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Shops;
 
 /// <summary>
-/// A shop's API keys in the back-office: created and shown once, stored as a hash only, revoked,
-/// audited; refused to staff and to other merchants; and the operator's seeded key.
+/// A shop's API keys in the back-office, over the person's circuit (bUnit, on a real gateway): created
+/// and shown once, stored as a hash only, revoked after a confirmation, audited; refused to staff and
+/// to other merchants; and the operator's seeded key.
 /// </summary>
-public sealed class ApiKeyTests : IDisposable
+public sealed class ApiKeyTests : IAsyncLifetime, IDisposable
 {
     private const int OtherShopId = 70020;
     private const string ShopUrl = "/account/shops/64233";
 
     private readonly GatewayFactory gateway = new();
+    private readonly AccountPageContext context;
+
+    public ApiKeyTests() => context = new AccountPageContext(gateway);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
 
     public void Dispose() => gateway.Dispose();
 
-    private async Task<Buyer> OwnerAsync() =>
-        await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+    /// <summary>The seeded shop's page as a new owner of its merchant sees it over their circuit.</summary>
+    private async Task<IRenderedComponent<ShopPage>> OpenAsOwnerAsync()
+    {
+        await context.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        return await OpenShopAsync(context, GatewayFactory.ShopId);
+    }
+
+    private static void Create(IRenderedComponent<ShopPage> page, string name)
+    {
+        page.Type("Key name", name);
+        page.Submit("Create an API key");
+    }
+
+    private Task<OneClick.Web.Features.BackOffice.Shops.Commands.RevokeApiKeyOutcome> RevokeAsync(int shopId, int keyId) =>
+        context.RunAsync((RevokeApiKey keys) => keys.RunAsync(shopId, keyId, CancellationToken.None));
 
     private static Task<List<ApiKey>> KeysAsync(GatewayFactory gateway) =>
         gateway.WithDbAsync(db => db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync());
@@ -50,30 +77,30 @@ public sealed class ApiKeyTests : IDisposable
     [Fact]
     public async Task Create_shows_the_key_once_and_stores_only_its_hash()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
-        page.Text.ShouldContain("This shop has no API key yet.");
+        var page = await OpenAsOwnerAsync();
+        page.Markup.ShouldContain("This shop has no API key yet.");
 
-        var created = await owner.SubmitAsync(page, "Create an API key", new() { ["CreateApiKey.Name"] = "Checkout server" });
+        Create(page, "Checkout server");
 
-        created.Status.ShouldBe(HttpStatusCode.OK);
-        var key = created.Document.GetElementById("new-api-key")!.TextContent.Trim();
+        page.WaitForAssertion(() => page.FindAll("#new-api-key").ShouldHaveSingleItem());
+        var key = page.Find("#new-api-key").TextContent.Trim();
         key.ShouldStartWith("ock_");
         key.Length.ShouldBe(47);
-        created.Text.ShouldContain("shown only this once");
+        page.Markup.ShouldContain("shown only this once");
+        page.Field("Key name").GetAttribute("value").ShouldBeNullOrEmpty();
         var stored = (await KeysAsync(gateway)).ShouldHaveSingleItem();
         (stored.ShopId, stored.Name, stored.Prefix, stored.KeyHash, stored.RevokedAt).ShouldBe((GatewayFactory.ShopId, "Checkout server", key[..12], ApiKey.Hash(key), null));
         (await RowsAsync(gateway)).ShouldHaveSingleItem().ShouldNotContain(key[12..]);
-        var table = created.Document.GetElementById("api-keys")!.TextContent;
+        var table = page.Find("#api-keys").TextContent;
         table.ShouldContain("Checkout server");
         table.ShouldContain(key[..12] + "…");
         table.ShouldContain("Active");
 
-        var again = await owner.GetAsync(ShopUrl);
-        again.Document.QuerySelector("#new-api-key").ShouldBeNull();
-        again.Html.ShouldNotContain(key);
-        again.Html.ShouldNotContain(stored.KeyHash);
-        again.Document.GetElementById("api-keys")!.TextContent.ShouldContain(key[..12] + "…");
+        var again = await OpenShopAsync(context, GatewayFactory.ShopId);
+        again.FindAll("#new-api-key").ShouldBeEmpty();
+        again.Markup.ShouldNotContain(key);
+        again.Markup.ShouldNotContain(stored.KeyHash);
+        again.Find("#api-keys").TextContent.ShouldContain(key[..12] + "…");
         var entry = (await AuditAsync("shop.apikey.create")).ShouldHaveSingleItem();
         entry.Subject.ShouldBe("shop 64233");
         entry.After!.ShouldContain("Checkout server");
@@ -87,13 +114,12 @@ public sealed class ApiKeyTests : IDisposable
     [InlineData("   ", "Enter a name")]
     public async Task Create_without_a_name_says_so_next_to_the_field_and_creates_nothing(string name, string message)
     {
-        var owner = await OwnerAsync();
+        var page = await OpenAsOwnerAsync();
 
-        var refused = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create an API key", new() { ["CreateApiKey.Name"] = name });
+        Create(page, name);
 
-        refused.Status.ShouldBe(HttpStatusCode.OK);
-        BackOfficeForms.FieldMessage(refused, "Key name").ShouldContain(message);
-        refused.Document.QuerySelector("#new-api-key").ShouldBeNull();
+        page.WaitForAssertion(() => page.FieldMessage("Key name").ShouldContain(message));
+        page.FindAll("#new-api-key").ShouldBeEmpty();
         (await KeysAsync(gateway)).ShouldBeEmpty();
         (await AuditAsync("shop.apikey.create")).ShouldBeEmpty();
     }
@@ -101,58 +127,61 @@ public sealed class ApiKeyTests : IDisposable
     [Fact]
     public async Task Create_with_a_too_long_name_keeps_it_with_its_message()
     {
-        var owner = await OwnerAsync();
+        var page = await OpenAsOwnerAsync();
         var name = new string('n', 101);
 
-        var refused = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create an API key", new() { ["CreateApiKey.Name"] = name });
+        Create(page, name);
 
-        BackOfficeForms.FieldMessage(refused, "Key name").ShouldContain("at most 100 characters");
-        refused.Document.GetElementById("api-key-name")!.GetAttribute("value").ShouldBe(name);
+        page.WaitForAssertion(() => page.FieldMessage("Key name").ShouldContain("at most 100 characters"));
+        page.Field("Key name").GetAttribute("value").ShouldBe(name);
         (await KeysAsync(gateway)).ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Revoke_marks_the_key_revoked_and_is_audited_once()
+    public async Task Revoke_is_confirmed_marks_the_key_revoked_and_is_audited_once()
     {
-        var owner = await OwnerAsync();
         var apiKey = await AddKeyAsync("Checkout server");
         await AddKeyAsync("Reporting");
-        var page = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
 
-        var revoked = await owner.SubmitAsync(page, "Revoke Checkout server");
+        page.Press("Revoke Checkout server");
+        page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain("Revoke the API key \"Checkout server\"?"));
+        page.Press("Keep the key");
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
+        (await KeysAsync(gateway)).ShouldAllBe(k => k.IsActive);
+        page.Press("Revoke Checkout server");
+        page.Press("Yes, revoke key");
 
-        revoked.Text.ShouldContain("\"Checkout server\" is revoked");
+        page.Snackbar().ShouldContain("\"Checkout server\" is revoked");
         var keys = await KeysAsync(gateway);
         keys.Single(k => k.Id == apiKey.Id).RevokedAt.ShouldNotBeNull();
         keys.Single(k => k.Name == "Reporting").IsActive.ShouldBeTrue();
-        revoked.Document.QuerySelectorAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Revoke Checkout server");
-        revoked.Document.QuerySelectorAll("button").ShouldContain(b => b.TextContent.Trim() == "Revoke Reporting");
+        page.WaitForAssertion(() => page.FindAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Revoke Checkout server"));
+        page.FindAll("button").ShouldContain(b => b.TextContent.Trim() == "Revoke Reporting");
         var entry = (await AuditAsync("shop.apikey.revoke")).ShouldHaveSingleItem();
         entry.Before!.ShouldContain("\"revokedAt\":null");
         entry.After!.ShouldContain($"\"keyId\":{apiKey.Id}");
         (entry.Before + entry.After).ShouldNotContain(apiKey.KeyHash);
 
-        // The old page, posted again: the key is not active any more.
-        var again = await owner.SubmitAsync(page, "Revoke Checkout server");
-
-        again.Document.GetElementById("api-key-message")!.TextContent.ShouldContain("not an active API key");
+        // Revoked again (another tab that still showed it): the key is not active any more.
+        (await RevokeAsync(GatewayFactory.ShopId, apiKey.Id)).ShouldBeOfType<RevokeApiKeyOutcome.NotActive>();
         (await AuditAsync("shop.apikey.revoke")).Count.ShouldBe(1);
     }
 
     [Fact]
-    public async Task Anonymous_is_sent_to_sign_in_and_staff_is_refused_on_the_page_and_posts()
+    public async Task Anonymous_is_sent_to_sign_in_and_staff_is_refused_on_the_page_and_its_changes()
     {
         var apiKey = await AddKeyAsync("Checkout server");
         var before = await FingerprintAsync();
-        var anonymous = Buyer.Of(gateway);
-        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        var staff = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(gateway), "clerk@keys.test");
 
-        BackOfficeForms.ShouldAskToSignIn(await anonymous.Client.GetAsync(ShopUrl), "anonymous GET");
-        BackOfficeForms.ShouldAskToSignIn(await BackOfficeForms.PostAsync(anonymous, ShopUrl, "create-api-key", new() { ["CreateApiKey.Name"] = "x" }), "anonymous create");
-        BackOfficeForms.ShouldAskToSignIn(await BackOfficeForms.PostAsync(anonymous, ShopUrl, "revoke-api-key", new() { ["RevokeApiKey.KeyId"] = $"{apiKey.Id}" }), "anonymous revoke");
+        BackOfficeForms.ShouldAskToSignIn(await gateway.CreatePlainClient().GetAsync(ShopUrl), "anonymous GET");
+        await Should.ThrowAsync<StaffSessionEndedException>(() => RevokeAsync(GatewayFactory.ShopId, apiKey.Id));
+        await Should.ThrowAsync<StaffSessionEndedException>(() => context.RunAsync((CreateApiKey keys) => keys.RunAsync(GatewayFactory.ShopId, "x", CancellationToken.None)));
         BackOfficeForms.ShouldBeDenied(await staff.Client.GetAsync(ShopUrl), "staff GET");
-        BackOfficeForms.ShouldBeDenied(await BackOfficeForms.PostAsync(staff, ShopUrl, "create-api-key", new() { ["CreateApiKey.Name"] = "x" }), "staff create");
-        BackOfficeForms.ShouldBeDenied(await BackOfficeForms.PostAsync(staff, ShopUrl, "revoke-api-key", new() { ["RevokeApiKey.KeyId"] = $"{apiKey.Id}" }), "staff revoke");
+        await context.ActAsAsync("clerk@keys.test");
+        (await context.RunAsync((CreateApiKey keys) => keys.RunAsync(GatewayFactory.ShopId, "x", CancellationToken.None))).ShouldBeOfType<CreateApiKeyOutcome.NotFound>();
+        (await RevokeAsync(GatewayFactory.ShopId, apiKey.Id)).ShouldBeOfType<RevokeApiKeyOutcome.NotFound>();
 
         (await FingerprintAsync()).ShouldBe(before);
     }
@@ -162,29 +191,19 @@ public sealed class ApiKeyTests : IDisposable
     {
         await gateway.AddShopAsync(OtherShopId, "OtherShopKey-0123456789abcdef", null);
         var apiKey = await AddKeyAsync("Checkout server");
-        var stranger = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.MerchantOfShopAsync(gateway, OtherShopId));
+        var stranger = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.MerchantOfShopAsync(gateway, OtherShopId), "stranger@keys.test");
+        await context.ActAsAsync("stranger@keys.test");
         var before = await FingerprintAsync();
 
         var page = await stranger.Client.GetAsync(ShopUrl);
         page.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await page.Content.ReadAsStringAsync()).ShouldNotContain(apiKey.Prefix);
-        foreach (var (form, fields) in new (string, Dictionary<string, string>)[]
-        {
-            ("create-api-key", new() { ["CreateApiKey.Name"] = "Taken over" }),
-            ("revoke-api-key", new() { ["RevokeApiKey.KeyId"] = $"{apiKey.Id}" }),
-        })
-        {
-            var response = await BackOfficeForms.PostAsync(stranger, ShopUrl, form, fields);
-            var body = await response.Content.ReadAsStringAsync();
-            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, "POST " + form);
-            body.ShouldNotContain("new-api-key", Case.Sensitive, "POST " + form);
-            body.ShouldNotContain(apiKey.Prefix, Case.Sensitive, "POST " + form);
-        }
+        (await context.RunAsync((CreateApiKey keys) => keys.RunAsync(GatewayFactory.ShopId, "Taken over", CancellationToken.None))).ShouldBeOfType<CreateApiKeyOutcome.NotFound>();
+        (await RevokeAsync(GatewayFactory.ShopId, apiKey.Id)).ShouldBeOfType<RevokeApiKeyOutcome.NotFound>();
 
         (await FingerprintAsync()).ShouldBe(before);
         // On their own shop, this merchant's key is not there to revoke.
-        var own = await BackOfficeForms.PostAsync(stranger, $"/account/shops/{OtherShopId}", "revoke-api-key", new() { ["RevokeApiKey.KeyId"] = $"{apiKey.Id}" });
-        (await own.Content.ReadAsStringAsync()).ShouldContain("not an active API key");
+        (await RevokeAsync(OtherShopId, apiKey.Id)).ShouldBeOfType<RevokeApiKeyOutcome.NotActive>();
         (await FingerprintAsync()).ShouldBe(before);
     }
 
@@ -192,13 +211,16 @@ public sealed class ApiKeyTests : IDisposable
     public async Task Administrator_may_create_and_revoke_keys_of_any_shop()
     {
         await gateway.AddShopAsync(OtherShopId, "OtherShopKey-0123456789abcdef", null);
-        var admin = await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Administrator, null);
+        await context.ActAsNewAsync(StaffRoles.Administrator, null);
+        var page = await OpenShopAsync(context, OtherShopId);
 
-        var created = await admin.SubmitAsync(await admin.GetAsync($"/account/shops/{OtherShopId}"), "Create an API key", new() { ["CreateApiKey.Name"] = "Support" });
-        created.Document.GetElementById("new-api-key").ShouldNotBeNull();
-        var revoked = await admin.SubmitAsync(await admin.GetAsync($"/account/shops/{OtherShopId}"), "Revoke Support");
+        Create(page, "Support");
+        page.WaitForAssertion(() => page.FindAll("#new-api-key").ShouldHaveSingleItem());
+        Settled(page, "Create an API key");
+        page.Press("Revoke Support");
+        page.Press("Yes, revoke key");
 
-        revoked.Text.ShouldContain("is revoked");
+        page.Snackbar().ShouldContain("is revoked");
         var stored = (await KeysAsync(gateway)).ShouldHaveSingleItem();
         (stored.ShopId, stored.IsActive).ShouldBe((OtherShopId, false));
     }

@@ -1,24 +1,46 @@
 using System.Net;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
+using OneClick.Web.Features.BackOffice.Shops;
 using OneClick.Web.Features.Staff;
+using static OneClick.Tests.Web.Features.BackOffice.Shops.ShopSteps;
 using OneClickRequest = OneClick.Core.Shops.OneClickRequest;
 using Shop = OneClick.Core.Shops.Shop;
 
 namespace OneClick.Tests.Web.Features.BackOffice.Shops;
 
-/// <summary>An owner edits their shop: settings (all valid or nothing saved), signature keys, the One Click request, and the audit trail of each.</summary>
-public sealed class ShopSettingsTests : IDisposable
+/// <summary>
+/// An owner edits their shop over its circuit (bUnit, on a real gateway): settings (all valid or
+/// nothing saved), signature keys (a retirement confirmed in a dialog), the One Click request, and
+/// the audit trail of each. The shops list as first answered over HTTP.
+/// </summary>
+public sealed class ShopSettingsTests : IAsyncLifetime, IDisposable
 {
     private const int OtherShopId = 70020;
     private const string ShopUrl = "/account/shops/64233";
 
     private readonly GatewayFactory gateway = new();
+    private readonly AccountPageContext context;
+
+    public ShopSettingsTests() => context = new AccountPageContext(gateway);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes a test class through IAsyncLifetime and IDisposable, not IAsyncDisposable.
+    public async Task DisposeAsync() => await context.DisposeAsync();
 
     public void Dispose() => gateway.Dispose();
 
     private async Task<Buyer> OwnerAsync() =>
         await BackOfficeStaff.SignedInAsync(gateway, StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+
+    /// <summary>The seeded shop's page as a new owner of its merchant sees it over their circuit.</summary>
+    private async Task<IRenderedComponent<ShopPage>> OpenAsOwnerAsync()
+    {
+        await context.ActAsNewAsync(StaffRoles.Owner, await BackOfficeStaff.SeededMerchantIdAsync(gateway));
+        return await OpenShopAsync(context, GatewayFactory.ShopId);
+    }
 
     private Task<Shop> ShopAsync(int id = GatewayFactory.ShopId) =>
         gateway.WithDbAsync(db => db.Shops.AsNoTracking().AsSingleQuery().SingleAsync(s => s.Id == id));
@@ -56,29 +78,25 @@ public sealed class ShopSettingsTests : IDisposable
     [Fact]
     public async Task Save_settings_changes_the_shop_and_audits_the_changed_fields()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
         var name = (await ShopAsync()).Name;
 
-        var saved = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", new()
-        {
-            ["Input.Name"] = "Renamed Shop",
-            ["Input.WebsiteUrl"] = "https://renamed.test/",
-            ["Input.SuccessUrl"] = "https://renamed.test/ok",
-            ["Input.DeclineUrl"] = "https://renamed.test/no",
-            ["Input.PostbackUrl"] = "https://renamed.test/postback",
-            ["Input.AllowedRedirectHosts"] = "renamed.test\nwww.renamed.test\n",
-            ["Input.AcceptLegacySha1"] = "True",
-            ["Input.SavedCardMinimumPayments"] = "3",
-            ["Input.PostbackRetrySchedule"] = "60, 300,1800",
-            ["Input.RequiresBillingAddress"] = "True",
-            ["Input.Currencies[0].Accepted"] = null, // USD off
-            ["Input.Currencies[1].PerDay"] = "100.00", // EUR
-            ["Input.Currencies[1].PerWeek"] = "500",
-        });
+        page.Type("Name", "Renamed Shop");
+        page.Type("Website URL", "https://renamed.test/");
+        page.Type("Success URL", "https://renamed.test/ok");
+        page.Type("Decline URL", "https://renamed.test/no");
+        page.Type("Postback URL", "https://renamed.test/postback");
+        page.Type("Allowed redirect hosts", "renamed.test\nwww.renamed.test\n");
+        page.Tick("Accept legacy SHA-1 signatures");
+        page.Type("Minimum successful payments", "3");
+        page.Type("Postback retry schedule", "60, 300,1800");
+        page.Tick("Require a billing address");
+        page.Tick("USD", false);
+        page.Type("EUR limit per day", "100.00");
+        page.Type("EUR limit per week", "500");
+        page.Submit("Save settings");
 
-        saved.Status.ShouldBe(HttpStatusCode.OK);
-        saved.Text.ShouldContain("Settings saved.");
+        page.Snackbar().ShouldContain("Settings saved.");
         var shop = await ShopAsync();
         shop.Name.ShouldBe("Renamed Shop");
         shop.WebsiteUrl.ShouldBe("https://renamed.test/");
@@ -94,6 +112,9 @@ public sealed class ShopSettingsTests : IDisposable
         shop.AcceptsCurrency("EUR").ShouldBeTrue();
         shop.TurnoverLimitFor("EUR")!.PerDay.ShouldBe(100m);
         shop.TurnoverLimitFor("EUR")!.PerWeek.ShouldBe(500m);
+        // The page shows what was saved, as saved.
+        page.WaitForAssertion(() => page.Find("h1").TextContent.ShouldBe("Renamed Shop"));
+        page.Field("Postback retry schedule").GetAttribute("value").ShouldBe("60,300,1800");
 
         var entry = (await AuditAsync("shop.update")).ShouldHaveSingleItem();
         entry.Subject.ShouldBe("shop 64233");
@@ -102,6 +123,12 @@ public sealed class ShopSettingsTests : IDisposable
         entry.After.ShouldNotBeNull().ShouldContain("\"name\":\"Renamed Shop\"");
         entry.After.ShouldContain("EUR day 100.00 week 500.00");
         entry.Before.ShouldNotContain(GatewayFactory.SignatureKey);
+
+        // The same settings saved again change nothing, and say so.
+        Settled(page, "Save settings");
+        page.Submit("Save settings");
+        page.WaitForAssertion(() => page.Find("#mud-snackbar-container").TextContent.ShouldContain("Nothing changed."));
+        (await AuditAsync("shop.update")).Count.ShouldBe(1);
     }
 
     [Theory]
@@ -113,51 +140,47 @@ public sealed class ShopSettingsTests : IDisposable
     public async Task Save_settings_refuses_a_postback_url_whose_query_a_merchant_could_not_verify(string url, string message)
     {
         // The gateway signs every parameter the merchant receives, the URL's own ones too.
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
 
-        var refused = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", new() { ["Input.PostbackUrl"] = url });
+        page.Type("Postback URL", url);
+        page.Submit("Save settings");
 
-        refused.Text.ShouldContain("Nothing was saved");
-        BackOfficeForms.FieldMessage(refused, "Postback URL").ShouldContain(message);
+        page.WaitForAssertion(() => page.FieldMessage("Postback URL").ShouldContain(message));
+        page.Find("[role=alert]").TextContent.ShouldContain("Nothing was saved");
         (await ShopAsync()).PostbackUrl.ShouldNotBe(url);
     }
 
     [Fact]
     public async Task Save_settings_keeps_the_form_with_a_message_per_bad_field_and_saves_nothing()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
         var name = (await ShopAsync()).Name;
 
-        var refused = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", new()
-        {
-            ["Input.Name"] = "Would be renamed",
-            ["Input.WebsiteUrl"] = "not a url",
-            ["Input.SuccessUrl"] = "ftp://merchant.test/ok",
-            ["Input.AllowedRedirectHosts"] = "merchant.test\nhttps://bad host/",
-            ["Input.SavedCardMinimumPayments"] = "101",
-            ["Input.PostbackRetrySchedule"] = "60,soon",
-            ["Input.Currencies[1].PerDay"] = "500",
-            ["Input.Currencies[1].PerWeek"] = "100",
-            ["Input.Currencies[2].PerDay"] = "-5",
-        });
+        page.Type("Name", "Would be renamed");
+        page.Type("Website URL", "not a url");
+        page.Type("Success URL", "ftp://merchant.test/ok");
+        page.Type("Allowed redirect hosts", "merchant.test\nhttps://bad host/");
+        page.Type("Minimum successful payments", "101");
+        page.Type("Postback retry schedule", "60,soon");
+        page.Type("EUR limit per day", "500");
+        page.Type("EUR limit per week", "100");
+        page.Type("GBP limit per day", "-5");
+        page.Submit("Save settings");
 
-        refused.Status.ShouldBe(HttpStatusCode.OK);
-        refused.Text.ShouldContain("Nothing was saved");
-        BackOfficeForms.FieldMessage(refused, "Website URL").ShouldContain("https://shop.example.com/");
-        BackOfficeForms.FieldMessage(refused, "Success URL").ShouldContain("https://");
-        BackOfficeForms.FieldMessage(refused, "Allowed redirect hosts").ShouldContain("'https://bad host/' is not a host name");
-        BackOfficeForms.FieldMessage(refused, "Minimum successful payments").ShouldContain("1 to 100");
-        BackOfficeForms.FieldMessage(refused, "Postback retry schedule").ShouldContain("60,300,1800");
-        BackOfficeForms.FieldMessage(refused, "EUR limit per day").ShouldContain("cannot be above the limit per week");
-        BackOfficeForms.FieldMessage(refused, "GBP limit per day").ShouldContain("above zero");
-        BackOfficeForms.FieldMessage(refused, "Name").ShouldBeEmpty();
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.ShouldContain("Nothing was saved"));
+        page.FieldMessage("Website URL").ShouldContain("https://shop.example.com/");
+        page.FieldMessage("Success URL").ShouldContain("https://");
+        page.FieldMessage("Allowed redirect hosts").ShouldContain("'https://bad host/' is not a host name");
+        page.FieldMessage("Minimum successful payments").ShouldContain("1 to 100");
+        page.FieldMessage("Postback retry schedule").ShouldContain("60,300,1800");
+        page.FieldMessage("EUR limit per day").ShouldContain("cannot be above the limit per week");
+        page.FieldMessage("GBP limit per day").ShouldContain("above zero");
+        page.FieldMessage("Name").ShouldBeEmpty();
         // What was typed is still there to correct.
-        refused.Document.QuerySelector("#shop-name")!.GetAttribute("value").ShouldBe("Would be renamed");
-        refused.Document.QuerySelector("#shop-website")!.GetAttribute("value").ShouldBe("not a url");
-        refused.Document.QuerySelector("#limit-week-EUR")!.GetAttribute("value").ShouldBe("100");
-        refused.Document.QuerySelector("#shop-hosts")!.TextContent.ShouldContain("https://bad host/");
+        page.Field("Name").GetAttribute("value").ShouldBe("Would be renamed");
+        page.Field("Website URL").GetAttribute("value").ShouldBe("not a url");
+        page.Field("EUR limit per week").GetAttribute("value").ShouldBe("100");
+        page.Field("Allowed redirect hosts").GetAttribute("value")!.ShouldContain("https://bad host/");
 
         var shop = await ShopAsync();
         shop.Name.ShouldBe(name);
@@ -171,34 +194,38 @@ public sealed class ShopSettingsTests : IDisposable
     [Fact]
     public async Task Save_settings_without_any_currency_is_refused()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
-        var fields = Enumerable.Range(0, Shop.DefaultCurrencies.Count).ToDictionary(i => $"Input.Currencies[{i}].Accepted", _ => (string?)null);
+        var page = await OpenAsOwnerAsync();
 
-        var refused = await BackOfficeForms.SubmitAsync(owner, page, "Save settings", fields);
+        foreach (var code in Shop.DefaultCurrencies)
+        {
+            page.Tick(code, false);
+        }
 
-        refused.Document.GetElementById("shop-currencies-message")!.TextContent.ShouldBe("Tick at least one currency.");
+        page.Submit("Save settings");
+
+        page.WaitForAssertion(() => page.Find("#shop-currencies-message").TextContent.ShouldBe("Tick at least one currency."));
         (await ShopAsync()).Currencies.ShouldBe(Shop.DefaultCurrencies);
     }
 
     [Fact]
     public async Task Create_key_shows_it_once_and_the_new_key_signs()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
 
-        var created = await owner.SubmitAsync(page, "Create a new key");
+        page.Press("Create a new key");
 
-        var key = created.Document.GetElementById("new-signature-key")!.TextContent.Trim();
+        page.WaitForAssertion(() => page.FindAll("#new-signature-key").ShouldHaveSingleItem());
+        var key = page.Find("#new-signature-key").TextContent.Trim();
         key.Length.ShouldBeGreaterThanOrEqualTo(32);
-        created.Text.ShouldContain("shown only this once");
+        page.Markup.ShouldContain("shown only this once");
         var shop = await ShopAsync();
         shop.ActiveKeys.ShouldBe([GatewayFactory.SignatureKey, key], ignoreOrder: true);
         shop.SigningKey.ShouldBe(key);
-        var again = await owner.GetAsync(ShopUrl);
-        again.Html.ShouldNotContain(key);
-        again.Html.ShouldNotContain(GatewayFactory.SignatureKey);
-        again.Document.QuerySelector("#new-signature-key").ShouldBeNull();
+        var again = await OpenShopAsync(context, GatewayFactory.ShopId);
+        again.Markup.ShouldNotContain(key);
+        again.Markup.ShouldNotContain(GatewayFactory.SignatureKey);
+        again.FindAll("#new-signature-key").ShouldBeEmpty();
+        (await (await OwnerAsync()).GetAsync(ShopUrl)).Html.ShouldNotContain(key);
         // Both keys verify while the merchant moves to the new one.
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase(), key)).Heading.ShouldBe("Pay by card");
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase())).Heading.ShouldBe("Pay by card");
@@ -210,33 +237,44 @@ public sealed class ShopSettingsTests : IDisposable
     [Fact]
     public async Task Create_key_with_two_active_keys_asks_to_retire_the_older_one_first()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
-        var second = await owner.SubmitAsync(page, "Create a new key");
+        var page = await OpenAsOwnerAsync();
+        page.Press("Create a new key");
+        page.WaitForAssertion(() => page.FindAll("#new-signature-key").ShouldHaveSingleItem());
+        var second = page.Find("#new-signature-key").TextContent.Trim();
+        Settled(page, "Create a new key");
 
-        var third = await owner.SubmitAsync(second, "Create a new key");
+        page.Press("Create a new key");
 
-        third.Document.GetElementById("key-message")!.TextContent.ShouldContain("retire the older key first");
-        third.Document.QuerySelector("#new-signature-key").ShouldBeNull();
+        page.WaitForAssertion(() => page.Find("#key-message").TextContent.ShouldContain("retire the older key first"));
+        // The key made a moment ago was shown once, until this next change; and no third one.
+        page.FindAll("#new-signature-key").ShouldBeEmpty();
+        page.Markup.ShouldNotContain(second);
         (await ShopAsync()).ActiveKeys.Count().ShouldBe(2);
         (await AuditAsync("shop.key.create")).Count.ShouldBe(1);
     }
 
     [Fact]
-    public async Task Retire_the_older_key_leaves_the_new_one_and_refuses_the_old_signature()
+    public async Task Retire_the_older_key_is_confirmed_leaves_the_new_one_and_refuses_the_old_signature()
     {
-        var owner = await OwnerAsync();
-        var created = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create a new key");
-        var key = created.Document.GetElementById("new-signature-key")!.TextContent.Trim();
+        var page = await OpenAsOwnerAsync();
+        page.Press("Create a new key");
+        page.WaitForAssertion(() => page.FindAll("#new-signature-key").ShouldHaveSingleItem());
+        var key = page.Find("#new-signature-key").TextContent.Trim();
         var oldId = (await ShopAsync()).SignatureKeys.Single(k => k.Secret == GatewayFactory.SignatureKey).Id;
 
-        var retired = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), $"Retire key #{oldId}");
+        page.Press($"Retire key #{oldId}");
+        page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain($"Retire key #{oldId}?"));
+        page.Press("Keep the key");
+        page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
+        (await ShopAsync()).ActiveKeys.Count().ShouldBe(2);
+        page.Press($"Retire key #{oldId}");
+        page.Press("Yes, retire key");
 
-        retired.Text.ShouldContain($"Key #{oldId} is retired");
+        page.Snackbar().ShouldContain($"Key #{oldId} is retired");
         (await ShopAsync()).ActiveKeys.ShouldBe([key]);
         (await Buyer.Of(gateway).Client.GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase(), key)).Heading.ShouldBe("Pay by card");
-        retired.Document.QuerySelectorAll("button").ShouldNotContain(b => b.TextContent.StartsWith("Retire", StringComparison.Ordinal));
+        page.WaitForAssertion(() => page.FindAll("button").ShouldNotContain(b => b.TextContent.Trim().StartsWith("Retire", StringComparison.Ordinal)));
         var entry = (await AuditAsync("shop.key.retire")).ShouldHaveSingleItem();
         entry.After!.ShouldContain($"\"keyId\":{oldId}");
         (entry.Before + entry.After).ShouldNotContain(GatewayFactory.SignatureKey);
@@ -245,32 +283,37 @@ public sealed class ShopSettingsTests : IDisposable
     [Fact]
     public async Task Retired_key_is_refused_at_once_by_a_gateway_that_had_just_accepted_it()
     {
-        var owner = await OwnerAsync();
-        var created = await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create a new key");
-        var key = created.Document.GetElementById("new-signature-key")!.TextContent.Trim();
+        var page = await OpenAsOwnerAsync();
+        page.Press("Create a new key");
+        page.WaitForAssertion(() => page.FindAll("#new-signature-key").ShouldHaveSingleItem());
+        var key = page.Find("#new-signature-key").TextContent.Trim();
         var oldId = (await ShopAsync()).SignatureKeys.Single(k => k.Secret == GatewayFactory.SignatureKey).Id;
         // The shop as startorder reads it is kept in memory (ShopSnapshots) after this.
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase())).Heading.ShouldBe("Pay by card");
 
-        await owner.SubmitAsync(await owner.GetAsync(ShopUrl), $"Retire key #{oldId}");
+        page.Press($"Retire key #{oldId}");
+        page.Press("Yes, retire key");
+        page.Snackbar().ShouldContain("is retired");
 
         (await Buyer.Of(gateway).Client.GetAsync(Merchant.StartOrderUrl(Merchant.Purchase()))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Buyer.Of(gateway).StartAsync(Merchant.Purchase(), key)).Heading.ShouldBe("Pay by card");
     }
 
     [Fact]
-    public async Task Retire_the_last_active_key_is_refused()
+    public async Task Retire_the_last_active_key_from_a_page_that_showed_two_is_refused()
     {
-        var owner = await OwnerAsync();
-        await owner.SubmitAsync(await owner.GetAsync(ShopUrl), "Create a new key");
-        var withTwo = await owner.GetAsync(ShopUrl);
+        var page = await OpenAsOwnerAsync();
+        page.Press("Create a new key");
+        page.WaitForAssertion(() => page.FindAll("#new-signature-key").ShouldHaveSingleItem());
         var keys = (await ShopAsync()).SignatureKeys.OrderBy(k => k.Id).ToList();
-        await owner.SubmitAsync(withTwo, $"Retire key #{keys[0].Id}");
+        // Another tab retires the older key while this page still shows two.
+        (await context.RunAsync((OneClick.Web.Features.BackOffice.Shops.Commands.RetireSignatureKey retire) => retire.RunAsync(GatewayFactory.ShopId, keys[0].Id, CancellationToken.None)))
+            .ShouldBeOfType<OneClick.Web.Features.BackOffice.Shops.Commands.RetireSignatureKeyOutcome.Retired>();
 
-        // The page with two keys, posted again for the one key left.
-        var refused = await owner.SubmitAsync(withTwo, $"Retire key #{keys[1].Id}");
+        page.Press($"Retire key #{keys[1].Id}");
+        page.Press("Yes, retire key");
 
-        refused.Document.GetElementById("key-message")!.TextContent.ShouldContain("The last active key cannot be retired");
+        page.WaitForAssertion(() => page.Find("#key-message").TextContent.ShouldContain("The last active key cannot be retired"));
         (await ShopAsync()).ActiveKeys.ShouldBe([keys[1].Secret]);
         (await AuditAsync("shop.key.retire")).Count.ShouldBe(1);
     }
@@ -278,24 +321,24 @@ public sealed class ShopSettingsTests : IDisposable
     [Fact]
     public async Task Request_one_click_shows_requested_and_the_owner_cannot_switch_it_on()
     {
-        var owner = await OwnerAsync();
-        var page = await owner.GetAsync(ShopUrl);
-        page.Document.GetElementById("one-click-status")!.TextContent.ShouldBe("Not requested");
+        var page = await OpenAsOwnerAsync();
+        page.Find("#one-click-status").TextContent.ShouldBe("Not requested");
 
-        var requested = await owner.SubmitAsync(page, "Request One Click");
+        page.Press("Request One Click");
 
-        requested.Document.GetElementById("one-click-status")!.TextContent.ShouldBe("Requested");
+        page.Snackbar().ShouldContain("One Click is requested");
+        page.WaitForAssertion(() => page.Find("#one-click-status").TextContent.ShouldBe("Requested"));
         var shop = await ShopAsync();
         shop.OneClickRequest.ShouldBe(OneClickRequest.Requested);
         shop.OneClickEnabled.ShouldBeFalse();
-        (await owner.GetAsync(ShopUrl)).Document.QuerySelectorAll("button").ShouldNotContain(b => b.TextContent.Contains("One Click", StringComparison.Ordinal));
-        // Asking twice is answered, not recorded twice.
-        var again = await owner.SubmitAsync(page, "Request One Click");
-        again.Text.ShouldContain("already been requested");
+        page.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("One Click", StringComparison.Ordinal));
+        // Asking twice (another tab) is answered, not recorded twice.
+        (await context.RunAsync((OneClick.Web.Features.BackOffice.Shops.Commands.RequestOneClick request) => request.RunAsync(GatewayFactory.ShopId, CancellationToken.None)))
+            .ShouldBeOfType<OneClick.Web.Features.BackOffice.Shops.Commands.RequestOneClickOutcome.Refused>().Reason.ShouldContain("already been requested");
         (await AuditAsync("shop.oneclick.request")).ShouldHaveSingleItem().After!.ShouldContain("Requested");
-        // No form of the shop page turns One Click on: the approval is the administrator's.
-        var forged = await BackOfficeForms.PostAsync(owner, ShopUrl, "approve-one-click", new() { ["Approve.ShopId"] = "64233" });
-        forged.StatusCode.ShouldNotBe(HttpStatusCode.OK);
+        // Nothing an owner runs turns One Click on: the approval is the administrator's.
+        (await context.RunAsync((OneClick.Web.Features.BackOffice.Administration.Commands.AnswerOneClickRequest answer) => answer.RunAsync(GatewayFactory.ShopId, approve: true, CancellationToken.None)))
+            .ShouldBeOfType<OneClick.Web.Features.BackOffice.Administration.Commands.AnswerOneClickRequestOutcome.NotAllowed>();
         (await ShopAsync()).OneClickEnabled.ShouldBeFalse();
     }
 }

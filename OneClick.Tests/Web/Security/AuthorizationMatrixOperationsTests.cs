@@ -4,9 +4,9 @@ using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
+using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.BackOffice.Shops;
 using OneClick.Web.Features.BackOffice.Shops.Commands;
-using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.Refunds.Commands;
 
 namespace OneClick.Tests.Web.Security;

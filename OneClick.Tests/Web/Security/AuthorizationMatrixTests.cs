@@ -5,6 +5,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Audit;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
 using OneClick.Web.Features.Staff;
@@ -135,6 +136,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             {
                 ("/account/sales", (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
                 ("/account/customers", (await CustomerSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
+                ("/account/audit", Markup: await AuditSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])),
             };
             foreach (var (list, markup) in lists)
             {

@@ -5,7 +5,9 @@ using OneClick.Tests.Infrastructure;
 using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.BackOffice.Postbacks.Commands;
+using OneClick.Web.Features.BackOffice.Staff.Commands;
 using OneClick.Web.Features.Refunds.Commands;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Security;
 
@@ -14,20 +16,28 @@ namespace OneClick.Tests.Web.Security;
 /// circuit, so each cell is the command run for that person's principal in a scope of its own
 /// (<see cref="StaffOperations"/>), as a crafted circuit message would reach it whatever the page
 /// shows. Every refused cell is run and must change nothing; allowed ones are proven where each
-/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests).
+/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests,
+/// PeopleTests).
 /// </summary>
 public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
 {
     private GatewayFactory Gateway => fixture.Gateway;
 
-    /// <summary>The operations by page; "login": a circuit whose principal is no signed-in person.</summary>
+    /// <summary>
+    /// The operations by page; "login": a circuit whose principal is no signed-in person. An
+    /// administrator belongs to no merchant, so has none to add people to. Removing a person answers
+    /// whoever may not manage people exactly as an unknown person (404), as it answers another
+    /// merchant's owner: no list of who exists.
+    /// </summary>
     private const string Operations = """
-        page and operation                                | anonymous | staff  | owner  | admin | other staff | other owner
-        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
-        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} set Deny            | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} remove card         | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} deactivate contract | login     | denied | ok     | ok    | 404         | 404
+        page and operation                                | anonymous | staff  | owner  | admin  | other staff | other owner
+        /account/sales/{sale} refund                      | login     | ok     | ok     | ok     | 404         | 404
+        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} set Deny            | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} remove card         | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} deactivate contract | login     | denied | ok     | ok     | 404         | 404
+        /account/staff add person                         | login     | denied | ok     | denied | denied      | ok
+        /account/staff remove {person}                    | login     | 404    | ok     | ok     | 404         | 404
         """;
 
     /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
@@ -67,6 +77,20 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
             DeactivateCustomerContractOutcome.Deactivated => "ok",
             DeactivateCustomerContractOutcome.Forbidden => "denied",
             DeactivateCustomerContractOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+        ["/account/staff add person"] = async operations => await operations.RunAsync((InvitePerson invite) =>
+            invite.RunAsync("planted@staff.test", "Planted", StaffRoles.Owner, "http://localhost/", CancellationToken.None)) switch
+        {
+            InvitePersonOutcome.Invited => "ok",
+            InvitePersonOutcome.NotAllowed => "denied",
+            var other => other.ToString()!,
+        },
+        ["/account/staff remove {person}"] = async operations => await operations.RunAsync((RemovePerson remove) =>
+            remove.RunAsync((int)Own("{person}"), CancellationToken.None)) switch
+        {
+            RemovePersonOutcome.Removed => "ok",
+            RemovePersonOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
     };

@@ -8,7 +8,6 @@ using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Audit;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
-using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
 
 namespace OneClick.Tests.Web.Security;
@@ -67,8 +66,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         /account/shops/{shop} create-api-key              | login     | denied | ok     | ok    | denied      | 404
         /account/shops/{shop} revoke-api-key              | login     | denied | ok     | ok    | denied      | 404
         /account/shops create-shop                        | login     | denied | ok     | ok    | denied      | ok
-        /account/staff add-person                         | login     | denied | ok     | ok    | denied      | ok
-        /account/staff remove-{person}                    | login     | denied | ok     | ok    | denied      | 404
         /account/admin approve-one-click                  | login     | denied | denied | ok    | denied      | denied
         /account/admin refuse-one-click                   | login     | denied | denied | ok    | denied      | denied
         /account/admin create-union                       | login     | denied | denied | ok    | denied      | denied
@@ -86,7 +83,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         ["create-api-key"] = new() { ["CreateApiKey.Name"] = "Planted" },
         ["revoke-api-key"] = new() { ["RevokeApiKey.KeyId"] = "1" },
         ["create-shop"] = new() { ["Input.ShopId"] = "99123", ["Input.Name"] = "Planted", ["Input.WebsiteUrl"] = "https://evil.test/" },
-        ["add-person"] = new() { ["Input.Email"] = "planted@staff.test", ["Input.Name"] = "Planted", ["Input.Role"] = StaffRoles.Owner },
         ["approve-one-click"] = new() { ["Approve.ShopId"] = "{shop}" },
         ["refuse-one-click"] = new() { ["Refuse.ShopId"] = "{shop}" },
         ["create-union"] = new() { ["NewUnion.Name"] = "Planted" },
@@ -191,7 +187,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         }
 
         wrong.ShouldBeEmpty();
-        refused.ShouldBeGreaterThan(50);
+        // 49 since the People page's changes went over the circuit (AuthorizationMatrixOperationsTests).
+        refused.ShouldBeGreaterThanOrEqualTo(49);
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
     }
 
@@ -205,9 +202,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             foreach (var (page, cells) in Rows(Pages).Where(r => r.Cells[person] == "ok"))
             {
                 var document = Html.ParseDocument(await (await fixture.People[person].Client.GetAsync(Fill(page))).Content.ReadAsStringAsync());
-                foreach (var handler in document.QuerySelectorAll("form[method=post] input[name=_handler]").Select(i => i.GetAttribute("value")!))
+                foreach (var form in document.QuerySelectorAll("form[method=post] input[name=_handler]").Select(i => i.GetAttribute("value")!))
                 {
-                    var form = System.Text.RegularExpressions.Regex.Replace(handler, "^remove-[0-9]+$", "remove-{person}");
                     if (!rows.Contains($"{page} {form}"))
                     {
                         missing.Add($"{page} {form}");

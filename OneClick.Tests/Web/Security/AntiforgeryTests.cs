@@ -138,7 +138,6 @@ public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<Forms
             ("cancel", new() { ["CancelChoice.Confirmed"] = "true" }),
         ],
         ["/order/{OrderId}/authenticate"] = [("authenticate", new() { ["Outcome"] = "complete" })],
-        ["/account/admin"] = [("approve-one-click", new() { ["Approve.ShopId"] = "64233" }), ("refuse-one-click", new() { ["Refuse.ShopId"] = "64233" })],
         ["/account/two-factor"] = [("two-factor-off", []), ("two-factor", new() { ["Input.Code"] = "123456" })],
         ["/account/login-2fa"] = [("login-2fa", new() { ["Input.Code"] = "123456" })],
     };
@@ -185,7 +184,8 @@ public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<Forms
         }
 
         wrong.ShouldBeEmpty();
-        posts.ShouldBeGreaterThan(70);
+        // 70 when the People and Administration pages went live and stopped posting forms.
+        posts.ShouldBeGreaterThanOrEqualTo(70);
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
         // The sign-out post was refused too: the administrator is still signed in.
         (await fixture.Admin.GetAsync("/account")).Heading.ShouldBe("Dashboard");

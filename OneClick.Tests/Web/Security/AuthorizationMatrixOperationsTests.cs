@@ -1,8 +1,11 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Administration.Commands;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.BackOffice.Staff.Commands;
@@ -17,7 +20,7 @@ namespace OneClick.Tests.Web.Security;
 /// (<see cref="StaffOperations"/>), as a crafted circuit message would reach it whatever the page
 /// shows. Every refused cell is run and must change nothing; allowed ones are proven where each
 /// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests,
-/// PeopleTests).
+/// PeopleTests, AdministrationTests).
 /// </summary>
 public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
 {
@@ -38,6 +41,10 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
         /account/customers/{customer} deactivate contract | login     | denied | ok     | ok     | 404         | 404
         /account/staff add person                         | login     | denied | ok     | denied | denied      | ok
         /account/staff remove {person}                    | login     | 404    | ok     | ok     | 404         | 404
+        /account/admin approve One Click                  | login     | denied | denied | ok     | denied      | denied
+        /account/admin refuse One Click                   | login     | denied | denied | ok     | denied      | denied
+        /account/admin create union                       | login     | denied | denied | ok     | denied      | denied
+        /account/admin join union                         | login     | denied | denied | ok     | denied      | denied
         """;
 
     /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
@@ -93,6 +100,35 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
             RemovePersonOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
+        ["/account/admin approve One Click"] = async operations => Answered(await operations.RunAsync((AnswerOneClickRequest answers) =>
+            answers.RunAsync((int)Own("{shop}"), approve: true, CancellationToken.None))),
+        ["/account/admin refuse One Click"] = async operations => Answered(await operations.RunAsync((AnswerOneClickRequest answers) =>
+            answers.RunAsync((int)Own("{shop}"), approve: false, CancellationToken.None))),
+        ["/account/admin create union"] = async operations => await operations.RunAsync((CreateCustomerUnion unions) =>
+            unions.RunAsync("Planted", CancellationToken.None)) switch
+        {
+            CreateCustomerUnionOutcome.Created => "ok",
+            CreateCustomerUnionOutcome.NotAllowed => "denied",
+            var other => other.ToString()!,
+        },
+        ["/account/admin join union"] = async operations =>
+        {
+            // The other merchant's shop's union: a move that would change something.
+            var union = await Gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == CustomerSteps.OtherShopId).Select(s => s.CustomerUnionId).SingleAsync());
+            return await operations.RunAsync((JoinShopToUnion joins) => joins.RunAsync((int)Own("{shop}"), union, CancellationToken.None)) switch
+            {
+                JoinShopToUnionOutcome.Joined => "ok",
+                JoinShopToUnionOutcome.NotAllowed => "denied",
+                var other => other.ToString()!,
+            };
+        },
+    };
+
+    private static string Answered(AnswerOneClickRequestOutcome outcome) => outcome switch
+    {
+        AnswerOneClickRequestOutcome.Answered => "ok",
+        AnswerOneClickRequestOutcome.NotAllowed => "denied",
+        var other => other.ToString()!,
     };
 
     private long Own(string id) => long.Parse(fixture.Own[id], CultureInfo.InvariantCulture);

@@ -76,9 +76,9 @@ public sealed class AccountPageContext : BunitContext
 
     /// <summary>
     /// Opens a list page at <paramref name="url"/> and waits until its grid has loaded and shows its
-    /// rows, or <paramref name="noneMessage"/> when there are none.
+    /// rows (found by <paramref name="row"/>: by default, cells with a link), or <paramref name="noneMessage"/> when there are none.
     /// </summary>
-    public IRenderedComponent<TList> OpenList<TList>(string url, string noneMessage)
+    public IRenderedComponent<TList> OpenList<TList>(string url, string noneMessage, string row = "table tbody tr td a")
         where TList : IComponent
     {
         var loadsBefore = ListLoads;
@@ -87,7 +87,7 @@ public sealed class AccountPageContext : BunitContext
         list.WaitForAssertion(() =>
         {
             ListLoads.ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
-            (list.FindAll("table tbody tr td a").Count > 0 || list.Markup.Contains(noneMessage, StringComparison.Ordinal)).ShouldBeTrue("the grid shows its rows");
+            (list.FindAll(row).Count > 0 || list.Markup.Contains(noneMessage, StringComparison.Ordinal)).ShouldBeTrue("the grid shows its rows");
         });
         return list;
     }

@@ -1,13 +1,18 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneClick.Core.Customers;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Web.Features.BackOffice;
+using OneClick.Web.Features.BackOffice.Administration.Commands;
 using OneClick.Web.Features.BackOffice.Customers.Commands;
 using OneClick.Web.Features.BackOffice.Postbacks.Commands;
 using OneClick.Web.Features.BackOffice.Shops;
 using OneClick.Web.Features.BackOffice.Shops.Commands;
+using OneClick.Web.Features.BackOffice.Staff.Commands;
 using OneClick.Web.Features.Refunds.Commands;
+using OneClick.Web.Features.Staff;
 
 namespace OneClick.Tests.Web.Security;
 
@@ -16,27 +21,39 @@ namespace OneClick.Tests.Web.Security;
 /// circuit, so each cell is the command run for that person's principal in a scope of its own
 /// (<see cref="StaffOperations"/>), as a crafted circuit message would reach it whatever the page
 /// shows. Every refused cell is run and must change nothing; allowed ones are proven where each
-/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests).
+/// feature is (SaleRefundTests, SalesAuthorizationTests, PostbackPagesTests, CustomerPageTests, CustomerAuthorizationTests,
+/// PeopleTests, AdministrationTests).
 /// </summary>
 public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
 {
     private GatewayFactory Gateway => fixture.Gateway;
 
-    /// <summary>The operations by page; "login": a circuit whose principal is no signed-in person.</summary>
+    /// <summary>
+    /// The operations by page; "login": a circuit whose principal is no signed-in person. An
+    /// administrator belongs to no merchant, so has none to add people to. Removing a person answers
+    /// whoever may not manage people exactly as an unknown person (404), as it answers another
+    /// merchant's owner: no list of who exists.
+    /// </summary>
     private const string Operations = """
-        page and operation                                | anonymous | staff  | owner  | admin | other staff | other owner
-        /account/sales/{sale} refund                      | login     | ok     | ok     | ok    | 404         | 404
-        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} set Deny            | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} remove card         | login     | ok     | ok     | ok    | 404         | 404
-        /account/customers/{customer} deactivate contract | login     | denied | ok     | ok    | 404         | 404
-        /account/shops/{shop} save settings               | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops/{shop} create key                  | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops/{shop} retire key                  | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops/{shop} request One Click           | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops/{shop} create API key              | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops/{shop} revoke API key              | login     | 404    | ok     | ok    | 404         | 404
-        /account/shops create shop                        | login     | denied | ok     | ok    | denied      | ok
+        page and operation                                | anonymous | staff  | owner  | admin  | other staff | other owner
+        /account/sales/{sale} refund                      | login     | ok     | ok     | ok     | 404         | 404
+        /account/postbacks/{delivery} retry               | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} set Deny            | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} remove card         | login     | ok     | ok     | ok     | 404         | 404
+        /account/customers/{customer} deactivate contract | login     | denied | ok     | ok     | 404         | 404
+        /account/staff add person                         | login     | denied | ok     | denied | denied      | ok
+        /account/staff remove {person}                    | login     | 404    | ok     | ok     | 404         | 404
+        /account/admin approve One Click                  | login     | denied | denied | ok     | denied      | denied
+        /account/admin refuse One Click                   | login     | denied | denied | ok     | denied      | denied
+        /account/admin create union                       | login     | denied | denied | ok     | denied      | denied
+        /account/admin join union                         | login     | denied | denied | ok     | denied      | denied
+        /account/shops/{shop} save settings               | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops/{shop} create key                  | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops/{shop} retire key                  | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops/{shop} request One Click           | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops/{shop} create API key              | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops/{shop} revoke API key              | login     | 404    | ok     | ok     | 404         | 404
+        /account/shops create shop                        | login     | denied | ok     | ok     | denied      | ok
         """;
 
     /// <summary>Each operation, run; its answer as a cell of <see cref="Operations"/>.</summary>
@@ -87,6 +104,49 @@ public sealed class AuthorizationMatrixOperationsTests(MatrixGateway fixture) : 
             DeactivateCustomerContractOutcome.NotFound => "404",
             var other => other.ToString()!,
         },
+        ["/account/staff add person"] = async operations => await operations.RunAsync((InvitePerson invite) =>
+            invite.RunAsync("planted@staff.test", "Planted", StaffRoles.Owner, "http://localhost/", CancellationToken.None)) switch
+        {
+            InvitePersonOutcome.Invited => "ok",
+            InvitePersonOutcome.NotAllowed => "denied",
+            var other => other.ToString()!,
+        },
+        ["/account/staff remove {person}"] = async operations => await operations.RunAsync((RemovePerson remove) =>
+            remove.RunAsync((int)Own("{person}"), CancellationToken.None)) switch
+        {
+            RemovePersonOutcome.Removed => "ok",
+            RemovePersonOutcome.NotFound => "404",
+            var other => other.ToString()!,
+        },
+        ["/account/admin approve One Click"] = async operations => Answered(await operations.RunAsync((AnswerOneClickRequest answers) =>
+            answers.RunAsync((int)Own("{shop}"), approve: true, CancellationToken.None))),
+        ["/account/admin refuse One Click"] = async operations => Answered(await operations.RunAsync((AnswerOneClickRequest answers) =>
+            answers.RunAsync((int)Own("{shop}"), approve: false, CancellationToken.None))),
+        ["/account/admin create union"] = async operations => await operations.RunAsync((CreateCustomerUnion unions) =>
+            unions.RunAsync("Planted", CancellationToken.None)) switch
+        {
+            CreateCustomerUnionOutcome.Created => "ok",
+            CreateCustomerUnionOutcome.NotAllowed => "denied",
+            var other => other.ToString()!,
+        },
+        ["/account/admin join union"] = async operations =>
+        {
+            // The other merchant's shop's union: a move that would change something.
+            var union = await Gateway.WithDbAsync(db => db.Shops.Where(s => s.Id == CustomerSteps.OtherShopId).Select(s => s.CustomerUnionId).SingleAsync());
+            return await operations.RunAsync((JoinShopToUnion joins) => joins.RunAsync((int)Own("{shop}"), union, CancellationToken.None)) switch
+            {
+                JoinShopToUnionOutcome.Joined => "ok",
+                JoinShopToUnionOutcome.NotAllowed => "denied",
+                var other => other.ToString()!,
+            };
+        },
+    };
+
+    private static string Answered(AnswerOneClickRequestOutcome outcome) => outcome switch
+    {
+        AnswerOneClickRequestOutcome.Answered => "ok",
+        AnswerOneClickRequestOutcome.NotAllowed => "denied",
+        var other => other.ToString()!,
     };
 
     /// <summary>The shops' changes answer a person who may not make them as they answer an unknown shop.</summary>

@@ -5,9 +5,9 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
+using OneClick.Tests.Web.Features.BackOffice.Audit;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
-using OneClick.Web.Features.Staff;
 using Shop = OneClick.Core.Shops.Shop;
 
 namespace OneClick.Tests.Web.Security;
@@ -26,7 +26,7 @@ namespace OneClick.Tests.Web.Security;
 /// rule as the pages. Allowed
 /// posts are proven where each feature is (ShopAuthorizationTests, SalesAuthorizationTests,
 /// CustomerAuthorizationTests, CustomerContractAuthorizationTests, PostbackPagesTests,
-/// AdministrationTests, AccountTests). The API's shop isolation: ShopIsolationTests, and the
+/// AccountTests). The API's shop isolation: ShopIsolationTests, and the
 /// sibling-shop test below.
 /// </summary>
 public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixture<MatrixGateway>
@@ -59,26 +59,10 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
 
     private const string Actions = """
         page and form                                     | anonymous | staff  | owner  | admin | other staff | other owner
-        /account/staff add-person                         | login     | denied | ok     | ok    | denied      | ok
-        /account/staff remove-{person}                    | login     | denied | ok     | ok    | denied      | 404
-        /account/admin approve-one-click                  | login     | denied | denied | ok    | denied      | denied
-        /account/admin refuse-one-click                   | login     | denied | denied | ok    | denied      | denied
-        /account/admin create-union                       | login     | denied | denied | ok    | denied      | denied
-        /account/admin join-union                         | login     | denied | denied | ok    | denied      | denied
         /account/two-factor two-factor                    | login     | ok     | ok     | ok    | ok          | ok
         /account/two-factor two-factor-off                | login     | ok     | ok     | ok    | ok          | ok
         /account/logout (sign out)                        | ok        | ok     | ok     | ok    | ok          | ok
         """;
-
-    /// <summary>What each form post carries: enough that an allowed post would change something.</summary>
-    private static readonly Dictionary<string, Dictionary<string, string>> Fields = new()
-    {
-        ["add-person"] = new() { ["Input.Email"] = "planted@staff.test", ["Input.Name"] = "Planted", ["Input.Role"] = StaffRoles.Owner },
-        ["approve-one-click"] = new() { ["Approve.ShopId"] = "{shop}" },
-        ["refuse-one-click"] = new() { ["Refuse.ShopId"] = "{shop}" },
-        ["create-union"] = new() { ["NewUnion.Name"] = "Planted" },
-        ["join-union"] = new() { ["Join.ShopId"] = "{shop}", ["Join.UnionId"] = "1" },
-    };
 
     private static readonly HtmlParser Html = new();
 
@@ -123,6 +107,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             {
                 ("/account/sales", (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
                 ("/account/customers", (await CustomerSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
+                ("/account/audit", Markup: await AuditSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])),
             };
             foreach (var (list, markup) in lists)
             {
@@ -155,7 +140,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             {
                 var expected = cell;
                 refused++;
-                var fields = Fields.GetValueOrDefault(form, []).ToDictionary(f => f.Key, f => Fill(f.Value));
+                // The refused posts left are anonymous ones to static forms (two-factor): refused before any field is read.
+                var fields = new Dictionary<string, string>();
                 fields["_handler"] = Fill(form);
                 fields["__RequestVerificationToken"] = await TokenOfAsync(fixture.People[person]);
                 var response = await fixture.People[person].Client.PostAsync(Fill(page), new FormUrlEncodedContent(fields));
@@ -177,7 +163,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
         }
 
         wrong.ShouldBeEmpty();
-        refused.ShouldBeGreaterThan(25);
+        // Only the static pages' forms are left here (two-factor, sign-out): the interactive pages' changes are AuthorizationMatrixOperationsTests.
+        refused.ShouldBeGreaterThanOrEqualTo(2);
         (await StoredRows.SnapshotAsync(Gateway)).ShouldBe(before);
     }
 
@@ -191,9 +178,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             foreach (var (page, cells) in Rows(Pages).Where(r => r.Cells[person] == "ok"))
             {
                 var document = Html.ParseDocument(await (await fixture.People[person].Client.GetAsync(Fill(page))).Content.ReadAsStringAsync());
-                foreach (var handler in document.QuerySelectorAll("form[method=post] input[name=_handler]").Select(i => i.GetAttribute("value")!))
+                foreach (var form in document.QuerySelectorAll("form[method=post] input[name=_handler]").Select(i => i.GetAttribute("value")!))
                 {
-                    var form = System.Text.RegularExpressions.Regex.Replace(handler, "^remove-[0-9]+$", "remove-{person}");
                     if (!rows.Contains($"{page} {form}"))
                     {
                         missing.Add($"{page} {form}");

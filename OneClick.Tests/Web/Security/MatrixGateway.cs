@@ -8,8 +8,8 @@ using OneClick.Web.Features.Staff;
 namespace OneClick.Tests.Web.Security;
 
 /// <summary>
-/// One gateway with two merchants, each with a sale of a customer who saved a card, and the seeded
-/// merchant's postback; the six people of the matrix signed in, each in their own browser.
+/// One gateway with two merchants, each with a sale of a customer who saved a card and a change in
+/// the audit log, and the seeded merchant's postback; the six people of the matrix signed in, each in their own browser.
 /// </summary>
 public sealed class MatrixGateway : IAsyncLifetime, IDisposable
 {
@@ -86,6 +86,13 @@ public sealed class MatrixGateway : IAsyncLifetime, IDisposable
 
         await Gateway.WithDbAsync(async db =>
         {
+            // A change of each merchant's in the audit log, which shows each only its own.
+            foreach (var (merchant, number) in new[] { (ownMerchant, "own-cust-matrix"), (otherMerchant, "other-cust-matrix") })
+            {
+                db.AuditEntries.Add(new OneClick.Web.Features.Audit.AuditEntry(Gateway.Clock.GetUtcNow().UtcDateTime, null, "(system)", merchant, "customer.deny", $"customer {number}", null, null));
+            }
+
+            await db.SaveChangesAsync();
             Own["{sale}"] = Text(await db.Sales.Where(s => db.Orders.Any(o => o.Id == s.OrderId && o.ReferenceId == "own-ref-matrix")).Select(s => s.Id).SingleAsync());
             var customer = await db.Customers.SingleAsync(c => c.Number == "own-cust-matrix");
             Own["{customer}"] = Text(customer.Id);

@@ -26,6 +26,31 @@ public abstract class AccountPage : ComponentBase
     /// <summary>What stopped the page, for its shell to show; null while all is well.</summary>
     protected Exception? Failure { get; private set; }
 
+    /// <summary>Whether a change of <see cref="OneAtATimeAsync"/> is running: the page's buttons wait for it.</summary>
+    protected bool Busy { get; private set; }
+
+    /// <summary>
+    /// Runs a change unless one is running already, from the first click on: a second click while a
+    /// confirmation dialog is open must not open another, nor run the change twice.
+    /// </summary>
+    protected async Task OneAtATimeAsync(Func<Task> change)
+    {
+        if (Busy)
+        {
+            return;
+        }
+
+        Busy = true;
+        try
+        {
+            await change();
+        }
+        finally
+        {
+            Busy = false;
+        }
+    }
+
     /// <summary>Runs one operation for this page's person; default when it failed (<see cref="Failure"/> says why).</summary>
     protected async Task<TResult?> RunAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation)
         where TOperation : notnull

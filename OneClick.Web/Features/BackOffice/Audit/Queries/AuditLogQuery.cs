@@ -5,8 +5,12 @@ using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.BackOffice.Audit.Queries;
 
-/// <param name="HasMore">Older entries exist beyond this page.</param>
-public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries, bool HasMore);
+/// <param name="Total">Entries that match, on every page.</param>
+/// <param name="Page">The page shown: the one asked for, or the last one when it asked beyond it.</param>
+public sealed record AuditLogRows(IReadOnlyList<AuditEntry> Entries, int Total, int Page)
+{
+    public static readonly AuditLogRows Empty = new([], 0, 1);
+}
 
 /// <summary>
 /// The audit log, newest first, a page at a time. Owners see their merchant's changes;
@@ -17,12 +21,12 @@ public sealed class AuditLogQuery(OneClickDbContext db, CurrentStaff staff)
     public const int PageSize = 50;
 
     /// <param name="actionPrefix">Only actions that start with it (e.g. <c>shop.</c>); null or blank for all.</param>
-    public async Task<AuditLogPage> RunAsync(string? actionPrefix, int page, CancellationToken cancellationToken)
+    public async Task<AuditLogRows> RunAsync(string? actionPrefix, int page, CancellationToken cancellationToken)
     {
         // Owners and administrators, as the page's policy says; a query is also called from elsewhere.
         if (!staff.MayManageMerchant)
         {
-            return new AuditLogPage([], HasMore: false);
+            return AuditLogRows.Empty;
         }
 
         var merchantId = await staff.MerchantIdAsync();
@@ -38,8 +42,9 @@ public sealed class AuditLogQuery(OneClickDbContext db, CurrentStaff staff)
             query = query.Where(a => a.Action.StartsWith(prefix));
         }
 
-        // One more than a page tells whether there is an older page.
-        var read = await query.OrderByDescending(a => a.Id).Skip((page - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancellationToken);
-        return new AuditLogPage(read.Take(PageSize).ToList(), read.Count > PageSize);
+        var total = await query.CountAsync(cancellationToken);
+        var shown = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        var entries = await query.OrderByDescending(a => a.Id).Skip((shown - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        return new AuditLogRows(entries, total, shown);
     }
 }

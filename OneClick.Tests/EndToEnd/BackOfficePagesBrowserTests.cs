@@ -245,10 +245,19 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
         await ExpectHeadingAsync(page, heading);
     }
 
-    /// <summary>The page shows its heading and fits the screen: a page wider than 1280 pixels counts as an error.</summary>
+    /// <summary>
+    /// The page shows its heading, is live if it is an interactive one (a click while the circuit takes
+    /// the prerendered page over may land on a node being replaced), and fits the screen: a page wider
+    /// than 1280 pixels counts as an error.
+    /// </summary>
     private async Task ExpectHeadingAsync(IPage page, string heading)
     {
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true, Level = 1 })).ToBeVisibleAsync();
+        if (await page.Locator(".mud-layout").CountAsync() > 0)
+        {
+            await Assertions.Expect(page.Locator(".mud-layout")).ToHaveAttributeAsync("data-interactive", "true");
+        }
+
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         if (widths[0] > widths[1])
         {

@@ -77,6 +77,9 @@ public sealed class BackOfficeBrowser : IDisposable
         }
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        // Live before the journey's first click: a link clicked while the circuit takes the prerendered
+        // page over can go unanswered on a loaded machine.
+        await Assertions.Expect(page.Locator(".mud-layout")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
         return page;
     }
 

@@ -311,7 +311,7 @@ public sealed class CustomerPageTests : IAsyncLifetime, IDisposable
         PressAndAnswer(page, "Set Deny", "Yes, set Deny");
 
         page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.ShouldContain("not one of your customers"));
-        page.Markup.ShouldNotContain("4242");
+        page.Markup.ShouldNotContain("•••• 4242");
         (await gateway.WithDbAsync(db => db.Customers.Where(c => c.Number == Jane).Select(c => c.Status).SingleAsync())).ShouldBe(CustomerStatus.Member);
     }
 

@@ -43,11 +43,18 @@ public static class AccountPageSteps
         where T : IComponent =>
         page.FindAll("button").Single(b => b.TextContent.Trim() == name);
 
-    /// <summary>Presses a button once it shows (a dialog's, say): it may appear only after the page's last operation.</summary>
+    /// <summary>
+    /// Presses a button once it shows and acts (a dialog's, say, or one the page's last change holds
+    /// disabled): it may appear only after the page's last operation.
+    /// </summary>
     public static void Press<T>(this IRenderedComponent<T> page, string name)
         where T : IComponent
     {
-        page.WaitForAssertion(() => page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'"));
+        page.WaitForAssertion(() =>
+        {
+            page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'");
+            page.Button(name).HasAttribute("disabled").ShouldBeFalse($"button '{name}' acts");
+        });
         page.Button(name).Click();
     }
 

@@ -7,6 +7,7 @@ using OneClick.Core.Contracts;
 using OneClick.Tests.Infrastructure;
 using OneClick.Tests.Web.Features.BackOffice.Audit;
 using OneClick.Tests.Web.Features.BackOffice.Customers;
+using OneClick.Tests.Web.Features.BackOffice.Postbacks;
 using OneClick.Tests.Web.Features.BackOffice.Sales;
 using Shop = OneClick.Core.Shops.Shop;
 
@@ -107,6 +108,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway fixture) : IClassFixt
             {
                 ("/account/sales", (await SalesScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
                 ("/account/customers", (await CustomerSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
+                ("/account/postbacks", (await PostbacksScenario.ListAsPersonAsync(Gateway, fixture.Emails[person])).Markup),
                 ("/account/audit", Markup: await AuditSteps.ListAsPersonAsync(Gateway, fixture.Emails[person])),
             };
             foreach (var (list, markup) in lists)

@@ -33,6 +33,7 @@ public sealed class ReviewFixesTests : IDisposable
             page.Type("Postback URL", inside);
             page.Submit("Save settings");
             page.WaitForAssertion(() => page.FieldMessage("Postback URL").ShouldContain("must be a public one", customMessage: inside));
+            ((await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId))).PostbackUrl ?? "").ShouldNotBe(inside);
         }
 
         ((await gateway.WithDbAsync(db => db.Shops.AsSingleQuery().SingleAsync(s => s.Id == GatewayFactory.ShopId))).PostbackUrl ?? "").ShouldNotContain("169.254");

@@ -181,6 +181,8 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
             page.Choose("Shop", await ShopOptionAsync(shopId));
             page.Choose("Union", $"#{unionId} Cam group");
             page.Press("Move shop to union");
+            page.WaitForAssertion(() => page.Find(".mud-dialog").TextContent.ShouldContain("their saved cards, stay in union"));
+            page.Press("Yes, move shop");
             page.WaitForAssertion(() => page.Find("#mud-snackbar-container").TextContent.ShouldContain($"({shopId}) is now in union #{unionId} Cam group."));
         }
 

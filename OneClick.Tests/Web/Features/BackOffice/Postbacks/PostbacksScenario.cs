@@ -94,11 +94,16 @@ public sealed class PostbacksScenario : IDisposable
         context.OpenList<PostbackList>("/account/postbacks" + query, "No postback deliveries match.");
 
     /// <summary>The list at <paramref name="query"/> as the person's own circuit renders it: the sale ids listed.</summary>
-    public static async Task<List<long>> ListedSalesAsPersonAsync(GatewayFactory gateway, string email, string query = "")
+    public static async Task<List<long>> ListedSalesAsPersonAsync(GatewayFactory gateway, string email, string query = "") =>
+        (await ListAsPersonAsync(gateway, email, query)).Sales;
+
+    /// <summary>The list at <paramref name="query"/> as the person's own circuit renders it: the sale ids listed, and the whole markup.</summary>
+    public static async Task<(List<long> Sales, string Markup)> ListAsPersonAsync(GatewayFactory gateway, string email, string query = "")
     {
         await using var circuit = new AccountPageContext(gateway);
         await circuit.ActAsAsync(email);
-        return ListedSales(OpenList(circuit, query));
+        var list = OpenList(circuit, query);
+        return (ListedSales(list), list.Markup);
     }
 
     /// <summary>The delivery ids the grid lists ("#12"), in its order.</summary>

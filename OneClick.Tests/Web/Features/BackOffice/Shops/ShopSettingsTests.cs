@@ -267,6 +267,8 @@ public sealed class ShopSettingsTests : IAsyncLifetime, IDisposable
         page.Press("Keep the key");
         page.WaitForAssertion(() => page.FindAll(".mud-dialog").ShouldBeEmpty());
         (await ShopAsync()).ActiveKeys.Count().ShouldBe(2);
+        // Nothing happened: the new key is still there to copy.
+        page.Find("#new-signature-key").TextContent.Trim().ShouldBe(key);
         page.Press($"Retire key #{oldId}");
         page.Press("Yes, retire key");
 

@@ -11,7 +11,12 @@ internal static class ShopSteps
     {
         await context.DisposeComponentsAsync();
         var page = context.Render<ShopList>();
-        page.WaitForAssertion(() => page.Button("Create shop").HasAttribute("disabled").ShouldBeFalse());
+        page.WaitForAssertion(() =>
+        {
+            page.Button("Create shop").HasAttribute("disabled").ShouldBeFalse();
+            // The person's shops are read (every merchant has one at least).
+            page.FindAll("tbody tr").ShouldNotBeEmpty();
+        });
         return page;
     }
 

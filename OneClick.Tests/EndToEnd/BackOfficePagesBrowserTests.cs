@@ -57,11 +57,14 @@ public sealed class BackOfficePagesBrowserTests(BackOfficePagesBrowserTests.Week
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Postbacks", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".mud-layout")).ToHaveAttributeAsync("data-interactive", "true");
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "State" }).ClickAsync();
+        var state = page.GetByRole(AriaRole.Combobox, new() { Name = "State" });
+        await state.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Failing (retrying)" }).ClickAsync();
+        // The choice is made (an option clicked while its list still opens can be missed): then filter.
+        await Assertions.Expect(state).ToHaveTextAsync("Failing (retrying)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
         var grid = page.GetByRole(AriaRole.Table);
-        await Assertions.Expect(grid.GetByText("Delivered", new() { Exact = true })).ToHaveCountAsync(0);
+        await Assertions.Expect(grid.GetByText("Delivered", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await grid.GetByRole(AriaRole.Link, new() { Name = $"#{week.FailingDeliveryId}" }).ClickAsync();
         await ExpectHeadingAsync(page, $"Postback #{week.FailingDeliveryId}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Retry now" }).ClickAsync();

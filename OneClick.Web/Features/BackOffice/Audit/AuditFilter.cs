@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OneClick.Web.Features.BackOffice.Audit;
 
 /// <summary>
@@ -31,7 +29,7 @@ public sealed class AuditFilter
         return new AuditFilter
         {
             Typed = typed,
-            Page = int.TryParse(typed[Names.Page], NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1,
+            Page = Shell.ListAddress.PageNumber(typed[Names.Page]),
         };
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OneClick.Core.Customers;
 using OneClick.Web.Features.BackOffice.Customers.Queries;
 
@@ -72,7 +71,7 @@ public sealed class CustomersFilter
             _ => CustomerSort.Number,
         };
         filter.Descending = string.Equals(typed[Names.Direction], "desc", StringComparison.OrdinalIgnoreCase);
-        var page = int.TryParse(typed[Names.Page], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
+        var page = Shell.ListAddress.PageNumber(typed[Names.Page]);
         filter.Search = filter.errors.ContainsKey(Names.Number) ? null : new CustomerListFilter(number, status, filter.Sort, filter.Descending, page);
         return filter;
     }

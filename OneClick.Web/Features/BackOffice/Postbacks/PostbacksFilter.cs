@@ -62,7 +62,7 @@ public sealed class PostbacksFilter
         // An unknown sort is the default order (newest first), as a bookmark from an older page expects.
         filter.Sort = Enum.TryParse<DeliverySort>(typed[Names.Sort], ignoreCase: true, out var sort) && Enum.IsDefined(sort) && !int.TryParse(typed[Names.Sort], out _) ? sort : DeliverySort.Created;
         filter.Ascending = string.Equals(typed[Names.Direction], "asc", StringComparison.OrdinalIgnoreCase);
-        filter.Page = int.TryParse(typed[Names.Page], NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1;
+        filter.Page = Shell.ListAddress.PageNumber(typed[Names.Page]);
         return filter;
     }
 

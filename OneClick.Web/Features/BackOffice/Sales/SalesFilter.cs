@@ -99,7 +99,7 @@ public sealed class SalesFilter
         // Sorting and paging come from our own links: a mangled value just falls back to the default.
         filter.Sort = Enum.TryParse<SalesSort>(typed[Names.Sort], ignoreCase: true, out var sort) && Enum.IsDefined(sort) ? sort : SalesSort.Date;
         filter.Ascending = string.Equals(typed[Names.Direction], "asc", StringComparison.OrdinalIgnoreCase);
-        filter.Page = int.TryParse(typed[Names.Page], NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1;
+        filter.Page = Shell.ListAddress.PageNumber(typed[Names.Page]);
         return filter;
     }
 

@@ -30,6 +30,10 @@ public static class ListAddress
         return typed;
     }
 
+    /// <summary>The page a list's address asks for: a whole number from 1; anything else is page 1 (the pager wrote it, a hand did not).</summary>
+    public static int PageNumber(string? typed) =>
+        int.TryParse(typed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1;
+
     /// <summary>The query string of a view's values with some changed (null removes one), in the order of <paramref name="names"/>.</summary>
     public static string QueryWith(IEnumerable<string> names, IReadOnlyDictionary<string, string?> values, (string Name, string? Value)[] changes)
     {

@@ -32,7 +32,11 @@ public sealed class PostbackDelivery
     {
     }
 
-    public PostbackDelivery(int shopId, long saleId, PostbackKind kind, string url, DateTime now)
+    /// <param name="claimFor">
+    /// Written already claimed for this long by the node that will send it at once (a sale's postback,
+    /// handed over on commit: decision 026), so that sending it costs no write of a claim.
+    /// </param>
+    public PostbackDelivery(int shopId, long saleId, PostbackKind kind, string url, DateTime now, TimeSpan? claimFor = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         ShopId = shopId;
@@ -42,6 +46,10 @@ public sealed class PostbackDelivery
         State = PostbackState.Pending;
         CreatedAt = now;
         NextAttemptAt = now;
+        if (claimFor is { } lease)
+        {
+            Claim(now, lease);
+        }
     }
 
     public long Id { get; private set; }
@@ -66,6 +74,12 @@ public sealed class PostbackDelivery
     public DateTime? CompletedAt { get; private set; }
 
     /// <summary>
+    /// Until when a node holds the delivery to send it (decision 029): no other node sends it before
+    /// then. Past it, the claim has lapsed (its node died, or hangs) and the delivery is due again.
+    /// </summary>
+    public DateTime? ClaimedUntil { get; private set; }
+
+    /// <summary>
     /// Failing: still pending after at least one attempt the merchant did not answer <c>OK</c>. The
     /// dashboard counts these, the list filters by them and the outage warning starts from them.
     /// </summary>
@@ -73,20 +87,67 @@ public sealed class PostbackDelivery
 
     public bool IsFailing => IsFailingState(State, Attempts);
 
-    /// <summary>
-    /// Due: pending, and its next attempt's time has come. The dispatcher sends these and the
-    /// recurring outbox sweep counts them; <see cref="IsDueAt"/> is the same rule for one delivery.
-    /// </summary>
-    public static Expression<Func<PostbackDelivery, bool>> DueAt(DateTime now) => d => d.State == PostbackState.Pending && d.NextAttemptAt <= now;
+    private static readonly TimedRule<PostbackDelivery> Due = new((d, now) =>
+        d.State == PostbackState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil <= now));
 
-    public bool IsDueAt(DateTime now) => State == PostbackState.Pending && NextAttemptAt <= now;
+    /// <summary>
+    /// Due: pending, its next attempt's time has come, and no node holds a live claim on it. The
+    /// dispatcher sends these and the recurring outbox sweep counts them; <see cref="IsDueAt"/> is the
+    /// same rule for one delivery.
+    /// </summary>
+    public static Expression<Func<PostbackDelivery, bool>> DueAt(DateTime now) => Due.At(now);
+
+    public bool IsDueAt(DateTime now) => Due.Holds(this, now);
+
+    /// <summary>Whether the claim that ends at <paramref name="claimedUntil"/> is still the delivery's, and still live.</summary>
+    public bool IsHeldUntil(DateTime claimedUntil, DateTime now) =>
+        State == PostbackState.Pending && ClaimedUntil == claimedUntil && claimedUntil > now;
 
     /// <summary><see cref="Failing"/> for a delivery read as a projection (a list row).</summary>
     public static bool IsFailingState(PostbackState state, int attempts) => state == PostbackState.Pending && attempts > 0;
 
+    /// <summary>
+    /// Takes the delivery to send it, for <paramref name="lease"/>: only a due one. Written by a
+    /// compare-and-set, so that of two nodes that read it due, one claims it.
+    /// </summary>
+    public void Claim(DateTime now, TimeSpan lease)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (!IsDueAt(now))
+        {
+            throw new InvalidOperationException($"Postback {Id} is not due at {now:O}: {State}, next attempt at {NextAttemptAt:O}, claimed until {ClaimedUntil:O}.");
+        }
+
+        ClaimedUntil = now + lease;
+    }
+
+    /// <summary>The node that holds the claim ending at <paramref name="claimedUntil"/> makes it last <paramref name="lease"/> from now.</summary>
+    public void RenewClaim(DateTime claimedUntil, DateTime now, TimeSpan lease)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (!IsHeldUntil(claimedUntil, now))
+        {
+            throw new InvalidOperationException($"Postback {Id}'s claim until {claimedUntil:O} is no longer held: {State}, claimed until {ClaimedUntil:O}.");
+        }
+
+        ClaimedUntil = now + lease;
+    }
+
+    /// <summary>The node that holds the claim ending at <paramref name="claimedUntil"/> gives it up unsent: the delivery is as it was before the claim.</summary>
+    public void ReleaseClaim(DateTime claimedUntil, DateTime now)
+    {
+        if (!IsHeldUntil(claimedUntil, now))
+        {
+            throw new InvalidOperationException($"Postback {Id}'s claim until {claimedUntil:O} is no longer held: {State}, claimed until {ClaimedUntil:O}.");
+        }
+
+        ClaimedUntil = null;
+    }
+
     public void Delivered(DateTime now)
     {
         RequirePending();
+        ClaimedUntil = null;
         Attempts++;
         State = PostbackState.Delivered;
         CompletedAt = now;
@@ -96,6 +157,7 @@ public sealed class PostbackDelivery
     public bool Failed(RetrySchedule schedule, DateTime now)
     {
         RequirePending();
+        ClaimedUntil = null;
         Attempts++;
         if (schedule.DelayAfter(Attempts) is { } wait)
         {
@@ -108,11 +170,15 @@ public sealed class PostbackDelivery
         return true;
     }
 
-    /// <summary>"Retry now" (and the tests' moved clock): due at once, keeping the count of attempts.</summary>
+    /// <summary>
+    /// "Retry now" (and the tests' moved clock): due at once, keeping the count of attempts. A claim
+    /// ends too: staff asked for it to go now, whatever node held it.
+    /// </summary>
     public void DueNow(DateTime now)
     {
         RequirePending();
         NextAttemptAt = now;
+        ClaimedUntil = null;
     }
 
     private void RequirePending()

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace OneClick.Core.Sales;
 
 public enum RefundState
@@ -59,6 +61,23 @@ public sealed class Refund
 
     public DateTime CreatedAt { get; private set; }
 
+    /// <summary>
+    /// Until when a node holds the refund to ask the acquirer for it (decision 029); past it, another
+    /// node may take it over (the idempotency key makes the second asking refund once).
+    /// </summary>
+    public DateTime? ClaimedUntil { get; private set; }
+
+    private static readonly TimedRule<Refund> Due = new((r, now) =>
+        r.State == RefundState.Requested && (r.ClaimedUntil == null || r.ClaimedUntil <= now));
+
+    /// <summary>
+    /// Due: booked, not yet answered by the acquirer, and no node holds a live claim on it. The outbox
+    /// asks the acquirer for these; <see cref="IsDueAt"/> is the same rule for one refund.
+    /// </summary>
+    public static Expression<Func<Refund, bool>> DueAt(DateTime now) => Due.At(now);
+
+    public bool IsDueAt(DateTime now) => Due.Holds(this, now);
+
     /// <summary>The key the acquirer de-duplicates on: asking twice for this refund refunds once.</summary>
     public string IdempotencyKey => $"refund-{Id}";
 
@@ -76,9 +95,36 @@ public sealed class Refund
             : null;
     }
 
+    /// <summary>
+    /// Takes the refund to ask the acquirer for it, for <paramref name="lease"/>: only a due one,
+    /// written by a compare-and-set, so that of two nodes that read it due, one asks.
+    /// </summary>
+    public void Claim(DateTime now, TimeSpan lease)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (!IsDueAt(now))
+        {
+            throw new InvalidOperationException($"Refund {Id} is not due at {now:O}: {State}, claimed until {ClaimedUntil:O}.");
+        }
+
+        ClaimedUntil = now + lease;
+    }
+
+    /// <summary>The node holding the claim ending at <paramref name="claimedUntil"/> gives it up unanswered (the acquirer failed): due again at once.</summary>
+    public void ReleaseClaim(DateTime claimedUntil, DateTime now)
+    {
+        if (State != RefundState.Requested || ClaimedUntil != claimedUntil || claimedUntil <= now)
+        {
+            throw new InvalidOperationException($"Refund {Id}'s claim until {claimedUntil:O} is no longer held: {State}, claimed until {ClaimedUntil:O}.");
+        }
+
+        ClaimedUntil = null;
+    }
+
     internal void Complete(string acquirerRefundId)
     {
         RequireRequested();
+        ClaimedUntil = null;
         AcquirerRefundId = acquirerRefundId;
         State = RefundState.Completed;
     }
@@ -86,6 +132,7 @@ public sealed class Refund
     internal void Fail(string reason)
     {
         RequireRequested();
+        ClaimedUntil = null;
         FailureReason = reason.Length > 500 ? reason[..500] : reason;
         State = RefundState.Failed;
     }

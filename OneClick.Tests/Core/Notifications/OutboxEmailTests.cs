@@ -19,4 +19,31 @@ public sealed class OutboxEmailTests
         email.Sent(T0.AddMinutes(2));
         OutboxEmail.DueAt(T0.AddMinutes(3)).Compile()(email).ShouldBeFalse();
     }
+
+    [Fact]
+    public void Claim_holds_the_email_for_the_lease_and_Sent_or_Failed_end_it()
+    {
+        var sent = new OutboxEmail("buyer@example.com", "Receipt", "Body", T0);
+        var failed = new OutboxEmail("buyer@example.com", "Receipt", "Body", T0);
+
+        sent.Claim(T0, TimeSpan.FromSeconds(90));
+        failed.Claim(T0, TimeSpan.FromSeconds(90));
+
+        DueBothWays(sent, T0.AddSeconds(89)).ShouldBeFalse();
+        Should.Throw<InvalidOperationException>(() => sent.Claim(T0.AddSeconds(89), TimeSpan.FromSeconds(90)));
+        DueBothWays(sent, T0.AddSeconds(90)).ShouldBeTrue(); // lapsed: another node may take it over
+        sent.Sent(T0.AddSeconds(5));
+        failed.Failed("SMTP down", T0.AddSeconds(5));
+        sent.ClaimedUntil.ShouldBeNull();
+        failed.ClaimedUntil.ShouldBeNull();
+        DueBothWays(sent, T0.AddHours(1)).ShouldBeFalse();
+        DueBothWays(failed, T0.AddSeconds(5).AddMinutes(2)).ShouldBeTrue();
+    }
+
+    private static bool DueBothWays(OutboxEmail email, DateTime now)
+    {
+        var inMemory = email.IsDueAt(now);
+        OutboxEmail.DueAt(now).Compile()(email).ShouldBe(inMemory);
+        return inMemory;
+    }
 }

@@ -13,10 +13,14 @@ internal sealed class PostbackDeliveryConfiguration : IEntityTypeConfiguration<P
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
+        // A node's claim (decision 029): every write of the delivery holds only while the claim read still stands,
+        // so that a node whose lease lapsed and was taken over cannot overwrite what the new holder does.
+        builder.Property(d => d.ClaimedUntil).IsConcurrencyToken();
         builder.Property(d => d.Url).HasMaxLength(8192).IsRequired();
         builder.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Sale>().WithMany().HasForeignKey(d => d.SaleId).OnDelete(DeleteBehavior.Restrict);
-        // The dispatcher's question: which pending deliveries are due?
+        // The dispatcher's question: which pending deliveries are due? The claim is checked on the rows
+        // this finds: the pending ones whose time has come, of which only those in flight are claimed.
         builder.HasIndex(d => new { d.State, d.NextAttemptAt });
     }
 }

@@ -49,6 +49,9 @@ public sealed class GatewayProcess : IDisposable
         // The recurring outbox sweep every second (a retry comes due as the test moves on), found within a second.
         ["OneClick__Jobs__Schedules__outbox-sweep"] = "* * * * * *",
         ["OneClick__Jobs__PollingInterval"] = "00:00:01",
+        // A killed process's claims on its postbacks lapse 15 s after they were taken (the 10 s timeout
+        // and 5 s), not 70 s: the restarted process takes them over within the tests' wait (decision 029).
+        ["OneClick__Postbacks__ClaimMargin"] = "00:00:05",
         // Plain HTTP, as every test host: a client keeps no Secure cookie there (antiforgery's included).
         ["OneClick__SecureCookies"] = "false",
     };

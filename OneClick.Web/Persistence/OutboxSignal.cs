@@ -21,8 +21,18 @@ public sealed class OutboxSignal : IDisposable
     private int everything = 1; // the first round looks at everything
     private int database = 1;
 
-    /// <summary>A postback committed just now: the next round sends it without looking for it.</summary>
-    public void Hand(long deliveryId, int shopId, int merchantId)
+    /// <summary>
+    /// Whether a postback handed over now would be taken: when not, the sale writes it unclaimed, for
+    /// the look in the database to find (decision 029).
+    /// </summary>
+    public bool HasRoom => Volatile.Read(ref handedCount) < HandedAtMost;
+
+    /// <summary>
+    /// A postback committed just now: the next round sends it without looking for it. Past
+    /// <see cref="HandedAtMost"/> it is left to the database, where a claimed one is found once its claim has lapsed.
+    /// </summary>
+    /// <param name="claimedUntil">The claim the commit wrote on it for this node, or null.</param>
+    public void Hand(long deliveryId, int shopId, int merchantId, DateTime? claimedUntil)
     {
         if (Interlocked.Increment(ref handedCount) > HandedAtMost)
         {
@@ -31,7 +41,7 @@ public sealed class OutboxSignal : IDisposable
         }
         else
         {
-            handed.Enqueue(new HandedPostback(deliveryId, shopId, merchantId));
+            handed.Enqueue(new HandedPostback(deliveryId, shopId, merchantId, claimedUntil));
         }
 
         Release();
@@ -100,5 +110,8 @@ public sealed class OutboxSignal : IDisposable
     }
 }
 
-/// <summary>A postback's delivery, committed, with what its fair share is counted by.</summary>
-public readonly record struct HandedPostback(long DeliveryId, int ShopId, int MerchantId);
+/// <summary>
+/// A postback's delivery, committed, with what its fair share is counted by, and the claim its commit
+/// wrote for this node (null for one found in the database: the sender claims it first).
+/// </summary>
+public readonly record struct HandedPostback(long DeliveryId, int ShopId, int MerchantId, DateTime? ClaimedUntil);

@@ -40,6 +40,9 @@ public sealed class OutboxDispatcher(
     private readonly Dictionary<int, int> waitingPerShop = [];
     private readonly List<HandedPostback> handed = [];
 
+    /// <summary>Handed-over postbacks claimed with their sale that found no room in memory: their claims are given up.</summary>
+    private readonly List<HandedPostback> unclaimed = [];
+
     /// <summary>
     /// Shops and merchants with due postbacks left in the database: at their limit when it was asked,
     /// or with no room left in memory. When a send of theirs ends, the database is asked again.
@@ -91,6 +94,11 @@ public sealed class OutboxDispatcher(
             Wait(postback);
         }
 
+        if (unclaimed.Count > 0)
+        {
+            await ReleaseClaimsAsync(stoppingToken);
+        }
+
         var everything = signal.TakeEverything();
         if (!signal.TakeDatabase() && !everything)
         {
@@ -111,7 +119,7 @@ public sealed class OutboxDispatcher(
                 join s in db.Shops.AsNoTracking() on d.ShopId equals s.Id
                 where !busyShops.Contains(d.ShopId) && !busyMerchants.Contains(s.MerchantId)
                 orderby d.NextAttemptAt
-                select new HandedPostback(d.Id, d.ShopId, s.MerchantId))
+                select new HandedPostback(d.Id, d.ShopId, s.MerchantId, null))
             .Take(AtOnce)
             .ToListAsync(stoppingToken);
         Volatile.Write(ref leftOutMore, due.Count >= AtOnce ? 1 : 0);
@@ -162,7 +170,8 @@ public sealed class OutboxDispatcher(
 
     /// <summary>
     /// Keeps a due postback until a slot is free, once (it may be handed over and found as well). With
-    /// no room for it, it stays in the database, and its shop is asked for again when one of its sends ends.
+    /// no room for it, it stays in the database, and its shop is asked for again when one of its sends
+    /// ends; one claimed with its sale gives its claim up first, or that look would pass it over.
     /// </summary>
     private void Wait(HandedPostback postback)
     {
@@ -175,6 +184,11 @@ public sealed class OutboxDispatcher(
         if (ofShop >= InMemoryPerShop || waiting.Count >= OutboxSignal.HandedAtMost)
         {
             leftOutShops[postback.ShopId] = 0;
+            if (postback.ClaimedUntil is not null)
+            {
+                unclaimed.Add(postback);
+            }
+
             return;
         }
 
@@ -208,18 +222,19 @@ public sealed class OutboxDispatcher(
             inFlight[delivery.DeliveryId] = (delivery.ShopId, delivery.MerchantId);
             perShop.AddOrUpdate(delivery.ShopId, 1, (_, n) => n + 1);
             perMerchant.AddOrUpdate(delivery.MerchantId, 1, (_, n) => n + 1);
-            _ = Task.Run(() => SendAsync(delivery.DeliveryId, delivery.ShopId, delivery.MerchantId, stoppingToken), CancellationToken.None);
+            _ = Task.Run(() => SendAsync(delivery, stoppingToken), CancellationToken.None);
         }
 
         waiting.RemoveRange(kept, waiting.Count - kept);
     }
 
-    private async Task SendAsync(long deliveryId, int shopId, int merchantId, CancellationToken stoppingToken)
+    private async Task SendAsync(HandedPostback postback, CancellationToken stoppingToken)
     {
+        var (deliveryId, shopId, merchantId, claimedUntil) = postback;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<PostbackSender>().SendAsync(deliveryId, stoppingToken))
+            if (await scope.ServiceProvider.GetRequiredService<PostbackSender>().SendAsync(deliveryId, claimedUntil, stoppingToken))
             {
                 signal.LookAtEverythingNextRound(); // the sale's refund was booked
             }
@@ -251,6 +266,31 @@ public sealed class OutboxDispatcher(
     }
 
     private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gives up the claims of the handed-over postbacks kept out of memory, in one write turn: only
+    /// while this node still holds each (its claim's end unchanged). Rare: a shop with a backlog.
+    /// </summary>
+    private async Task ReleaseClaimsAsync(CancellationToken stoppingToken)
+    {
+        var held = unclaimed.ToDictionary(p => p.DeliveryId, p => p.ClaimedUntil!.Value);
+        unclaimed.Clear();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OneClickDbContext>();
+        var rows = scope.ServiceProvider.GetRequiredService<RowStatements>();
+        var ids = held.Keys.ToList();
+        var deliveries = await db.PostbackDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(stoppingToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var write = await scope.ServiceProvider.GetRequiredService<WriteGate>().BeginAsync(db, stoppingToken);
+        foreach (var delivery in deliveries.Where(d => d.IsHeldUntil(held[d.Id], now)))
+        {
+            var asRead = rows.Snapshot(db, delivery);
+            delivery.ReleaseClaim(held[delivery.Id], now);
+            await rows.TryUpdateAsync(db, delivery, asRead, stoppingToken);
+        }
+
+        await write.CommitAsync(stoppingToken);
+    }
 
     /// <summary>Runs one round of a sequential outbox worker (e-mails, refunds) in its own scope.</summary>
     private async Task RunAsync<TWorker>(Func<TWorker, CancellationToken, Task> round, Action done, CancellationToken stoppingToken)

@@ -6,6 +6,22 @@ public sealed class PostbackOptions
     /// <summary>How long a merchant has to answer <c>OK</c> (docs/protocol.md section 5: 10 seconds).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// What a node's claim on a postback lasts beyond <see cref="Timeout"/> (decision 029): time to
+    /// record the result, and to wait for a slot when it was claimed on commit. A node that dies
+    /// holding a claim delays that postback by the whole lease at most; another node then takes it.
+    /// </summary>
+    public TimeSpan ClaimMargin { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a node's claim on a postback lasts: the timeout, then the margin.</summary>
+    public TimeSpan ClaimLease => Timeout + ClaimMargin;
+
+    /// <summary>
+    /// What must be left of a claim for a send to start under it: the timeout and half the margin (the
+    /// other half records the result). A postback that waited longer for its slot renews its claim first.
+    /// </summary>
+    public TimeSpan ClaimLeftToSend => Timeout + ClaimMargin / 2;
+
     /// <summary>Deliveries in flight to one shop at once: a slow shop holds only its own slots.</summary>
     public int PerShopConcurrency { get; set; } = 16;
 

@@ -30,13 +30,13 @@ public sealed class PostbackSender(
     private static readonly Func<OneClickDbContext, long, CancellationToken, Task<PostbackDelivery?>> DeliveryById =
         EF.CompileAsyncQuery((OneClickDbContext db, long id, CancellationToken _) => db.PostbackDeliveries.AsNoTracking().SingleOrDefault(d => d.Id == id));
 
+    /// <param name="claimedUntil">The claim this node wrote with the sale's commit (handed over), or null for one found in the database.</param>
     /// <returns>Whether giving up booked a refund of the sale.</returns>
-    public async Task<bool> SendAsync(long deliveryId, CancellationToken stopping)
+    public async Task<bool> SendAsync(long deliveryId, DateTime? claimedUntil, CancellationToken stopping)
     {
-        var delivery = await DeliveryById(db, deliveryId, stopping);
-        if (delivery is null || !delivery.IsDueAt(Now))
+        if (await ClaimAsync(deliveryId, claimedUntil, stopping) is not { } delivery)
         {
-            return false;
+            return false; // not due, or another node holds it
         }
 
         var asRead = rows.Snapshot(db, delivery);
@@ -107,23 +107,78 @@ public sealed class PostbackSender(
         }
 
         // A postback result is one of every purchase's write turns: its two rows are written by
-        // prepared statements, a refund (rare) by SaveChanges in the same turn.
+        // prepared statements, a refund (rare) by SaveChanges in the same turn. The delivery moves on
+        // only while this node's claim stands (its concurrency token): past its lease another node
+        // may have taken it over, and then that node's result is the one that counts.
         await using (var write = await gate.BeginAsync(db, CancellationToken.None))
         {
             await rows.InsertAsync(db, attempt, CancellationToken.None);
-            await rows.UpdateAsync(db, delivery, asRead, CancellationToken.None);
-            if (givenUp)
+            var held = await rows.TryUpdateAsync(db, delivery, asRead, CancellationToken.None);
+            if (held && givenUp)
             {
                 await db.SaveChangesAsync(CancellationToken.None);
             }
 
             await write.CommitAsync(CancellationToken.None);
+            if (!held)
+            {
+                logger.LogWarning("Postback {DeliveryId}: its claim ended during the attempt (it lapsed and another node took the postback over, or staff made it due); only the attempt is recorded", delivery.Id);
+                return false;
+            }
         }
 
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",
             delivery.Id, delivery.Kind, delivery.SaleId, delivery.Attempts,
             acknowledged ? "OK" : error ?? $"HTTP {status}");
         return refunded;
+    }
+
+    /// <summary>
+    /// The delivery, claimed by this node for <see cref="PostbackOptions.ClaimLease"/>; null when it is
+    /// not due or another node holds it. A claim written with the sale's commit is sent under as it
+    /// stands (no write: decision 029's hot path) while enough of it is left, and renewed otherwise. Any
+    /// other delivery is claimed by a compare-and-set in a write turn of its own, committed before the
+    /// send: of two nodes that read it due, one claims it and the other lets it be.
+    /// </summary>
+    public async Task<PostbackDelivery?> ClaimAsync(long deliveryId, DateTime? claimedUntil, CancellationToken cancellationToken)
+    {
+        var delivery = await DeliveryById(db, deliveryId, cancellationToken);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var now = Now;
+        var ours = claimedUntil is { } until && delivery.IsHeldUntil(until, now);
+        if (ours && claimedUntil - now >= options.Value.ClaimLeftToSend)
+        {
+            return delivery;
+        }
+
+        var asRead = rows.Snapshot(db, delivery);
+        if (ours)
+        {
+            delivery.RenewClaim(claimedUntil!.Value, now, options.Value.ClaimLease);
+        }
+        else if (delivery.IsDueAt(now))
+        {
+            delivery.Claim(now, options.Value.ClaimLease);
+        }
+        else
+        {
+            return null;
+        }
+
+        await using var write = await gate.BeginAsync(db, cancellationToken);
+        // Unchanged since read, the claim included (its concurrency token): a result recorded
+        // meanwhile moves the attempts or the next attempt's time.
+        if (!await rows.TryUpdateAsync(db, delivery, asRead, cancellationToken, nameof(PostbackDelivery.State), nameof(PostbackDelivery.Attempts), nameof(PostbackDelivery.NextAttemptAt)))
+        {
+            return null;
+        }
+
+        await write.CommitAsync(cancellationToken);
+        return delivery;
     }
 
     /// <summary>

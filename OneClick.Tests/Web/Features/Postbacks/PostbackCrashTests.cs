@@ -3,7 +3,10 @@ using OneClick.Tests.Infrastructure;
 
 namespace OneClick.Tests.Web.Features.Postbacks;
 
-/// <summary>The gateway process is killed while buyers are paying; after the restart no approved sale's postback is missing.</summary>
+/// <summary>
+/// The gateway process is killed while buyers are paying; after the restart no approved sale's
+/// postback is missing: the restarted process takes over the dead one's claims once they lapse (decision 029).
+/// </summary>
 public sealed class PostbackCrashTests : IDisposable
 {
     private readonly TemporaryFolder data = new("crash");

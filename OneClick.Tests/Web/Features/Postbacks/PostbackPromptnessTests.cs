@@ -108,7 +108,8 @@ public sealed class PostbackPromptnessTests : IDisposable
         merchant.Postbacks.Count.ShouldBe(1);
 
         release.SetResult();
-        // Two of the seven were left in the database: each ending send of the shop asks for them again.
+        // Two of the seven were left in the database, their claims given up (decision 029): each ending
+        // send of the shop asks for them again.
         await GatewayFactory.EventuallyAsync(async () => await PendingAsync() == 0, "all seven were delivered, the sweep an hour away");
         merchant.PostbackSaleIds().Count.ShouldBe(7);
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OneClick.Core.Acquiring;
 using OneClick.Core.Contracts;
 using OneClick.Core.Orders;
@@ -7,6 +8,7 @@ using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Features.Notifications;
+using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -24,6 +26,7 @@ public sealed class Settlement(
     OneClickTokens tokens,
     WriteGate gate,
     RowStatements rows,
+    IOptions<PostbackOptions> postbacks,
     TimeProvider clock,
     ILogger<Settlement> logger)
 {
@@ -128,8 +131,9 @@ public sealed class Settlement(
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
         if (postback is not null)
         {
-            // Committed: the dispatcher sends it without looking for it (the sweep would find it all the same).
-            outbox.Hand(postback.Id, shop.Id, shop.MerchantId);
+            // Committed: the dispatcher sends it without looking for it, under the claim written with it
+            // (the sweep finds it all the same once that claim has lapsed).
+            outbox.Hand(postback.Id, shop.Id, shop.MerchantId, postback.ClaimedUntil);
         }
 
         if (outcome is PaymentOutcome.Approved && order.Email is not null)
@@ -278,11 +282,13 @@ public sealed class Settlement(
 
     /// <summary>
     /// The merchant's postback and the buyer's receipt are saved with the approval, in one
-    /// transaction: a crash after the commit cannot lose them, and none exists for a sale that was not saved.
+    /// transaction: a crash after the commit cannot lose them, and none exists for a sale that was not
+    /// saved. The postback is written claimed by this node, which sends it once committed (decision
+    /// 029: no write of a claim in the hot path), unless the dispatcher has no room to take it.
     /// </summary>
     private PostbackDelivery? WriteToOutbox(Shop shop, Order order, Sale sale)
     {
-        var postback = PostbackOutbox.ForSale(shop, order, sale, Now);
+        var postback = PostbackOutbox.ForSale(shop, order, sale, Now, outbox.HasRoom ? postbacks.Value.ClaimLease : null);
         if (postback is not null)
         {
             db.PostbackDeliveries.Add(postback);

@@ -6,7 +6,7 @@ using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Postbacks.Commands;
 
-/// <param name="DuePostbacks">Postbacks due now: first sends a crash left behind, and retries that came due.</param>
+/// <param name="DuePostbacks">Postbacks due now: first sends a crash left behind, and retries that came due (none a node holds a live claim on).</param>
 /// <param name="DueEmails">Buyer e-mails due now.</param>
 /// <param name="RequestedRefunds">Refunds booked and not yet answered by the acquirer (automatic ones included).</param>
 public sealed record SweepOutboxOutcome(int DuePostbacks, int DueEmails, int RequestedRefunds);

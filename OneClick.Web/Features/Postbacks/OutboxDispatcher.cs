@@ -142,7 +142,7 @@ public sealed class OutboxDispatcher(
             _ = Task.Run(() => RunAsync<EmailOutbox>((outbox, ct) => outbox.SendDueAsync(ct), () => Volatile.Write(ref emailsRunning, 0), stoppingToken), CancellationToken.None);
         }
 
-        var refundsDue = await db.Refunds.AnyAsync(r => r.State == RefundState.Requested, stoppingToken);
+        var refundsDue = await db.Refunds.AnyAsync(Refund.DueAt(now), stoppingToken);
         var refundsWaiting = refundsDue && Interlocked.CompareExchange(ref refundsRunning, 1, 0) != 0;
         if (refundsDue && !refundsWaiting)
         {

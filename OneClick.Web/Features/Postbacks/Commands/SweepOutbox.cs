@@ -8,7 +8,7 @@ namespace OneClick.Web.Features.Postbacks.Commands;
 
 /// <param name="DuePostbacks">Postbacks due now: first sends a crash left behind, and retries that came due (none a node holds a live claim on).</param>
 /// <param name="DueEmails">Buyer e-mails due now.</param>
-/// <param name="RequestedRefunds">Refunds booked and not yet answered by the acquirer (automatic ones included).</param>
+/// <param name="RequestedRefunds">Refunds booked and not yet answered by the acquirer (automatic ones included), none a node is asking for.</param>
 public sealed record SweepOutboxOutcome(int DuePostbacks, int DueEmails, int RequestedRefunds);
 
 /// <summary>
@@ -24,7 +24,7 @@ public sealed class SweepOutbox(OneClickDbContext db, OutboxSignal outbox, TimeP
         var now = clock.GetUtcNow().UtcDateTime;
         var postbacks = await db.PostbackDeliveries.CountAsync(PostbackDelivery.DueAt(now), cancellationToken);
         var emails = await db.OutboxEmails.CountAsync(OutboxEmail.DueAt(now), cancellationToken);
-        var refunds = await db.Refunds.CountAsync(r => r.State == RefundState.Requested, cancellationToken);
+        var refunds = await db.Refunds.CountAsync(Refund.DueAt(now), cancellationToken);
         if (postbacks + emails + refunds > 0)
         {
             outbox.WakeForEverything();

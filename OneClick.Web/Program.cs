@@ -28,12 +28,12 @@ var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environmen
 
 builder.Services.Configure<OneClickOptions>(builder.Configuration.GetSection(OneClickOptions.Section));
 builder.Services.AddSingleton(dataDirectory);
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TimeProvider>(new MicrosecondClock(TimeProvider.System));
 // Static rendering everywhere, except the Personal Account's pages that declare Interactive Server (decision 028).
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMasterKey(builder.Configuration, dataDirectory);
-// Antiforgery and cookie keys survive restarts: they live in the data folder, under the master key.
-builder.Services.AddOneClickDataProtection(dataDirectory);
+builder.Services.AddMasterKey(builder.Configuration, dataDirectory, options.Database);
+// Antiforgery and cookie keys survive restarts, under the master key: in the data folder, or shared by the nodes in PostgreSQL.
+builder.Services.AddOneClickDataProtection(dataDirectory, options.Database);
 builder.Services.AddPersistence(dataDirectory, builder.Environment, options.Database);
 builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);

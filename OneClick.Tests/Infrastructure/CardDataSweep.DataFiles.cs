@@ -98,15 +98,49 @@ public static partial class CardDataSweep
         }
     }
 
+    /// <summary>
+    /// A gateway's PostgreSQL database (the suite on PostgreSQL, <see cref="TestDatabase"/>): every value
+    /// of every table, as for a SQLite file, and each binary value's bytes as a file's would be.
+    /// </summary>
+    public static void PostgreSqlDatabase(string host, string database)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var started = ThreadCpu.Now();
+        Interlocked.Increment(ref databases);
+        try
+        {
+            using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.ConnectionStringFor(database)) { Pooling = false }.ConnectionString);
+            connection.Open();
+            ReadValues(host, connection, database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            AddFinding($"{host}: database {database} could not be read value by value ({ex.Message})");
+        }
+        finally
+        {
+            Interlocked.Add(ref databaseCpu, ThreadCpu.Now() - started);
+        }
+    }
+
     private static void ReadValues(string host, string path, string name, SqliteOpenMode mode)
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
+        ReadValues(host, connection, name, "SELECT name FROM sqlite_master WHERE type = 'table'");
+    }
+
+    private static void ReadValues(string host, System.Data.Common.DbConnection connection, string name, string tablesSql)
+    {
         var tables = new List<string>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            command.CommandText = tablesSql;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -126,9 +160,23 @@ public static partial class CardDataSweep
                 rows++;
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    if (reader.IsDBNull(i) || reader.GetValue(i) is byte[])
+                    if (reader.IsDBNull(i))
                     {
-                        continue; // Blobs (encrypted cards) are read raw with the file.
+                        continue;
+                    }
+
+                    if (reader.GetValue(i) is byte[] blob)
+                    {
+                        // SQLite's blobs (encrypted cards) are read raw with the file; PostgreSQL's here.
+                        if (connection is not SqliteConnection)
+                        {
+                            foreach (var finding in CardDataDetector.ScanBytes(blob, utf16: true, knownCardsOnly: true))
+                            {
+                                AddFinding($"{host}: database {name}, table {table}: {finding.Kind}: {finding.Excerpt}");
+                            }
+                        }
+
+                        continue;
                     }
 
                     var column = reader.GetName(i);

@@ -58,7 +58,19 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         {
             Set($"OneClick:Jobs:Schedules:{job}", ScheduledJobs.Never);
         }
+
+        if (TestDatabase.IsPostgreSql)
+        {
+            // A database of its own, named after the folder, so that a gateway restarted on the folder finds it.
+            DatabaseName = TestDatabase.NameFor(DataDirectory);
+            Set("OneClick:Database:Provider", "PostgreSql");
+            Set("OneClick:Database:ConnectionString", TestDatabase.ConnectionStringFor(DatabaseName));
+            Set("OneClick:MasterKey", TestDatabase.SharedMasterKey);
+        }
     }
+
+    /// <summary>The gateway's PostgreSQL database when the suite runs on PostgreSQL (<see cref="TestDatabase"/>), else null.</summary>
+    public string? DatabaseName { get; }
 
     public string DataDirectory { get; }
 
@@ -193,6 +205,12 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (DatabaseName is { } database && settings.GetValueOrDefault("OneClick:Database:Provider") == "PostgreSql")
+        {
+            // Copied from the migrated template before the gateway starts (it would migrate an empty one, slowly).
+            Task.Run(() => TestDatabase.CreateAsync(database)).GetAwaiter().GetResult();
+        }
+
         builder.UseEnvironment("Testing");
         // Serve wwwroot and the npm assets from the build, as development does.
         builder.UseStaticWebAssets();
@@ -232,12 +250,22 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             // Scanned before the folder goes: kept or not, what it holds now is what an attacker would copy.
             CardDataSweep.Logs(label, Logs.Lines);
             CardDataSweep.DataDirectory(label, DataDirectory);
+            if (DatabaseName is { } swept)
+            {
+                CardDataSweep.PostgreSqlDatabase(label, swept);
+            }
+
             CardDataSweep.HostStopped(label);
         }
 
         if (KeepDataDirectory)
         {
             return;
+        }
+
+        if (DatabaseName is { } database)
+        {
+            Task.Run(() => TestDatabase.DropAsync(database)).GetAwaiter().GetResult();
         }
 
         try

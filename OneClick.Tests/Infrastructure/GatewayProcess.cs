@@ -30,6 +30,12 @@ public sealed class GatewayProcess : IDisposable
             ["OneClick__DataDirectory"] = dataDirectory,
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (TestDatabase.IsPostgreSql)
+        {
+            environment["OneClick__Database__Provider"] = "PostgreSql";
+            environment["OneClick__Database__ConnectionString"] = TestDatabase.ConnectionStringFor(TestDatabase.NameFor(dataDirectory));
+            environment["OneClick__MasterKey"] = TestDatabase.SharedMasterKey;
+        }
     }
 
     public int Port { get; }
@@ -60,6 +66,12 @@ public sealed class GatewayProcess : IDisposable
 
     public async Task StartAsync()
     {
+        if (TestDatabase.IsPostgreSql)
+        {
+            // Copied from the migrated template, unless it is there already (a restart on the same folder).
+            await TestDatabase.CreateAsync(TestDatabase.NameFor(dataDirectory));
+        }
+
         var dll = Path.Combine(AppContext.BaseDirectory, "OneClick.Web.dll");
         var start = new ProcessStartInfo("dotnet", $"exec \"{dll}\"")
         {
@@ -150,6 +162,11 @@ public sealed class GatewayProcess : IDisposable
         {
             CardDataSweep.Logs(label, output);
             CardDataSweep.DataDirectory(label, dataDirectory);
+            if (TestDatabase.IsPostgreSql)
+            {
+                CardDataSweep.PostgreSqlDatabase(label, TestDatabase.NameFor(dataDirectory));
+            }
+
             CardDataSweep.HostStopped(label);
         }
     }

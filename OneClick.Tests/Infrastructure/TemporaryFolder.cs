@@ -19,6 +19,12 @@ public sealed class TemporaryFolder : IDisposable
     {
         // Pooled connections keep the files open; a leftover temp folder is harmless.
         SqliteConnection.ClearAllPools();
+        if (TestDatabase.IsPostgreSql)
+        {
+            // A gateway process started on this folder had a PostgreSQL database named after it.
+            Task.Run(() => TestDatabase.DropAsync(TestDatabase.NameFor(Path))).GetAwaiter().GetResult();
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -7,6 +7,13 @@ public enum JobStorageKind
 {
     /// <summary>In the process: a restart keeps every schedule (they are set again at start) and loses only the history of runs.</summary>
     InMemory,
+
+    /// <summary>
+    /// Hangfire.PostgreSql, in the schema <c>hangfire</c> of the gateway's own database: the nodes share
+    /// it, so that each recurring job runs once per schedule across them. Taken whenever the gateway
+    /// runs on PostgreSQL (decision 030).
+    /// </summary>
+    PostgreSql,
 }
 
 /// <summary>The <c>OneClick:Jobs</c> settings.</summary>

@@ -5,20 +5,29 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
+using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Hosting;
 
 public static class KeyRingEncryptionServiceCollectionExtensions
 {
     /// <summary>
-    /// The data-protection keys (antiforgery, sign-in cookies) in the data folder's keys/, so that they
-    /// survive restarts, each encrypted under the master key (decision 020).
+    /// The data-protection keys (antiforgery, sign-in cookies), each encrypted under the master key
+    /// (decision 020), so that they survive restarts: in the data folder's keys/ on SQLite, in the
+    /// database on PostgreSQL, where every node must read the cookies and forms of every other (decision 030).
     /// </summary>
-    public static IServiceCollection AddOneClickDataProtection(this IServiceCollection services, DataDirectory dataDirectory)
+    public static IServiceCollection AddOneClickDataProtection(this IServiceCollection services, DataDirectory dataDirectory, DatabaseOptions database)
     {
-        services.AddDataProtection()
-            .SetApplicationName("OneClick")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.PathOf("keys")));
+        var protection = services.AddDataProtection().SetApplicationName("OneClick");
+        if (database.IsPostgreSql)
+        {
+            protection.PersistKeysToDbContext<OneClickDbContext>();
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.PathOf("keys")));
+        }
+
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(options => options.XmlEncryptor = new MasterKeyXmlEncryptor(sp.GetRequiredService<MasterKey>())));
         return services;

@@ -3,11 +3,14 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
 using OneClick.Web.Features.Api.Commands;
 using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Postbacks.Commands;
 using OneClick.Web.Features.Wallets.Commands;
+using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Hosting;
 
@@ -46,7 +49,7 @@ public static class Scheduling
 
         // Per host, not Hangfire's process-wide defaults (JobStorage.Current, JobActivator.Current):
         // each gateway in one process (the tests start many) runs its jobs on its own store and services.
-        services.AddSingleton<JobStorage>(sp => StorageFor(sp.GetRequiredService<IOptions<JobOptions>>().Value));
+        services.AddSingleton<JobStorage>(sp => StorageFor(sp.GetRequiredService<IOptions<JobOptions>>().Value, sp.GetRequiredService<DatabaseOptions>()));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<RecurringJobHealth>();
         services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
@@ -100,13 +103,37 @@ public static class Scheduling
         return GlobalConfiguration.Configuration;
     });
 
-    /// <summary>The one place that chooses the job store (<see cref="JobOptions.Storage"/>).</summary>
-    public static JobStorage StorageFor(JobOptions options) => options.Storage switch
+    /// <summary>
+    /// The one place that chooses the job store: the nodes of a PostgreSQL gateway share theirs in its
+    /// database, whatever <see cref="JobOptions.Storage"/> says; one SQLite node keeps its in memory.
+    /// </summary>
+    public static JobStorage StorageFor(JobOptions options, DatabaseOptions database) => (database.IsPostgreSql ? JobStorageKind.PostgreSql : options.Storage) switch
     {
         // History is kept a day at most: the outbox's own attempts are the record that lasts.
         JobStorageKind.InMemory => new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) }),
+        JobStorageKind.PostgreSql when database.IsPostgreSql => PostgreSqlJobStorage(options, database),
+        JobStorageKind.PostgreSql => throw new InvalidOperationException("OneClick:Jobs:Storage is PostgreSql, but the gateway's database is SQLite: the job store lives in the gateway's PostgreSQL database (OneClick:Database:Provider=PostgreSql)."),
         _ => throw new InvalidOperationException($"OneClick:Jobs:Storage '{options.Storage}' is not known here."),
     };
+
+    private static PostgreSqlStorage PostgreSqlJobStorage(JobOptions options, DatabaseOptions database)
+    {
+        var storage = new PostgreSqlStorageOptions
+        {
+            SchemaName = PostgreSqlJobSchema,
+            PrepareSchemaIfNecessary = true,
+            // A queued run is fetched within the scheduler's own interval, as in memory.
+            QueuePollInterval = options.PollingInterval,
+            // A run held by a node that died is given to another after this long.
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            UseSlidingInvisibilityTimeout = true,
+        };
+        var connectionString = PersistenceServiceCollectionExtensions.PostgreSqlConnectionString(database.ConnectionString);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage);
+    }
+
+    /// <summary>The schema of Hangfire's own tables in the gateway's PostgreSQL database.</summary>
+    public const string PostgreSqlJobSchema = "hangfire";
 
     /// <summary>Sets every recurring job to the table's schedule (or the configured one) at start, and removes jobs the table no longer has.</summary>
     private sealed class RecurringJobRegistration(

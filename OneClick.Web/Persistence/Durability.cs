@@ -17,10 +17,28 @@ public enum Durability
     Normal,
 }
 
+/// <summary>The engine behind the gateway (PROTOCOL.md section 9).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>A file in the data folder: one node, nothing to install (the default).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server: several nodes given the same connection string are one gateway (decision 030).</summary>
+    PostgreSql,
+}
+
 /// <summary>The <c>OneClick:Database</c> configuration section.</summary>
 public sealed class DatabaseOptions
 {
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>The PostgreSQL connection string (Npgsql form); unused with SQLite, whose file is in the data folder.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>SQLite's <c>PRAGMA synchronous</c>; PostgreSQL's durability is the server's (<c>synchronous_commit</c>).</summary>
     public Durability Synchronous { get; set; } = Durability.Full;
+
+    public bool IsPostgreSql => Provider == DatabaseProvider.PostgreSql;
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +17,11 @@ using OneClick.Web.Features.Staff;
 namespace OneClick.Web.Persistence;
 
 /// <summary>The gateway's one database: payments, wallets, outbox, and the back-office log-ins (ASP.NET Core Identity).</summary>
-public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> options) : IdentityDbContext<StaffUser, IdentityRole<int>, int>(options)
+public sealed class OneClickDbContext(DbContextOptions<OneClickDbContext> options) : IdentityDbContext<StaffUser, IdentityRole<int>, int>(options), IDataProtectionKeyContext
 {
+    /// <summary>The antiforgery and cookie keys, under the master key: kept here on PostgreSQL, where the nodes share them (decision 030).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Merchant> Merchants => Set<Merchant>();
 
     public DbSet<Shop> Shops => Set<Shop>();

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -16,7 +17,10 @@ namespace OneClick.Web.Persistence;
 /// that undoes it alone when it fails; the turn that finds nobody waiting behind it commits for all
 /// of them, one fsync, and each caller is answered only after that shared commit. Keep what runs
 /// inside short and local: no HTTP call, no acquirer call. Not re-entrant: a turn taken inside
-/// another turn waits for ever.
+/// another turn waits for ever. On PostgreSQL the gate orders this node's turns the same way, and each
+/// shared transaction first takes one advisory lock in the database, so that the nodes of a gateway
+/// write one after another as SQLite's single writer does: every rule proven under one writer holds
+/// across nodes (decision 030).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Never disposed: a request still in its turn while the host shuts down must be able to give it back; no wait handle is used, and the writer connection lives as long as the process.")]
 public sealed class WriteGate
@@ -28,7 +32,11 @@ public sealed class WriteGate
     /// </summary>
     public const int MaxTurnsPerCommit = 32;
 
+    /// <summary>The advisory lock that the nodes' shared transactions take in turn ("OneClick" in ASCII).</summary>
+    public const long PostgreSqlWriterLock = 0x4F6E65436C69636B;
+
     private readonly SemaphoreSlim turn = new(1, 1);
+    private readonly bool postgreSql;
     private readonly DbContextOptions<OneClickDbContext> options;
     private readonly ShopChangeInterceptor shopChanges;
     private readonly KeptStatements statements;
@@ -36,16 +44,22 @@ public sealed class WriteGate
     private readonly GateHoldTime hold;
     private OneClickDbContext? writerOwner;
     private string? connectionString;
-    private SqliteConnection? writer;
+    private DbConnection? writer;
     private SharedCommit? open;
     private int queued;
     private long savepoints;
     private long commits;
     private long committedTurns;
 
-    public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, KeptStatements statements, IMeterFactory meters)
+    public WriteGate(DbContextOptions<OneClickDbContext> options, ShopChangeInterceptor shopChanges, KeptStatements statements, IMeterFactory meters, DatabaseOptions database)
     {
         this.options = options;
+        postgreSql = database.IsPostgreSql;
+        if (postgreSql)
+        {
+            connectionString = PersistenceServiceCollectionExtensions.PostgreSqlConnectionString(database.ConnectionString);
+        }
+
         this.shopChanges = shopChanges;
         this.statements = statements;
         // Under the OneClick meter: how many turns a commit carries, how long the disk takes, and how
@@ -83,7 +97,7 @@ public sealed class WriteGate
             try
             {
                 // The context's own connection waits, open, for the turn's end.
-                KeptConnection.Of(db).UseWriter(writer!);
+                Lend(db, writer!);
                 await db.Database.UseTransactionAsync(commit.Transaction, cancellationToken);
             }
             catch
@@ -151,32 +165,65 @@ public sealed class WriteGate
         }
     }
 
-    /// <summary>The open transaction, or a new one (BEGIN IMMEDIATE).</summary>
+    /// <summary>The open transaction, or a new one (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN and the writers' advisory lock).</summary>
     private SharedCommit OpenCommit()
     {
+        if (open is null && writer is { State: not ConnectionState.Open })
+        {
+            // The server went away (a restart, a network cut): the next commit opens a writer again.
+            writerOwner?.Dispose();
+            writerOwner = null;
+            writer = null;
+        }
+
         writer ??= OpenWriter();
-        if (open is { } current && TransactionLost())
+        if (open is { } current && TransactionLost(current))
         {
             // SQLite rolled the transaction back by itself (a full disk, an I/O error, out of memory):
             // none of its turns happened. A SAVEPOINT now would start a transaction of its own.
             open = null;
-            Fail(current, new InvalidOperationException("SQLite rolled back the shared write transaction; nothing written in it was saved."));
+            Fail(current, new InvalidOperationException("The database rolled back the shared write transaction; nothing written in it was saved."));
         }
 
-        return open ??= new SharedCommit(writer.BeginTransaction(IsolationLevel.Serializable, deferred: false));
+        return open ??= new SharedCommit(Begin(writer));
+    }
+
+    private DbTransaction Begin(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            return sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        }
+
+        var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({PostgreSqlWriterLock})");
+            command.ExecuteNonQuery();
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Whether the writer is out of its transaction without our COMMIT or ROLLBACK.</summary>
-    private bool TransactionLost() => SQLitePCL.raw.sqlite3_get_autocommit(writer!.Handle) != 0;
+    private bool TransactionLost(SharedCommit commit) => writer is SqliteConnection sqlite
+        ? SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) != 0
+        : writer is not { State: ConnectionState.Open } || commit.Transaction.Connection is null;
 
     private void Finish(SharedCommit commit)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (commit.Doomed || TransactionLost())
+            if (commit.Doomed || TransactionLost(commit))
             {
-                throw new InvalidOperationException("A write turn could not be undone alone, or SQLite rolled back the shared write transaction; nothing written in it was saved.");
+                throw new InvalidOperationException("A write turn could not be undone alone, or the database rolled back the shared write transaction; nothing written in it was saved.");
             }
 
             commit.Transaction.Commit();
@@ -206,9 +253,9 @@ public sealed class WriteGate
         {
             commit.Transaction.Dispose(); // rolls back what is left of it
         }
-        catch (SqliteException)
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
-            // Nothing left to roll back.
+            // Nothing left to roll back (or no connection left to do it on).
         }
 
         foreach (var context in commit.Contexts)
@@ -219,13 +266,34 @@ public sealed class WriteGate
         commit.Done.TrySetException(failure);
     }
 
+    /// <summary>The context writes on the writer connection for its turn.</summary>
+    private void Lend(DbContext db, DbConnection connection)
+    {
+        if (postgreSql)
+        {
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+        }
+        else
+        {
+            KeptConnection.Of(db).UseWriter((SqliteConnection)connection);
+        }
+    }
+
     /// <summary>The context reads and writes on a connection of its own again (from the pool).</summary>
     internal void Detach(DbContext db)
     {
         db.Database.UseTransaction(null);
         // EF Core counted the writer as opened by UseTransaction; it closes only what it opened itself.
         db.Database.CloseConnection();
-        KeptConnection.Of(db).UseOwn(connectionString);
+        if (postgreSql)
+        {
+            db.Database.SetDbConnection(null, contextOwnsConnection: true);
+            db.Database.SetConnectionString(connectionString);
+        }
+        else
+        {
+            KeptConnection.Of(db).UseOwn(connectionString);
+        }
     }
 
     /// <summary>
@@ -233,21 +301,25 @@ public sealed class WriteGate
     /// (the functions its SQL calls, the busy timeout for the jobs' writes outside the turns). Its
     /// statements stay prepared (<see cref="KeptStatements"/>).
     /// </summary>
-    private SqliteConnection OpenWriter()
+    private DbConnection OpenWriter()
     {
         writerOwner = new OneClickDbContext(options);
         writerOwner.Database.OpenConnection();
-        connectionString = writerOwner.Database.GetConnectionString();
-        var connection = (SqliteConnection)writerOwner.Database.GetDbConnection();
-        statements.KeepForWriter(connection);
+        var connection = writerOwner.Database.GetDbConnection();
+        if (connection is SqliteConnection sqlite)
+        {
+            connectionString = writerOwner.Database.GetConnectionString();
+            statements.KeepForWriter(sqlite);
+        }
+
         return connection;
     }
 }
 
 /// <summary>The transaction that the turns queued together share, and the callers waiting for its commit.</summary>
-internal sealed class SharedCommit(SqliteTransaction transaction)
+internal sealed class SharedCommit(DbTransaction transaction)
 {
-    public SqliteTransaction Transaction { get; } = transaction;
+    public DbTransaction Transaction { get; } = transaction;
 
     /// <summary>Turns that ended in it, failed ones included.</summary>
     public int Turns { get; set; }
@@ -268,7 +340,7 @@ internal sealed class SharedCommit(SqliteTransaction transaction)
             Transaction.Rollback(savepoint);
             Transaction.Release(savepoint);
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             Doomed = true;
         }

@@ -22,6 +22,14 @@ public sealed class FirstStartTests
         var warnings = gateway.Logs.Lines
             .Where(line => line.StartsWith("Warning ", StringComparison.Ordinal) || line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal))
             .ToList();
-        warnings.ShouldHaveSingleItem().ShouldStartWith("Warning OneClick.MasterKey: Card numbers are encrypted under a generated key in ");
+        if (TestDatabase.IsPostgreSql)
+        {
+            // Nodes of one PostgreSQL gateway must share a configured key: none is generated.
+            warnings.ShouldBeEmpty();
+        }
+        else
+        {
+            warnings.ShouldHaveSingleItem().ShouldStartWith("Warning OneClick.MasterKey: Card numbers are encrypted under a generated key in ");
+        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class KeyRingEncryptionTests
 {
     private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
 
-    [Fact]
+    [SqliteFact]
     public async Task Key_files_hold_their_key_encrypted_for_the_master_key_decryptor_only()
     {
         await using var gateway = new GatewayFactory();
@@ -39,7 +39,7 @@ public sealed class KeyRingEncryptionTests
         gateway.Logs.All.ShouldNotContain("No XML encryptor configured");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Data_protected_before_a_restart_is_read_after_it()
     {
         string dataDirectory;
@@ -54,7 +54,7 @@ public sealed class KeyRingEncryptionTests
         Protector(second).Unprotect(protectedText).ShouldBe("a sign-in");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Keys_an_older_gateway_wrote_unencrypted_are_still_read()
     {
         string dataDirectory;
@@ -76,7 +76,7 @@ public sealed class KeyRingEncryptionTests
         KeyFiles(dataDirectory).ShouldBe([written], "the old key still serves: no new one is made");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Keys_under_another_master_key_are_refused_naming_the_master_key()
     {
         string dataDirectory;

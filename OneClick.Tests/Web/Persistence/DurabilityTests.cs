@@ -12,7 +12,7 @@ public sealed class DurabilityTests
     private const long Full = 2;
     private const long Normal = 1;
 
-    [Fact]
+    [SqliteFact]
     public async Task Default_every_connection_commits_with_synchronous_full()
     {
         await using var gateway = new GatewayFactory();
@@ -22,7 +22,7 @@ public sealed class DurabilityTests
         gateway.Logs.All.ShouldNotContain("power cut");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Synchronous_Normal_applies_to_every_connection_and_is_warned_of_at_start()
     {
         await using var gateway = new GatewayFactory().Set("OneClick:Database:Synchronous", "Normal");
@@ -32,7 +32,7 @@ public sealed class DurabilityTests
         gateway.Logs.Lines.ShouldContain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("a power cut can lose the last approved sales", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Synchronous_that_is_not_a_mode_stops_the_start_with_the_setting_named()
     {
         await using var gateway = new GatewayFactory().Set("OneClick:Database:Synchronous", "7");

@@ -21,7 +21,7 @@ public sealed class KeptConnectionTests : IDisposable
 
     public void Dispose() => gateway.Dispose();
 
-    [Theory]
+    [SqliteTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Context_back_from_the_pool_reads_on_the_same_open_connection_with_its_statements(bool disposedSynchronously)
@@ -51,7 +51,7 @@ public sealed class KeptConnectionTests : IDisposable
         (statements.ReusedOn(first) - reused).ShouldBe(1);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Connection_left_in_a_transaction_is_closed_when_the_context_goes_back_and_writes_nothing()
     {
         var pool = Pool();
@@ -76,7 +76,7 @@ public sealed class KeptConnectionTests : IDisposable
         }
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Connection_with_a_reader_left_stepping_is_closed_twice_over_and_its_statements_dropped_each_time()
     {
         var pool = Pool();
@@ -106,7 +106,7 @@ public sealed class KeptConnectionTests : IDisposable
         }
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Context_reads_on_its_own_open_connection_again_after_a_write_turn()
     {
         var pool = Pool();
@@ -128,7 +128,7 @@ public sealed class KeptConnectionTests : IDisposable
         (await db.Database.SqlQueryRaw<string>("SELECT Name AS Value FROM AfterTurn").SingleAsync()).ShouldBe("written");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Twenty_contexts_in_parallel_each_read_on_a_connection_of_their_own()
     {
         var pool = new PooledDbContextFactory<OneClickDbContext>(gateway.Services.GetRequiredService<DbContextOptions<OneClickDbContext>>(), poolSize: 20);

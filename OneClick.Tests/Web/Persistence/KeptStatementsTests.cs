@@ -27,7 +27,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => gateway.Dispose();
 
-    [Fact]
+    [SqliteFact]
     public async Task Same_statement_in_20_turns_is_kept_once_and_writes_each_turns_values()
     {
         var writer = await WriterAsync();
@@ -47,7 +47,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         rows.ShouldContain("n20|2026-12-06 10:00:20|20.50");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Statement_asked_for_again_while_its_reader_is_open_runs_on_its_own()
     {
         await gateway.InWriteTurnAsync(async db =>
@@ -72,7 +72,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         pairs.ShouldBe(["aa", "ab", "ba", "bb"]);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Query_read_to_its_end_in_5_turns_runs_its_kept_statement_each_time()
     {
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "r"));
@@ -89,7 +89,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         (statements.ReusedOn(writer) - reusedBefore).ShouldBe(5); // freed when EF Core disposed each reader
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Query_outside_the_turns_is_kept_on_the_contexts_own_connection_not_the_writers()
     {
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "x"));
@@ -112,7 +112,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         statements.CountOn(writer).ShouldBe(onWriter);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Failed_statement_leaves_its_kept_command_usable()
     {
         await gateway.InWriteTurnAsync(db => InsertAsync(db, "dup"));
@@ -123,7 +123,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM StatementProbe ORDER BY Name").ShouldBe(["after", "dup"]);
     }
 
-    [Fact]
+    [SqliteFact]
     public void Reader_EF_Core_failed_to_take_is_closed_so_the_transaction_still_commits()
     {
         // An INSERT ... RETURNING stepped to its row is a write in progress: SQLite refuses COMMIT
@@ -162,7 +162,7 @@ public sealed class KeptStatementsTests : IAsyncLifetime, IDisposable
         kept.Reused.ShouldBe(1); // the kept command was free again
     }
 
-    [Fact]
+    [SqliteFact]
     public void Statement_past_64_on_a_contexts_connection_pushes_out_the_least_recently_run()
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");

@@ -23,7 +23,7 @@ public sealed class MigrationsTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
+    [SqliteFact]
     public async Task Migrations_create_the_same_schema_as_the_model()
     {
         var migrated = ConnectionString("migrated.db");
@@ -49,7 +49,7 @@ public sealed class MigrationsTests : IDisposable
             + string.Join(Environment.NewLine, differences));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Migrations_apply_twice_without_change()
     {
         var connectionString = ConnectionString("twice.db");
@@ -76,7 +76,7 @@ public sealed class MigrationsTests : IDisposable
             + Environment.NewLine + string.Join(Environment.NewLine, differences));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Migrate_on_an_empty_database_logs_no_warning()
     {
         var logs = new CapturedLogs();
@@ -91,7 +91,7 @@ public sealed class MigrationsTests : IDisposable
             .ShouldBeEmpty();
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Every_migration_runs_inside_the_migration_transaction_up_and_down()
     {
         await using var db = CreateContext(ConnectionString("generated.db"));
@@ -110,7 +110,7 @@ public sealed class MigrationsTests : IDisposable
         outside.ShouldBeEmpty(string.Join(Environment.NewLine, outside));
     }
 
-    [Fact]
+    [SqliteFact]
     public void Every_migration_has_a_down()
     {
         var migrations = typeof(OneClickDbContext).Assembly.GetTypes()
@@ -144,7 +144,7 @@ public sealed class MigrationsTests : IDisposable
         missing.ShouldBeEmpty(string.Join(Environment.NewLine, missing));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Migrations_revert_to_an_empty_database_and_apply_again()
     {
         var connectionString = ConnectionString("revert.db");
@@ -169,7 +169,7 @@ public sealed class MigrationsTests : IDisposable
         Compare(await ReadSchemaAsync(connectionString), latest).ShouldBeEmpty();
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task CustomerWallets_migration_keeps_shops_and_browser_wallets_and_reverts_cleanly()
     {
         var connectionString = ConnectionString("customers.db");
@@ -240,6 +240,7 @@ public sealed class MigrationsTests : IDisposable
     {
         var options = new DbContextOptionsBuilder<OneClickDbContext>()
             .UseSqlite(connectionString)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrations>()
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return new(loggerFactory is null ? options.Options : options.UseLoggerFactory(loggerFactory).Options);
     }

@@ -306,13 +306,20 @@ public sealed class RowStatementsTests : IDisposable
         return sale.Id;
     });
 
-    /// <summary>Every column of a row but its key (and those named), as SQLite holds it: <c>quote()</c> shows the storage class.</summary>
+    /// <summary>
+    /// Every column of a row but its key (and those named), as the database holds it: SQLite's
+    /// <c>quote()</c> shows the storage class, PostgreSQL's literal the value with its type.
+    /// </summary>
     private string Stored(string table, long id, params string[] except)
     {
-        var columns = DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT name FROM pragma_table_info('{table}') WHERE name <> 'Id'")
+        var columns = DatabaseFile.FirstColumn(gateway.DataDirectory, TestDatabase.IsPostgreSql
+                ? $"SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' AND column_name <> 'Id' ORDER BY ordinal_position"
+                : $"SELECT name FROM pragma_table_info('{table}') WHERE name <> 'Id'")
             .Where(c => !except.Contains(c))
             .ToList();
-        var select = string.Join(" || ', ' || ", columns.Select(c => $"'{c}=' || quote(\"{c}\")"));
+        var select = string.Join(" || ', ' || ", columns.Select(c => TestDatabase.IsPostgreSql
+            ? $"'{c}=' || COALESCE(quote_nullable(\"{c}\") || '::' || pg_typeof(\"{c}\"), 'NULL')"
+            : $"'{c}=' || quote(\"{c}\")"));
         return DatabaseFile.FirstColumn(gateway.DataDirectory, $"SELECT {select} FROM \"{table}\" WHERE Id = {id}").Single();
     }
 }

@@ -100,7 +100,7 @@ public sealed class WriteGateTests : IAsyncLifetime, IDisposable
         gate.Queued.ShouldBe(0);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Transaction_that_SQLite_rolled_back_by_itself_fails_its_kept_turns_and_the_next_turn_starts_afresh()
     {
         var (first, release) = await HoldTurnAsync("kept");
@@ -183,5 +183,5 @@ public sealed class WriteGateTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>What is committed, read on a connection of the test's own.</summary>
-    private List<string> Rows() => DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM GateProbe");
+    private List<string> Rows() => DatabaseFile.FirstColumn(gateway.DataDirectory, "SELECT Name FROM GateProbe", quoteNames: false);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Tests.Infrastructure;
 
@@ -29,8 +28,7 @@ internal static class StoredRows
     /// </summary>
     public static async Task<string> SnapshotAsync(GatewayFactory gateway)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.DataDirectory, "oneclick.db")};Mode=ReadOnly");
-        await connection.OpenAsync();
+        await using var connection = DatabaseFile.OpenReadOnly(gateway.DataDirectory);
         var text = new StringBuilder();
         foreach (var (table, rows) in await DatabaseFile.RowsAsync(connection))
         {

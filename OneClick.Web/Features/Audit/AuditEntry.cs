@@ -14,10 +14,14 @@ public sealed class AuditEntry
         UserEmail = userEmail;
         MerchantId = merchantId;
         Action = action;
-        Subject = subject;
+        // The subject names a thing ("union <name>"); a name at its own limit must not make the entry
+        // longer than its column (PostgreSQL refuses what SQLite would keep). The full values are in After.
+        Subject = subject.Length <= MaxSubjectLength ? subject : subject[..(MaxSubjectLength - 1)] + "…";
         Before = before;
         After = after;
     }
+
+    public const int MaxSubjectLength = 200;
 
     public long Id { get; private set; }
 

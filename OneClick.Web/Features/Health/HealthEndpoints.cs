@@ -39,7 +39,7 @@ public static class HealthEndpoints
                     ? HealthCheckResult.Healthy()
                     : HealthCheckResult.Degraded("No active shop yet.");
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
                 return HealthCheckResult.Unhealthy("The database does not answer.");
             }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
@@ -55,7 +54,7 @@ public sealed class BuyerWallets(OneClickDbContext db, OneClickTokens tokens, Un
                 await db.SaveChangesAsync(cancellationToken);
                 return wallet;
             }
-            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && attempt < 2)
+            catch (DbUpdateException ex) when (UniqueIndex.Refused(ex) && attempt < 2)
             {
                 logger.LogInformation("A parallel payment created this buyer's wallet first: using it");
                 foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())

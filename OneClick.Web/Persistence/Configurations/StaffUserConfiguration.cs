@@ -22,7 +22,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasKey(a => a.Id);
         builder.Property(a => a.UserEmail).HasMaxLength(256).IsRequired();
         builder.Property(a => a.Action).HasMaxLength(64).IsRequired();
-        builder.Property(a => a.Subject).HasMaxLength(200).IsRequired();
+        builder.Property(a => a.Subject).HasMaxLength(AuditEntry.MaxSubjectLength).IsRequired();
         builder.HasIndex(a => new { a.MerchantId, a.At });
     }
 }

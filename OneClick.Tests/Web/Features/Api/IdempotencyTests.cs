@@ -439,8 +439,13 @@ public sealed class IdempotencyTests : IDisposable
         var api = MerchantApi.Of(gateway);
         var json = MerchantApi.OrderBody("order-1").ToJsonString();
         // The database refuses the order once, as a disk or a crash might: the request fails after the key was claimed.
-        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER fail_order BEFORE INSERT ON Orders WHEN NEW.ReferenceId = 'order-1' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;"));
+        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(TestDatabase.IsPostgreSql
+            ? """
+              CREATE FUNCTION fail_order() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW."ReferenceId" = 'order-1' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER fail_order BEFORE INSERT ON "Orders" FOR EACH ROW EXECUTE FUNCTION fail_order();
+              """
+            : "CREATE TRIGGER fail_order BEFORE INSERT ON Orders WHEN NEW.ReferenceId = 'order-1' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;"));
 
         var failed = await api.PostRawAsync(Hpp, json, "key-1");
 
@@ -448,7 +453,7 @@ public sealed class IdempotencyTests : IDisposable
         (await OrderCountAsync()).ShouldBe(0);
         (await RecordsAsync()).ShouldBeEmpty();
 
-        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_order;"));
+        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(TestDatabase.IsPostgreSql ? "DROP TRIGGER fail_order ON \"Orders\";" : "DROP TRIGGER fail_order;"));
         var retry = await api.PostRawAsync(Hpp, json, "key-1");
 
         retry.Status.ShouldBe(HttpStatusCode.OK, retry.ToString());

@@ -183,7 +183,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         Refused("DeactivateContract", await api.PostAsync("/api/v1/contracts/contract-1/deactivation", null, "not a valid key"), HttpStatusCode.BadRequest);
 
         // A shop that is no longer active takes no API request.
-        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Shops SET IsActive = 0 WHERE Id = {0}", GatewayFactory.ShopId));
+        await gateway.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"Shops\" SET \"IsActive\" = FALSE WHERE \"Id\" = {0}", GatewayFactory.ShopId));
         gateway.Services.GetRequiredService<ShopSnapshots>().Changed();
         Refused("CreateHostedPageOrder", await api.PostAsync("/api/v1/orders/hpp", MerchantApi.OrderBody("order-9")), HttpStatusCode.Forbidden);
         Refused("CreatePayByLinkOrder", await api.PostAsync("/api/v1/orders/paybylink", MerchantApi.OrderBody("order-9")), HttpStatusCode.Forbidden);

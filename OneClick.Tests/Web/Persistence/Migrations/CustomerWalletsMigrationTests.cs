@@ -19,7 +19,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    [Fact]
+    [SqliteFact]
     public async Task Up_and_down_keep_every_row_of_every_table_and_the_wallets_sequence()
     {
         var connectionString = await DatabaseBeforeAsync("rows.db");
@@ -82,7 +82,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
         (await QueryAsync(connectionString, "PRAGMA foreign_key_check")).ShouldBeEmpty();
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Up_over_a_dangling_reference_fails_at_the_commit_and_leaves_the_database_as_it_was()
     {
         var connectionString = await DatabaseBeforeAsync("dangling.db");
@@ -120,6 +120,7 @@ public sealed class CustomerWalletsMigrationTests : IDisposable
     {
         await using var db = new OneClickDbContext(new DbContextOptionsBuilder<OneClickDbContext>()
             .UseSqlite(connectionString)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrations>()
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
             .Options);
         await db.GetService<IMigrator>().MigrateAsync(target);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
@@ -142,8 +143,7 @@ public class FuzzGateway : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(cases);
         _ = Gateway.Server; // started, its database migrated
-        await using var database = new SqliteConnection($"Data Source={Path.Combine(Gateway.DataDirectory, "oneclick.db")};Mode=ReadOnly;Pooling=False");
-        await database.OpenAsync();
+        await using var database = DatabaseFile.OpenReadOnly(Gateway.DataDirectory);
         var before = await SnapshotAsync(database);
         var version = await DataVersionAsync(database);
         var failures = new List<string>();
@@ -153,8 +153,8 @@ public class FuzzGateway : IDisposable
             count++;
             var response = await SendAsync(fuzz.Request);
             var problem = Judge(fuzz, response);
-            // SQLite's data_version moves when another connection commits: only then are the rows compared,
-            // so that what is stored is put down to the request that stored it.
+            // SQLite's data_version (PostgreSQL's write-ahead log position) moves when another connection
+            // commits: only then are the rows compared, so that what is stored is put down to the request that stored it.
             if (await DataVersionAsync(database) is var now && now != version)
             {
                 version = now;
@@ -182,11 +182,11 @@ public class FuzzGateway : IDisposable
         count.ShouldBeGreaterThan(0);
     }
 
-    private static async Task<long> DataVersionAsync(SqliteConnection database)
+    private static async Task<string> DataVersionAsync(DbConnection database)
     {
         await using var command = database.CreateCommand();
-        command.CommandText = "PRAGMA data_version";
-        return (long)(await command.ExecuteScalarAsync())!;
+        command.CommandText = database is SqliteConnection ? "PRAGMA data_version" : "SELECT pg_current_wal_insert_lsn()::text";
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
     /// <summary>Words that only an unhandled error puts into an answer.</summary>
@@ -225,7 +225,7 @@ public class FuzzGateway : IDisposable
     // ---- the database before and after ----
 
     /// <summary>Every row of every table of oneclick.db, as text keyed by table.</summary>
-    private static async Task<Dictionary<string, HashSet<string>>> SnapshotAsync(SqliteConnection connection) =>
+    private static async Task<Dictionary<string, HashSet<string>>> SnapshotAsync(DbConnection connection) =>
         (await DatabaseFile.RowsAsync(connection)).ToDictionary(
             table => table.Key,
             table => table.Value.Select(row => string.Concat(row.Select(c => $"{c.Column}={c.Value ?? "NULL"} | "))).ToHashSet(StringComparer.Ordinal),

@@ -29,6 +29,39 @@ public abstract class AccountPage : ComponentBase
     /// <summary>Whether a change of <see cref="OneAtATimeAsync"/> is running: the page's buttons wait for it.</summary>
     protected bool Busy { get; private set; }
 
+    private int loadsRunning;
+    private bool loadedOnce;
+
+    /// <summary>
+    /// A list's grid is loading its rows (a grid may start a second load before the first ends): shown
+    /// as a progress bar, never as "nothing found" before the rows come. The database may answer after
+    /// the first render: always, on PostgreSQL.
+    /// </summary>
+    protected bool GridLoading => !loadedOnce || Volatile.Read(ref loadsRunning) > 0;
+
+    /// <summary>A grid's <c>ServerData</c> that keeps <see cref="GridLoading"/> true while <paramref name="load"/> runs.</summary>
+    protected Func<MudBlazor.GridState<TRow>, CancellationToken, Task<MudBlazor.GridData<TRow>>> WhileLoading<TRow>(
+        Func<MudBlazor.GridState<TRow>, CancellationToken, Task<MudBlazor.GridData<TRow>>> load) => async (state, cancellationToken) =>
+    {
+        Interlocked.Increment(ref loadsRunning);
+        try
+        {
+            return await load(state, cancellationToken);
+        }
+        finally
+        {
+            // Not busy once the grid has shown the rows: the grid takes them in a continuation queued
+            // on the renderer when this returns; the yield queues the end behind it.
+            _ = InvokeAsync(async () =>
+            {
+                await Task.Yield();
+                Interlocked.Decrement(ref loadsRunning);
+                loadedOnce = true;
+                StateHasChanged();
+            });
+        }
+    };
+
     /// <summary>
     /// Runs a change unless one is running already, from the first click on: a second click while a
     /// confirmation dialog is open must not open another, nor run the change twice.

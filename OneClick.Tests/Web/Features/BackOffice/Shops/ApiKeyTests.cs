@@ -55,9 +55,8 @@ public sealed class ApiKeyTests : IAsyncLifetime, IDisposable
         gateway.WithDbAsync(db => db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync());
 
     /// <summary>Every stored column of every API key, as the database holds it.</summary>
-    private static Task<List<string>> RowsAsync(GatewayFactory gateway) =>
-        gateway.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
-            "SELECT Id || '|' || ShopId || '|' || Name || '|' || Prefix || '|' || KeyHash || '|' || CreatedAt || '|' || IFNULL(RevokedAt, '') AS Value FROM ApiKeys").ToListAsync());
+    private static Task<List<string>> RowsAsync(GatewayFactory gateway) => Task.FromResult(DatabaseFile.FirstColumn(gateway.DataDirectory,
+        "SELECT Id || '|' || ShopId || '|' || Name || '|' || Prefix || '|' || KeyHash || '|' || CAST(CreatedAt AS TEXT) || '|' || COALESCE(CAST(RevokedAt AS TEXT), '') FROM ApiKeys"));
 
     private Task<List<OneClick.Web.Features.Audit.AuditEntry>> AuditAsync(string action) =>
         gateway.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync());

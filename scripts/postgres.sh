@@ -23,6 +23,7 @@ fi
 
 # The role, created once; psql runs as the server's own user (peer authentication on the socket).
 $AS_POSTGRES psql -q -v ON_ERROR_STOP=1 <<'SQL'
+SET client_min_messages = warning;
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'oneclick') THEN
@@ -32,4 +33,11 @@ END $$;
 -- The tests drop each gateway's database WITH (FORCE), ending what is still connected to it.
 GRANT pg_signal_backend TO oneclick;
 SQL
+# The test suite runs many gateways at once, each with its own pool, and 200 concurrent requests at one:
+# more connections than the default 100.
+if [ "$($AS_POSTGRES psql -tAc 'SHOW max_connections')" -lt 500 ]; then
+  $AS_POSTGRES psql -qc 'ALTER SYSTEM SET max_connections = 500'
+  $SUDO pg_ctlcluster "$version" main restart
+fi
+
 echo "PostgreSQL $version is running on 127.0.0.1:5432 (role oneclick, password oneclick)."

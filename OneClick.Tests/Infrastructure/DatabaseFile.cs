@@ -30,6 +30,21 @@ public static class DatabaseFile
         return values;
     }
 
+    /// <summary>A statement written for SQLite run on the gateway's database, whichever it is (PascalCase names quoted on PostgreSQL).</summary>
+    public static async Task ExecuteAsync(string dataDirectory, string sql)
+    {
+        if (!TestDatabase.IsPostgreSql)
+        {
+            await SqliteScript.ExecuteAsync($"Data Source={Path.Combine(dataDirectory, "oneclick.db")}", sql);
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionStringFor(TestDatabase.NameFor(dataDirectory))) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(QuoteNames(sql), connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The gateway's database, opened for reading: its SQLite file, or its PostgreSQL database (<see cref="TestDatabase"/>).</summary>
     public static DbConnection OpenReadOnly(string dataDirectory)
     {

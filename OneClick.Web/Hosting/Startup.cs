@@ -9,6 +9,8 @@ public static class Startup
     public static async Task InitializeAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
+        // Several nodes starting together migrate and seed one after another (decision 030).
+        await using var startup = await StartupLock.TakeAsync(scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         var staff = scope.ServiceProvider.GetRequiredService<OneClick.Web.Features.BackOffice.StaffSeed>();
         await staff.EnsureRolesAsync();

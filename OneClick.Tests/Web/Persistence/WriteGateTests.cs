@@ -47,7 +47,8 @@ public sealed class WriteGateTests : IAsyncLifetime, IDisposable
 
         var results = await Task.WhenAll(queued.Prepend(first).Select(Outcome));
 
-        results.ShouldBe(["committed", "committed", "failed: SqliteException", "committed", "failed: InvalidOperationException", "committed"]);
+        var refusedByTable = TestDatabase.IsPostgreSql ? "failed: PostgresException" : "failed: SqliteException";
+        results.ShouldBe(["committed", "committed", refusedByTable, "committed", "failed: InvalidOperationException", "committed"]);
         Rows().ShouldBe(["fifth", "first", "second", "third"], ignoreOrder: true);
         var (commits, turns) = gate.CommitCounts;
         (commits - commitsBefore).ShouldBe(1);

@@ -94,7 +94,7 @@ public sealed class PostbackCrashTests : IDisposable
 
         // The shop retries 15 s after a failure: long enough that the restarted gateway's look at start
         // finds nothing due yet (checked below), so that the recurring sweep is what finds it.
-        await SqliteScript.ExecuteAsync($"Data Source={data.PathOf("oneclick.db")}", "UPDATE Shops SET PostbackRetrySchedule = '15'");
+        await DatabaseFile.ExecuteAsync(data.Path, "UPDATE Shops SET PostbackRetrySchedule = '15'");
         using (var second = new GatewayProcess(data.Path, settings))
         {
             await second.StartAsync();

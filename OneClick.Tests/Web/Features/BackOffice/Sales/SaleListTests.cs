@@ -251,6 +251,7 @@ public sealed class SaleListTests : IAsyncLifetime, IDisposable
     private List<long> Loaded(IRenderedComponent<SaleList> page)
     {
         Loads().ShouldBeGreaterThan(loadsBefore, "the grid has loaded");
+        page.FindAll("[aria-busy=true]").ShouldBeEmpty("the grid has shown what it loaded");
         var ids = Listed(page);
         if (ids.Count == 0)
         {

@@ -53,7 +53,7 @@ public sealed class RowStatementsTests : IDisposable
         byRowAttempt.DeliveryId.ShouldBe(byRow.Id);
         Stored("PostbackDeliveries", byRow.Id).ShouldBe(Stored("PostbackDeliveries", byEf));
         Stored("PostbackAttempts", byRowAttempt.Id, "DeliveryId").ShouldBe(Stored("PostbackAttempts", byEfAttempt, "DeliveryId"));
-        Stored("PostbackDeliveries", byRow.Id).ShouldContain("State='Pending'");
+        Stored("PostbackDeliveries", byRow.Id).ShouldContain(Value("State", "'Pending'"));
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class RowStatementsTests : IDisposable
         });
 
         Stored("PostbackDeliveries", ids[1]).ShouldBe(Stored("PostbackDeliveries", ids[0]));
-        Stored("PostbackDeliveries", ids[1]).ShouldContain("State='Delivered'");
-        Stored("PostbackDeliveries", ids[1]).ShouldContain("Attempts=1");
+        Stored("PostbackDeliveries", ids[1]).ShouldContain(Value("State", "'Delivered'"));
+        Stored("PostbackDeliveries", ids[1]).ShouldContain(Value("Attempts", "1"));
     }
 
     [Fact]
@@ -122,8 +122,8 @@ public sealed class RowStatementsTests : IDisposable
         });
 
         var stored = Stored("PostbackDeliveries", id);
-        stored.ShouldContain("State='Delivered'");
-        stored.ShouldContain("NextAttemptAt='2099-12-06 10:07:00.123'");
+        stored.ShouldContain(Value("State", "'Delivered'"));
+        stored.ShouldContain(Value("NextAttemptAt", "'2099-12-06 10:07:00.123'"));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class RowStatementsTests : IDisposable
         });
 
         written.ShouldBeFalse();
-        Stored("PostbackDeliveries", id).ShouldContain("CompletedAt='2099-12-06 10:02:00.123'");
+        Stored("PostbackDeliveries", id).ShouldContain(Value("CompletedAt", "'2099-12-06 10:02:00.123'"));
     }
 
     [Fact]
@@ -305,6 +305,23 @@ public sealed class RowStatementsTests : IDisposable
         await db.SaveChangesAsync();
         return sale.Id;
     });
+
+    /// <summary>
+    /// A column's value as <see cref="Stored"/> shows it, given as SQLite's <c>quote()</c> writes it:
+    /// PostgreSQL's literal quotes numbers too, and writes a time with its zone.
+    /// </summary>
+    private static string Value(string column, string sqlite)
+    {
+        if (!TestDatabase.IsPostgreSql)
+        {
+            return $"{column}={sqlite}";
+        }
+
+        var text = sqlite.Trim('\'');
+        return System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{4}-\d\d-\d\d \d")
+            ? $"{column}='{text}+00'"
+            : $"{column}='{text}'";
+    }
 
     /// <summary>
     /// Every column of a row but its key (and those named), as the database holds it: SQLite's

@@ -58,6 +58,8 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
         var shop = await ShopSteps.OpenShopAsync(circuit, GatewayFactory.ShopId);
         shop.Press("Request One Click");
         shop.Snackbar().ShouldContain("One Click is requested");
+        // The page reads the shop again after the change: on a database that answers later, after the snackbar.
+        shop.WaitForAssertion(() => shop.Find("#one-click-status").TextContent.ShouldNotBe("Not requested"));
         return shop.Find("#one-click-status").TextContent;
     }
 

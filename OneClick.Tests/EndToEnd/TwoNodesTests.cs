@@ -95,6 +95,23 @@ public sealed class TwoNodesTests : IAsyncLifetime
     }
 
     [PostgreSqlFact]
+    public async Task Shop_changed_by_another_node_is_seen_within_the_snapshot_lifetime()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Nodes.Node(2) };
+        var url = Merchant.StartOrderUrl(Merchant.Purchase());
+        (await client.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.SeeOther, "node 2 has read the shop, and keeps it");
+
+        // Committed as node 1 would commit it: node 2 is not told.
+        (await Nodes.ScalarAsync("WITH changed AS (UPDATE \"Shops\" SET \"IsActive\" = FALSE RETURNING 1) SELECT COUNT(*) FROM changed")).ShouldBe(1);
+
+        // ShopSnapshots.PostgreSqlLifetime is 5 s: node 2 refuses the shop soon after.
+        await GatewayFactory.EventuallyAsync(
+            async () => (await client.GetAsync(url)).StatusCode == HttpStatusCode.BadRequest,
+            "node 2 refuses the deactivated shop",
+            TimeSpan.FromSeconds(15));
+    }
+
+    [PostgreSqlFact]
     public async Task Each_recurring_job_runs_once_per_schedule_across_the_nodes()
     {
         // The outbox sweep is due every second (GatewayProcess.SettingsFor): both nodes' schedulers see each occurrence.

@@ -20,7 +20,7 @@ public static class AccountPageSteps
 
     /// <summary>Types into the field a label names, as a person who then leaves the field.</summary>
     public static void Type<T>(this IRenderedComponent<T> page, string label, string value)
-        where T : IComponent => page.Field(label).Change(value);
+        where T : IComponent => Again(() => page.Field(label).Change(value));
 
     /// <summary>Ticks (or clears) the checkbox a label names.</summary>
     public static void Tick<T>(this IRenderedComponent<T> page, string label, bool ticked = true)
@@ -32,9 +32,9 @@ public static class AccountPageSteps
     public static void Choose<T>(this IRenderedComponent<T> page, string label, string option)
         where T : IComponent
     {
-        page.Find($"[role=combobox][aria-label='{label}']").Closest(".mud-input-control")!.MouseDown();
+        Again(() => page.Find($"[role=combobox][aria-label='{label}']").Closest(".mud-input-control")!.MouseDown());
         page.WaitForAssertion(() => page.FindAll("[role=option]").Count(o => o.TextContent.Trim() == option).ShouldBe(1, $"one option '{option}'"));
-        page.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
+        Again(() => page.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click());
         page.WaitForAssertion(() => page.Find($"[role=combobox][aria-label='{label}']").TextContent.Trim().ShouldBe(option));
     }
 
@@ -55,7 +55,27 @@ public static class AccountPageSteps
             page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'");
             page.Button(name).HasAttribute("disabled").ShouldBeFalse($"button '{name}' acts");
         });
-        page.Button(name).Click();
+        Again(() => page.Button(name).Click());
+    }
+
+    /// <summary>
+    /// Fires an event at an element found just before. When the page rendered again in between (a query
+    /// that answered meanwhile: on PostgreSQL queries answer on their own time), the event reached no
+    /// handler and nothing happened: the element is found and the event fired again.
+    /// </summary>
+    private static void Again(Action fire)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                fire();
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     /// <summary>Submits the form that holds the button named <paramref name="name"/>.</summary>
@@ -63,7 +83,7 @@ public static class AccountPageSteps
         where T : IComponent
     {
         page.WaitForAssertion(() => page.FindAll("button").Count(b => b.TextContent.Trim() == name).ShouldBe(1, $"one button '{name}'"));
-        page.Button(name).Closest("form")!.Submit();
+        Again(() => page.Button(name).Closest("form")!.Submit());
     }
 
     /// <summary>What the snackbar says, once it says something.</summary>

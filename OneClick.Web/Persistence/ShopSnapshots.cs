@@ -8,33 +8,47 @@ using OneClick.Core.Shops;
 namespace OneClick.Web.Persistence;
 
 /// <summary>
-/// The shops as the buyer's pages and the postbacks read them, kept in memory until one changes. A
-/// purchase read its shop (with its keys and limits) three times; shops change a few times a day.
+/// The shops as the buyer's pages and the postbacks read them, kept in memory until one changes (on
+/// PostgreSQL, for <see cref="PostgreSqlLifetime"/> at most). A purchase read its shop (with its keys
+/// and limits) three times; shops change a few times a day.
 /// The snapshots are shared between requests: read them, never change them, and never read one
 /// inside a transaction (a read of uncommitted or rolled-back data would be kept).
 /// </summary>
-public sealed class ShopSnapshots
+public sealed class ShopSnapshots(DatabaseOptions database, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<int, Shop?> shops = new();
+    /// <summary>
+    /// How long another node's change may go unseen here: on PostgreSQL a snapshot is read again after
+    /// this, since a change committed by another node tells no one here (decision 030). One SQLite node
+    /// sees every change it makes, and keeps its snapshots until then.
+    /// </summary>
+    public static readonly TimeSpan PostgreSqlLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<int, (Shop? Shop, long ReadAt)> shops = new();
+    private readonly TimeSpan? lifetime = database.IsPostgreSql ? PostgreSqlLifetime : null;
     private long version;
 
     public async Task<Shop?> FindAsync(OneClickDbContext db, int shopId, CancellationToken cancellationToken)
     {
-        if (shops.TryGetValue(shopId, out var cached))
+        if (shops.TryGetValue(shopId, out var cached) && (lifetime is not { } keep || clock.GetElapsedTime(cached.ReadAt) < keep))
         {
-            return cached;
+            return cached.Shop;
         }
 
         var before = Interlocked.Read(ref version);
+        var readAt = clock.GetTimestamp();
         // One statement, so one snapshot: never the keys of one moment with the shop of another.
         var shop = await db.Shops.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
         // A read that overlapped a change may be older than it: used once, not kept. Checked again
         // after the add, for a change that came between the check and the add. Unknown shop ids are
         // not kept either: anyone can send them.
-        if (shop is not null && Interlocked.Read(ref version) == before && shops.TryAdd(shopId, shop)
-            && Interlocked.Read(ref version) != before)
+        if (shop is not null && Interlocked.Read(ref version) == before)
         {
-            shops.TryRemove(new KeyValuePair<int, Shop?>(shopId, shop));
+            var entry = (Shop: (Shop?)shop, ReadAt: readAt);
+            shops[shopId] = entry;
+            if (Interlocked.Read(ref version) != before)
+            {
+                shops.TryRemove(new KeyValuePair<int, (Shop?, long)>(shopId, entry));
+            }
         }
 
         return shop;

@@ -117,8 +117,13 @@ public sealed class PostbackListTests : IAsyncLifetime, IDisposable
         page.Choose("State", "Delivered");
         page.Find("form[aria-label='Filter postbacks']").Submit();
 
-        page.WaitForAssertion(() => page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-25 of 31"));
-        ListedDeliveries(page)[0].ShouldBe(await scenario.DeliveryIdAsync(saleId));
+        var newest = await scenario.DeliveryIdAsync(saleId);
+        page.WaitForAssertion(() =>
+        {
+            // The pager and the rows render apart: both are waited for.
+            page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-25 of 31");
+            ListedDeliveries(page)[0].ShouldBe(newest);
+        });
         context.Address.ShouldBe("/account/postbacks?state=delivered&sort=created&dir=desc");
 
         page.Choose("State", "Given up");

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using OneClick.Web.Hosting;
 
@@ -34,6 +35,8 @@ public static class PersistenceServiceCollectionExtensions
 
         // Pooled: a request or a postback takes a ready context instead of building one. On SQLite each
         // keeps its connection open (KeptConnection), so the pool holds at most 128; more at once are disposed.
+        // The gateway's clock, unless the host chose one (Program.cs does; a test may move it).
+        services.TryAddSingleton<TimeProvider>(new MicrosecondClock(TimeProvider.System));
         services.AddSingleton<ShopSnapshots>();
         services.AddSingleton<ShopChangeInterceptor>();
         services.AddSingleton<KeptStatements>();

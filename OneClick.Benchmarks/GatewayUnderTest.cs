@@ -9,9 +9,12 @@ namespace OneClick.Benchmarks;
 /// </summary>
 public sealed class GatewayUnderTest : ServerUnderTest
 {
-    private GatewayUnderTest(Process process, Uri baseAddress, string dataDirectory)
+    private readonly string? postgreSql;
+
+    private GatewayUnderTest(Process process, Uri baseAddress, string dataDirectory, string? postgreSql)
         : base(process, baseAddress, dataDirectory)
     {
+        this.postgreSql = postgreSql;
     }
 
     public override string Name => "gateway";
@@ -21,8 +24,19 @@ public sealed class GatewayUnderTest : ServerUnderTest
 
     public override string RuntimeConfigFile => Path.ChangeExtension(Dll, ".runtimeconfig.json");
 
-    public override Task<long> ApprovedSalesAsync(CancellationToken cancellationToken) =>
-        CountAsync(Path.Combine(DataDirectory, "oneclick.db"), "SELECT COUNT(*) FROM Sales WHERE Result = 'Approved'", cancellationToken);
+    /// <summary>Counted in the gateway's database: its SQLite file, or the PostgreSQL database it was given (<c>--set OneClick__Database__Provider=PostgreSql</c>).</summary>
+    public override async Task<long> ApprovedSalesAsync(CancellationToken cancellationToken)
+    {
+        if (postgreSql is null)
+        {
+            return await CountAsync(Path.Combine(DataDirectory, "oneclick.db"), "SELECT COUNT(*) FROM Sales WHERE Result = 'Approved'", cancellationToken);
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(postgreSql);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM \"Sales\" WHERE \"Result\" = 'Approved'", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     public static async Task<GatewayUnderTest> StartAsync(Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
     {
@@ -55,7 +69,10 @@ public sealed class GatewayUnderTest : ServerUnderTest
         }
 
         var process = Process.Start(DotnetExec([Dll], environment)) ?? throw new InvalidOperationException("dotnet could not be started.");
-        var gateway = new GatewayUnderTest(process, baseAddress, dataDirectory);
+        var postgreSql = environment.TryGetValue("OneClick__Database__Provider", out var provider) && string.Equals(provider, "PostgreSql", StringComparison.OrdinalIgnoreCase)
+            ? environment.GetValueOrDefault("OneClick__Database__ConnectionString")
+            : null;
+        var gateway = new GatewayUnderTest(process, baseAddress, dataDirectory, postgreSql);
         await gateway.WaitUntilReadyAsync("/health/ready", cancellationToken);
         return gateway;
     }

@@ -114,11 +114,15 @@ public sealed class TwoNodesTests : IAsyncLifetime
     [PostgreSqlFact]
     public async Task Each_recurring_job_runs_once_per_schedule_across_the_nodes()
     {
-        // The outbox sweep is due every second (GatewayProcess.SettingsFor): both nodes' schedulers see each occurrence.
-        const string Sweeps = "FROM hangfire.job WHERE invocationdata::text LIKE '%SweepOutbox%'";
-        await GatewayFactory.EventuallyAsync(async () => await Nodes.ScalarAsync("SELECT COUNT(*) " + Sweeps) >= 8, "eight outbox sweeps ran", TimeSpan.FromSeconds(60));
+        // The outbox sweep is due every second (GatewayProcess.SettingsFor): both nodes' schedulers see
+        // each occurrence. Hangfire writes the occurrence a run is for as its "Time" parameter.
+        const string Occurrences = """
+            FROM hangfire.jobparameter t
+            WHERE t.name = 'Time' AND t.jobid IN (SELECT jobid FROM hangfire.jobparameter WHERE name = 'RecurringJobId' AND value = '"outbox-sweep"')
+            """;
+        await GatewayFactory.EventuallyAsync(async () => await Nodes.ScalarAsync("SELECT COUNT(*) " + Occurrences) >= 8, "eight outbox sweeps ran", TimeSpan.FromSeconds(60));
 
-        (await Nodes.ScalarAsync($"SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n {Sweeps} GROUP BY date_trunc('second', createdat)) runs"))
+        (await Nodes.ScalarAsync($"SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n {Occurrences} GROUP BY t.value) runs"))
             .ShouldBe(1, "no occurrence of the schedule was run by both nodes");
     }
 

@@ -113,7 +113,7 @@ public static partial class CardDataSweep
         Interlocked.Increment(ref databases);
         try
         {
-            using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.ConnectionStringFor(database)) { Pooling = false }.ConnectionString);
+            using var connection = TestDatabase.UnpooledConnection(database);
             connection.Open();
             ReadValues(host, connection, database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
         }

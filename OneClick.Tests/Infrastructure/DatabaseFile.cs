@@ -39,7 +39,7 @@ public static class DatabaseFile
             return;
         }
 
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionStringFor(TestDatabase.NameFor(dataDirectory))) { Pooling = false }.ConnectionString);
+        await using var connection = TestDatabase.UnpooledConnection(TestDatabase.NameFor(dataDirectory));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(QuoteNames(sql), connection);
         await command.ExecuteNonQueryAsync();
@@ -50,7 +50,7 @@ public static class DatabaseFile
     {
         if (TestDatabase.IsPostgreSql)
         {
-            var postgres = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionStringFor(TestDatabase.NameFor(dataDirectory))) { Pooling = false }.ConnectionString);
+            var postgres = TestDatabase.UnpooledConnection(TestDatabase.NameFor(dataDirectory));
             postgres.Open();
             return postgres;
         }

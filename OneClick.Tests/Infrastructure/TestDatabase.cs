@@ -46,6 +46,10 @@ public static class TestDatabase
     public static string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database }.ConnectionString;
 
+    /// <summary>A connection of the test's own to a database, outside the pools, so that nothing is left open when it goes.</summary>
+    public static NpgsqlConnection UnpooledConnection(string database) =>
+        new(new NpgsqlConnectionStringBuilder(ConnectionStringFor(database)) { Pooling = false }.ConnectionString);
+
     /// <summary>Creates the gateway's database from the migrated template, unless it exists (a restart).</summary>
     public static async Task<string> CreateAsync(string database)
     {

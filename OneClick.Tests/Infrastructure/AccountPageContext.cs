@@ -21,6 +21,14 @@ public sealed class AccountPageContext : BunitContext
 {
     private readonly CircuitPerson person = new();
 
+    static AccountPageContext()
+    {
+        // A wait re-checks at every render and ends as soon as it holds: the timeout only bounds a
+        // failure. bUnit's 1 s is too short for a page whose queries go to PostgreSQL while the whole
+        // suite runs in parallel on two cores.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     public AccountPageContext(GatewayFactory gateway)
     {
         Gateway = gateway;

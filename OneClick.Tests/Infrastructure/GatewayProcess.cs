@@ -102,7 +102,7 @@ public sealed class GatewayProcess : IDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The gateway process exited with code {process.ExitCode} while starting.");
+                throw new InvalidOperationException($"The gateway process exited with code {process.ExitCode} while starting:\n{string.Join('\n', output.TakeLast(30))}");
             }
 
             try
@@ -173,9 +173,15 @@ public sealed class GatewayProcess : IDisposable
 
     private void Keep(string? line)
     {
-        if (line is not null && CardDataSweep.Enabled)
+        if (line is null)
         {
-            output.Enqueue(line);
+            return;
+        }
+
+        // The sweep reads every line; without it, the last ones are kept to say why a start failed.
+        output.Enqueue(line);
+        while (!CardDataSweep.Enabled && output.Count > 200 && output.TryDequeue(out _))
+        {
         }
     }
 

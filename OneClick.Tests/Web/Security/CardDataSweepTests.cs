@@ -61,7 +61,8 @@ public sealed class CardDataSweepTests(ITestOutputHelper output)
             figures.Databases.ShouldBeGreaterThan(figures.Gateways / 2);
             figures.DatabasesWithSavedCards.ShouldBeGreaterThan(10, "remembered cards were in the databases scanned");
             figures.LogLines.ShouldBeGreaterThan(1_000);
-            figures.Files.ShouldBeGreaterThan(figures.Databases);
+            // On SQLite each database is a file (and its WAL) of a data folder; on PostgreSQL the folders keep only the mail outbox and the like.
+            figures.Files.ShouldBeGreaterThan(TestDatabase.IsPostgreSql ? 0 : figures.Databases);
         }
     }
 

@@ -14,7 +14,7 @@ fi
 log=$(mktemp)
 dotnet test OneClick.sln 2>&1 | tee "$log"
 sqlite=${PIPESTATUS[0]}
-ONECLICK_TEST_DATABASE=PostgreSql dotnet test OneClick.sln 2>&1 | tee -a "$log"
+ONECLICK_TEST_DATABASE=PostgreSql dotnet test OneClick.sln --no-build 2>&1 | tee -a "$log"
 postgres=${PIPESTATUS[0]}
 
 awk '/(Passed|Failed)! +- +Failed:/ {

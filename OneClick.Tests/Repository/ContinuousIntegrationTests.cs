@@ -31,11 +31,24 @@ public sealed partial class ContinuousIntegrationTests
         var readme = File.ReadAllText(RepositoryFolder.PathOf("README.md"));
 
         var build = script.FindIndex(l => l.StartsWith("dotnet build OneClick.sln", StringComparison.Ordinal));
-        var test = script.FindIndex(l => l.StartsWith("dotnet test OneClick.sln", StringComparison.Ordinal));
+        var test = script.FindIndex(l => l.EndsWith("bash scripts/test.sh", StringComparison.Ordinal));
         build.ShouldBeGreaterThanOrEqualTo(0, "CI compiles every project of the solution");
         test.ShouldBeGreaterThan(build);
-        readme.ShouldContain("## Test it\n\n```\ndotnet test OneClick.sln\n```");
-        script[test].ShouldStartWith("dotnet test OneClick.sln 2>&1");
+        readme.ShouldContain("## Test it\n\n```\nbash scripts/test.sh\n```");
+    }
+
+    [Fact]
+    public void Test_script_runs_the_whole_suite_on_SQLite_then_on_PostgreSQL()
+    {
+        var script = File.ReadAllLines(RepositoryFolder.PathOf("scripts", "test.sh")).Select(l => l.Trim()).ToList();
+
+        var postgres = script.FindIndex(l => l.StartsWith("if ! bash scripts/postgres.sh", StringComparison.Ordinal));
+        var sqlite = script.FindIndex(l => l.StartsWith("dotnet test OneClick.sln 2>&1", StringComparison.Ordinal));
+        var onPostgreSql = script.FindIndex(l => l.StartsWith("ONECLICK_TEST_DATABASE=PostgreSql dotnet test OneClick.sln", StringComparison.Ordinal));
+        postgres.ShouldBeGreaterThanOrEqualTo(0, "the script starts PostgreSQL itself");
+        sqlite.ShouldBeGreaterThan(postgres);
+        onPostgreSql.ShouldBeGreaterThan(sqlite);
+        script[^1].ShouldBe("[ \"$sqlite\" -eq 0 ] && [ \"$postgres\" -eq 0 ]", "the script fails when either run fails");
     }
 
     [GeneratedRegex(@"Project\(""\{[^}]+\}""\) = ""[^""]+"", ""([^""]+\.csproj)""")]

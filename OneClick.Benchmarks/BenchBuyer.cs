@@ -16,6 +16,9 @@ public sealed partial class BenchBuyer(int number)
 {
     public const string CookieName = "oneclick_browser";
 
+    /// <summary>Which buyer sends a request: a server of several nodes may keep each buyer on one (sticky sessions).</summary>
+    public static readonly HttpRequestOptionsKey<int> Sender = new("OneClick.Benchmarks.Buyer");
+
     private static long references;
 
     private readonly Dictionary<string, string> cookies = new(StringComparer.Ordinal);
@@ -160,6 +163,7 @@ public sealed partial class BenchBuyer(int number)
     private async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.RelativeOrAbsolute)) { Content = content };
+        request.Options.Set(Sender, Number);
         if (cookies.Count > 0)
         {
             request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));

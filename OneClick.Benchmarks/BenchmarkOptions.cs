@@ -10,17 +10,26 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
     /// <summary>Extra gateway settings (<c>--set Name=Value</c>, environment variable names), e.g. to compare postback settings.</summary>
     public IReadOnlyDictionary<string, string> GatewaySettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// A PostgreSQL server (<c>--postgresql "Host=...;Username=...;Password=..."</c>): the gateway is then
+    /// measured on it too, as 1 node and as 2 nodes (round robin, then sticky), each run on a fresh database of its own, after SQLite.
+    /// </summary>
+    public string? PostgreSql { get; init; }
+
     /// <summary>Whether the floor is measured after the gateway (off with <c>--no-floor</c>).</summary>
     public bool RunFloor { get; init; } = true;
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 10] [--set Name=Value]... [--no-floor]\n" +
+        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 10] [--set Name=Value]... [--no-floor] [--postgresql ConnectionString]\n" +
         "  --buyers       buyers seeded with a saved card, a remembered-card cookie and a oneClickToken\n" +
         "  --concurrency  workers firing instant one-click purchases at once (each buyer used by one worker at a time)\n" +
         "  --duration     seconds of the measured phase\n" +
         "  --warmup       seconds of unmeasured one-click purchases before it (JIT and tiered compilation settle, connections open), 0 for none\n" +
         "  --set          a further gateway setting as an environment variable, e.g. --set OneClick__Postbacks__PerShopConcurrency=8\n" +
-        "  --no-floor     measure the gateway only: no floor run (a bare ASP.NET Core and SQLite app doing only an instant purchase's unavoidable work), no floor ratio";
+        "  --no-floor     measure the gateway only: no floor run (a bare ASP.NET Core and SQLite app doing only an instant purchase's unavoidable work), no floor ratio\n" +
+        "  --postgresql   a PostgreSQL server the gateway is also measured on, as 1 node and as 2 nodes (a fresh database each,\n" +
+        "                 dropped after), e.g. --postgresql \"Host=127.0.0.1;Username=oneclick;Password=oneclick\" (scripts/postgres.sh starts one);\n" +
+        "                 the 2 nodes are measured twice: each request to the next node (round robin), and each buyer on one node (sticky)";
 
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong (or empty for --help).</summary>
     public static BenchmarkOptions? Parse(IReadOnlyList<string> args, out string error)
@@ -28,6 +37,7 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
         var options = Defaults;
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var runFloor = true;
+        string? postgreSql = null;
         error = "";
         for (var i = 0; i < args.Count; i++)
         {
@@ -40,6 +50,18 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             if (name == "--no-floor")
             {
                 runFloor = false;
+                continue;
+            }
+
+            if (name == "--postgresql")
+            {
+                postgreSql = i + 1 < args.Count ? args[++i] : "";
+                if (!postgreSql.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+                {
+                    error = $"--postgresql needs a connection string naming its Host, e.g. \"Host=127.0.0.1;Username=oneclick;Password=oneclick\", not '{postgreSql}'.";
+                    return null;
+                }
+
                 continue;
             }
 
@@ -104,6 +126,6 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             return null;
         }
 
-        return options with { GatewaySettings = settings, RunFloor = runFloor };
+        return options with { GatewaySettings = settings, RunFloor = runFloor, PostgreSql = postgreSql };
     }
 }

@@ -11,36 +11,86 @@ internal static class BenchmarkReport
 
     public static void PrintGateway(TextWriter output, BenchmarkOptions options, string loadAverage, (string Mode, string Source) durability, bool withFloor, RunFigures run)
     {
-        var measured = run.Measured;
         output.WriteLine();
         output.WriteLine(Rule);
         output.WriteLine("OneClick instant one-click benchmark");
         output.WriteLine(Rule);
         output.WriteLine($"machine            {Environment.ProcessorCount} cores, {CpuModel()}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         output.WriteLine($"load average       {loadAverage} (1, 5, 15 min) before the benchmark started");
-        output.WriteLine($"build              {BuildConfiguration}; gateway Production, SQLite, sandbox acquirer, loopback HTTP");
-        output.WriteLine("durability         " + Durability(durability, withFloor));
+        output.WriteLine($"build              {BuildConfiguration}; gateway Production, {run.Setup}, sandbox acquirer, loopback HTTP");
+        output.WriteLine("durability         " + (run.DatabaseDurability ?? Durability(durability, withFloor)));
         if (options.GatewaySettings.Count > 0)
         {
             output.WriteLine($"gateway settings   {string.Join(", ", options.GatewaySettings.Select(s => $"{s.Key}={s.Value}"))}");
         }
 
-        output.WriteLine($"buyers             {run.SeededBuyers} seeded of {options.Buyers} asked ({run.SeedTime.TotalSeconds:0.0} s, not measured)");
         output.WriteLine($"concurrency        {options.Concurrency}");
-        output.WriteLine($"duration           {options.DurationSeconds} s measured ({measured.Elapsed.TotalSeconds:0.00} s until the last purchase ended), after {options.WarmupSeconds} s warm-up");
+        output.WriteLine($"duration           {options.DurationSeconds} s measured, after {options.WarmupSeconds} s warm-up");
+        PrintBody(output, options, run);
+    }
+
+    /// <summary>A further run of the gateway (on PostgreSQL, one node or several), under the same load as the first.</summary>
+    public static void PrintGatewayRun(TextWriter output, RunFigures run)
+    {
+        output.WriteLine($"OneClick on {run.Setup}");
+        output.WriteLine(Rule);
+        if (run.Nodes > 1)
+        {
+            output.WriteLine(run.Setup.EndsWith("sticky", StringComparison.Ordinal)
+                ? "spread             each buyer's requests to one node (a balancer's sticky sessions)"
+                : "spread             each request to the next node: a buyer's requests alternate between the nodes (round robin)");
+        }
+
+        output.WriteLine($"durability         {run.DatabaseDurability ?? "n/a"}");
+        PrintBody(output, null, run);
+    }
+
+    /// <summary>
+    /// The runs side by side: the figures issue 22 compares (SQLite against PostgreSQL with 1 and 2
+    /// nodes), each from this one run of the benchmark on this one machine.
+    /// </summary>
+    public static void PrintDatabases(TextWriter output, IReadOnlyList<RunFigures> runs)
+    {
+        output.WriteLine("databases          the same load on each, in this run, on this machine's cores (the database server's too)");
+        output.WriteLine("  setup                             purchases/s  CPU per purchase: gateway + database  purchase p50 / p99 ms  write gate held");
+        foreach (var run in runs)
+        {
+            var purchases = Math.Max(run.Measured.Approved, 1);
+            var database = run.DatabaseCpu is { } cpu ? Invariant($"{cpu.TotalMilliseconds / purchases:0.00} ms") : "in-process";
+            var sorted = run.Measured.PurchaseMs.Order().ToArray();
+            double At(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            var held = run.Counters is { HeldSeconds: { } h } ? Invariant($"{h / run.Measured.Elapsed.TotalSeconds * 100:0}%") + (run.Nodes > 1 ? " (node 1)" : "") : "n/a";
+            output.WriteLine(Invariant($"  {run.Setup,-33} {run.Throughput,11:0.0}  {PerPurchase(run.ServerCpu, run.Measured.Approved),9} + {database,-12}            {At(0.50),6:0} / {At(0.99),-6:0}         {held}"));
+        }
+
+        output.WriteLine(Rule);
+    }
+
+    private static void PrintBody(TextWriter output, BenchmarkOptions? options, RunFigures run)
+    {
+        var measured = run.Measured;
+        var nodes = run.Nodes > 1 ? $" ({run.Nodes} nodes, added)" : "";
+        var firstNode = run.Nodes > 1 ? $" (node 1 of {run.Nodes})" : "";
+        output.WriteLine($"buyers             {run.SeededBuyers} seeded{(options is null ? "" : $" of {options.Buyers} asked")} ({run.SeedTime.TotalSeconds:0.0} s, not measured)");
+        output.WriteLine($"measured           {measured.Elapsed.TotalSeconds:0.00} s until the last purchase ended");
         output.WriteLine($"approved           {measured.Approved}");
         output.WriteLine($"failures           {run.Failures}{(measured.Failures.IsEmpty ? "" : "  (" + Describe(measured.Failures) + ")")}");
         output.WriteLine($"throughput         {run.Throughput:0.0} approved purchases/s");
         output.WriteLine($"latency (ms)          p50      p95      p99      max");
         output.WriteLine($"  purchase         {Percentiles(measured.PurchaseMs)}   (startorder 303 + approval page)");
         output.WriteLine($"  startorder       {Percentiles(measured.StartOrderMs)}   (charged within this request)");
-        output.WriteLine($"gateway memory     peak RSS {Mb(run.HighWaterMarkKb)} (VmHWM); max sampled every 250 ms {Mb(run.PeakSampledRssKb)}; {Mb(run.RssBeforeKb)} before the measured phase");
-        output.WriteLine($"gateway threads    {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} at the end of the measured phase");
-        output.WriteLine($"gateway CPU        {run.ServerCpu.TotalSeconds:0.0} s in {measured.Elapsed.TotalSeconds:0.0} s ({run.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(run.ServerCpu, measured.Approved)} per approved purchase");
-        output.WriteLine($"gateway GC mode    {run.GcMode}");
-        output.WriteLine($"gateway GC         {Gc(run)}");
-        output.WriteLine($"write commits      {Commits(run)}");
-        output.WriteLine($"write gate held    {Held(run)}");
+        output.WriteLine($"gateway memory     peak RSS {Mb(run.HighWaterMarkKb)} (VmHWM); max sampled every 250 ms {Mb(run.PeakSampledRssKb)}; {Mb(run.RssBeforeKb)} before the measured phase{nodes}");
+        output.WriteLine($"gateway threads    {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} at the end of the measured phase{nodes}");
+        output.WriteLine($"gateway CPU        {run.ServerCpu.TotalSeconds:0.0} s in {measured.Elapsed.TotalSeconds:0.0} s ({run.ServerCpu / measured.Elapsed:0.00} cores), {PerPurchase(run.ServerCpu, measured.Approved)} per approved purchase{nodes}");
+        if (run.DatabaseCpu is { } databaseCpu)
+        {
+            output.WriteLine($"database CPU       {databaseCpu.TotalSeconds:0.0} s ({databaseCpu / measured.Elapsed:0.00} cores), {PerPurchase(databaseCpu, measured.Approved)} per approved purchase: the PostgreSQL server's processes, on the same cores");
+        }
+
+        output.WriteLine($"gateway GC mode    {run.GcMode}{firstNode}");
+        output.WriteLine($"gateway GC         {Gc(run)}{firstNode}");
+        output.WriteLine($"write commits      {Commits(run)}{firstNode}");
+        output.WriteLine($"write gate held    {Held(run)}{firstNode}");
         output.WriteLine($"benchmark CPU      {run.SelfCpu.TotalSeconds:0.0} s ({run.SelfCpu / measured.Elapsed:0.00} cores) for the load generator and the merchant, on the same cores");
         if (!run.ExpectPostbacks)
         {

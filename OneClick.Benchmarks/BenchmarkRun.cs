@@ -27,7 +27,7 @@ internal static class BenchmarkRun
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             MaxConnectionsPerServer = int.MaxValue,
         };
-        using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(server.Spread(handler)) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var approvals = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var say = (string line) => progress.WriteLine($"[{server.Name}] {line}");
 
@@ -88,6 +88,7 @@ internal static class BenchmarkRun
         }
 
         var cpuBefore = server.CpuTime;
+        var databaseCpuBefore = server.DatabaseCpuTime;
         var selfCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var rssBefore = server.CurrentRssKb;
         var logLinesBefore = server.LogLines;
@@ -96,6 +97,7 @@ internal static class BenchmarkRun
         var measured = await RunPhaseAsync(http, pool, options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), approvals, cancellationToken);
         var phaseEndedAt = TimeProvider.System.GetUtcNow().UtcDateTime;
         var serverCpu = server.CpuTime - cpuBefore;
+        var databaseCpu = server.DatabaseCpuTime - databaseCpuBefore;
         var threads = server.Threads;
         var gcMode = GcMode.Describe(server.ProcessId, server.RuntimeConfigFile);
         var selfCpu = Process.GetCurrentProcess().TotalProcessorTime - selfCpuBefore;
@@ -119,11 +121,15 @@ internal static class BenchmarkRun
         return new RunFigures
         {
             Server = server.Name,
+            Setup = server.Setup,
+            DatabaseDurability = server.DatabaseDurability,
             SeededBuyers = seeded.Count,
             SeedTime = seedTime,
             SeedFailures = seedFailures,
             Measured = measured,
+            Nodes = server.Nodes,
             ServerCpu = serverCpu,
+            DatabaseCpu = databaseCpu,
             SelfCpu = selfCpu,
             Threads = threads,
             RssBeforeKb = rssBefore,

@@ -10,21 +10,31 @@ namespace OneClick.Benchmarks;
 public sealed class GatewayUnderTest : ServerUnderTest
 {
     private readonly string? postgreSql;
+    private readonly BenchDatabase? database;
 
-    private GatewayUnderTest(Process process, Uri baseAddress, string dataDirectory, string? postgreSql)
-        : base(process, baseAddress, dataDirectory)
+    private GatewayUnderTest(IReadOnlyList<ServerProcess> processes, IReadOnlyList<Uri> baseAddresses, string dataDirectory, string? postgreSql, BenchDatabase? database)
+        : base(processes, baseAddresses, dataDirectory)
     {
         this.postgreSql = postgreSql;
+        this.database = database;
     }
 
-    public override string Name => "gateway";
+    public override string Name => postgreSql is null ? "gateway" : Nodes == 1 ? "gateway on PostgreSQL" : $"gateway on PostgreSQL, {Nodes} nodes";
+
+    /// <summary>The database and the nodes, as the summary table names the run.</summary>
+    public override string Setup => postgreSql is null ? "SQLite, 1 node" : Nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, {Nodes} nodes, {(StickyBuyers ? "sticky" : "round robin")}";
+
+    public override TimeSpan? DatabaseCpuTime => database is null ? null : BenchDatabase.ServerCpuTime();
+
+    /// <summary>The PostgreSQL server's durability settings, or null on SQLite.</summary>
+    public override string? DatabaseDurability => database?.Durability;
 
     /// <summary>The gateway's dll, next to this program; the floor runs with its runtime settings too.</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "OneClick.Web.dll");
 
     public override string RuntimeConfigFile => Path.ChangeExtension(Dll, ".runtimeconfig.json");
 
-    /// <summary>Counted in the gateway's database: its SQLite file, or the PostgreSQL database it was given (<c>--set OneClick__Database__Provider=PostgreSql</c>).</summary>
+    /// <summary>Counted in the gateway's database: its SQLite file, or the PostgreSQL database it was given.</summary>
     public override async Task<long> ApprovedSalesAsync(CancellationToken cancellationToken)
     {
         if (postgreSql is null)
@@ -38,16 +48,19 @@ public sealed class GatewayUnderTest : ServerUnderTest
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public static async Task<GatewayUnderTest> StartAsync(Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The gateway on SQLite in its data folder, or with <paramref name="database"/> as <paramref name="nodes"/>
+    /// nodes on that one PostgreSQL database, sharing a master key made for the run (README "Several nodes").
+    /// The database is dropped with the gateway.
+    /// </summary>
+    public static async Task<GatewayUnderTest> StartAsync(
+        Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken, BenchDatabase? database = null, int nodes = 1, bool stickyBuyers = false)
     {
         RequireBuilt(Dll, Path.ChangeExtension(Dll, ".runtimeconfig.json"), Path.ChangeExtension(Dll, ".deps.json"));
-        var baseAddress = LoopbackAddress(FreePort());
         var dataDirectory = NewDataDirectory("oneclick-bench-");
-        var environment = new Dictionary<string, string>
+        var shared = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["OneClick__DataDirectory"] = dataDirectory,
             ["OneClick__Seed__ShopId"] = BenchShop.ShopId.ToString(CultureInfo.InvariantCulture),
             ["OneClick__Seed__SignatureKey"] = BenchShop.SignatureKey,
             ["OneClick__Seed__OneClickEnabled"] = "true",
@@ -63,17 +76,46 @@ public sealed class GatewayUnderTest : ServerUnderTest
             ["OneClick__RateLimits__UnknownTokensPerHour"] = "100000000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        foreach (var (key, value) in extraSettings)
+        if (database is not null)
         {
-            environment[key] = value;
+            shared["OneClick__Database__Provider"] = "PostgreSql";
+            shared["OneClick__Database__ConnectionString"] = database.ConnectionString;
+            shared["OneClick__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         }
 
-        var process = Process.Start(DotnetExec([Dll], environment)) ?? throw new InvalidOperationException("dotnet could not be started.");
-        var postgreSql = environment.TryGetValue("OneClick__Database__Provider", out var provider) && string.Equals(provider, "PostgreSql", StringComparison.OrdinalIgnoreCase)
-            ? environment.GetValueOrDefault("OneClick__Database__ConnectionString")
+        foreach (var (key, value) in extraSettings)
+        {
+            shared[key] = value;
+        }
+
+        var processes = new List<ServerProcess>();
+        var addresses = new List<Uri>();
+        for (var node = 1; node <= nodes; node++)
+        {
+            var address = LoopbackAddress(FreePort());
+            var environment = new Dictionary<string, string>(shared)
+            {
+                ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+                ["OneClick__DataDirectory"] = nodes == 1 ? dataDirectory : Directory.CreateDirectory(Path.Combine(dataDirectory, $"node{node}")).FullName,
+            };
+            var process = Process.Start(DotnetExec([Dll], environment)) ?? throw new InvalidOperationException("dotnet could not be started.");
+            processes.Add(new ServerProcess(process));
+            addresses.Add(address);
+        }
+
+        var postgreSql = shared.TryGetValue("OneClick__Database__Provider", out var provider) && string.Equals(provider, "PostgreSql", StringComparison.OrdinalIgnoreCase)
+            ? shared.GetValueOrDefault("OneClick__Database__ConnectionString")
             : null;
-        var gateway = new GatewayUnderTest(process, baseAddress, dataDirectory, postgreSql);
+        var gateway = new GatewayUnderTest(processes, addresses, dataDirectory, postgreSql, database) { StickyBuyers = stickyBuyers };
         await gateway.WaitUntilReadyAsync("/health/ready", cancellationToken);
         return gateway;
+    }
+
+    protected override async ValueTask DisposeMoreAsync()
+    {
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
     }
 }

@@ -42,6 +42,25 @@ public static class OneClickBenchmark
             }
         }
 
+        // Then PostgreSQL, when a server was named: one node, then two on one database (each request to the
+        // next node, then each buyer on one node), each run on the cores to itself.
+        var onPostgreSql = new List<RunFigures>();
+        var postgreSqlAborted = new List<(string Setup, RunAbortedException Aborted)>();
+        if (options.PostgreSql is { } server)
+        {
+            foreach (var (nodes, sticky) in new[] { (1, false), (2, false), (2, true) })
+            {
+                try
+                {
+                    onPostgreSql.Add(await RunGatewayAsync(options, output, cancellationToken, server, nodes, sticky));
+                }
+                catch (RunAbortedException aborted)
+                {
+                    postgreSqlAborted.Add((nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, 2 nodes, {(sticky ? "sticky" : "round robin")}", aborted));
+                }
+            }
+        }
+
         BenchmarkReport.PrintGateway(output, options, load, durability, floor is not null || floorAborted is not null, gateway);
         var problems = gateway.Problems().ToList();
         if (floor is not null)
@@ -56,16 +75,36 @@ public static class OneClickBenchmark
             problems.Add("floor: " + floorAborted.Message);
         }
 
+        foreach (var run in onPostgreSql)
+        {
+            BenchmarkReport.PrintGatewayRun(output, run);
+            problems.AddRange(run.Problems().Select(p => $"{run.Setup}: {p}"));
+        }
+
+        foreach (var (setup, aborted) in postgreSqlAborted)
+        {
+            output.WriteLine($"{setup,-19}not measured: {aborted.Message}");
+            BenchmarkReport.PrintLog(output, aborted.Server, aborted.LastLogLines);
+            problems.Add($"{setup}: {aborted.Message}");
+        }
+
+        if (options.PostgreSql is not null)
+        {
+            BenchmarkReport.PrintDatabases(output, [gateway, .. onPostgreSql]);
+        }
+
         output.WriteLine(problems.Count == 0 ? "verdict            passed: every count above is verified" : "verdict            FAILED: " + string.Join("; ", problems));
         return problems.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<RunFigures> RunGatewayAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The gateway on SQLite, or as <paramref name="nodes"/> nodes on a fresh database of the PostgreSQL <paramref name="postgreSql"/>.</summary>
+    private static async Task<RunFigures> RunGatewayAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1, bool stickyBuyers = false)
     {
         await using var merchant = await PostbackMerchant.StartAsync();
-        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}; starting the gateway...");
-        await using var gateway = await GatewayUnderTest.StartAsync(merchant.BaseAddress, options.GatewaySettings, cancellationToken);
-        output.WriteLine($"Gateway on {gateway.BaseAddress} (pid {gateway.ProcessId}, data in {gateway.DataDirectory}).");
+        var database = postgreSql is null ? null : await BenchDatabase.CreateAsync(postgreSql, cancellationToken);
+        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}; starting the gateway{(database is null ? "" : $" on PostgreSQL database {database.Name}, {nodes} node(s)")}...");
+        await using var gateway = await GatewayUnderTest.StartAsync(merchant.BaseAddress, options.GatewaySettings, cancellationToken, database, nodes, stickyBuyers);
+        output.WriteLine($"Gateway on {string.Join(", ", gateway.BaseAddresses)} (pid {gateway.ProcessIds}, data in {gateway.DataDirectory}).");
 
         // Unless the run switched postbacks off with --set OneClick__Seed__PostbackUrl= to see what they cost.
         var expectPostbacks = !(options.GatewaySettings.TryGetValue("OneClick__Seed__PostbackUrl", out var postbackUrl) && postbackUrl.Length == 0);

@@ -8,6 +8,12 @@ internal sealed class RunFigures
     /// <summary>"gateway" or "floor".</summary>
     public required string Server { get; init; }
 
+    /// <summary>The database and the nodes ("SQLite, 1 node", "PostgreSQL, 2 nodes"), or the server's name.</summary>
+    public required string Setup { get; init; }
+
+    /// <summary>The PostgreSQL server's durability settings; null on SQLite.</summary>
+    public string? DatabaseDurability { get; init; }
+
     public required int SeededBuyers { get; init; }
 
     public required TimeSpan SeedTime { get; init; }
@@ -16,7 +22,14 @@ internal sealed class RunFigures
 
     public required PhaseResult Measured { get; init; }
 
+    /// <summary>The server's processes: 1, or the gateway's nodes on one PostgreSQL database.</summary>
+    public required int Nodes { get; init; }
+
+    /// <summary>CPU time of the server's processes (every node's) in the measured phase.</summary>
     public required TimeSpan ServerCpu { get; init; }
+
+    /// <summary>CPU time of the PostgreSQL server's processes in the measured phase (SQLite's work is in <see cref="ServerCpu"/>).</summary>
+    public required TimeSpan? DatabaseCpu { get; init; }
 
     /// <summary>The load generator's and the merchant's CPU during the measured phase.</summary>
     public required TimeSpan SelfCpu { get; init; }

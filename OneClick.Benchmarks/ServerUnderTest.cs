@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -13,34 +11,41 @@ namespace OneClick.Benchmarks;
 /// </summary>
 public abstract class ServerUnderTest : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> log = new();
-    private readonly CancellationTokenSource stopSampling = new();
-    private readonly Task sampling;
-    private long peakRssKb;
-    private int logLines;
+    private readonly IReadOnlyList<ServerProcess> processes;
     private bool disposed;
 
     protected ServerUnderTest(Process process, Uri baseAddress, string dataDirectory)
+        : this([new ServerProcess(process)], [baseAddress], dataDirectory)
     {
-        this.process = process;
-        BaseAddress = baseAddress;
-        DataDirectory = dataDirectory;
-        sampling = SampleMemoryAsync(stopSampling.Token);
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
-    /// <summary>How the report calls it: "gateway" or "floor".</summary>
+    /// <summary>A server of several nodes (processes), each on its own address; the figures are their sums.</summary>
+    protected ServerUnderTest(IReadOnlyList<ServerProcess> processes, IReadOnlyList<Uri> baseAddresses, string dataDirectory)
+    {
+        this.processes = processes;
+        BaseAddresses = baseAddresses;
+        DataDirectory = dataDirectory;
+    }
+
+    /// <summary>How the report calls it: "gateway", "floor", or a gateway on PostgreSQL.</summary>
     public abstract string Name { get; }
 
-    public Uri BaseAddress { get; }
+    /// <summary>What the report's summary calls the run: the database and the nodes.</summary>
+    public virtual string Setup => Name;
+
+    /// <summary>The first node's address; <see cref="BaseAddresses"/> has every node's.</summary>
+    public Uri BaseAddress => BaseAddresses[0];
+
+    public IReadOnlyList<Uri> BaseAddresses { get; }
+
+    public int Nodes => processes.Count;
 
     public string DataDirectory { get; }
 
-    public int ProcessId => process.Id;
+    /// <summary>The first node's process: the meters and the GC mode are read there.</summary>
+    public int ProcessId => processes[0].Id;
+
+    public string ProcessIds => string.Join(", ", processes.Select(p => p.Id));
 
     /// <summary>The runtime settings the server was started with (the report's GC line reads its GC settings).</summary>
     public abstract string RuntimeConfigFile { get; }
@@ -48,30 +53,48 @@ public abstract class ServerUnderTest : IAsyncDisposable
     /// <summary>The approved sales in the server's database, read on a connection of the benchmark's own.</summary>
     public abstract Task<long> ApprovedSalesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Lines the server wrote (both log at Warning, so these are warnings and errors).</summary>
-    public int LogLines => Volatile.Read(ref logLines);
+    /// <summary>Lines the server wrote (both log at Warning, so these are warnings and errors), every node's.</summary>
+    public int LogLines => processes.Sum(p => p.LogLines);
 
-    public IReadOnlyList<string> LastLogLines(int count) => log.ToArray().TakeLast(count).ToList();
+    public IReadOnlyList<string> LastLogLines(int count) => processes.Count == 1
+        ? processes[0].LastLogLines(count)
+        : processes.SelectMany((p, i) => p.LastLogLines(count).Select(line => $"node {i + 1}: {line}")).TakeLast(count).ToList();
 
-    /// <summary>The largest resident set seen by sampling every 250 ms.</summary>
-    public long PeakSampledRssKb => Interlocked.Read(ref peakRssKb);
+    /// <summary>The largest resident set seen by sampling every 250 ms (each node's, added).</summary>
+    public long PeakSampledRssKb => processes.Sum(p => p.PeakSampledRssKb);
 
-    /// <summary>The kernel's own high-water mark of the resident set (VmHWM).</summary>
-    public long? HighWaterMarkKb => ReadStatus("VmHWM:");
+    /// <summary>The kernel's own high-water mark of the resident set (VmHWM), each node's added.</summary>
+    public long? HighWaterMarkKb => Sum(p => p.HighWaterMarkKb);
 
-    public long? CurrentRssKb => ReadStatus("VmRSS:");
+    public long? CurrentRssKb => Sum(p => p.CurrentRssKb);
 
     /// <summary>Operating-system threads of the server (the thread pool grows when its threads block).</summary>
-    public long? Threads => ReadStatus("Threads:");
+    public long? Threads => Sum(p => p.Threads);
 
-    /// <summary>CPU time (user and system) the server has used so far.</summary>
-    public TimeSpan CpuTime
+    /// <summary>CPU time (user and system) the server's processes have used so far.</summary>
+    public TimeSpan CpuTime => processes.Aggregate(TimeSpan.Zero, (total, p) => total + p.CpuTime);
+
+    /// <summary>CPU time of the database server's processes so far, where the database is a server of its own on these cores; else null.</summary>
+    public virtual TimeSpan? DatabaseCpuTime => null;
+
+    /// <summary>The database server's durability settings, where it is a server of its own; else null.</summary>
+    public virtual string? DatabaseDurability => null;
+
+    /// <summary>Several nodes keep each buyer's requests on one node (a balancer's sticky sessions), instead of sending each request to the next node.</summary>
+    public bool StickyBuyers { get; init; }
+
+    /// <summary>
+    /// The handler the load generator sends through: as it is for one node; for several, each request
+    /// goes to the next node in turn, as a round-robin balancer would send it, or, with
+    /// <see cref="StickyBuyers"/>, each buyer's requests to one node.
+    /// </summary>
+    public HttpMessageHandler Spread(HttpMessageHandler handler) =>
+        BaseAddresses.Count == 1 ? handler : new RoundRobin(BaseAddresses, StickyBuyers) { InnerHandler = handler };
+
+    private long? Sum(Func<ServerProcess, long?> figure)
     {
-        get
-        {
-            process.Refresh();
-            return process.TotalProcessorTime;
-        }
+        var values = processes.Select(figure).ToList();
+        return values.Any(v => v is null) ? null : values.Sum();
     }
 
     /// <summary><c>dotnet exec</c> of a dll built next to this program, with its own output read by the caller.</summary>
@@ -142,12 +165,12 @@ public abstract class ServerUnderTest : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Waits until <paramref name="readyPath"/> answers 200; the server is stopped when it does not.</summary>
+    /// <summary>Waits until <paramref name="readyPath"/> answers 200 on every node; the server is stopped when one does not.</summary>
     protected async Task WaitUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
     {
         try
         {
-            await PollUntilReadyAsync(readyPath, cancellationToken);
+            await Task.WhenAll(BaseAddresses.Select((address, i) => PollUntilReadyAsync(processes[i], address, readyPath, cancellationToken)));
         }
         catch
         {
@@ -156,15 +179,15 @@ public abstract class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    private async Task PollUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
+    private async Task PollUntilReadyAsync(ServerProcess process, Uri address, string readyPath, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The {Name} exited with code {process.ExitCode} while starting:\n{string.Join('\n', LastLogLines(30))}");
+                throw new InvalidOperationException($"The {Name} on {address} exited with code {process.ExitCode} while starting:\n{string.Join('\n', process.LastLogLines(30))}");
             }
 
             try
@@ -187,71 +210,10 @@ public abstract class ServerUnderTest : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new TimeoutException($"The {Name} did not answer {readyPath} within 60 s:\n{string.Join('\n', LastLogLines(30))}");
+        throw new TimeoutException($"The {Name} on {address} did not answer {readyPath} within 60 s:\n{string.Join('\n', process.LastLogLines(30))}");
     }
 
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        Interlocked.Increment(ref logLines);
-        log.Enqueue(line);
-        while (log.Count > 200 && log.TryDequeue(out _))
-        {
-        }
-    }
-
-    private async Task SampleMemoryAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        try
-        {
-            do
-            {
-                if (CurrentRssKb is { } rss && rss > Interlocked.Read(ref peakRssKb))
-                {
-                    Interlocked.Exchange(ref peakRssKb, rss);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-    }
-
-    private long? ReadStatus(string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-            {
-                if (line.StartsWith(field, StringComparison.Ordinal))
-                {
-                    var digits = line[field.Length..].Trim().Split(' ')[0];
-                    return long.Parse(digits, CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // The process has gone, or this is not Linux.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        catch (InvalidOperationException)
-        {
-            // Disposed already (a failed start is stopped at once).
-        }
-
-        return null;
-    }
-
+    /// <summary>Stops every node, then deletes the data folder; what else the server owns goes after (<see cref="DisposeMoreAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         // A server that failed to start is stopped at once, and again by the caller's using.
@@ -261,16 +223,11 @@ public abstract class ServerUnderTest : IAsyncDisposable
         }
 
         disposed = true;
-        await stopSampling.CancelAsync();
-        await sampling;
-        stopSampling.Dispose();
-        if (!process.HasExited)
+        foreach (var process in processes)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await process.DisposeAsync();
         }
 
-        process.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -280,6 +237,28 @@ public abstract class ServerUnderTest : IAsyncDisposable
             Console.Error.WriteLine($"Could not delete {DataDirectory}: {ex.Message}");
         }
 
+        await DisposeMoreAsync();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What the server owns besides its processes and folder (a PostgreSQL database), once they are gone.</summary>
+    protected virtual ValueTask DisposeMoreAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Sends each request to the next node in turn (a buyer's requests alternate between the nodes), or each buyer's to a node of its own.</summary>
+    private sealed class RoundRobin(IReadOnlyList<Uri> nodes, bool byBuyer) : DelegatingHandler
+    {
+        private int next = -1;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { IsAbsoluteUri: true } uri && nodes.Any(n => n.Authority == uri.Authority))
+            {
+                var turn = byBuyer && request.Options.TryGetValue(BenchBuyer.Sender, out var buyer) ? buyer : Interlocked.Increment(ref next);
+                var node = nodes[(int)((uint)turn % (uint)nodes.Count)];
+                request.RequestUri = new UriBuilder(uri) { Host = node.Host, Port = node.Port }.Uri;
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -56,6 +56,11 @@ public sealed class GatewayUnderTest : ServerUnderTest
     public static async Task<GatewayUnderTest> StartAsync(
         Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken, BenchDatabase? database = null, int nodes = 1, bool stickyBuyers = false)
     {
+        if (nodes > 1 && database is null)
+        {
+            throw new ArgumentException("Several nodes are one gateway only on one PostgreSQL database.", nameof(nodes));
+        }
+
         RequireBuilt(Dll, Path.ChangeExtension(Dll, ".runtimeconfig.json"), Path.ChangeExtension(Dll, ".deps.json"));
         var dataDirectory = NewDataDirectory("oneclick-bench-");
         var shared = new Dictionary<string, string>

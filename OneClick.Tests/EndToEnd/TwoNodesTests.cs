@@ -131,6 +131,7 @@ public sealed class TwoNodesTests : IAsyncLifetime
     {
         using var stop = new CancellationTokenSource();
         var approvals = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var buyers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -146,7 +147,8 @@ public sealed class TwoNodesTests : IAsyncLifetime
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or Shouldly.ShouldAssertException or InvalidOperationException)
                 {
-                    // The node died under this buyer, or the balancer had not yet seen it die.
+                    // The node died under this buyer, or the balancer had not yet seen it die (counted, for a failure's message).
+                    failures.AddOrUpdate($"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}", 1, (_, n) => n + 1);
                 }
             }
         })).ToList();
@@ -154,7 +156,15 @@ public sealed class TwoNodesTests : IAsyncLifetime
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref approvals) >= 20), "20 sales approved on two nodes", TimeSpan.FromSeconds(90));
         await Nodes.KillAsync(1);
         var atKill = Volatile.Read(ref approvals);
-        await GatewayFactory.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref approvals) >= atKill + 20), "20 more sales approved by the node left", TimeSpan.FromSeconds(90));
+        try
+        {
+            await GatewayFactory.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref approvals) >= atKill + 20), "20 more sales approved by the node left", TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException stuck)
+        {
+            var seen = string.Join('\n', failures.OrderByDescending(f => f.Value).Take(10).Select(f => $"{f.Value} × {f.Key}"));
+            throw new TimeoutException($"{stuck.Message} ({Volatile.Read(ref approvals) - atKill} since the kill). The buyers' failures:\n{seen}\nNode 2's log:\n{Nodes.LogTail(2)}", stuck);
+        }
         await stop.CancelAsync();
         await Task.WhenAll(buyers);
 

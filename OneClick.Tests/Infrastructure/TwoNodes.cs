@@ -42,6 +42,13 @@ public sealed class TwoNodes : IAsyncDisposable
     public HttpClient AlternatingClient(CookieContainer cookies) =>
         new(new Alternating(this, new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies })) { BaseAddress = Node(1) };
 
+    /// <summary>The last lines node 1 or 2 wrote to its log: what a failed test shows of it.</summary>
+    public string LogTail(int node, int lines = 40)
+    {
+        var log = Path.Combine(state.Path, $"node{node}.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(lines)) : $"(no log at {log})";
+    }
+
     /// <summary>The first column of a query on the nodes' database.</summary>
     public async Task<long> ScalarAsync(string sql)
     {

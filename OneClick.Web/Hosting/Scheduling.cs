@@ -127,6 +127,11 @@ public static class Scheduling
             // A run held by a node that died is given to another after this long.
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
             UseSlidingInvisibilityTimeout = true,
+            // Hangfire's locks are rows that their holder deletes; a node killed while holding one
+            // (the outbox sweep's scheduling lock is taken every second) leaves it behind until it is
+            // this old. Its default, 10 minutes, stopped the sweep on every node, and a restarted
+            // node's start, for that long; the locks are held for milliseconds.
+            DistributedLockTimeout = DistributedLockLifetime,
         };
         var connectionString = PersistenceServiceCollectionExtensions.PostgreSqlConnectionString(database.ConnectionString);
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage);
@@ -135,74 +140,8 @@ public static class Scheduling
     /// <summary>The schema of Hangfire's own tables in the gateway's PostgreSQL database.</summary>
     public const string PostgreSqlJobSchema = "hangfire";
 
-    /// <summary>Sets every recurring job to the table's schedule (or the configured one) at start, and removes jobs the table no longer has.</summary>
-    private sealed class RecurringJobRegistration(
-        IRecurringJobManager manager,
-        JobStorage storage,
-        IOptions<JobOptions> options,
-        DataDirectory dataDirectory,
-        ILogger<RecurringJobRegistration> logger) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            RemoveQuartzStore();
-            var jobs = options.Value;
-            foreach (var job in RecurringJobs)
-            {
-                try
-                {
-                    job.Register(manager, jobs.ScheduleOf(job));
-                }
-                catch (ArgumentException ex) when (jobs.Schedules.ContainsKey(job.Id))
-                {
-                    throw new InvalidOperationException(
-                        $"OneClick:Jobs:Schedules:{job.Id} is '{jobs.ScheduleOf(job)}', which is not a valid cron expression " +
-                        $"({ex.InnerException?.Message ?? ex.Message}): give five fields (minute hour day month weekday) or six with seconds first.", ex);
-                }
-            }
-
-            using (var connection = storage.GetConnection())
-            {
-                foreach (var stale in connection.GetAllItemsFromSet("recurring-jobs").Except(RecurringJobs.Select(j => j.Id)))
-                {
-                    manager.RemoveIfExists(stale);
-                    logger.LogInformation("Recurring job {Id} is no longer scheduled: removed", stale);
-                }
-            }
-
-            logger.LogInformation(
-                "Jobs: Hangfire on {Storage} storage, {Workers} workers, polling every {Polling}; recurring: {Jobs}",
-                jobs.Storage, jobs.WorkerCount, jobs.PollingInterval,
-                string.Join(", ", RecurringJobs.Select(j => $"{j.Id} ({jobs.ScheduleOf(j)})")));
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        /// <summary>
-        /// Quartz, the stand-in before Hangfire (decision 003), kept its triggers in scheduler.db. It
-        /// held only schedules (the outbox held every postback), so a data folder from before loses
-        /// nothing when the file goes.
-        /// </summary>
-        private void RemoveQuartzStore()
-        {
-            var removed = false;
-            foreach (var file in new[] { "scheduler.db", "scheduler.db-wal", "scheduler.db-shm", "scheduler.db-journal" })
-            {
-                var path = dataDirectory.PathOf(file);
-                if (File.Exists(path))
-                {
-                    File.Delete(path);
-                    removed = true;
-                }
-            }
-
-            if (removed)
-            {
-                logger.LogInformation("The retired Quartz job store (scheduler.db) held only schedules: removed");
-            }
-        }
-    }
+    /// <summary>How old a Hangfire lock left by a node that died may be before another node takes it.</summary>
+    public static readonly TimeSpan DistributedLockLifetime = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One row of <see cref="Scheduling.RecurringJobs"/>.</summary>

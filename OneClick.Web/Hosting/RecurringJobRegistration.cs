@@ -25,6 +25,7 @@ internal sealed class RecurringJobRegistration(
 
     private readonly CancellationTokenSource stopping = new();
     private Task retrying = Task.CompletedTask;
+    private bool disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -48,11 +49,26 @@ internal sealed class RecurringJobRegistration(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref disposed))
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         await retrying.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => stopping.Dispose();
+    /// <summary>The container may be disposed before the host is stopped (a test's host): the retries end here then.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, true))
+        {
+            return;
+        }
+
+        stopping.Cancel();
+        stopping.Dispose();
+    }
 
     /// <summary>Whether every job is set and every stale one removed; false, with the lock's refusal, when a lock was held past its wait.</summary>
     private bool TrySetAll(JobOptions jobs, out Exception? held)

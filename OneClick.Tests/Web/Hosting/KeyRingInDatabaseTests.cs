@@ -14,22 +14,16 @@ namespace OneClick.Tests.Web.Hosting;
 public sealed class KeyRingInDatabaseTests : IAsyncLifetime
 {
     private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
-    private readonly string database = "oneclick_keys_" + Guid.NewGuid().ToString("N");
+    private readonly DatabaseOfItsOwn database = new("oneclick_keys_");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (TestDatabase.PostgreSqlUnreachable is null)
-        {
-            await TestDatabase.DropAsync(database);
-        }
-    }
+    public Task DisposeAsync() => database.DropAsync();
 
     [PostgreSqlFact]
     public async Task Keys_are_rows_encrypted_under_the_master_key_and_a_second_node_reads_what_the_first_protected()
     {
-        await TestDatabase.CreateAsync(database);
+        await database.CreateAsync();
         await using var first = OnTheDatabase(new GatewayFactory());
         await using var second = OnTheDatabase(new GatewayFactory());
 
@@ -49,7 +43,7 @@ public sealed class KeyRingInDatabaseTests : IAsyncLifetime
     [PostgreSqlFact]
     public async Task PostgreSql_without_a_master_key_refuses_to_start_and_says_what_to_set()
     {
-        await TestDatabase.CreateAsync(database);
+        await database.CreateAsync();
         await using var gateway = OnTheDatabase(new GatewayFactory()).Unset("OneClick:MasterKey");
 
         // Refused at start or at the first use of the key, whichever comes first.
@@ -61,7 +55,7 @@ public sealed class KeyRingInDatabaseTests : IAsyncLifetime
 
     private GatewayFactory OnTheDatabase(GatewayFactory gateway) => gateway
         .Set("OneClick:Database:Provider", "PostgreSql")
-        .Set("OneClick:Database:ConnectionString", TestDatabase.ConnectionStringFor(database))
+        .Set("OneClick:Database:ConnectionString", database.ConnectionString)
         .Set("OneClick:MasterKey", TestDatabase.SharedMasterKey);
 
     private static IDataProtector Protector(GatewayFactory gateway) =>
@@ -69,7 +63,7 @@ public sealed class KeyRingInDatabaseTests : IAsyncLifetime
 
     private async Task<List<string>> KeyRowsAsync()
     {
-        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionStringFor(database));
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT \"Xml\" FROM \"DataProtectionKeys\"", connection);
         await using var reader = await command.ExecuteReaderAsync();

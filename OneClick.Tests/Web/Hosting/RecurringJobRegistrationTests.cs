@@ -13,22 +13,16 @@ public sealed class RecurringJobRegistrationTests : IAsyncLifetime
 {
     private const string SweepLock = "hangfire:lock:recurring-job:outbox-sweep";
     private const string Schedule = "*/7 * * * * *";
-    private readonly string database = "oneclick_jobs_" + Guid.NewGuid().ToString("N");
+    private readonly DatabaseOfItsOwn database = new("oneclick_jobs_");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (TestDatabase.PostgreSqlUnreachable is null)
-        {
-            await TestDatabase.DropAsync(database);
-        }
-    }
+    public Task DisposeAsync() => database.DropAsync();
 
     [PostgreSqlFact]
     public async Task Lock_a_dead_node_left_holds_no_start_and_the_job_is_set_once_the_lock_is_gone()
     {
-        await TestDatabase.CreateAsync(database);
+        await database.CreateAsync();
         await ExecuteAsync($"INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('{SweepLock}', 0, now())");
         await using var gateway = OnTheDatabase(new GatewayFactory());
 
@@ -45,7 +39,7 @@ public sealed class RecurringJobRegistrationTests : IAsyncLifetime
     [PostgreSqlFact]
     public async Task Lock_left_31_seconds_ago_is_taken_over_at_start()
     {
-        await TestDatabase.CreateAsync(database);
+        await database.CreateAsync();
         await ExecuteAsync($"INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('{SweepLock}', 0, now() - interval '31 seconds')");
         await using var gateway = OnTheDatabase(new GatewayFactory());
 
@@ -57,13 +51,13 @@ public sealed class RecurringJobRegistrationTests : IAsyncLifetime
 
     private GatewayFactory OnTheDatabase(GatewayFactory gateway) => gateway
         .Set("OneClick:Database:Provider", "PostgreSql")
-        .Set("OneClick:Database:ConnectionString", TestDatabase.ConnectionStringFor(database))
+        .Set("OneClick:Database:ConnectionString", database.ConnectionString)
         .Set("OneClick:MasterKey", TestDatabase.SharedMasterKey)
         .Set("OneClick:Jobs:Schedules:outbox-sweep", Schedule);
 
     private async Task<string?> SweepScheduleAsync()
     {
-        await using var connection = TestDatabase.UnpooledConnection(database);
+        await using var connection = TestDatabase.UnpooledConnection(database.Name);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT value FROM hangfire.hash WHERE key = 'recurring-job:outbox-sweep' AND field = 'Cron'", connection);
         return (string?)await command.ExecuteScalarAsync();
@@ -71,7 +65,7 @@ public sealed class RecurringJobRegistrationTests : IAsyncLifetime
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = TestDatabase.UnpooledConnection(database);
+        await using var connection = TestDatabase.UnpooledConnection(database.Name);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -37,6 +37,7 @@ builder.Services.AddOneClickDataProtection(dataDirectory, options.Database);
 builder.Services.AddPersistence(dataDirectory, builder.Environment, options.Database);
 builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
+builder.Services.AddResponseCompressionOfPages();
 builder.Services.AddHealth();
 builder.Services.AddCheckout();
 builder.Services.AddOneClick();
@@ -62,6 +63,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseResponseCompression();
 app.UseSecurityHeaders();
 app.UseClientErrorMessages();
 app.UseCookieSecurity();

@@ -99,6 +99,30 @@ public static partial class CardDataSweep
     /// request's own URL is the client's, not the gateway's: what the gateway sends a browser to is in
     /// the Location headers and links it answers with.
     /// </summary>
+    /// <summary>A body sent with Brotli or gzip, unpacked; null for one sent as it is (or that does not unpack: scanned as it is).</summary>
+    private static byte[]? Unpacked(ReadOnlySpan<byte> body, string? contentEncoding)
+    {
+        if (contentEncoding is not ("br" or "gzip") || body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var packed = new MemoryStream(body.ToArray());
+            using Stream unpacking = contentEncoding == "br"
+                ? new System.IO.Compression.BrotliStream(packed, System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Decompress);
+            using var plain = new MemoryStream();
+            unpacking.CopyTo(plain);
+            return plain.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     public static void Response(string host, string method, string pathAndQuery, int status, IEnumerable<KeyValuePair<string, StringValues>> headers, ReadOnlySpan<byte> body, long uncaptured, bool secureCookies)
     {
         var started = ThreadCpu.Now();
@@ -109,7 +133,7 @@ public static partial class CardDataSweep
         var where = $"{host}: {status} {method} {PathOnly(pathAndQuery)}";
 
         var headerText = new StringBuilder();
-        string? csp = null, nosniff = null, referrer = null, contentType = null;
+        string? csp = null, nosniff = null, referrer = null, contentType = null, contentEncoding = null;
         foreach (var (name, values) in headers)
         {
             foreach (var value in values.OfType<string>())
@@ -128,6 +152,9 @@ public static partial class CardDataSweep
                         break;
                     case "CONTENT-TYPE":
                         contentType = value;
+                        break;
+                    case "CONTENT-ENCODING":
+                        contentEncoding = value;
                         break;
                     case "SET-COOKIE":
                         CheckCookie(where, value, secureCookies);
@@ -167,9 +194,12 @@ public static partial class CardDataSweep
             AddFinding($"{where}: response headers: {finding.Kind}: {finding.Excerpt}");
         }
 
-        if (FirstTimeSeen(body))
+        // A body sent compressed (to a browser) is read as the browser reads it.
+        var unpacked = Unpacked(body, contentEncoding);
+        ReadOnlySpan<byte> scanned = unpacked is null ? body : unpacked;
+        if (FirstTimeSeen(scanned))
         {
-            foreach (var finding in CardDataDetector.ScanBytes(body, utf16: false))
+            foreach (var finding in CardDataDetector.ScanBytes(scanned, utf16: false))
             {
                 AddFinding($"{where}: response body: {finding.Kind}: {finding.Excerpt}");
             }

@@ -22,7 +22,11 @@ public sealed class GatewayUnderTest : ServerUnderTest
     public override string Name => postgreSql is null ? "gateway" : Nodes == 1 ? "gateway on PostgreSQL" : $"gateway on PostgreSQL, {Nodes} nodes";
 
     /// <summary>The database and the nodes, as the summary table names the run.</summary>
-    public override string Setup => postgreSql is null ? "SQLite, 1 node" : Nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, {Nodes} nodes, {(StickyBuyers ? "sticky" : "round robin")}";
+    public override string Setup => SetupOf(postgreSql is not null, Nodes, StickyBuyers);
+
+    /// <summary>How the report names a run: its database, its nodes and, for several, how the buyers are spread.</summary>
+    public static string SetupOf(bool postgreSql, int nodes, bool stickyBuyers) =>
+        !postgreSql ? "SQLite, 1 node" : nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, {nodes} nodes, {(stickyBuyers ? "sticky" : "round robin")}";
 
     public override TimeSpan? DatabaseCpuTime => database is null ? null : BenchDatabase.ServerCpuTime();
 

@@ -56,12 +56,12 @@ public static class OneClickBenchmark
                 }
                 catch (RunAbortedException aborted)
                 {
-                    postgreSqlAborted.Add((Setup(nodes, sticky), aborted));
+                    postgreSqlAborted.Add((GatewayUnderTest.SetupOf(postgreSql: true, nodes, sticky), aborted));
                 }
                 catch (Npgsql.NpgsqlException unreachable)
                 {
                     // No database could be made there (no server, a wrong password): said, and the verdict fails.
-                    postgreSqlAborted.Add((Setup(nodes, sticky), new RunAbortedException("gateway", $"PostgreSQL at {new Npgsql.NpgsqlConnectionStringBuilder(server).Host} refused: {unreachable.Message}", [])));
+                    postgreSqlAborted.Add((GatewayUnderTest.SetupOf(postgreSql: true, nodes, sticky), new RunAbortedException("gateway", $"PostgreSQL at {new Npgsql.NpgsqlConnectionStringBuilder(server).Host} refused: {unreachable.Message}", [])));
                 }
             }
         }
@@ -127,8 +127,6 @@ public static class OneClickBenchmark
         output.WriteLine($"Floor on {floor.BaseAddress} (pid {floor.ProcessId}, data in {floor.DataDirectory}).");
         return await BenchmarkRun.RunAsync(floor, merchant, options, (buyer, http, ct) => buyer.SeedOnFloorAsync(http, ct), expectPostbacks: true, output, cancellationToken);
     }
-
-    private static string Setup(int nodes, bool sticky) => nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, {nodes} nodes, {(sticky ? "sticky" : "round robin")}";
 
     private static string LoadAverage()
     {

@@ -22,6 +22,7 @@ builder.UseDevelopmentUrlUnlessConfigured("http://localhost:5080");
 // MudBlazor's, the stylesheets) from the build's manifest; a published one has no such manifest, and
 // this does nothing there.
 builder.WebHost.UseStaticWebAssets();
+builder.CacheFingerprintedFilesOutsideDevelopment();
 
 var options = builder.Configuration.GetSection(OneClickOptions.Section).Get<OneClickOptions>() ?? new OneClickOptions();
 var dataDirectory = DataDirectory.From(builder.Configuration, builder.Environment);

@@ -47,7 +47,7 @@ public static class ClientErrorMessages
         await response.WriteAsync(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
             "<meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\">" +
-            $"<title>{WebUtility.HtmlEncode(title)}</title><link rel=\"stylesheet\" href=\"/lib/bootstrap/css/bootstrap.min.css\"><link rel=\"stylesheet\" href=\"/css/site.css\"></head>\n" +
+            $"<title>{WebUtility.HtmlEncode(title)}</title><link rel=\"stylesheet\" href=\"{BuyerPages.StylesheetPath}\"></head>\n" +
             "<body><main class=\"container checkout\"><div class=\"row justify-content-center\"><div class=\"col-12 col-md-10 col-lg-8\">" +
             $"<h1 class=\"h3\">{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p></div></div></main></body></html>\n",
             context.RequestAborted);

@@ -55,7 +55,7 @@ public static class SecurityHeaders
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             // Files are cached as their own headers say (MapStaticAssets' ETags); pages and answers never.
             var path = context.Request.Path;
-            if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css")
+            if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
                 && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content"))
             {
                 headers.CacheControl = "no-store";

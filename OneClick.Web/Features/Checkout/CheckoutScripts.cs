@@ -6,6 +6,7 @@ namespace OneClick.Web.Features.Checkout;
 /// </summary>
 public static class CheckoutScripts
 {
+    /// <summary>The file's own path; pages link its fingerprinted address (<c>Assets[...]</c>), cached for a year.</summary>
     public const string CardFormPath = "/js/card-form.js";
 
     public const string CardFormIntegrity = "sha384-bdH/jIH5+XX7hvv4NLpl1FqAa1BVCSxq85XbEa59XQgZDzcgjmHkyx3whmR6urLP";

@@ -77,6 +77,23 @@ public sealed partial class OrderPage
 
     private string? Kept(string field, string? value) => billingErrors.ContainsKey(field) ? null : value;
 
+    private static readonly (string Key, string Id, string Label)[] CardFields =
+        [("number", "card-number", "Card number"), ("expiry", "card-expiry", "Expiry date"), ("cvc", "card-cvc", "CVC"), ("holder", "card-holder", "Cardholder name")];
+
+    private static readonly (string Key, string Id, string Label)[] BillingFields =
+        [("street", "street", "Street and number"), ("postal", "postal", "Postal code"), ("city", "city", "City"), ("country", "country", "Country")];
+
+    /// <summary>The fields of the card form (<paramref name="model"/> "Card") or the saved-card form ("Saved") that came back in error, in the form's order.</summary>
+    private List<ErrorSummary.FieldInError> FieldsInError(string model)
+    {
+        var own = model == "Card"
+            ? CardFields
+            : [("saved", $"saved-{(savedCards.Count > 0 ? savedCards[0].Id : null)}", "Saved card"), ("saved-cvc", "saved-cvc", "CVC")];
+        var billing = BillingFields.Select(f => (f.Key, $"{model.ToLowerInvariant()}-billing-{f.Id}", f.Label));
+        return [.. own.Where(f => errors.ContainsKey(f.Key)).Concat(billing.Where(f => billingErrors.ContainsKey(f.Key)))
+            .Select(f => new ErrorSummary.FieldInError(f.Item2, f.Item3))];
+    }
+
     private bool OffersRemember => view is not null && view.Order.MayUseOneClickAt(view.Shop) && !denied;
 
     private OneClick.Core.Wallets.SavedCard? FirstUnlocked => savedCards.FirstOrDefault(c => !c.IsLocked(Now));

@@ -1,0 +1,51 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace OneClick.Tests.Infrastructure;
+
+/// <summary>
+/// axe-core (Deque's engine, bundled by Deque.AxeCore.Playwright at 4.14) run on the page a browser
+/// test shows, against the WCAG 2.0, 2.1 and 2.2 A and AA rules (decision 033). Every violation is
+/// written to the test's output with the page state it was found in; the serious and critical ones
+/// come back for the test to fail on.
+/// </summary>
+public static class AxeCheck
+{
+    private static readonly AxeRunOptions WcagAa = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    };
+
+    /// <summary>
+    /// The serious and critical violations on <paramref name="page"/> as it is now, each named with
+    /// <paramref name="state"/>, but for the rules <paramref name="excused"/> names with the reason the
+    /// page must break them (reported as such, not counted).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string state, Action<string> report, IReadOnlyDictionary<string, string>? excused = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(report);
+        var result = await page.RunAxe(WcagAa);
+        var violations = result.Violations ?? [];
+        report($"axe {state}: {violations.Length} violations, {result.Passes?.Length ?? 0} rules passed, {result.Incomplete?.Length ?? 0} to review");
+        var serious = new List<string>();
+        foreach (var violation in violations)
+        {
+            var line = $"{state}: {violation.Impact} {violation.Id} ({violation.Help}) at {string.Join("; ", violation.Nodes.Take(3).Select(n => n.Target?.ToString()))}";
+            if (excused?.GetValueOrDefault(violation.Id) is { } why)
+            {
+                report($"  {line}: excused, {why}");
+                continue;
+            }
+
+            report("  " + line);
+            if (violation.Impact is "serious" or "critical")
+            {
+                serious.Add(line);
+            }
+        }
+
+        return serious;
+    }
+}

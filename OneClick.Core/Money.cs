@@ -9,4 +9,7 @@ public readonly record struct Money(decimal Amount, string Currency)
     public string AmountText => Amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     public override string ToString() => $"{AmountText} {Currency}";
+
+    /// <summary>The amount as <paramref name="culture"/> writes it (<c>9,99 EUR</c> in German), with the ISO code.</summary>
+    public string ToString(IFormatProvider culture) => $"{Amount.ToString("0.00", culture)} {Currency}";
 }

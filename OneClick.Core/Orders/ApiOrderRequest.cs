@@ -42,7 +42,8 @@ public sealed record ApiOrderRequest(
     Uri? NotificationUrl,
     RecurrenceAction Recurrence,
     string? ContractId,
-    DateTime? ExpiresAt);
+    DateTime? ExpiresAt,
+    string? Language = null);
 
 /// <summary>The fields of an API order body as they arrived, before any rule was checked.</summary>
 public sealed record ApiOrderFields(
@@ -57,7 +58,8 @@ public sealed record ApiOrderFields(
     string? RecurrenceAction,
     string? ContractId,
     string? ContractType,
-    string? ExpiresAt);
+    string? ExpiresAt,
+    string? Language = null);
 
 /// <summary>
 /// Checks an API order body (docs/protocol.md section 7). Every error names the field by its JSON path and
@@ -214,7 +216,7 @@ public static partial class ApiOrderParser
 
         return (new ApiOrderRequest(channel, shop.Id, orderId!, new Money(amount, currency!), customerId, description!,
             resultUrl!, cancelUrl!, notificationUrl, recurrence ?? RecurrenceAction.NoRecurring,
-            recurrence == RecurrenceAction.NoRecurring ? null : contractId, expiresAt), errors);
+            recurrence == RecurrenceAction.NoRecurring ? null : contractId, expiresAt, BuyerLanguage.Parse(fields.Language)), errors);
     }
 
     public static string ActionName(RecurrenceAction action) => action switch

@@ -36,6 +36,7 @@ public sealed class Order
         DeclineUrl = request.DeclineUrl?.AbsoluteUri;
         Email = request.Email;
         CustomerNumber = request.CustomerNumber;
+        Language = BuyerLanguage.Parse(request.Language);
         State = OrderState.Open;
         CreatedAt = now;
         UpdatedAt = now;
@@ -62,6 +63,7 @@ public sealed class Order
         Recurrence = request.Recurrence;
         ContractId = request.ContractId;
         ExpiresAt = request.ExpiresAt;
+        Language = BuyerLanguage.Parse(request.Language);
         SecurityToken = NewId();
         State = OrderState.Open;
         CreatedAt = now;
@@ -99,6 +101,14 @@ public sealed class Order
     public string? DeclineUrl { get; private set; }
 
     public string? Email { get; private set; }
+
+    /// <summary>
+    /// The buyer's language for the order page and e-mails (<see cref="BuyerLanguage"/>): the merchant's
+    /// <c>language</c> or the browser's at the start, then the buyer's choice on the page
+    /// (<c>ChooseOrderLanguage</c>); null for an API order that named none (the browser's language applies).
+    /// </summary>
+    public string? Language { get; private set; }
+
 
     public string? CustomerNumber { get; private set; }
 

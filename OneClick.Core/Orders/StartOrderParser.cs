@@ -20,8 +20,7 @@ public static partial class StartOrderParser
     public const decimal MaxAmount = 1_000_000m;
 
     /// <summary>
-    /// The parameters of section 3. <c>language</c> is read (and unsigned) but has no effect until the
-    /// order page is translated.
+    /// The parameters of section 3. <c>language</c> is unsigned: it changes only what the buyer reads.
     /// </summary>
     public static readonly SignedRequestNames Names = new(
     [
@@ -199,7 +198,7 @@ public static partial class StartOrderParser
 
         return (new StartOrderRequest(
             version!, shop.Id, new Money(amount, currency!), description!, method, referenceId,
-            custom[0], custom[1], custom[2], backUrl, declineUrl, email, customerNumber, token), errors);
+            custom[0], custom[1], custom[2], backUrl, declineUrl, email, customerNumber, token, BuyerLanguage.Parse(Get(v, "language"))), errors);
     }
 
     internal static string? Get(IReadOnlyDictionary<string, string> values, string name) => SignedRequest.Get(values, name);

@@ -22,7 +22,8 @@ public sealed record StartOrderRequest(
     Uri? DeclineUrl,
     string? Email,
     string? CustomerNumber,
-    string? OneClickToken);
+    string? OneClickToken,
+    string? Language = null);
 
 /// <summary>One broken rule, named by its parameter, in words a merchant's developer can act on.</summary>
 public sealed record ParameterError(string Parameter, string Message);

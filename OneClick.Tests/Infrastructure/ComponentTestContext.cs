@@ -3,6 +3,7 @@ using Bunit;
 using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OneClick.Tests.Infrastructure;
 
@@ -12,7 +13,12 @@ namespace OneClick.Tests.Infrastructure;
 /// </summary>
 public abstract class ComponentTestContext : BunitContext
 {
-    protected ComponentTestContext() => JSInterop.Mode = JSRuntimeMode.Loose;
+    protected ComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        // The buyer's views read their texts through IStringLocalizer (English unless a test sets a culture).
+        Services.AddLocalization();
+    }
 
     /// <summary>
     /// Renders <typeparamref name="TComponent"/> next to a <see cref="HeadOutlet"/>, so that what it

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Localization;
 using OneClick.Web.Features.Api;
+using OneClick.Web.Features.Checkout.Localization;
 
 namespace OneClick.Web.Hosting;
 
@@ -34,18 +36,19 @@ public static class ClientErrorMessages
             return;
         }
 
+        // In the buyer's language, as the page they came from (BuyerCulture set it for this request).
+        var t = context.RequestServices.GetRequiredService<IStringLocalizer<BuyerText>>();
         var (title, text) = response.StatusCode switch
         {
-            StatusCodes.Status404NotFound => ("Page not found", "This page does not exist. If you were paying, go back to the shop and start the purchase again."),
-            StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"This address does not take {method} requests."),
-            StatusCodes.Status400BadRequest => ("The request is not valid",
-                "The form could not be read: a field is malformed or sent in a way no page of ours sends, or the page's security token is missing or out of date. " +
-                "Nothing was done. If you were paying, open the payment page again from the shop."),
-            var status => ($"The request was refused ({status})", "Nothing was done. Go back and try again."),
+            StatusCodes.Status404NotFound => (t["Page not found"], t["This page does not exist. If you were paying, go back to the shop and start the purchase again."]),
+            StatusCodes.Status405MethodNotAllowed => (t["Method not allowed"], t["This address does not take {0} requests.", method]),
+            StatusCodes.Status400BadRequest => (t["The request is not valid"],
+                t["The form could not be read: a field is malformed or sent in a way no page of ours sends, or the page's security token is missing or out of date. Nothing was done. If you were paying, open the payment page again from the shop."]),
+            var status => (t["The request was refused ({0})", status], t["Nothing was done. Go back and try again."]),
         };
         response.ContentType = "text/html; charset=utf-8";
         await response.WriteAsync(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+            $"<!DOCTYPE html>\n<html lang=\"{BuyerCulture.PageLanguage}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
             "<meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\">" +
             $"<title>{WebUtility.HtmlEncode(title)}</title><link rel=\"stylesheet\" href=\"{BuyerPages.StylesheetPath}\"></head>\n" +
             "<body><main class=\"container checkout\"><div class=\"row justify-content-center\"><div class=\"col-12 col-md-10 col-lg-8\">" +

@@ -63,6 +63,7 @@ public sealed class FormsGateway : IAsyncLifetime, IDisposable
         SavedCardId = card;
         Urls["/order/{OrderId}"] = [withSavedCard.Url, hosted.Path];
         Urls["/order/{OrderId}/authenticate"] = [challenged.Url];
+        Urls["/order/{orderId}/language"] = [withSavedCard.Url + "/language"];
         Urls["/order/{OrderId}/declined/{SaleId:long}"] = [$"/order/{declined.OrderId}/declined/{declined.Id}"];
         Urls["/account/sales/{Id:long}"] = [$"/account/sales/{sale}"];
         Urls["/account/customers/{Id:long}"] = [$"/account/customers/{customer}"];
@@ -138,6 +139,7 @@ public sealed class AntiforgeryTests(FormsGateway fixture) : IClassFixture<Forms
             ("cancel", new() { ["CancelChoice.Confirmed"] = "true" }),
         ],
         ["/order/{OrderId}/authenticate"] = [("authenticate", new() { ["Outcome"] = "complete" })],
+        ["/order/{orderId}/language"] = [("language menu", new() { ["language"] = "de" })],
         ["/account/two-factor"] = [("two-factor-off", []), ("two-factor", new() { ["Input.Code"] = "123456" })],
         ["/account/login-2fa"] = [("login-2fa", new() { ["Input.Code"] = "123456" })],
     };

@@ -12,13 +12,13 @@ public sealed record OrderBody(OrderPart? Order, PaymentSessionPart? PaymentSess
         Order?.OrderId, Order?.Amount, Order?.Currency, Order?.CustomerId, Order?.Description,
         PaymentSession?.ResultUrl, PaymentSession?.CancelUrl, PaymentSession?.NotificationUrl,
         PaymentSession?.Recurrence?.Action, PaymentSession?.Recurrence?.ContractId, PaymentSession?.Recurrence?.ContractType,
-        ExpiresAt);
+        ExpiresAt, PaymentSession?.Language);
 }
 
 /// <param name="Amount">In minor units (cents): 999 is 9.99. A JSON number or a string of digits.</param>
 public sealed record OrderPart(string? OrderId, long? Amount, string? Currency, string? CustomerId, string? Description);
 
-/// <param name="Language">The buyer's language (docs/protocol.md section 7): accepted, with no effect until the pages are translated.</param>
+/// <param name="Language">The buyer's language for the payment page and e-mails (docs/protocol.md section 7); another value falls back to the browser's language.</param>
 public sealed record PaymentSessionPart(string? ResultUrl, string? CancelUrl, string? NotificationUrl, RecurrencePart? Recurrence, string? Language = null);
 
 /// <param name="Action">NO_RECURRING (the default), CONTRACT_CREATION or SUBSEQUENT_PAYMENT.</param>

@@ -57,7 +57,7 @@ internal static class ApiSchemas
         [(typeof(PaymentSessionPart), "cancelUrl")] = ("Where the buyer's browser goes after a declined or cancelled payment, with shopID, referenceID, saleID (after a decline), saleResult and securityToken, signed. An absolute http(s) URL on one of the shop's allowed redirect hosts.", s => s.Format = "uri"),
         [(typeof(PaymentSessionPart), "notificationUrl")] = ("Where the gateway's server sends the signed result of an approved payment (GET, answer 200 with the body OK), instead of the shop's postback URL. An absolute http(s) URL on one of the shop's allowed redirect hosts.", s => s.Format = "uri"),
 
-        [(typeof(PaymentSessionPart), "language")] = ("The buyer's language for the payment page and e-mails: en, de, fr, es, it, cs, nl, pl or ru; another value falls back to the browser's language, else English. Accepted now; the pages are in English until they are translated.", null),
+        [(typeof(PaymentSessionPart), "language")] = ("The buyer's language for the payment page and e-mails: en, de, fr, es, it, cs, nl, pl or ru; another value falls back to the browser's language, else English.", null),
 
         [(typeof(RecurrencePart), "action")] = ("NO_RECURRING (the default): a one-off payment. CONTRACT_CREATION: the card is saved under contractId once the payment is approved after 3-D Secure. SUBSEQUENT_PAYMENT: the buyer pays with the contract's card, without entering it, and authenticates with 3-D Secure.",
             s => s.Enum = Names("NO_RECURRING", "CONTRACT_CREATION", "SUBSEQUENT_PAYMENT")),

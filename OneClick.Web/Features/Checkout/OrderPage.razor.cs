@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
@@ -100,8 +101,11 @@ public sealed partial class OrderPage
 
     private DateTime Now => Clock.GetUtcNow().UtcDateTime;
 
-    private static string LockedText(DateTime until) =>
-        $"This card is locked for payments without full card details until {until:HH:mm} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.";
+    private string LockedText(DateTime until) =>
+        T["This card is locked for payments without full card details until {0} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.", until.ToString("t", CultureInfo.CurrentCulture)];
+
+    /// <summary>An amount as the buyer's language writes it.</summary>
+    private static string Shown(OneClick.Core.Money price) => price.ToString(CultureInfo.CurrentCulture);
 
     private OrderView? view;
     private readonly Dictionary<string, string> errors = [];
@@ -109,8 +113,8 @@ public sealed partial class OrderPage
     private CardBrand recognised;
 
     private string BrandHint => recognised == CardBrand.Unknown
-        ? "The 12 to 19 digits on the front of the card"
-        : $"Recognised as {recognised.DisplayName()}. For your security, please type the number again.";
+        ? T["The 12 to 19 digits on the front of the card"]
+        : T["Recognised as {0}. For your security, please type the number again.", recognised.DisplayName()];
 
     protected override async Task OnInitializedAsync()
     {

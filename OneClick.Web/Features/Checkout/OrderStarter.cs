@@ -22,7 +22,8 @@ public sealed class OrderStarter(
 {
     /// <param name="browserIdHash">The hash of the buyer's remembered-card cookie, if the browser has one.</param>
     /// <param name="client">Who sent the request (<see cref="RateLimiting.ClientKey(HttpContext)"/>), for the count of failed tokens.</param>
-    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? browserIdHash, string client, CancellationToken cancellationToken)
+    /// <param name="browserLanguage">The browser's language (Accept-Language), the order's when the merchant named none.</param>
+    public async Task<StartOrderOutcome> StartAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? browserIdHash, string client, string? browserLanguage, CancellationToken cancellationToken)
     {
         var envelope = StartOrderParser.ReadEnvelope(parameters);
         if (envelope.Errors.Count > 0)
@@ -62,7 +63,7 @@ public sealed class OrderStarter(
 
         // A referenceID used before is found by the unique index when the order is saved, not by a
         // query first: one read fewer for every purchase, and the same answer for a parallel duplicate.
-        var order = new Order(request, clock.GetUtcNow().UtcDateTime);
+        var order = new Order(request with { Language = request.Language ?? browserLanguage }, clock.GetUtcNow().UtcDateTime);
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
         if (request.OneClickToken is { } token && order.MayUseOneClickAt(shop) && !shop.RequiresBillingAddress)
         {

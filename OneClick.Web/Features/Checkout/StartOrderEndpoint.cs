@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using OneClick.Core.Protocol;
+using OneClick.Web.Features.Checkout.Localization;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 
@@ -59,7 +60,7 @@ public static class StartOrderEndpoint
             }
         }
 
-        return await starter.StartAsync(parameters, BrowserWallets.BrowserIdHash(context), RateLimiting.ClientKey(context), cancellationToken) switch
+        return await starter.StartAsync(parameters, BrowserWallets.BrowserIdHash(context), RateLimiting.ClientKey(context), BuyerCulture.FromBrowser(context), cancellationToken) switch
         {
             StartOrderOutcome.Started started => new RedirectToUri(started.Location ?? $"/order/{started.OrderId}"),
             StartOrderOutcome.Throttled throttled => throttled.Refusal.ToResult(),

@@ -34,6 +34,7 @@ public static class PostbacksServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddScoped<PostbackSender>();
         services.AddScoped<EmailOutbox>();
+        services.AddSingleton<OneClick.Web.Features.Notifications.BuyerEmails>();
         services.AddScoped<Commands.SweepOutbox>();
         return services;
     }

@@ -23,6 +23,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.BackUrl).HasMaxLength(2048);
         builder.Property(o => o.DeclineUrl).HasMaxLength(2048);
         builder.Property(o => o.Email).HasMaxLength(100);
+        builder.Property(o => o.Language).HasMaxLength(2);
         builder.Property(o => o.CustomerNumber).HasMaxLength(32);
         builder.Property(o => o.State).HasConversion<string>().HasMaxLength(32);
         builder.Property(o => o.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(OrderChannel.StartOrder);

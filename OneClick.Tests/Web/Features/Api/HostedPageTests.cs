@@ -23,14 +23,16 @@ public sealed class HostedPageTests : IDisposable
     public void Dispose() => gateway.Dispose();
 
     [Fact]
-    public async Task PaymentSession_language_is_accepted_and_the_page_still_shows()
+    public async Task PaymentSession_language_shows_the_hosted_page_in_that_language()
     {
         var body = MerchantApi.OrderBody("order-lang");
         body["paymentSession"]!["language"] = "de";
 
         var created = await api.CreateAsync(body);
 
-        (await Buyer.Of(gateway).GetAsync(created.Path)).Heading.ShouldBe("Pay by card");
+        var page = await Buyer.Of(gateway).GetAsync(created.Path);
+        page.Document.DocumentElement.GetAttribute("lang").ShouldBe("de");
+        page.Heading.ShouldBe("Mit Karte bezahlen");
     }
 
     [Fact]
@@ -73,7 +75,7 @@ public sealed class HostedPageTests : IDisposable
         var declined = await buyer.PayAsync(page, "4000 0000 0000 0002");
 
         declined.Heading.ShouldBe("Payment declined");
-        declined.Document.QuerySelector("form").ShouldBeNull(); // no "try again": the merchant starts a new order
+        declined.Document.QuerySelector("form:not([data-language-menu])").ShouldBeNull(); // no "try again": the merchant starts a new order
         var target = declined.RefreshTarget.ShouldNotBeNull();
         target.ShouldStartWith(MerchantApi.CancelUrl + "?");
         var fields = Merchant.VerifiedQuery(target);

@@ -27,6 +27,7 @@ public sealed class Settlement(
     WriteGate gate,
     RowStatements rows,
     IOptions<PostbackOptions> postbacks,
+    BuyerEmails emails,
     TimeProvider clock,
     ILogger<Settlement> logger)
 {
@@ -296,7 +297,7 @@ public sealed class Settlement(
 
         if (order.Email is not null)
         {
-            db.OutboxEmails.Add(BuyerEmails.Receipt(order.Email, shop, order, sale, Now));
+            db.OutboxEmails.Add(emails.Receipt(order.Email, shop, order, sale, Now));
         }
 
         return postback;

@@ -24,6 +24,7 @@ public sealed class CompleteRequestedRefunds(
     WriteGate gate,
     RowStatements rows,
     OutboxSignal outbox,
+    BuyerEmails emails,
     TimeProvider clock,
     ILogger<CompleteRequestedRefunds> logger)
 {
@@ -152,7 +153,7 @@ public sealed class CompleteRequestedRefunds(
 
         if (order.Email is not null)
         {
-            db.OutboxEmails.Add(BuyerEmails.RefundNotice(order.Email, shop, order, sale, refund, Now));
+            db.OutboxEmails.Add(emails.RefundNotice(order.Email, shop, order, sale, refund, Now));
         }
     }
 

@@ -493,6 +493,10 @@ namespace OneClick.Web.Persistence.Migrations.PostgreSql
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
                     b.Property<string>("NotificationUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");

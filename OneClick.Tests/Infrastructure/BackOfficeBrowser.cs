@@ -85,6 +85,21 @@ public sealed class BackOfficeBrowser : IDisposable
 
     public Task<IPage> SignInAsync(string email, ViewportSize? viewport = null, Action<string>? error = null) => SignInAsync((email, null), viewport, error);
 
+    /// <summary>
+    /// The page shows <paramref name="heading"/> as its first-level heading and, if it is an interactive
+    /// one, is live: a click or a check while the circuit takes the prerendered page over may land on a
+    /// node being replaced.
+    /// </summary>
+    public static async Task ShowsAsync(IPage page, string heading)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true, Level = 1 })).ToBeVisibleAsync();
+        if (await page.Locator(".mud-layout").CountAsync() > 0)
+        {
+            await Assertions.Expect(page.Locator(".mud-layout")).ToHaveAttributeAsync("data-interactive", "true");
+        }
+    }
+
     /// <summary>A person of the seeded merchant (or an administrator, with an authenticator app), as the People page would make them.</summary>
     public async Task<(string Email, string? AuthenticatorKey)> PersonAsync(string role)
     {

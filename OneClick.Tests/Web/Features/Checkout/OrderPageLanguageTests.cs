@@ -94,6 +94,37 @@ public sealed class OrderPageLanguageTests(GatewayFactory gateway) : IClassFixtu
         (await gateway.WithDbAsync(db => db.Orders.Where(o => o.Id == page.OrderId).Select(o => o.Language).SingleAsync())).ShouldBe("nl");
     }
 
+    [Fact]
+    public async Task Receipt_email_is_in_the_language_of_the_order()
+    {
+        var buyer = Buyer.Of(gateway);
+        var purchase = InLanguage(Merchant.Purchase("9.99", "EUR"), "de");
+        purchase["email"] = "jana@example.com";
+        var page = await buyer.StartAsync(purchase);
+
+        await buyer.SubmitAsync(page, "9,99 EUR bezahlen", new()
+        {
+            ["Card.Number"] = Buyer.Visa,
+            ["Card.Expiry"] = "12/30",
+            ["Card.Cvc"] = "123",
+            ["Card.Holder"] = "Jana Buyer",
+        });
+
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(Receipts().Any(r => r.Contains("To: jana@example.com", StringComparison.Ordinal))), "the receipt is written");
+        var receipt = Receipts().Single(r => r.Contains("To: jana@example.com", StringComparison.Ordinal));
+        receipt.ShouldContain("Subject: Ihre Zahlung an Demo Credits Shop");
+        receipt.ShouldContain("Vielen Dank für Ihre Zahlung.");
+        receipt.ShouldContain("Betrag:");
+        receipt.ShouldContain("9,99 EUR");
+        receipt.ShouldContain("Visa •••• 4242");
+    }
+
+    private List<string> Receipts()
+    {
+        var folder = Path.Combine(gateway.DataDirectory, "outbox");
+        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Select(File.ReadAllText)] : [];
+    }
+
     private static Dictionary<string, string> InLanguage(Dictionary<string, string> purchase, string language)
     {
         purchase["language"] = language;

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OneClick.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -18,16 +17,6 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
     private readonly Uri gatewayAddress;
     private readonly System.Collections.Concurrent.ConcurrentBag<string> consoleErrors = [];
     private readonly List<string> serious = [];
-
-    /// <summary>
-    /// The approval and decline pages go on to the shop by themselves (a meta refresh, so that it works
-    /// without script): the protocol's rule 11 requires it of the approval page, and merchants' clients rely
-    /// on both. axe-core counts any timed refresh against WCAG 2.2.1; decision 033 weighs it.
-    /// </summary>
-    private static readonly Dictionary<string, string> RedirectRequiredByTheProtocol = new()
-    {
-        ["meta-refresh"] = "docs/protocol.md rule 11 requires the page to go on to the shop by itself (decision 033)",
-    };
 
     public OrderPageAccessibilityBrowserTests(BrowserFixture browser, ITestOutputHelper output)
     {
@@ -57,11 +46,11 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         await CheckAsync(page, "order page, errors shown");
 
         await FillCardAsync(page, "4000 0000 0000 0002");
-        await HoldingTheWayToTheMerchantAsync(page, "/declined", async () =>
+        await BrowserFixture.HoldingTheWayToAsync(page, merchant.BaseUrl + "/declined", async () =>
         {
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 9.99 EUR" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment declined" })).ToBeVisibleAsync();
-            await CheckAsync(page, "decline page", RedirectRequiredByTheProtocol);
+            await CheckAsync(page, "decline page", AxeCheck.RedirectRequiredByTheProtocol);
         });
 
         serious.ShouldBeEmpty();
@@ -78,11 +67,11 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Authentication required" })).ToBeVisibleAsync();
         await CheckAsync(page, "3-D Secure challenge");
 
-        await HoldingTheWayToTheMerchantAsync(page, "/success", async () =>
+        await BrowserFixture.HoldingTheWayToAsync(page, merchant.BaseUrl + "/success", async () =>
         {
             await page.GetByRole(AriaRole.Button, new() { Name = "Complete authentication" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment approved" })).ToBeVisibleAsync();
-            await CheckAsync(page, "approval page", RedirectRequiredByTheProtocol);
+            await CheckAsync(page, "approval page", AxeCheck.RedirectRequiredByTheProtocol);
         });
 
         (await page.GotoAsync(Merchant.StartOrderUrl(Merchant.Purchase("5.00", "USD", customerNumber: "a11y-buyer"))))!.Ok.ShouldBeTrue();
@@ -225,29 +214,6 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
 
     private async Task CheckAsync(IPage page, string state, IReadOnlyDictionary<string, string>? excused = null) =>
         serious.AddRange(await AxeCheck.SeriousViolationsAsync(page, state, output.WriteLine, excused));
-
-    /// <summary>
-    /// Runs <paramref name="check"/> on a page that goes on to the merchant by itself (meta refresh):
-    /// the way there waits until the check is done, so that it runs on the page and not on the shop.
-    /// </summary>
-    private async Task HoldingTheWayToTheMerchantAsync(IPage page, string path, Func<Task> check)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pattern = new Regex("^" + Regex.Escape(merchant.BaseUrl + path));
-        await page.RouteAsync(pattern, async route =>
-        {
-            await done.Task;
-            await route.ContinueAsync();
-        });
-        try
-        {
-            await check();
-        }
-        finally
-        {
-            done.TrySetResult();
-        }
-    }
 
     private static async Task FitsAsync(IPage page, string state)
     {

@@ -89,7 +89,7 @@ public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTest
         var shown = await page.Locator("body").InnerTextAsync();
         var english = Texts.EnglishLeftIn(shown, language);
         english.ShouldBeEmpty($"{language} {state}: English left on the page");
-        var serious = await AxeCheck.SeriousViolationsAsync(page, $"{language} {state}", output.WriteLine, Texts.RedirectRequiredByTheProtocol);
+        var serious = await AxeCheck.SeriousViolationsAsync(page, $"{language} {state}", output.WriteLine, AxeCheck.RedirectRequiredByTheProtocol);
         serious.ShouldBeEmpty();
     }
 
@@ -116,29 +116,8 @@ public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTest
             Address = gateway.StartOnKestrel();
         }
 
-        /// <summary>
-        /// Runs <paramref name="check"/> on the approval page, which goes on to the shop by itself: the way
-        /// there waits until the check is done.
-        /// </summary>
-        public async Task HoldingTheWayToTheShopAsync(IPage page, Func<Task> check)
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var toTheShop = new Regex("^" + Regex.Escape(merchant.BaseUrl));
-            await page.RouteAsync(toTheShop, async route =>
-            {
-                await done.Task;
-                await route.ContinueAsync();
-            });
-            try
-            {
-                await check();
-            }
-            finally
-            {
-                done.TrySetResult();
-                await page.UnrouteAsync(toTheShop);
-            }
-        }
+        /// <summary>Runs <paramref name="check"/> on the approval page, whose way on to the shop waits for it.</summary>
+        public Task HoldingTheWayToTheShopAsync(IPage page, Func<Task> check) => BrowserFixture.HoldingTheWayToAsync(page, merchant.BaseUrl, check);
 
         public Task DisposeAsync() => Browser.DisposeAsync();
 
@@ -155,11 +134,6 @@ public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTest
         private static readonly string Folder = RepositoryFolder.PathOf("OneClick.Web", "Features", "Checkout", "Localization");
 
         private static readonly Dictionary<string, string> English = Read("BuyerText.resx");
-
-        public static readonly Dictionary<string, string> RedirectRequiredByTheProtocol = new()
-        {
-            ["meta-refresh"] = "docs/protocol.md rule 11 requires the approval page to go on to the shop by itself (decision 033)",
-        };
 
         public static Dictionary<string, string> Of(string language) => language == "en" ? English : Read($"BuyerText.{language}.resx");
 

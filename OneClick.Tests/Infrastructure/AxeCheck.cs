@@ -18,6 +18,16 @@ public static class AxeCheck
     };
 
     /// <summary>
+    /// The approval and decline pages go on to the shop by themselves (a meta refresh, so that it works
+    /// without script): docs/protocol.md rule 11 requires it of the approval page, and merchants' clients
+    /// rely on both. axe-core counts any timed refresh against WCAG 2.2.1; decision 033 weighs it.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RedirectRequiredByTheProtocol = new Dictionary<string, string>
+    {
+        ["meta-refresh"] = "docs/protocol.md rule 11 requires the page to go on to the shop by itself (decision 033)",
+    };
+
+    /// <summary>
     /// The serious and critical violations on <paramref name="page"/> as it is now, each named with
     /// <paramref name="state"/>, but for the rules <paramref name="excused"/> names with the reason the
     /// page must break them (reported as such, not counted).

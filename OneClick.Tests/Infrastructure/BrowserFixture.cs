@@ -107,6 +107,33 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await page.EvaluateAsync<string[]>("() => JSON.parse(sessionStorage.getItem('policyViolations') ?? '[]')");
     }
 
+    /// <summary>
+    /// Runs <paramref name="check"/> on a page that goes on by itself (a meta refresh) to an address
+    /// starting with <paramref name="prefix"/>: the way there waits until the check is done, so that it
+    /// runs on the page and not on where it leads.
+    /// </summary>
+    public static async Task HoldingTheWayToAsync(IPage page, string prefix, Func<Task> check)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(check);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var there = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(prefix));
+        await page.RouteAsync(there, async route =>
+        {
+            await done.Task;
+            await route.ContinueAsync();
+        });
+        try
+        {
+            await check();
+        }
+        finally
+        {
+            done.TrySetResult();
+            await page.UnrouteAsync(there);
+        }
+    }
+
     private const string RecordPolicyViolations = """
         document.addEventListener('securitypolicyviolation', e => {
             const all = JSON.parse(sessionStorage.getItem('policyViolations') ?? '[]');

@@ -102,7 +102,13 @@ public sealed partial class OrderPage
     private DateTime Now => Clock.GetUtcNow().UtcDateTime;
 
     private string LockedText(DateTime until) =>
-        T["This card is locked for payments without full card details until {0} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.", until.ToString("t", CultureInfo.CurrentCulture)];
+        T["This card is locked for payments without full card details until {0} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.", until.ToString("HH:mm", CultureInfo.CurrentCulture)];
+
+    /// <summary>
+    /// A UTC date and time as the buyer's language writes a date in words ("7 December 2026", "7. Dezember
+    /// 2026"), and the time on the 24-hour clock that goes with "UTC" in every language.
+    /// </summary>
+    private static string Shown(DateTime utc) => $"{utc.ToString("D", CultureInfo.CurrentCulture)} {utc.ToString("HH:mm", CultureInfo.CurrentCulture)}";
 
     /// <summary>An amount as the buyer's language writes it.</summary>
     private static string Shown(OneClick.Core.Money price) => price.ToString(CultureInfo.CurrentCulture);

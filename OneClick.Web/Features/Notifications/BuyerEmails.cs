@@ -34,7 +34,7 @@ public sealed class BuyerEmails(IStringLocalizer<BuyerText> t)
                 (t["For"], order.Description),
                 (t["Amount"], sale.Price.ToString(culture)),
                 (t["Card"], $"{sale.Brand.DisplayName()} •••• {sale.LastFour}"),
-                (t["Date (UTC)"], sale.CompletedAt?.ToString("g", culture) ?? ""),
+                (t["Date (UTC)"], sale.CompletedAt is { } at ? $"{at.ToString("D", culture)} {at.ToString("HH:mm", culture)}" : ""),
                 (t["Reference"], $"{sale.Id}{(order.ReferenceId is null ? "" : $" / {order.ReferenceId}")}"))}
 
             {t["The charge appears on your statement as {0}.", $"OneClick*{shop.Name}"]}

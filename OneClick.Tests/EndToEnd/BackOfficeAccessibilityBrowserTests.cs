@@ -15,7 +15,7 @@ public sealed class BackOfficeAccessibilityBrowserTests(BackOfficePagesBrowserTe
 {
     private readonly List<string> serious = [];
 
-    [Fact]
+    [PagesFact]
     public async Task Owner_sees_the_main_pages_with_no_serious_or_critical_violation()
     {
         var page = await week.Site.SignInAsync(BackOfficeBrowser.OwnerEmail, BackOfficeBrowser.Laptop);
@@ -40,7 +40,7 @@ public sealed class BackOfficeAccessibilityBrowserTests(BackOfficePagesBrowserTe
         serious.ShouldBeEmpty();
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Dashboard_and_lists_in_the_dark_theme_have_no_serious_or_critical_violation()
     {
         var page = await week.Site.SignInAsync(BackOfficeBrowser.OwnerEmail, BackOfficeBrowser.Laptop);
@@ -60,7 +60,7 @@ public sealed class BackOfficeAccessibilityBrowserTests(BackOfficePagesBrowserTe
         serious.ShouldBeEmpty();
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Administrator_signs_in_with_a_code_and_sees_administration_with_no_serious_or_critical_violation()
     {
         var (email, key) = await week.Site.PersonAsync(StaffRoles.Administrator);

@@ -35,7 +35,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         merchant.Dispose();
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Order_page_empty_with_errors_and_declined_has_no_serious_or_critical_violation()
     {
         var page = await OpenOrderPageAsync(Merchant.Purchase("9.99", "EUR"));
@@ -57,7 +57,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         consoleErrors.ShouldBeEmpty();
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Challenge_approval_and_saved_cards_have_no_serious_or_critical_violation()
     {
         var page = await OpenOrderPageAsync(Merchant.Purchase("25.00", "USD", customerNumber: "a11y-buyer"));
@@ -85,7 +85,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         consoleErrors.ShouldBeEmpty();
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Error_pages_a_buyer_can_meet_have_no_serious_or_critical_violation()
     {
         var page = await browser.NewPageAsync(gatewayAddress, consoleErrors.Add, expected: text => text.Contains("status of 4", StringComparison.Ordinal));
@@ -100,7 +100,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         serious.ShouldBeEmpty();
     }
 
-    [Theory]
+    [PagesTheory]
     [InlineData(320, 640)] // WCAG 1.4.10: content reflows at 320 CSS pixels
     [InlineData(640, 400)] // a 1280 × 800 window zoomed to 200%
     public async Task Order_page_fits_a_narrow_screen_without_sideways_scrolling(int width, int height)
@@ -115,7 +115,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
         await FitsAsync(page, "errors shown");
     }
 
-    [Fact]
+    [PagesFact]
     public async Task Keyboard_alone_pays_in_the_order_of_the_form_with_the_focus_always_shown()
     {
         var page = await OpenOrderPageAsync(Merchant.Purchase("7.50", "EUR"));
@@ -172,7 +172,7 @@ public sealed class OrderPageAccessibilityBrowserTests : IClassFixture<BrowserFi
     /// The order page on a phone (390 × 844, as an iPhone 14 shows it), whole; the picture in
     /// docs/screenshots is written only with ONECLICK_SCREENSHOTS=1, so that a test run never rewrites the docs.
     /// </summary>
-    [Fact]
+    [PagesFact]
     public async Task Order_page_on_a_phone_fits_its_screen()
     {
         var page = await browser.NewPageAsync(gatewayAddress, consoleErrors.Add, viewport: new() { Width = 390, Height = 844 });

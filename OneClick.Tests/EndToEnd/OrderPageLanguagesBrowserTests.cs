@@ -15,7 +15,7 @@ namespace OneClick.Tests.EndToEnd;
 public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTests.Site site, ITestOutputHelper output)
     : IClassFixture<OrderPageLanguagesBrowserTests.Site>
 {
-    [Theory]
+    [PagesTheory]
     [InlineData("en")]
     [InlineData("de")]
     [InlineData("fr")]

@@ -50,3 +50,33 @@ public sealed class SqliteTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>
+/// A browser test of how the pages read and are used (languages, accessibility), whatever the
+/// database holds: the same on both, so run in the SQLite pass only, which keeps CI's second pass
+/// short. The payments these tests make are proven on PostgreSQL by the flow tests.
+/// </summary>
+public sealed class PagesFactAttribute : FactAttribute
+{
+    public PagesFactAttribute()
+    {
+        if (TestDatabase.IsPostgreSql)
+        {
+            Skip = PagesTheoryAttribute.Reason;
+        }
+    }
+}
+
+/// <summary><see cref="PagesFactAttribute"/> for a theory.</summary>
+public sealed class PagesTheoryAttribute : TheoryAttribute
+{
+    internal const string Reason = "How the pages read, the same on every database: checked in the SQLite pass (ONECLICK_TEST_DATABASE).";
+
+    public PagesTheoryAttribute()
+    {
+        if (TestDatabase.IsPostgreSql)
+        {
+            Skip = Reason;
+        }
+    }
+}

@@ -56,7 +56,10 @@ public sealed class CompleteRequestedRefundsTests : IDisposable
 
         gateway.Clock.Advance(TimeSpan.FromSeconds(90));
         (await SweepAsync()).RequestedRefunds.ShouldBe(1);
-        (await RunAsync()).Completed.ShouldBe(1);
+        // The sweep also wakes the gateway's own dispatcher, which may take the refund first (CI saw it):
+        // either way it completes once, and nothing is left to ask.
+        (await RunAsync()).Completed.ShouldBeLessThanOrEqualTo(1);
+        await GatewayFactory.EventuallyAsync(async () => (await RefundAsync(held)).State == RefundState.Completed, "the refund completes");
         (await RunAsync()).Completed.ShouldBe(0);
 
         acquirer.RefundsAsked($"refund-{held}").ShouldBe(1);

@@ -17,6 +17,9 @@ public static class AxeCheck
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
     };
 
+    /// <summary>No finite animation or transition is still running (a spinner's endless one does not count).</summary>
+    private const string Settled = "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)";
+
     /// <summary>
     /// The approval and decline pages go on to the shop by themselves (a meta refresh, so that it works
     /// without script): docs/protocol.md rule 11 requires it of the approval page, and merchants' clients
@@ -36,6 +39,17 @@ public static class AxeCheck
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(report);
+        // Colours are read once the page has stopped moving: a theme taken over when the circuit starts
+        // (dark, from the browser's setting) fades in, and a colour caught mid-fade fails contrast.
+        try
+        {
+            await page.WaitForFunctionAsync(Settled, null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            report($"axe {state}: still animating after 5 s, checked as it is");
+        }
+
         var result = await page.RunAxe(WcagAa);
         var violations = result.Violations ?? [];
         report($"axe {state}: {violations.Length} violations, {result.Passes?.Length ?? 0} rules passed, {result.Incomplete?.Length ?? 0} to review");

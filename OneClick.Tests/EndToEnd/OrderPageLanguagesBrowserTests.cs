@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Microsoft.Playwright;
 using OneClick.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -131,11 +130,9 @@ public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTest
     /// <summary>The buyer texts of each language, read from its file as the gateway has it.</summary>
     private static class Texts
     {
-        private static readonly string Folder = RepositoryFolder.PathOf("OneClick.Web", "Features", "Checkout", "Localization");
+        private static readonly Dictionary<string, string> English = BuyerTextFiles.Read("en");
 
-        private static readonly Dictionary<string, string> English = Read("BuyerText.resx");
-
-        public static Dictionary<string, string> Of(string language) => language == "en" ? English : Read($"BuyerText.{language}.resx");
+        public static Dictionary<string, string> Of(string language) => language == "en" ? English : BuyerTextFiles.Read(language);
 
         /// <summary>
         /// The English texts (the parts between placeholders, 6 characters or more) that <paramref name="shown"/>
@@ -157,9 +154,5 @@ public sealed class OrderPageLanguagesBrowserTests(OrderPageLanguagesBrowserTest
                 .Where(part => part.Length >= 6 && Regex.IsMatch(shown, $@"(?<!\w){Regex.Escape(part)}(?!\w)"))
                 .Distinct()];
         }
-
-        private static Dictionary<string, string> Read(string file) =>
-            XDocument.Load(Path.Combine(Folder, file)).Root!.Elements("data")
-                .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
     }
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneClick.Core.Cards;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
+using OneClick.Web.Features.Checkout.Localization;
 using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Wallets;
 
@@ -78,22 +78,9 @@ public sealed partial class OrderPage
 
     private string? Kept(string field, string? value) => billingErrors.ContainsKey(field) ? null : value;
 
-    private static readonly (string Key, string Id, string Label)[] CardFields =
-        [("number", "card-number", "Card number"), ("expiry", "card-expiry", "Expiry date"), ("cvc", "card-cvc", "CVC"), ("holder", "card-holder", "Cardholder name")];
-
-    private static readonly (string Key, string Id, string Label)[] BillingFields =
-        [("street", "street", "Street and number"), ("postal", "postal", "Postal code"), ("city", "city", "City"), ("country", "country", "Country")];
-
-    /// <summary>The fields of the card form (<paramref name="model"/> "Card") or the saved-card form ("Saved") that came back in error, in the form's order.</summary>
-    private List<ErrorSummary.FieldInError> FieldsInError(string model)
-    {
-        var own = model == "Card"
-            ? CardFields
-            : [("saved", $"saved-{(savedCards.Count > 0 ? savedCards[0].Id : null)}", "Saved card"), ("saved-cvc", "saved-cvc", "CVC")];
-        var billing = BillingFields.Select(f => (f.Key, $"{model.ToLowerInvariant()}-billing-{f.Id}", f.Label));
-        return [.. own.Where(f => errors.ContainsKey(f.Key)).Concat(billing.Where(f => billingErrors.ContainsKey(f.Key)))
-            .Select(f => new ErrorSummary.FieldInError(f.Item2, f.Item3))];
-    }
+    /// <summary>The fields of the card form ("Card") or the saved-card form ("Saved") that came back in error.</summary>
+    private IReadOnlyList<ErrorSummary.FieldInError> FieldsInError(string model) =>
+        ErrorSummary.Of(model, errors, billingErrors, savedCards.Count > 0 ? savedCards[0].Id : null);
 
     private bool OffersRemember => view is not null && view.Order.MayUseOneClickAt(view.Shop) && !denied;
 
@@ -102,16 +89,7 @@ public sealed partial class OrderPage
     private DateTime Now => Clock.GetUtcNow().UtcDateTime;
 
     private string LockedText(DateTime until) =>
-        T["This card is locked for payments without full card details until {0} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.", until.ToString("HH:mm", CultureInfo.CurrentCulture)];
-
-    /// <summary>
-    /// A UTC date and time as the buyer's language writes a date in words ("7 December 2026", "7. Dezember
-    /// 2026"), and the time on the 24-hour clock that goes with "UTC" in every language.
-    /// </summary>
-    private static string Shown(DateTime utc) => $"{utc.ToString("D", CultureInfo.CurrentCulture)} {utc.ToString("HH:mm", CultureInfo.CurrentCulture)}";
-
-    /// <summary>An amount as the buyer's language writes it.</summary>
-    private static string Shown(OneClick.Core.Money price) => price.ToString(CultureInfo.CurrentCulture);
+        T["This card is locked for payments without full card details until {0} UTC, because a wrong security code (CVC) was entered too many times. Use a new card, or try again later.", BuyerFormat.Time(until)];
 
     private OrderView? view;
     private readonly Dictionary<string, string> errors = [];

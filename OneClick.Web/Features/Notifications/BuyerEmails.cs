@@ -22,7 +22,6 @@ public sealed class BuyerEmails(IStringLocalizer<BuyerText> t)
     public OutboxEmail Receipt(string to, Shop shop, Order order, Sale sale, DateTime now)
     {
         using var language = InLanguageOf(order);
-        var culture = CultureInfo.CurrentCulture;
         return new(
             to,
             t["Your payment to {0}", shop.Name],
@@ -32,9 +31,9 @@ public sealed class BuyerEmails(IStringLocalizer<BuyerText> t)
             {Rows(
                 (t["Shop"], shop.Name),
                 (t["For"], order.Description),
-                (t["Amount"], sale.Price.ToString(culture)),
+                (t["Amount"], BuyerFormat.Amount(sale.Price)),
                 (t["Card"], $"{sale.Brand.DisplayName()} •••• {sale.LastFour}"),
-                (t["Date (UTC)"], sale.CompletedAt is { } at ? $"{at.ToString("D", culture)} {at.ToString("HH:mm", culture)}" : ""),
+                (t["Date (UTC)"], sale.CompletedAt is { } at ? BuyerFormat.DateAndTime(at) : ""),
                 (t["Reference"], $"{sale.Id}{(order.ReferenceId is null ? "" : $" / {order.ReferenceId}")}"))}
 
             {t["The charge appears on your statement as {0}.", $"OneClick*{shop.Name}"]}
@@ -45,17 +44,16 @@ public sealed class BuyerEmails(IStringLocalizer<BuyerText> t)
     public OutboxEmail RefundNotice(string to, Shop shop, Order order, Sale sale, Refund refund, DateTime now)
     {
         using var language = InLanguageOf(order);
-        var culture = CultureInfo.CurrentCulture;
         return new(
             to,
             t["Refund of your payment to {0}", shop.Name],
             $"""
-            {t["{0} of your payment to {1} has been refunded to your {2} card ending {3}.", refund.Price.ToString(culture), shop.Name, sale.Brand.DisplayName(), sale.LastFour]}
+            {t["{0} of your payment to {1} has been refunded to your {2} card ending {3}.", BuyerFormat.Amount(refund.Price), shop.Name, sale.Brand.DisplayName(), sale.LastFour]}
 
             {Rows(
                 (t["For"], order.Description),
-                (t["Paid"], sale.Price.ToString(culture)),
-                (t["Refunded"], refund.Price.ToString(culture)),
+                (t["Paid"], BuyerFormat.Amount(sale.Price)),
+                (t["Refunded"], BuyerFormat.Amount(refund.Price)),
                 (t["Reference"], sale.Id.ToString(CultureInfo.InvariantCulture)),
                 (t["Why"], refund.Reason))}
 

@@ -63,7 +63,7 @@ public static class BuyerCulture
     private static async Task<string?> LanguageOfAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/order", out var rest) && OrderIdOf(rest) is { } orderId)
+        if (OrderIdOf(path) is { } orderId)
         {
             var ofOrder = await context.RequestServices.GetRequiredService<OrderLanguageQuery>().RunAsync(orderId, context.RequestAborted);
             return ofOrder ?? FromBrowser(context) ?? BuyerLanguage.English;
@@ -84,8 +84,14 @@ public static class BuyerCulture
         && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
         && !path.StartsWithSegments("/lib") && path != "/" && path != "/favicon.ico";
 
-    private static string? OrderIdOf(PathString rest)
+    /// <summary>The order a path belongs to (<c>/order/{id}</c> and the pages under it), else null.</summary>
+    public static string? OrderIdOf(PathString path)
     {
+        if (!path.StartsWithSegments("/order", out var rest))
+        {
+            return null;
+        }
+
         var segments = (rest.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
         return segments.Length > 0 && segments[0].Length <= 64 ? segments[0] : null;
     }

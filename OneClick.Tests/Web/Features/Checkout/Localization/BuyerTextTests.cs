@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Tests.Infrastructure;
@@ -12,8 +11,6 @@ namespace OneClick.Tests.Web.Features.Checkout.Localization;
 /// </summary>
 public sealed partial class BuyerTextTests
 {
-    private static readonly string Folder = RepositoryFolder.PathOf("OneClick.Web", "Features", "Checkout", "Localization");
-
     public static TheoryData<string> Languages() => [.. BuyerLanguage.Supported.Where(l => l != "en")];
 
     [Fact]
@@ -26,8 +23,8 @@ public sealed partial class BuyerTextTests
     [MemberData(nameof(Languages))]
     public void Language_file_has_every_english_text_with_its_placeholders(string language)
     {
-        var english = Texts("BuyerText.resx");
-        var translated = Texts($"BuyerText.{language}.resx");
+        var english = BuyerTextFiles.Read("en");
+        var translated = BuyerTextFiles.Read(language);
 
         translated.Keys.Except(english.Keys).ShouldBeEmpty("texts the English file does not have");
         english.Keys.Except(translated.Keys).ShouldBeEmpty("texts left untranslated");
@@ -41,7 +38,7 @@ public sealed partial class BuyerTextTests
     [Fact]
     public void Every_text_the_buyer_pages_and_emails_ask_for_is_in_the_english_file()
     {
-        var english = Texts("BuyerText.resx").Keys.ToHashSet(StringComparer.Ordinal);
+        var english = BuyerTextFiles.Read("en").Keys.ToHashSet(StringComparer.Ordinal);
         var web = RepositoryFolder.PathOf("OneClick.Web");
         var sources = Directory.GetFiles(Path.Combine(web, "Features", "Checkout"), "*.*", SearchOption.AllDirectories)
             .Concat(Directory.GetFiles(Path.Combine(web, "Components"), "*.razor", SearchOption.AllDirectories))
@@ -59,7 +56,7 @@ public sealed partial class BuyerTextTests
     [Fact]
     public void Every_decline_reason_a_buyer_reads_is_in_the_english_file()
     {
-        var english = Texts("BuyerText.resx");
+        var english = BuyerTextFiles.Read("en");
 
         Enum.GetValues<DeclineReason>().Select(r => r.ForBuyer()).Where(text => !english.ContainsKey(text)).ShouldBeEmpty();
     }
@@ -73,12 +70,8 @@ public sealed partial class BuyerTextTests
     {
         var error = OneClick.Core.Cards.CardNumber.Parse(number).Error.ShouldNotBeNull();
 
-        Texts("BuyerText.resx").ShouldContainKey(error);
+        BuyerTextFiles.Read("en").ShouldContainKey(error);
     }
-
-    private static Dictionary<string, string> Texts(string file) =>
-        XDocument.Load(Path.Combine(Folder, file)).Root!.Elements("data")
-            .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
 
     private static List<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
 

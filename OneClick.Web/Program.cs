@@ -12,6 +12,7 @@ using OneClick.Web.Features.Health;
 using OneClick.Web.Features.Postbacks;
 using OneClick.Web.Features.Refunds;
 using OneClick.Web.Features.SaleStatus;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
@@ -41,6 +42,7 @@ builder.Services.AddScheduling(builder.Configuration);
 builder.Services.AddOneClickRateLimiting(options.RateLimits);
 builder.Services.AddResponseCompressionOfPages();
 builder.Services.AddHealth();
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddCheckout();
 builder.Services.AddBuyerCulture();
 builder.Services.AddOneClick();
@@ -60,6 +62,8 @@ await app.InitializeAsync();
 
 // Behind a reverse proxy the operator names, the buyer's address (rate limits) and scheme come from it.
 app.UseTrustedForwardedHeaders(options.ForwardedHeaders);
+// The operators' metrics port answers /metrics and nothing else; the buyers' ports never answer it.
+app.UseMetricsPort();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);

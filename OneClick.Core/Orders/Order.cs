@@ -109,6 +109,11 @@ public sealed class Order
     /// </summary>
     public string? Language { get; private set; }
 
+    /// <summary>
+    /// The trace of the request that started the order (W3C <c>traceparent</c>), when tracing is on: a
+    /// payment made on a later request joins it, so that one purchase is one trace (issue 24).
+    /// </summary>
+    public string? TraceParent { get; private set; }
 
     public string? CustomerNumber { get; private set; }
 
@@ -309,6 +314,15 @@ public sealed class Order
         State = state;
         UpdatedAt = now;
         ConcurrencyStamp++;
+    }
+
+    /// <summary>Keeps the trace the order started in; the first one stays, and anything malformed is not kept.</summary>
+    public void TraceAs(string? traceParent)
+    {
+        if (TraceParent is null && Tracing.TraceParent.IsWellFormed(traceParent))
+        {
+            TraceParent = traceParent;
+        }
     }
 
     private static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))

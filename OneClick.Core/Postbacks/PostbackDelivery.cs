@@ -79,6 +79,9 @@ public sealed class PostbackDelivery
     /// </summary>
     public DateTime? ClaimedUntil { get; private set; }
 
+    /// <summary>The trace of the payment that wrote it (W3C <c>traceparent</c>): its delivery joins that trace and passes it on to the merchant.</summary>
+    public string? TraceParent { get; private set; }
+
     /// <summary>
     /// Failing: still pending after at least one attempt the merchant did not answer <c>OK</c>. The
     /// dashboard counts these, the list filters by them and the outage warning starts from them.
@@ -186,6 +189,15 @@ public sealed class PostbackDelivery
         if (State != PostbackState.Pending)
         {
             throw new InvalidOperationException($"Postback {Id} is already {State}.");
+        }
+    }
+
+    /// <summary>Keeps the trace of the work that wrote it; the first one stays, and anything malformed is not kept.</summary>
+    public void TraceAs(string? traceParent)
+    {
+        if (TraceParent is null && Tracing.TraceParent.IsWellFormed(traceParent))
+        {
+            TraceParent = traceParent;
         }
     }
 }

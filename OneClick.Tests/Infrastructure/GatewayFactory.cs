@@ -168,12 +168,28 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Listens on a loopback port (for Playwright); returns the gateway's base address.</summary>
-    public Uri StartOnKestrel()
+    /// <param name="alsoOnPort">A second loopback port to listen on (an operator's port, such as the metrics one).</param>
+    public Uri StartOnKestrel(int? alsoOnPort = null)
     {
         // Not UseKestrel(0): that clears the server's address list after the app has begun to start,
         // and throws when Kestrel binds first (dotnet/aspnetcore#67714). A listen option adds no such race.
-        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+            if (alsoOnPort is { } port)
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            }
+        });
         StartServer();
+        if (alsoOnPort is { } other)
+        {
+            // The factory's clients go to the first address the server lists, which may be the other port.
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            ClientOptions.BaseAddress = addresses.Select(a => new Uri(a)).First(a => a.Port != other);
+        }
+
         return ClientOptions.BaseAddress;
     }
 

@@ -29,6 +29,9 @@ public sealed class MerchantSite : IDisposable
     /// <summary>Postbacks received: the URL as sent and its X-OneClick-Signature header.</summary>
     public ConcurrentQueue<(Uri Url, string? Signature)> Postbacks { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> header of each postback received (null when it had none), in order.</summary>
+    public ConcurrentQueue<string?> PostbackTraceParents { get; } = new();
+
     /// <summary>How the merchant answers a postback: given the number of postbacks so far (1 = the first).</summary>
     public Func<int, Task<(int Status, string Body)>> AnswerPostback { get; set; } = _ => Task.FromResult((200, "OK"));
 
@@ -72,6 +75,7 @@ public sealed class MerchantSite : IDisposable
             Requests.Enqueue(context.Request.Url!);
             if (context.Request.Url!.AbsolutePath == "/postback")
             {
+                PostbackTraceParents.Enqueue(context.Request.Headers["traceparent"]);
                 Postbacks.Enqueue((context.Request.Url, context.Request.Headers["X-OneClick-Signature"]));
                 int status;
                 string text;

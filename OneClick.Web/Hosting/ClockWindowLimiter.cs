@@ -6,10 +6,14 @@ namespace OneClick.Web.Hosting;
 /// A fixed window of <c>permits</c> that starts at its first request, timed by the injected clock:
 /// the built-in limiters keep their own time, so tests could not move them, and their refusals say the
 /// whole window length instead of the time left. A refusal carries both that time
-/// (<see cref="MetadataName.RetryAfter"/>) and the limit in words (<see cref="MetadataName.ReasonPhrase"/>).
+/// (<see cref="MetadataName.RetryAfter"/>) and the limit in words (<see cref="MetadataName.ReasonPhrase"/>),
+/// and the limit's name for the operators' count of refusals (<see cref="PolicyMetadata"/>).
 /// </summary>
-public sealed class ClockWindowLimiter(TimeProvider clock, int permits, TimeSpan window, string reason) : RateLimiter
+public sealed class ClockWindowLimiter(TimeProvider clock, int permits, TimeSpan window, string reason, string policy = "other") : RateLimiter
 {
+    /// <summary>The lease's metadata that names the limit (a fixed word: <c>oneclick.rate_limit.refusals</c>'s label).</summary>
+    public const string PolicyMetadata = "OneClick.RateLimitPolicy";
+
     private readonly Lock gate = new();
     private readonly int permitLimit = Math.Max(1, permits);
     private DateTimeOffset windowEnd = DateTimeOffset.MinValue;
@@ -60,27 +64,26 @@ public sealed class ClockWindowLimiter(TimeProvider clock, int permits, TimeSpan
                 return Granted;
             }
 
-            return Refused(windowEnd - now, reason);
+            return new Lease(false, windowEnd - now, reason, policy);
         }
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-    private static readonly RateLimitLease Granted = new Lease(true, null, null);
+    private static readonly RateLimitLease Granted = new Lease(true, null, null, null);
 
-    private static Lease Refused(TimeSpan retryAfter, string reason) => new(false, retryAfter, reason);
-
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter, string? reason) : RateLimitLease
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter, string? reason, string? policy) : RateLimitLease
     {
         public override bool IsAcquired => acquired;
 
-        public override IEnumerable<string> MetadataNames => acquired ? [] : [MetadataName.RetryAfter.Name, MetadataName.ReasonPhrase.Name];
+        public override IEnumerable<string> MetadataNames => acquired ? [] : [MetadataName.RetryAfter.Name, MetadataName.ReasonPhrase.Name, PolicyMetadata];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
             metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter
                 : metadataName == MetadataName.ReasonPhrase.Name ? reason
+                : metadataName == PolicyMetadata ? policy
                 : null;
             return metadata is not null;
         }

@@ -20,7 +20,13 @@ public sealed record RateLimitRefusal(string Reason, TimeSpan RetryAfter)
     /// <summary>The refusal a limiter's lease carries (<see cref="ClockWindowLimiter"/> puts both in).</summary>
     public static RateLimitRefusal Of(RateLimitLease lease) => new(
         lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && !string.IsNullOrEmpty(reason) ? reason : "Too many requests.",
-        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1));
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1))
+    {
+        Policy = lease.TryGetMetadata(ClockWindowLimiter.PolicyMetadata, out var policy) && policy is string name ? name : "other",
+    };
+
+    /// <summary>Which limit refused (a fixed word, the label of <c>oneclick.rate_limit.refusals</c>).</summary>
+    public string Policy { get; init; } = "other";
 
     /// <summary>Null when the lease was granted.</summary>
     public static RateLimitRefusal? IfRefused(RateLimitLease lease)

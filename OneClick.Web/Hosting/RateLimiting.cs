@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using OneClick.Web.Features.Checkout;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 
 namespace OneClick.Web.Hosting;
@@ -30,7 +31,12 @@ public static class RateLimiting
         services.AddOptions<RateLimiterOptions>().Configure<TimeProvider>((options, clock) =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) => new ValueTask(RateLimitRefusal.Of(context.Lease).WriteAsync(context.HttpContext));
+            options.OnRejected = (context, _) =>
+            {
+                var refusal = RateLimitRefusal.Of(context.Lease);
+                context.HttpContext.RequestServices.GetRequiredService<OneClickMetrics>().RateLimitRefused(refusal.Policy);
+                return new ValueTask(refusal.WriteAsync(context.HttpContext));
+            };
             options.AddPolicy(StartOrderEndpoint.RateLimitPolicy, context => Window(clock, "startorder", context, limits.StartOrderPerMinute,
                 $"Too many requests from your address: the gateway takes at most {limits.StartOrderPerMinute} startorder and salestatus requests a minute from one address."));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => context.Request.Path switch
@@ -51,7 +57,7 @@ public static class RateLimiting
     }
 
     private static RateLimitPartition<string> Window(TimeProvider clock, string area, HttpContext context, int permits, string reason) =>
-        RateLimitPartition.Get(area + ":" + ClientKey(context), _ => new ClockWindowLimiter(clock, permits, Minute, reason));
+        RateLimitPartition.Get(area + ":" + ClientKey(context), _ => new ClockWindowLimiter(clock, permits, Minute, reason, area));
 
     /// <summary>
     /// Who a request comes from, for per-client limits: its address, an IPv6 one by its /64 (one

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using OneClick.Web.Features.Api.Commands;
 using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Postbacks.Commands;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets.Commands;
 using OneClick.Web.Persistence;
 
@@ -59,6 +60,7 @@ public static class Scheduling
                 new StatisticsHistoryAttribute(),
                 new ContinuationsSupportAttribute(),
                 sp.GetRequiredService<RecurringJobHealth>(),
+                new JobRunMeter(sp.GetRequiredService<OneClickMetrics>()),
             },
             new JobFilterAttributeFilterProvider()));
         services.AddHangfire(_ => { });

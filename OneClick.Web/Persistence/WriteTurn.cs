@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
 namespace OneClick.Web.Persistence;
@@ -44,14 +45,16 @@ public sealed class WriteTurn : IAsyncDisposable
     private readonly DbContext db;
     private readonly SharedCommit commit;
     private readonly string savepoint;
+    private readonly Activity? span;
     private int ended;
 
-    internal WriteTurn(WriteGate gate, DbContext db, SharedCommit commit, string savepoint)
+    internal WriteTurn(WriteGate gate, DbContext db, SharedCommit commit, string savepoint, Activity? span)
     {
         this.gate = gate;
         this.db = db;
         this.commit = commit;
         this.savepoint = savepoint;
+        this.span = span;
     }
 
     /// <summary>Keeps this turn's writes and waits for the shared commit (not cancelled: the writes are in it either way).</summary>
@@ -78,7 +81,7 @@ public sealed class WriteTurn : IAsyncDisposable
             Leave(kept);
         }
 
-        return commit.Done.Task;
+        return span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span);
     }
 
     /// <summary>
@@ -102,7 +105,26 @@ public sealed class WriteTurn : IAsyncDisposable
             Leave(kept: false);
         }
 
-        await commit.Done.Task;
+        span?.SetTag("oneclick.write.undone", true);
+        await (span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span));
+    }
+
+    /// <summary>The turn's span lasts until the shared commit is on disk (or failed), what its caller waits for.</summary>
+    private static async Task EndSpanAfter(Task committed, Activity span)
+    {
+        try
+        {
+            await committed;
+        }
+        catch
+        {
+            span.SetStatus(ActivityStatusCode.Error);
+            throw;
+        }
+        finally
+        {
+            span.Dispose();
+        }
     }
 
     private void Leave(bool kept)

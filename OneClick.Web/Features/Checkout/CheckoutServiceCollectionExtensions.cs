@@ -1,6 +1,7 @@
 using OneClick.Core.Acquiring;
 using OneClick.Web.Features.Checkout.Payments;
 using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Telemetry;
 
 namespace OneClick.Web.Features.Checkout;
 
@@ -8,7 +9,9 @@ public static class CheckoutServiceCollectionExtensions
 {
     public static IServiceCollection AddCheckout(this IServiceCollection services)
     {
-        services.AddSingleton<IAcquirer, SandboxAcquirer>();
+        services.AddSingleton<SandboxAcquirer>();
+        // Each call timed and traced (oneclick.acquirer.duration); a real acquirer is measured the same way.
+        services.AddSingleton<IAcquirer>(sp => new MeasuredAcquirer(sp.GetRequiredService<SandboxAcquirer>(), sp.GetRequiredService<OneClickMetrics>()));
         services.AddScoped<OrderStarter>();
         services.AddScoped<OrderViews>();
         services.AddScoped<PayWithCard>();

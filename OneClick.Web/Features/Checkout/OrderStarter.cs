@@ -3,6 +3,7 @@ using OneClick.Core.Orders;
 using OneClick.Core.Shops;
 using OneClick.Core.Signatures;
 using OneClick.Web.Features.Checkout.Payments;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
@@ -17,6 +18,7 @@ public sealed class OrderStarter(
     PayInstant payInstant,
     ShopRateLimits shopLimits,
     TokenGuesses tokenGuesses,
+    OneClickMetrics metrics,
     TimeProvider clock,
     ILogger<OrderStarter> logger)
 {
@@ -64,6 +66,7 @@ public sealed class OrderStarter(
         // A referenceID used before is found by the unique index when the order is saved, not by a
         // query first: one read fewer for every purchase, and the same answer for a parallel duplicate.
         var order = new Order(request with { Language = request.Language ?? browserLanguage }, clock.GetUtcNow().UtcDateTime);
+        order.TraceAs(OneClickTraces.CurrentTraceParent()); // its payment joins this request's trace, whichever request pays
         // Rule 3: where the shop requires a billing address, the order page asks for it instead.
         if (request.OneClickToken is { } token && order.MayUseOneClickAt(shop) && !shop.RequiresBillingAddress)
         {
@@ -75,6 +78,8 @@ public sealed class OrderStarter(
             }
 
             logger.LogWarning("One-click token for shop {ShopId} not looked up: too many unknown tokens from this client", shop.Id);
+            metrics.TokenRefused("guesses_limited");
+            metrics.RateLimitRefused("unknown-tokens");
         }
 
         // The instant path adds its order itself, in the write turn that spends the token; every other
@@ -126,8 +131,11 @@ public sealed class OrderStarter(
         return Resume(winner, request);
     }
 
-    private void LogStarted(Order order) =>
+    private void LogStarted(Order order)
+    {
         logger.LogInformation("Order {OrderId} started for shop {ShopId}: {Amount} {Currency}", order.Id, order.ShopId, order.Amount, order.Currency);
+        metrics.OrderStarted(order.Channel);
+    }
 
     private Task<Order?> FindByReferenceAsync(StartOrderRequest request, CancellationToken cancellationToken) =>
         db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.ShopId == request.ShopId && o.ReferenceId == request.ReferenceId, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Protocol;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -21,6 +22,7 @@ public sealed class PostbackSender(
     RowStatements rows,
     ShopSnapshots shops,
     IOptions<PostbackOptions> options,
+    OneClickMetrics metrics,
     TimeProvider clock,
     ILogger<PostbackSender> logger)
 {
@@ -39,6 +41,8 @@ public sealed class PostbackSender(
             return false; // not due, or another node holds it
         }
 
+        // In the payment's trace: the request below carries its traceparent to the merchant.
+        using var span = OneClickTraces.StartDelivery(delivery);
         var asRead = rows.Snapshot(db, delivery);
         var shop = await shops.GetAsync(db, delivery.ShopId, stopping);
         var started = Now;
@@ -48,6 +52,7 @@ public sealed class PostbackSender(
         string? wholeBody = null;
         string? error = null;
         string? token = null;
+        string? failure = null; // what went wrong, as a label (a fixed word)
         try
         {
             token = await TokenOfAsync(delivery, stopping);
@@ -64,20 +69,24 @@ public sealed class PostbackSender(
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             error = $"No answer within {options.Value.Timeout.TotalSeconds:0} s";
+            failure = "timeout";
         }
         catch (HttpRequestException ex) when (ex.InnerException is PostbackHostRefusedException refused)
         {
             error = refused.Message;
+            failure = "refused_address";
         }
         catch (HttpRequestException ex)
         {
             error = ex.HttpRequestError == HttpRequestError.Unknown ? "Request failed" : ex.HttpRequestError.ToString();
+            failure = "connection_failed";
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             // A broken answer (the connection closed mid-body, a malformed response) is a failed
             // attempt like any other: recorded, retried on the schedule, never looped on.
             error = ex.GetType().Name;
+            failure = "failed";
         }
 
         var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, wholeBody);
@@ -125,6 +134,20 @@ public sealed class PostbackSender(
                 logger.LogWarning("Postback {DeliveryId}: its claim ended during the attempt (it lapsed and another node took the postback over, or staff made it due); only the attempt is recorded", delivery.Id);
                 return false;
             }
+        }
+
+        var kind = delivery.Kind == PostbackKind.Sale ? "sale" : "credit";
+        var outcome = acknowledged ? "delivered" : failure ?? (status is >= 200 and < 300 ? "not_ok" : "http_error");
+        metrics.PostbackAttempted(kind, outcome, givenUp);
+        span?.SetTag("oneclick.postback.outcome", outcome);
+        if (acknowledged)
+        {
+            metrics.PostbackDelivered(kind, Now - delivery.CreatedAt);
+        }
+
+        if (refunded)
+        {
+            metrics.AutomaticRefundBooked();
         }
 
         logger.LogInformation("Postback {DeliveryId} ({Kind}) for sale {SaleId}, attempt {Attempt}: {Outcome}",

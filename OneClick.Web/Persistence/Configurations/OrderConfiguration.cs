@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OneClick.Core.Orders;
 using OneClick.Core.Shops;
+using OneClick.Core.Tracing;
 
 namespace OneClick.Web.Persistence.Configurations;
 
@@ -24,6 +25,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.DeclineUrl).HasMaxLength(2048);
         builder.Property(o => o.Email).HasMaxLength(100);
         builder.Property(o => o.Language).HasMaxLength(2);
+        builder.Property(o => o.TraceParent).HasMaxLength(TraceParent.Length);
         builder.Property(o => o.CustomerNumber).HasMaxLength(32);
         builder.Property(o => o.State).HasConversion<string>().HasMaxLength(32);
         builder.Property(o => o.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(OrderChannel.StartOrder);

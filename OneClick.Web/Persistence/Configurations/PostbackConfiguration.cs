@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
+using OneClick.Core.Tracing;
 
 namespace OneClick.Web.Persistence.Configurations;
 
@@ -17,6 +18,7 @@ internal sealed class PostbackDeliveryConfiguration : IEntityTypeConfiguration<P
         // so that a node whose lease lapsed and was taken over cannot overwrite what the new holder does.
         builder.Property(d => d.ClaimedUntil).IsConcurrencyToken();
         builder.Property(d => d.Url).HasMaxLength(8192).IsRequired();
+        builder.Property(d => d.TraceParent).HasMaxLength(TraceParent.Length);
         builder.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Sale>().WithMany().HasForeignKey(d => d.SaleId).OnDelete(DeleteBehavior.Restrict);
         // The dispatcher's question: which pending deliveries are due? The claim is checked on the rows

@@ -3,6 +3,7 @@ using OneClick.Core.Acquiring;
 using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout.Payments;
@@ -31,6 +32,7 @@ public sealed class AnswerAuthentication(
             return new PaymentOutcome.NotPayable(order.State);
         }
 
+        using var span = OneClickTraces.StartPayment(order, "3-D Secure answer");
         var sale = await db.Sales.SingleAsync(s => s.Id == saleId, cancellationToken);
         // Read before the acquirer answers: nothing that can fail stands between its answer and saving it.
         var shop = await shops.GetAsync(db, order.ShopId, cancellationToken);

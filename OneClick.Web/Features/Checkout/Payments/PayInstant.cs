@@ -5,6 +5,7 @@ using OneClick.Core.Orders;
 using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -38,12 +39,14 @@ public sealed class PayInstant(
     CardVault vault,
     WriteGate gate,
     RowStatements rows,
+    OneClickMetrics metrics,
     TimeProvider clock,
     ILogger<PayInstant> logger)
 {
     /// <param name="order">The startorder's new order, not yet saved: it is added here, so that it is saved in the same turn as the token's spend.</param>
     public async Task<PayInstantOutcome> RunAsync(Order order, Shop shop, string token, string? browserIdHash, CancellationToken cancellationToken)
     {
+        using var span = OneClickTraces.StartPayment(order, "instant one-click payment");
         // Read before the write turn, which is the whole process's: the token, its card and whether
         // the card may pay. Only the binding parts (the turnover limit, the spend) are inside.
         var (found, card, refused) = await tokens.FindSpendableAsync(token, order.ShopId, browserIdHash, cancellationToken);
@@ -54,6 +57,7 @@ public sealed class PayInstant(
             ? new AuthorizationRequest(vault.Decrypt(card!.Pan), card.Expiry, null, card.HolderName, order.Price, order.Id, StoredCredential: true)
             : null;
         Sale? sale = null;
+        var raced = false;
         try
         {
             // The turn's rows are written by prepared statements (decision 024): every decision in it
@@ -63,6 +67,7 @@ public sealed class PayInstant(
             if (refused is null && !await tokens.SpendAsync(found!, cancellationToken))
             {
                 refused = "the token was spent by a parallel request, or expired meanwhile";
+                raced = true;
             }
 
             if (refused is null)
@@ -102,10 +107,12 @@ public sealed class PayInstant(
 
         if (refused is not null)
         {
+            metrics.TokenRefused(tokenUnknown ? "unknown" : raced ? "spent_in_parallel" : "not_usable");
             logger.LogInformation("One-click refused for shop {ShopId}: {Reason}", order.ShopId, refused);
             return new PayInstantOutcome.NotCharged(tokenUnknown);
         }
 
+        metrics.TokenSpent();
         return new PayInstantOutcome.Charged(await settlement.AuthorizeAsync(order, shop, sale!, request!, instant: true));
     }
 

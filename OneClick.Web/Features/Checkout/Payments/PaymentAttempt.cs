@@ -5,6 +5,7 @@ using OneClick.Core.Sales;
 using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Features.Checkout.Queries;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Checkout.Payments;
@@ -41,6 +42,7 @@ public sealed class PaymentAttempt(
         // A card chosen on the page is a one-click payment: the CVC lock and the turnover limit
         // apply. A card remembered on full entry is not yet one.
         var oneClick = saved is not null && request.StoredCredential;
+        using var span = OneClickTraces.StartPayment(order);
         var sale = new Sale(order, request.Card, Now);
         string? overLimit = null;
         try

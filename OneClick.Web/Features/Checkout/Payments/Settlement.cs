@@ -9,6 +9,7 @@ using OneClick.Core.Shops;
 using OneClick.Core.Wallets;
 using OneClick.Web.Features.Notifications;
 using OneClick.Web.Features.Postbacks;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Features.Wallets;
 using OneClick.Web.Persistence;
 
@@ -28,6 +29,7 @@ public sealed class Settlement(
     RowStatements rows,
     IOptions<PostbackOptions> postbacks,
     BuyerEmails emails,
+    OneClickMetrics metrics,
     TimeProvider clock,
     ILogger<Settlement> logger)
 {
@@ -130,6 +132,11 @@ public sealed class Settlement(
 
         await write.CommitAsync(cancellationToken);
         logger.LogInformation("Order {OrderId}: sale {SaleId} is {Result} {Reason}", order.Id, sale.Id, sale.Result, sale.DeclineReason);
+        if (outcome is not PaymentOutcome.ChallengeRequired)
+        {
+            metrics.SaleAnswered(order, sale, clock.GetUtcNow().UtcDateTime - sale.CreatedAt);
+        }
+
         if (postback is not null)
         {
             // Committed: the dispatcher sends it without looking for it, under the claim written with it
@@ -292,6 +299,7 @@ public sealed class Settlement(
         var postback = PostbackOutbox.ForSale(shop, order, sale, Now, outbox.HasRoom ? postbacks.Value.ClaimLease : null);
         if (postback is not null)
         {
+            postback.TraceAs(OneClickTraces.CurrentTraceParent()); // its delivery joins the payment's trace
             db.PostbackDeliveries.Add(postback);
         }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Notifications;
 using OneClick.Core.Postbacks;
 using OneClick.Core.Sales;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Postbacks.Commands;
@@ -17,7 +18,7 @@ public sealed record SweepOutboxOutcome(int DuePostbacks, int DueEmails, int Req
 /// to the in-process dispatcher, which sends it within its fair shares (decision 027). Sending here
 /// would bypass the per-shop and per-merchant slots; the counts are the run's record in the dashboard.
 /// </summary>
-public sealed class SweepOutbox(OneClickDbContext db, OutboxSignal outbox, TimeProvider clock)
+public sealed class SweepOutbox(OneClickDbContext db, OutboxSignal outbox, OneClickMetrics metrics, TimeProvider clock)
 {
     public async Task<SweepOutboxOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -25,6 +26,7 @@ public sealed class SweepOutbox(OneClickDbContext db, OutboxSignal outbox, TimeP
         var postbacks = await db.PostbackDeliveries.CountAsync(PostbackDelivery.DueAt(now), cancellationToken);
         var emails = await db.OutboxEmails.CountAsync(OutboxEmail.DueAt(now), cancellationToken);
         var refunds = await db.Refunds.CountAsync(Refund.DueAt(now), cancellationToken);
+        metrics.OutboxDue(postbacks, emails, refunds);
         if (postbacks + emails + refunds > 0)
         {
             outbox.WakeForEverything();

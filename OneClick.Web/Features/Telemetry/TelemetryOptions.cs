@@ -1,0 +1,48 @@
+namespace OneClick.Web.Features.Telemetry;
+
+/// <summary>
+/// The <c>OneClick:Telemetry</c> settings (README "Operating OneClick"). With none of them set nothing
+/// is collected or exported: the instruments and spans cost a check each.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "OneClick:Telemetry";
+
+    /// <summary>
+    /// The port <c>/metrics</c> (Prometheus text) answers on: one the gateway also listens on (give it in
+    /// <c>ASPNETCORE_URLS</c> with the buyers' one) and that only the operator's network reaches. Nothing
+    /// else is served on it, and <c>/metrics</c> nowhere else. Null: no <c>/metrics</c>.
+    /// </summary>
+    public int? MetricsPort { get; set; }
+
+    /// <summary>An OpenTelemetry collector to push metrics and traces to (OTLP); else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary><c>Grpc</c> (port 4317, the default) or <c>HttpProtobuf</c> (port 4318, paths <c>/v1/traces</c> and <c>/v1/metrics</c>).</summary>
+    public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
+
+    /// <summary>Records spans even with no collector (for an exporter added in code, such as a test's); on whenever <see cref="OtlpEndpoint"/> is set.</summary>
+    public bool Tracing { get; set; }
+
+    /// <summary>
+    /// The share of purchases traced, from 0 to 1 (a trace's later requests follow its first's choice).
+    /// A ratio, not money.
+    /// </summary>
+    public double TraceSampleRatio { get; set; } = 1.0;
+
+    /// <summary>The <c>service.name</c> every metric and span carries; each node adds its own <c>service.instance.id</c>.</summary>
+    public string ServiceName { get; set; } = "oneclick";
+
+    /// <summary>How often metrics are pushed to the collector.</summary>
+    public TimeSpan OtlpMetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public bool MetricsOn => MetricsPort is not null || OtlpEndpoint is not null;
+
+    public bool TracingOn => Tracing || OtlpEndpoint is not null;
+}
+
+public enum OtlpTransport
+{
+    Grpc,
+    HttpProtobuf,
+}

@@ -1,0 +1,130 @@
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace OneClick.Web.Features.Telemetry;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// The gateway's metrics and spans, and OpenTelemetry to export them when the settings ask for it
+    /// (<see cref="TelemetryOptions"/>): Prometheus on the metrics port, OTLP to a collector.
+    /// </summary>
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (options.OtlpEndpoint is null && Uri.TryCreate(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var fromEnvironment))
+        {
+            options.OtlpEndpoint = fromEnvironment;
+        }
+
+        if (options.MetricsPort is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"{TelemetryOptions.Section}:MetricsPort is {options.MetricsPort}: give a TCP port from 1 to 65535 that the gateway also listens on, or leave it out.");
+        }
+
+        if (options.TraceSampleRatio is < 0 or > 1 || double.IsNaN(options.TraceSampleRatio))
+        {
+            throw new InvalidOperationException($"{TelemetryOptions.Section}:TraceSampleRatio is {options.TraceSampleRatio}: give a share from 0 (none) to 1 (every purchase).");
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<OneClickMetrics>();
+        if (!options.MetricsOn && !options.TracingOn)
+        {
+            return services;
+        }
+
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource =>
+            resource.AddService(options.ServiceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"));
+        if (options.MetricsOn)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OneClickMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+                if (options.MetricsPort is not null)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (options.OtlpEndpoint is not null)
+                {
+                    metrics.AddOtlpExporter((exporter, reader) =>
+                    {
+                        Point(exporter, options, "v1/metrics");
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.OtlpMetricsInterval.TotalMilliseconds;
+                    });
+                }
+            });
+        }
+
+        if (options.TracingOn)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource(OneClickTraces.SourceName)
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => Traced(http.Request.Path))
+                    .AddHttpClientInstrumentation();
+                if (options.OtlpEndpoint is not null)
+                {
+                    tracing.AddOtlpExporter(exporter => Point(exporter, options, "v1/traces"));
+                }
+            });
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Serves <c>/metrics</c> on the metrics port alone, and nothing else there but the health probes:
+    /// the buyers' port never shows the figures, and the operator's port never shows a page.
+    /// </summary>
+    public static IApplicationBuilder UseMetricsPort(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<TelemetryOptions>();
+        if (options.MetricsPort is not { } port)
+        {
+            return app;
+        }
+
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Connection.LocalPort == port && http.Request.Path == "/metrics");
+        return app.Use((http, next) =>
+        {
+            var onMetricsPort = http.Connection.LocalPort == port;
+            if ((onMetricsPort && !http.Request.Path.StartsWithSegments("/health")) || (!onMetricsPort && http.Request.Path.StartsWithSegments("/metrics")))
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(http);
+        });
+    }
+
+    /// <summary>The requests worth a trace: not the files, the circuits' traffic, health probes or scrapes.</summary>
+    private static bool Traced(PathString path) =>
+        !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
+        && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics")
+        && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !Path.HasExtension(path.Value);
+
+    private static void Point(OtlpExporterOptions exporter, TelemetryOptions options, string httpPath)
+    {
+        var endpoint = options.OtlpEndpoint!;
+        if (options.OtlpProtocol == OtlpTransport.HttpProtobuf)
+        {
+            exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            // Given as the collector's base address, as OTEL_EXPORTER_OTLP_ENDPOINT is: each signal has its path.
+            exporter.Endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + httpPath);
+        }
+        else
+        {
+            exporter.Protocol = OtlpExportProtocol.Grpc;
+            exporter.Endpoint = endpoint;
+        }
+    }
+}

@@ -43,6 +43,9 @@ public static class Scheduling
 
     public const string DefaultQueue = "default";
 
+    /// <summary>This node's job server's name (Hangfire adds a unique part): the health check finds this node's server by it.</summary>
+    public static string ServerName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
@@ -78,7 +81,7 @@ public static class Scheduling
             server.WorkerCount = jobs.WorkerCount;
             server.Queues = [OutboxQueue, DefaultQueue];
             server.SchedulePollingInterval = jobs.PollingInterval;
-            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            server.ServerName = ServerName;
             server.ShutdownTimeout = TimeSpan.FromSeconds(5);
             server.Activator = sp.GetRequiredService<JobActivator>();
             server.FilterProvider = sp.GetRequiredService<IJobFilterProvider>();

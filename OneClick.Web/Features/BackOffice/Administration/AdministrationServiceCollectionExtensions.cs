@@ -10,6 +10,7 @@ public static class AdministrationServiceCollectionExtensions
     public static IServiceCollection AddBackOfficeAdministration(this IServiceCollection services)
     {
         services.TryAddScoped<AdministrationOverviewQuery>();
+        services.TryAddScoped<GatewayHealthQuery>();
         services.TryAddScoped<AnswerOneClickRequest>();
         services.TryAddScoped<CreateCustomerUnion>();
         services.TryAddScoped<JoinShopToUnion>();

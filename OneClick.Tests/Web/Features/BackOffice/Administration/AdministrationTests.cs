@@ -7,6 +7,7 @@ using OneClick.Tests.Web.Features.BackOffice.Shops;
 using OneClick.Web.Features.BackOffice;
 using OneClick.Web.Features.BackOffice.Administration;
 using OneClick.Web.Features.BackOffice.Administration.Commands;
+using OneClick.Web.Features.BackOffice.Administration.Queries;
 using OneClick.Web.Features.Staff;
 using OneClickRequest = OneClick.Core.Shops.OneClickRequest;
 
@@ -226,6 +227,30 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
         (await FingerprintAsync()).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task Health_section_shows_each_check_by_name_with_its_status_in_words_and_colour_and_refreshes()
+    {
+        // The job server announces itself as the gateway starts: its first heartbeat may come just after.
+        await GatewayFactory.EventuallyAsync(async () => (await gateway.CreatePlainClient().GetStringAsync("/health/ready")).StartsWith("{\n  \"status\": \"Healthy\"", StringComparison.Ordinal), "the gateway reads Healthy");
+        await context.ActAsNewAsync(StaffRoles.Administrator, null);
+        var page = await OpenAsync();
+
+        page.WaitForAssertion(() => HealthRows(page).Count.ShouldBe(3));
+        page.Find("#health-heading").TextContent.ShouldBe("Gateway health");
+        HealthRows(page).Select(r => (r.Check, r.Status)).ShouldBe([("database", "Healthy"), ("jobs", "Healthy"), ("outbox", "Healthy")]);
+        HealthRows(page).ShouldAllBe(r => r.Colour.Contains("mud-chip-color-success"));
+        page.Find("[data-check=outbox]").TextContent.ShouldContain("Nothing in the outbox is due");
+        page.Find("[data-check=outbox]").TextContent.ShouldContain("backlogLimit 1000");
+        page.Find("#health-summary").TextContent.ShouldContain("answers: 200");
+        var readAt = page.Find("#health-summary time").TextContent;
+
+        gateway.Clock.Advance(TimeSpan.FromMinutes(1));
+        page.Press("Refresh health");
+
+        page.WaitForAssertion(() => page.Find("#health-summary time").TextContent.ShouldNotBe(readAt));
+        HealthRows(page).Select(r => r.Check).ShouldBe(["database", "jobs", "outbox"]);
+    }
+
     // The authorization matrix of the Administration section.
 
     [Fact]
@@ -238,6 +263,8 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
         {
             await Should.ThrowAsync<StaffSessionEndedException>(() => run(context), name);
         }
+
+        await Should.ThrowAsync<StaffSessionEndedException>(() => context.RunAsync((GatewayHealthQuery health) => health.RunAsync(CancellationToken.None)));
 
         (await FingerprintAsync()).ShouldBe(before);
     }
@@ -269,6 +296,7 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
             (await run(context)).GetType().Name.ShouldBe("NotAllowed", name);
         }
 
+        (await context.RunAsync((GatewayHealthQuery health) => health.RunAsync(CancellationToken.None))).ShouldBeNull("the gateway's health is for its administrators");
         (await FingerprintAsync()).ShouldBe(before);
         (await person.GetAsync("/account")).Document.QuerySelector("a[href='/account/admin']").ShouldBeNull();
     }
@@ -285,6 +313,8 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
         {
             (await run(context)).GetType().Name.ShouldNotBe("NotAllowed", name);
         }
+
+        (await context.RunAsync((GatewayHealthQuery health) => health.RunAsync(CancellationToken.None))).ShouldNotBeNull().Checks.Count.ShouldBe(3);
     }
 
     /// <summary>Opens the page as the context's person, once the unions are read (one page at a time, as in a tab).</summary>
@@ -300,6 +330,11 @@ public sealed class AdministrationTests : IAsyncLifetime, IDisposable
     private static List<string> UnionRow(IRenderedComponent<AdministrationPage> page, int unionId) =>
         [.. page.FindAll("section[aria-labelledby=unions-heading] tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Trim() == $"#{unionId}")
             .QuerySelectorAll("td").Select(td => td.TextContent.Trim())];
+
+    /// <summary>The health table's rows: the check's name, its status in words, and the classes that colour it.</summary>
+    private static List<(string Check, string Status, string Colour)> HealthRows(IRenderedComponent<AdministrationPage> page) =>
+        [.. page.FindAll("section[aria-labelledby=health-heading] tbody tr").Select(r =>
+            (r.QuerySelector("th")!.TextContent.Trim(), r.QuerySelector(".mud-chip")!.TextContent.Trim(), r.QuerySelector(".mud-chip")!.ClassName ?? ""))];
 
     /// <summary>A shop as the "Shop" select offers it.</summary>
     private Task<string> ShopOptionAsync(int shopId) => gateway.WithDbAsync(async db =>

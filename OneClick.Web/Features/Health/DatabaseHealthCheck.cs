@@ -7,7 +7,7 @@ namespace OneClick.Web.Features.Health;
 
 /// <summary>
 /// The database answers and has every migration this version needs (its provider's, <see cref="ProviderMigrations"/>),
-/// and holds an active shop to take orders for (Degraded without one). Migrations run when a node
+/// and holds an active shop to take orders for (Unhealthy without one: docs/protocol.md section 9 answers 200 only once the gateway can take orders). Migrations run when a node
 /// starts (<see cref="DatabaseInitializer"/>) and are never undone, so once none is pending that answer
 /// is kept (<see cref="MigrationsApplied"/>) and each later check costs one count of shops.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class DatabaseHealthCheck(OneClickDbContext db, MigrationsApplied 
             var data = new Dictionary<string, object> { ["pendingMigrations"] = 0, ["activeShops"] = activeShops };
             return activeShops > 0
                 ? HealthCheckResult.Healthy($"The database answers, is migrated, and has {activeShops} active shop(s).", data)
-                : HealthCheckResult.Degraded(
+                : HealthCheckResult.Unhealthy(
                     "The database answers and is migrated, but has no active shop: no order can be taken yet. " +
                     "Create a shop in the Personal Account (Shops), or seed one at start (OneClick:Seed).",
                     data: data);

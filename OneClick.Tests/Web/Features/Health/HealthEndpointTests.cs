@@ -149,6 +149,21 @@ public sealed class HealthEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Ready_without_an_active_shop_answers_503_as_the_protocol_says_and_says_what_to_do()
+    {
+        _ = gateway.Services;
+        await gateway.WithDbAsync(db => db.Shops.ExecuteUpdateAsync(shop => shop.SetProperty(s => s.IsActive, false)));
+
+        var (status, json) = await GetAsync("/health/ready");
+
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable, "docs/protocol.md section 9: 200 once it can take orders");
+        var database = json.GetProperty("checks").GetProperty("database");
+        database.GetProperty("status").GetString().ShouldBe("Unhealthy");
+        database.GetProperty("description").GetString()!.ShouldContain("no active shop");
+        database.GetProperty("data").GetProperty("activeShops").GetDouble().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Ready_with_a_recurring_job_failing_every_try_reports_the_jobs_degraded_and_names_it()
     {
         gateway.Set("OneClick:Jobs:Schedules:outbox-sweep", ScheduledJobs.Never)

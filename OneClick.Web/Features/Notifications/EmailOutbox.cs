@@ -1,49 +1,23 @@
-using System.Globalization;
-using System.Net.Mail;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
 using OneClick.Core.Notifications;
-using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
 namespace OneClick.Web.Features.Notifications;
 
-/// <summary>The <c>OneClick:Email</c> settings: SMTP when a host is set, else .eml files in the data folder.</summary>
-public sealed class EmailOptions
-{
-    public string From { get; set; } = "OneClick <no-reply@oneclick.local>";
-
-    public string? SmtpHost { get; set; }
-
-    public int SmtpPort { get; set; } = 25;
-
-    public bool SmtpEnableSsl { get; set; }
-
-    public string? SmtpUser { get; set; }
-
-    public string? SmtpPassword { get; set; }
-
-    /// <summary>How long an SMTP server has to take an e-mail: a stalled one is cut off then.</summary>
-    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>What a node's claim on an e-mail lasts beyond <see cref="SendTimeout"/> (decision 029): time to record the result.</summary>
-    public TimeSpan ClaimMargin { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long a node's claim on an e-mail lasts: past it, another node may send it.</summary>
-    public TimeSpan ClaimLease => SendTimeout + ClaimMargin;
-}
-
 /// <summary>
 /// Sends the e-mails that are due from the outbox, and records each one's fate. Each is claimed by a
-/// compare-and-set before it is sent, so that of several nodes one sends it (decision 029).
+/// compare-and-set before it is sent, so that of several nodes one sends it (decision 029), and handed
+/// to the <see cref="IMailTransport"/> as a MIME message (decision 035).
 /// </summary>
 public sealed class EmailOutbox(
     OneClickDbContext db,
     WriteGate gate,
     RowStatements rows,
     IOptions<EmailOptions> options,
-    DataDirectory dataDirectory,
+    IMailTransport transport,
     TimeProvider clock,
     ILogger<EmailOutbox> logger)
 {
@@ -65,14 +39,16 @@ public sealed class EmailOutbox(
             var asRead = rows.Snapshot(db, email);
             try
             {
-                await DeliverAsync(email, cancellationToken);
+                using var message = Compose(email, options.Value.From, clock.GetUtcNow());
+                await transport.SendAsync(email, message, cancellationToken);
                 email.Sent(Now);
                 logger.LogInformation("E-mail {EmailId} sent", email.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                email.Failed(ex.GetType().Name + ": " + ex.Message, Now);
-                logger.LogWarning("E-mail {EmailId} failed ({Error}); attempt {Attempt}", email.Id, ex.GetType().Name, email.Attempts);
+                // The record keeps the server's answer; the log says what failed without it (it may name the buyer).
+                email.Failed(ex is MailTransportException ? ex.Message : ex.GetType().Name + ": " + ex.Message, Now);
+                logger.LogWarning("E-mail {EmailId} failed ({Error}); attempt {Attempt}", email.Id, ex is MailTransportException failed ? failed.Summary : ex.GetType().Name, email.Attempts);
             }
 
             await using var write = await gate.BeginAsync(db, CancellationToken.None);
@@ -110,35 +86,22 @@ public sealed class EmailOutbox(
         return true;
     }
 
-    private async Task DeliverAsync(OutboxEmail email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The e-mail as MIME: plain UTF-8 text sent as 8bit (MailKit re-encodes it for a server without
+    /// 8BITMIME), a subject encoded by RFC 2047 when it needs to be, dated now, and a Message-Id of its
+    /// own that stays the same when it is sent again.
+    /// </summary>
+    public static MimeMessage Compose(OutboxEmail email, string from, DateTimeOffset now)
     {
-        var settings = options.Value;
-        if (string.IsNullOrWhiteSpace(settings.SmtpHost))
-        {
-            var folder = Directory.CreateDirectory(dataDirectory.PathOf("outbox")).FullName;
-            var path = Path.Combine(folder, $"{email.CreatedAt:yyyyMMdd-HHmmss}-{email.Id}.eml");
-            await File.WriteAllTextAsync(path, ToEml(email, settings.From), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
-            return;
-        }
-
-        using var message = new MailMessage(settings.From, email.To, email.Subject, email.Body) { BodyEncoding = Encoding.UTF8, SubjectEncoding = Encoding.UTF8 };
-        using var smtp = new SmtpClient(settings.SmtpHost, settings.SmtpPort) { EnableSsl = settings.SmtpEnableSsl };
-        if (!string.IsNullOrEmpty(settings.SmtpUser))
-        {
-            smtp.Credentials = new System.Net.NetworkCredential(settings.SmtpUser, settings.SmtpPassword);
-        }
-
-        // SendMailAsync ignores SmtpClient.Timeout: a stalled server is cut off here instead.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.SendTimeout);
-        await smtp.SendMailAsync(message, timeout.Token);
+        var sender = MailboxAddress.Parse(from);
+        var body = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.EightBit };
+        body.SetText("utf-8", email.Body.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal));
+        var message = new MimeMessage { Subject = email.Subject, Date = now, Body = body };
+        message.From.Add(sender);
+        message.To.Add(new MailboxAddress(string.Empty, email.To));
+        message.MessageId = $"oneclick.{email.Id}.{email.CreatedAt.Ticks}@{sender.Domain}";
+        return message;
     }
-
-    private string ToEml(OutboxEmail email, string from) =>
-        $"From: {from}\r\nTo: {email.To}\r\nSubject: {email.Subject}\r\n" +
-        $"Date: {clock.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)}\r\n" +
-        $"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
-        email.Body.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n";
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 }

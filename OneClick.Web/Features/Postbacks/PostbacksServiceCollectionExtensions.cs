@@ -14,7 +14,8 @@ public static class PostbacksServiceCollectionExtensions
         services.Configure<PostbackOptions>(configuration.GetSection("OneClick:Postbacks"));
         services.AddOptions<PostbackOptions>().PostConfigure<IOptions<OneClickOptions>, IHostEnvironment>(
             (postbacks, oneClick, environment) => postbacks.PrivateHosts.AddRange(OperatorOrigins(oneClick.Value, environment)));
-        services.Configure<EmailOptions>(configuration.GetSection("OneClick:Email"));
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidation>();
         services.AddHttpClient(PostbackSender.HttpClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // each attempt has its own deadline
@@ -34,6 +35,12 @@ public static class PostbacksServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddScoped<PostbackSender>();
         services.AddScoped<EmailOutbox>();
+        // Through the SMTP server when one is set, else to .eml files (development); decision 035.
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<EmlFileMailer>();
+        services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
+            ? sp.GetRequiredService<SmtpMailer>()
+            : sp.GetRequiredService<EmlFileMailer>());
         services.AddSingleton<OneClick.Web.Features.Notifications.BuyerEmails>();
         services.AddScoped<Commands.SweepOutbox>();
         return services;

@@ -7,9 +7,9 @@ namespace OneClick.Tests.Web.Features.Telemetry;
 
 /// <summary>
 /// <c>/metrics</c> on the operators' port (Prometheus text): a purchase moves the counters and
-/// histograms, and no label names a card, a token or a buyer. Other gateways of the test run count
-/// under the same meter name, so the figures are read as "at least".
+/// histograms, each sale counted once, and no label names a card, a token or a buyer.
 /// </summary>
+[Collection(ProcessWideTelemetry.Name)]
 public sealed class MetricsEndpointTests : IDisposable
 {
     private const string Email = "jane.metrics@example.test";
@@ -63,14 +63,14 @@ public sealed class MetricsEndpointTests : IDisposable
             return Moved(after, before, "oneclick_postback_deliveries_total", "outcome=delivered") >= 2;
         }, "the deliveries show on /metrics");
 
-        Moved(after, before, "oneclick_orders_started_total", "channel=startorder").ShouldBeGreaterThanOrEqualTo(3);
-        Moved(after, before, "oneclick_sales_total", "result=approved", "channel=card", "reason=none").ShouldBeGreaterThanOrEqualTo(1);
-        Moved(after, before, "oneclick_sales_total", "result=approved", "channel=instant_one_click").ShouldBeGreaterThanOrEqualTo(1);
-        Moved(after, before, "oneclick_payment_duration_seconds_count", "result=approved").ShouldBeGreaterThanOrEqualTo(2);
-        Moved(after, before, "oneclick_acquirer_duration_seconds_count", "operation=authorize", "outcome=approved").ShouldBeGreaterThanOrEqualTo(2);
-        Moved(after, before, "oneclick_postback_lag_seconds_count", "kind=sale").ShouldBeGreaterThanOrEqualTo(2);
-        Moved(after, before, "oneclick_tokens_spent_total").ShouldBeGreaterThanOrEqualTo(1);
-        Moved(after, before, "oneclick_tokens_refused_total", "reason=unknown").ShouldBeGreaterThanOrEqualTo(1);
+        Moved(after, before, "oneclick_orders_started_total", "channel=startorder").ShouldBe(3);
+        Moved(after, before, "oneclick_sales_total", "result=approved", "channel=card", "reason=none").ShouldBe(1);
+        Moved(after, before, "oneclick_sales_total", "result=approved", "channel=instant_one_click").ShouldBe(1);
+        Moved(after, before, "oneclick_payment_duration_seconds_count", "result=approved").ShouldBe(2);
+        Moved(after, before, "oneclick_acquirer_duration_seconds_count", "operation=authorize", "outcome=approved").ShouldBe(2);
+        Moved(after, before, "oneclick_postback_lag_seconds_count", "kind=sale").ShouldBe(2);
+        Moved(after, before, "oneclick_tokens_spent_total").ShouldBe(1);
+        Moved(after, before, "oneclick_tokens_refused_total", "reason=unknown").ShouldBe(1);
         Moved(after, before, "oneclick_write_turn_wait_seconds_count").ShouldBeGreaterThanOrEqualTo(4);
         Moved(after, before, "oneclick_write_commit_duration_seconds_count").ShouldBeGreaterThanOrEqualTo(1);
         after.Sum("oneclick_payment_duration_seconds_bucket", "result=approved", "le=+Inf").ShouldBeGreaterThanOrEqualTo(2);

@@ -13,6 +13,7 @@ namespace OneClick.Tests.Web.Features.Telemetry;
 /// carries the trace to the merchant (<c>traceparent</c>). Spans are read by the SDK's in-memory
 /// exporter; other gateways of the run may add spans of their own, so only this purchase's trace is read.
 /// </summary>
+[Collection(ProcessWideTelemetry.Name)]
 public sealed class PurchaseTraceTests : IDisposable
 {
     private readonly MerchantSite merchant = new();

@@ -16,17 +16,22 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
     /// </summary>
     public string? PostgreSql { get; init; }
 
+    /// <summary>Whether the gateway is measured a second time with its metrics and traces on (<c>--telemetry</c>): their cost.</summary>
+    public bool Telemetry { get; init; }
+
     /// <summary>Whether the floor is measured after the gateway (off with <c>--no-floor</c>).</summary>
     public bool RunFloor { get; init; } = true;
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 10] [--set Name=Value]... [--no-floor] [--postgresql ConnectionString]\n" +
+        "Usage: dotnet run -c Release --project OneClick.Benchmarks -- [--buyers 200] [--concurrency 32] [--duration 20] [--warmup 10] [--set Name=Value]... [--no-floor] [--telemetry] [--postgresql ConnectionString]\n" +
         "  --buyers       buyers seeded with a saved card, a remembered-card cookie and a oneClickToken\n" +
         "  --concurrency  workers firing instant one-click purchases at once (each buyer used by one worker at a time)\n" +
         "  --duration     seconds of the measured phase\n" +
         "  --warmup       seconds of unmeasured one-click purchases before it (JIT and tiered compilation settle, connections open), 0 for none\n" +
         "  --set          a further gateway setting as an environment variable, e.g. --set OneClick__Postbacks__PerShopConcurrency=8\n" +
         "  --no-floor     measure the gateway only: no floor run (a bare ASP.NET Core and SQLite app doing only an instant purchase's unavoidable work), no floor ratio\n" +
+        "  --telemetry    measure the gateway (SQLite) again with its metrics and traces on: every span exported by OTLP to a collector on\n" +
+        "                 loopback, /metrics on a port of its own scraped every 5 s; both runs side by side (what telemetry costs)\n" +
         "  --postgresql   a PostgreSQL server the gateway is also measured on, as 1 node and as 2 nodes (a fresh database each,\n" +
         "                 dropped after), e.g. --postgresql \"Host=127.0.0.1;Username=oneclick;Password=oneclick\" (scripts/postgres.sh starts one);\n" +
         "                 the 2 nodes are measured twice: each request to the next node (round robin), and each buyer on one node (sticky)";
@@ -37,6 +42,7 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
         var options = Defaults;
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var runFloor = true;
+        var telemetry = false;
         string? postgreSql = null;
         error = "";
         for (var i = 0; i < args.Count; i++)
@@ -50,6 +56,12 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             if (name == "--no-floor")
             {
                 runFloor = false;
+                continue;
+            }
+
+            if (name == "--telemetry")
+            {
+                telemetry = true;
                 continue;
             }
 
@@ -126,6 +138,6 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
             return null;
         }
 
-        return options with { GatewaySettings = settings, RunFloor = runFloor, PostgreSql = postgreSql };
+        return options with { GatewaySettings = settings, RunFloor = runFloor, PostgreSql = postgreSql, Telemetry = telemetry };
     }
 }

@@ -49,9 +49,10 @@ internal static class BenchmarkReport
     /// The runs side by side: the figures issue 22 compares (SQLite against PostgreSQL with 1 and 2
     /// nodes), each from this one run of the benchmark on this one machine.
     /// </summary>
-    public static void PrintDatabases(TextWriter output, IReadOnlyList<RunFigures> runs)
+    /// <summary>Runs of the same load side by side under <paramref name="title"/>: the databases, or telemetry off and on.</summary>
+    public static void PrintSideBySide(TextWriter output, string title, IReadOnlyList<RunFigures> runs)
     {
-        output.WriteLine("databases          the same load on each, in this run, on this machine's cores (the database server's too)");
+        output.WriteLine(title);
         output.WriteLine("  setup                             purchases/s  CPU per purchase: gateway + database  purchase p50 / p99 ms  write gate held");
         foreach (var run in runs)
         {

@@ -22,7 +22,10 @@ public sealed class GatewayUnderTest : ServerUnderTest
     public override string Name => postgreSql is null ? "gateway" : Nodes == 1 ? "gateway on PostgreSQL" : $"gateway on PostgreSQL, {Nodes} nodes";
 
     /// <summary>The database and the nodes, as the summary table names the run.</summary>
-    public override string Setup => SetupOf(postgreSql is not null, Nodes, StickyBuyers);
+    public override string Setup => SetupOf(postgreSql is not null, Nodes, StickyBuyers) + (Telemetry ? ", metrics + traces" : "");
+
+    /// <summary>Whether the run's metrics and traces were on, exported to a collector and scraped (<c>--telemetry</c>).</summary>
+    public bool Telemetry { get; private init; }
 
     /// <summary>How the report names a run: its database, its nodes and, for several, how the buyers are spread.</summary>
     public static string SetupOf(bool postgreSql, int nodes, bool stickyBuyers) =>
@@ -55,11 +58,18 @@ public sealed class GatewayUnderTest : ServerUnderTest
     /// <summary>
     /// The gateway on SQLite in its data folder, or with <paramref name="database"/> as <paramref name="nodes"/>
     /// nodes on that one PostgreSQL database, sharing a master key made for the run (README "Several nodes").
-    /// The database is dropped with the gateway.
+    /// The database is dropped with the gateway. With <paramref name="telemetry"/> its metrics and traces
+    /// are on: exported there, and <c>/metrics</c> served on the collector's metrics port too.
     /// </summary>
     public static async Task<GatewayUnderTest> StartAsync(
-        Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken, BenchDatabase? database = null, int nodes = 1, bool stickyBuyers = false)
+        Uri merchant, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken, BenchDatabase? database = null, int nodes = 1, bool stickyBuyers = false,
+        TelemetryCollector? telemetry = null)
     {
+        if (telemetry is not null && nodes > 1)
+        {
+            throw new ArgumentException("Telemetry is measured on one node: the metrics port is one.", nameof(telemetry));
+        }
+
         if (nodes > 1 && database is null)
         {
             throw new ArgumentException("Several nodes are one gateway only on one PostgreSQL database.", nameof(nodes));
@@ -92,6 +102,11 @@ public sealed class GatewayUnderTest : ServerUnderTest
             shared["OneClick__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         }
 
+        foreach (var (key, value) in telemetry?.GatewaySettings ?? new Dictionary<string, string>())
+        {
+            shared[key] = value;
+        }
+
         foreach (var (key, value) in extraSettings)
         {
             shared[key] = value;
@@ -104,7 +119,7 @@ public sealed class GatewayUnderTest : ServerUnderTest
             var address = LoopbackAddress(FreePort());
             var environment = new Dictionary<string, string>(shared)
             {
-                ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+                ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/') + (telemetry is null ? "" : $";{LoopbackAddress(telemetry.MetricsPort).ToString().TrimEnd('/')}"),
                 ["OneClick__DataDirectory"] = nodes == 1 ? dataDirectory : Directory.CreateDirectory(Path.Combine(dataDirectory, $"node{node}")).FullName,
             };
             var process = Process.Start(DotnetExec([Dll], environment)) ?? throw new InvalidOperationException("dotnet could not be started.");
@@ -115,7 +130,7 @@ public sealed class GatewayUnderTest : ServerUnderTest
         var postgreSql = shared.TryGetValue("OneClick__Database__Provider", out var provider) && string.Equals(provider, "PostgreSql", StringComparison.OrdinalIgnoreCase)
             ? shared.GetValueOrDefault("OneClick__Database__ConnectionString")
             : null;
-        var gateway = new GatewayUnderTest(processes, addresses, dataDirectory, postgreSql, database) { StickyBuyers = stickyBuyers };
+        var gateway = new GatewayUnderTest(processes, addresses, dataDirectory, postgreSql, database) { StickyBuyers = stickyBuyers, Telemetry = telemetry is not null };
         await gateway.WaitUntilReadyAsync("/health/ready", cancellationToken);
         return gateway;
     }

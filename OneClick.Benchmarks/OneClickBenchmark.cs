@@ -42,6 +42,22 @@ public static class OneClickBenchmark
             }
         }
 
+        // With --telemetry, the gateway again with its metrics and traces on and flowing: what they cost.
+        RunFigures? withTelemetry = null;
+        (bool Flowed, string Summary) telemetryFlow = default;
+        RunAbortedException? telemetryAborted = null;
+        if (options.Telemetry)
+        {
+            try
+            {
+                (withTelemetry, telemetryFlow) = await RunWithTelemetryAsync(options, output, cancellationToken);
+            }
+            catch (RunAbortedException aborted)
+            {
+                telemetryAborted = aborted;
+            }
+        }
+
         // Then PostgreSQL, when a server was named: one node, then two on one database (each request to the
         // next node, then each buyer on one node), each run on the cores to itself.
         var onPostgreSql = new List<RunFigures>();
@@ -80,6 +96,25 @@ public static class OneClickBenchmark
             problems.Add("floor: " + floorAborted.Message);
         }
 
+        if (withTelemetry is not null)
+        {
+            BenchmarkReport.PrintGatewayRun(output, withTelemetry);
+            output.WriteLine($"telemetry flow     {telemetryFlow.Summary}");
+            problems.AddRange(withTelemetry.Problems().Select(p => $"{withTelemetry.Setup}: {p}"));
+            if (!telemetryFlow.Flowed)
+            {
+                problems.Add("telemetry: no trace reached the collector or no scrape of /metrics succeeded");
+            }
+
+            BenchmarkReport.PrintSideBySide(output, "telemetry          the same load, in this run, with metrics and traces off and then on", [gateway, withTelemetry]);
+        }
+        else if (telemetryAborted is not null)
+        {
+            output.WriteLine($"{"telemetry:",-19} not measured: {telemetryAborted.Message}");
+            BenchmarkReport.PrintLog(output, telemetryAborted.Server, telemetryAborted.LastLogLines);
+            problems.Add("telemetry: " + telemetryAborted.Message);
+        }
+
         foreach (var run in onPostgreSql)
         {
             BenchmarkReport.PrintGatewayRun(output, run);
@@ -95,7 +130,7 @@ public static class OneClickBenchmark
 
         if (options.PostgreSql is not null)
         {
-            BenchmarkReport.PrintDatabases(output, [gateway, .. onPostgreSql]);
+            BenchmarkReport.PrintSideBySide(output, "databases          the same load on each, in this run, on this machine's cores (the database server's too)", [gateway, .. onPostgreSql]);
         }
 
         output.WriteLine(problems.Count == 0 ? "verdict            passed: every count above is verified" : "verdict            FAILED: " + string.Join("; ", problems));
@@ -116,6 +151,21 @@ public static class OneClickBenchmark
 
         // Seeding on the gateway: one full purchase per buyer by card, "Remember my card" ticked.
         return await BenchmarkRun.RunAsync(gateway, merchant, options, (buyer, http, ct) => buyer.SeedAsync(http, ct), expectPostbacks, output, cancellationToken);
+    }
+
+    /// <summary>The gateway on SQLite with its metrics and traces on: every span exported to a collector, /metrics scraped.</summary>
+    private static async Task<(RunFigures Run, (bool Flowed, string Summary) Flow)> RunWithTelemetryAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var merchant = await PostbackMerchant.StartAsync();
+        await using var collector = await TelemetryCollector.StartAsync();
+        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}, OTLP collector on {collector.OtlpEndpoint}; starting the gateway with metrics (port {collector.MetricsPort}) and traces...");
+        await using var gateway = await GatewayUnderTest.StartAsync(merchant.BaseAddress, options.GatewaySettings, cancellationToken, telemetry: collector);
+        output.WriteLine($"Gateway on {string.Join(", ", gateway.BaseAddresses)} (pid {gateway.ProcessIds}, data in {gateway.DataDirectory}).");
+        collector.ScrapeFrom(gateway.BaseAddresses[0]);
+        var expectPostbacks = !(options.GatewaySettings.TryGetValue("OneClick__Seed__PostbackUrl", out var postbackUrl) && postbackUrl.Length == 0);
+        var run = await BenchmarkRun.RunAsync(gateway, merchant, options, (buyer, http, ct) => buyer.SeedAsync(http, ct), expectPostbacks, output, cancellationToken);
+        var tracesExpected = !(options.GatewaySettings.TryGetValue("OneClick__Telemetry__TraceSampleRatio", out var ratio) && double.TryParse(ratio, System.Globalization.CultureInfo.InvariantCulture, out var share) && share == 0);
+        return (run, (collector.Flowed(tracesExpected), collector.Summary()));
     }
 
     private static async Task<RunFigures> RunFloorAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)

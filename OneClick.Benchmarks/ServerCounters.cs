@@ -50,7 +50,8 @@ internal sealed class ServerCounters : IAsyncDisposable
             ["Metrics"] = "System.Runtime,OneClick",
             ["RefreshInterval"] = RefreshInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             ["MaxTimeSeries"] = "1000",
-            ["MaxHistograms"] = "20",
+            // The OneClick meter's histograms (payment, acquirer, postback lag, jobs, write turns) by their labels: over 20 series.
+            ["MaxHistograms"] = "200",
         };
         try
         {

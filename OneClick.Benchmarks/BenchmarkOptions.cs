@@ -30,8 +30,8 @@ public sealed record BenchmarkOptions(int Buyers, int Concurrency, int DurationS
         "  --warmup       seconds of unmeasured one-click purchases before it (JIT and tiered compilation settle, connections open), 0 for none\n" +
         "  --set          a further gateway setting as an environment variable, e.g. --set OneClick__Postbacks__PerShopConcurrency=8\n" +
         "  --no-floor     measure the gateway only: no floor run (a bare ASP.NET Core and SQLite app doing only an instant purchase's unavoidable work), no floor ratio\n" +
-        "  --telemetry    measure the gateway (SQLite) again with its metrics and traces on: every span exported by OTLP to a collector on\n" +
-        "                 loopback, /metrics on a port of its own scraped every 5 s; both runs side by side (what telemetry costs)\n" +
+        "  --telemetry    measure the gateway (SQLite) twice more: with its metrics on (/metrics on a port of its own, scraped every 5 s),\n" +
+        "                 then with its traces too (every span exported by OTLP to a collector on loopback); the runs side by side\n" +
         "  --postgresql   a PostgreSQL server the gateway is also measured on, as 1 node and as 2 nodes (a fresh database each,\n" +
         "                 dropped after), e.g. --postgresql \"Host=127.0.0.1;Username=oneclick;Password=oneclick\" (scripts/postgres.sh starts one);\n" +
         "                 the 2 nodes are measured twice: each request to the next node (round robin), and each buyer on one node (sticky)";

@@ -22,10 +22,15 @@ public sealed class GatewayUnderTest : ServerUnderTest
     public override string Name => postgreSql is null ? "gateway" : Nodes == 1 ? "gateway on PostgreSQL" : $"gateway on PostgreSQL, {Nodes} nodes";
 
     /// <summary>The database and the nodes, as the summary table names the run.</summary>
-    public override string Setup => SetupOf(postgreSql is not null, Nodes, StickyBuyers) + (Telemetry ? ", metrics + traces" : "");
+    public override string Setup => SetupOf(postgreSql is not null, Nodes, StickyBuyers) + Telemetry switch
+    {
+        null => "",
+        { Traces: true } => ", metrics + traces",
+        _ => ", metrics",
+    };
 
-    /// <summary>Whether the run's metrics and traces were on, exported to a collector and scraped (<c>--telemetry</c>).</summary>
-    public bool Telemetry { get; private init; }
+    /// <summary>The run's telemetry (<c>--telemetry</c>): metrics scraped, and traces exported too; null when off.</summary>
+    public TelemetryCollector? Telemetry { get; private init; }
 
     /// <summary>How the report names a run: its database, its nodes and, for several, how the buyers are spread.</summary>
     public static string SetupOf(bool postgreSql, int nodes, bool stickyBuyers) =>
@@ -130,7 +135,7 @@ public sealed class GatewayUnderTest : ServerUnderTest
         var postgreSql = shared.TryGetValue("OneClick__Database__Provider", out var provider) && string.Equals(provider, "PostgreSql", StringComparison.OrdinalIgnoreCase)
             ? shared.GetValueOrDefault("OneClick__Database__ConnectionString")
             : null;
-        var gateway = new GatewayUnderTest(processes, addresses, dataDirectory, postgreSql, database) { StickyBuyers = stickyBuyers, Telemetry = telemetry is not null };
+        var gateway = new GatewayUnderTest(processes, addresses, dataDirectory, postgreSql, database) { StickyBuyers = stickyBuyers, Telemetry = telemetry };
         await gateway.WaitUntilReadyAsync("/health/ready", cancellationToken);
         return gateway;
     }

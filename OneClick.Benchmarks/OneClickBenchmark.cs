@@ -42,19 +42,18 @@ public static class OneClickBenchmark
             }
         }
 
-        // With --telemetry, the gateway again with its metrics and traces on and flowing: what they cost.
-        RunFigures? withTelemetry = null;
-        (bool Flowed, string Summary) telemetryFlow = default;
-        RunAbortedException? telemetryAborted = null;
-        if (options.Telemetry)
+        // With --telemetry, the gateway again with its metrics on, then with its traces too: what they cost.
+        var withTelemetry = new List<(RunFigures Run, (bool Flowed, string Summary) Flow)>();
+        var telemetryAborted = new List<RunAbortedException>();
+        foreach (var traces in options.Telemetry ? new[] { false, true } : [])
         {
             try
             {
-                (withTelemetry, telemetryFlow) = await RunWithTelemetryAsync(options, output, cancellationToken);
+                withTelemetry.Add(await RunWithTelemetryAsync(options, traces, output, cancellationToken));
             }
             catch (RunAbortedException aborted)
             {
-                telemetryAborted = aborted;
+                telemetryAborted.Add(aborted);
             }
         }
 
@@ -96,23 +95,27 @@ public static class OneClickBenchmark
             problems.Add("floor: " + floorAborted.Message);
         }
 
-        if (withTelemetry is not null)
+        foreach (var (run, flow) in withTelemetry)
         {
-            BenchmarkReport.PrintGatewayRun(output, withTelemetry);
-            output.WriteLine($"telemetry flow     {telemetryFlow.Summary}");
-            problems.AddRange(withTelemetry.Problems().Select(p => $"{withTelemetry.Setup}: {p}"));
-            if (!telemetryFlow.Flowed)
+            BenchmarkReport.PrintGatewayRun(output, run);
+            output.WriteLine($"telemetry flow     {flow.Summary}");
+            problems.AddRange(run.Problems().Select(p => $"{run.Setup}: {p}"));
+            if (!flow.Flowed)
             {
-                problems.Add("telemetry: no trace reached the collector or no scrape of /metrics succeeded");
+                problems.Add($"{run.Setup}: no trace reached the collector, or no scrape of /metrics succeeded");
             }
-
-            BenchmarkReport.PrintSideBySide(output, "telemetry          the same load, in this run, with metrics and traces off and then on", [gateway, withTelemetry]);
         }
-        else if (telemetryAborted is not null)
+
+        foreach (var aborted in telemetryAborted)
         {
-            output.WriteLine($"{"telemetry:",-19} not measured: {telemetryAborted.Message}");
-            BenchmarkReport.PrintLog(output, telemetryAborted.Server, telemetryAborted.LastLogLines);
-            problems.Add("telemetry: " + telemetryAborted.Message);
+            output.WriteLine($"{"telemetry:",-19} not measured: {aborted.Message}");
+            BenchmarkReport.PrintLog(output, aborted.Server, aborted.LastLogLines);
+            problems.Add("telemetry: " + aborted.Message);
+        }
+
+        if (withTelemetry.Count > 0)
+        {
+            BenchmarkReport.PrintSideBySide(output, "telemetry          the same load, in this run: off, metrics on, metrics and traces on", [gateway, .. withTelemetry.Select(t => t.Run)]);
         }
 
         foreach (var run in onPostgreSql)
@@ -153,12 +156,12 @@ public static class OneClickBenchmark
         return await BenchmarkRun.RunAsync(gateway, merchant, options, (buyer, http, ct) => buyer.SeedAsync(http, ct), expectPostbacks, output, cancellationToken);
     }
 
-    /// <summary>The gateway on SQLite with its metrics and traces on: every span exported to a collector, /metrics scraped.</summary>
-    private static async Task<(RunFigures Run, (bool Flowed, string Summary) Flow)> RunWithTelemetryAsync(BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The gateway on SQLite with its metrics on (/metrics scraped) and, with <paramref name="traces"/>, every span exported to a collector.</summary>
+    private static async Task<(RunFigures Run, (bool Flowed, string Summary) Flow)> RunWithTelemetryAsync(BenchmarkOptions options, bool traces, TextWriter output, CancellationToken cancellationToken)
     {
         await using var merchant = await PostbackMerchant.StartAsync();
-        await using var collector = await TelemetryCollector.StartAsync();
-        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}, OTLP collector on {collector.OtlpEndpoint}; starting the gateway with metrics (port {collector.MetricsPort}) and traces...");
+        await using var collector = await TelemetryCollector.StartAsync(traces);
+        output.WriteLine($"Merchant (postbacks) on {merchant.BaseAddress}, OTLP collector on {collector.OtlpEndpoint}; starting the gateway with metrics (port {collector.MetricsPort}){(traces ? " and traces" : "")}...");
         await using var gateway = await GatewayUnderTest.StartAsync(merchant.BaseAddress, options.GatewaySettings, cancellationToken, telemetry: collector);
         output.WriteLine($"Gateway on {string.Join(", ", gateway.BaseAddresses)} (pid {gateway.ProcessIds}, data in {gateway.DataDirectory}).");
         collector.ScrapeFrom(gateway.BaseAddresses[0]);

@@ -62,8 +62,6 @@ await app.InitializeAsync();
 
 // Behind a reverse proxy the operator names, the buyer's address (rate limits) and scheme come from it.
 app.UseTrustedForwardedHeaders(options.ForwardedHeaders);
-// The operators' metrics port answers /metrics and nothing else; the buyers' ports never answer it.
-app.UseMetricsPort();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -72,6 +70,8 @@ if (!app.Environment.IsDevelopment())
 
 app.UseResponseCompression();
 app.UseSecurityHeaders();
+// The operators' metrics port answers /metrics and nothing else; the buyers' ports never answer it.
+app.UseMetricsPort();
 app.UseBuyerCulture();
 app.UseClientErrorMessages();
 app.UseCookieSecurity();

@@ -66,7 +66,7 @@ public sealed class WriteGate
         this.statements = statements;
         // Under the OneClick meter: how many turns a commit carries, how long the disk takes, and how
         // long the gate is held.
-        var meter = meters.Create("OneClick");
+        var meter = meters.Create(OneClickMetrics.MeterName);
         meter.CreateObservableCounter("oneclick.write.commits", () => Interlocked.Read(ref commits), "{commit}", "Shared commits of the write turns.");
         meter.CreateObservableCounter("oneclick.write.turns", () => Interlocked.Read(ref committedTurns), "{turn}", "Write turns that were committed.");
         commitDuration = meter.CreateHistogram<double>("oneclick.write.commit.duration", "s", "Time a shared commit takes (the fsync, in synchronous=FULL).", advice: Milliseconds);
@@ -93,7 +93,8 @@ public sealed class WriteGate
     /// </summary>
     public async Task<WriteTurn> BeginAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var span = OneClickTraces.Start("write turn"); // ends when the shared commit is on disk
+        // Only inside a traced operation (a purchase, a delivery): a job's or a sweep's write alone is no trace of its own.
+        var span = Activity.Current is null ? null : OneClickTraces.Start("write turn"); // ends when the shared commit is on disk
         var waitStarted = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref queued);
         await turn.WaitAsync(CancellationToken.None);

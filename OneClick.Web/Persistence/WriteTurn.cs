@@ -74,11 +74,12 @@ public sealed class WriteTurn : IAsyncDisposable
         catch
         {
             commit.Undo(savepoint);
+            EndSpan(failed: true);
             throw;
         }
         finally
         {
-            Leave(kept);
+            LeaveEndingSpanIfItThrows(kept);
         }
 
         return span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span);
@@ -102,14 +103,47 @@ public sealed class WriteTurn : IAsyncDisposable
         }
         finally
         {
-            Leave(kept: false);
+            LeaveEndingSpanIfItThrows(kept: false);
         }
 
         span?.SetTag("oneclick.write.undone", true);
         await (span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span));
     }
 
-    /// <summary>The turn's span lasts until the shared commit is on disk (or failed), what its caller waits for.</summary>
+    /// <summary>Leaves the gate; if that throws, the turn's span ends here (no commit will end it).</summary>
+    private void LeaveEndingSpanIfItThrows(bool kept)
+    {
+        var left = false;
+        try
+        {
+            Leave(kept);
+            left = true;
+        }
+        finally
+        {
+            if (!left)
+            {
+                EndSpan(failed: true);
+            }
+        }
+    }
+
+    /// <summary>The turn failed before its commit: its span ends here, marked as an error.</summary>
+    private void EndSpan(bool failed)
+    {
+        if (failed)
+        {
+            span?.SetStatus(ActivityStatusCode.Error);
+        }
+
+        span?.Dispose();
+    }
+
+    /// <summary>
+    /// The turn's span lasts until the shared commit is on disk (or failed), what its caller waits for.
+    /// Async on purpose: stopping a span makes its parent current again in the context that stops it,
+    /// and an async method's context is its own, so the caller's current span stays as it was.
+    /// </summary>
     private static async Task EndSpanAfter(Task committed, Activity span)
     {
         try

@@ -58,6 +58,7 @@ public sealed class CardDataDetectorTests
     [InlineData("6011-0009-9013-9424", "Discover")]
     [InlineData("3787 344936 71000", "Amex")]
     [InlineData("Order 12 4012 8888 8888 1881", "Visa")]
+    [InlineData("card 2399999999999996 on file", "Mastercard")] // the digits of a metrics float, written as a number on its own
     public void Unknown_luhn_valid_number_with_a_brand_prefix_is_found(string text, string brand)
     {
         var finding = Found(CardDataDetector.ScanText(text), text);
@@ -77,6 +78,7 @@ public sealed class CardDataDetectorTests
     [InlineData("sha256=a4012888888881881f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988")]
     [InlineData("key: Q2hhbmdlTWU4012888888881881AbCdEfGhIjKlMnOp")] // base64
     [InlineData("amount 4012888888.88 EUR, phone +49 30 1234567")]
+    [InlineData("oneclick_payment_duration_seconds_sum{result=\"approved\"} 1.2399999999999996E-05")] // a metrics page's float
     public void Masked_numbers_ids_and_dates_are_not_findings(string text)
     {
         CardDataDetector.ScanText(text).ShouldBeEmpty();

@@ -5,6 +5,7 @@ using OneClick.Core.Shops;
 using OneClick.Web.Features.Api.Commands;
 using OneClick.Web.Features.Api.Queries;
 using OneClick.Web.Features.Contracts.Commands;
+using OneClick.Web.Features.Telemetry;
 using OneClick.Web.Hosting;
 using OneClick.Web.Persistence;
 
@@ -40,8 +41,8 @@ public static class ApiEndpoints
         var orders = api.MapGroup("/orders").WithTags("Orders");
         var contracts = api.MapGroup("/contracts").WithTags("Contracts");
 
-        orders.MapPost("/hpp", (HttpContext http, IdempotentPosts posts, CreateApiOrder create) =>
-                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.HostedPage, body, BaseOf(http), ct)))
+        orders.MapPost("/hpp", (HttpContext http, IdempotentPosts posts, CreateApiOrder create, OneClickMetrics metrics) =>
+                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.HostedPage, body, BaseOf(http), ct), () => metrics.OrderStarted(OrderChannel.HostedPage)))
             .WithName("CreateHostedPageOrder")
             .WithSummary("Create an order paid on the hosted page")
             .WithDescription(
@@ -59,8 +60,8 @@ public static class ApiEndpoints
                 "or its first payment is under way on another order; or the Idempotency-Key was used for another request, or its first request is still running.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "A field breaks a rule: errors names each field by its JSON path (e.g. order.amount) with the rule.");
 
-        orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, CreateApiOrder create) =>
-                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.PayByLink, body, BaseOf(http), ct)))
+        orders.MapPost("/paybylink", (HttpContext http, IdempotentPosts posts, CreateApiOrder create, OneClickMetrics metrics) =>
+                PostAsync<OrderBody>(http, posts, (shop, body, ct) => create.RunAsync(shop, OrderChannel.PayByLink, body, BaseOf(http), ct), () => metrics.OrderStarted(OrderChannel.PayByLink)))
             .WithName("CreatePayByLinkOrder")
             .WithSummary("Create a payment link")
             .WithDescription(
@@ -129,7 +130,8 @@ public static class ApiEndpoints
         .Refuses(StatusCodes.Status415UnsupportedMediaType, "The Content-Type is not JSON: send Content-Type: application/json.");
 
     /// <summary>A POST with a JSON body: read strictly, then run once per idempotency key.</summary>
-    private static async Task<IResult> PostAsync<T>(HttpContext http, IdempotentPosts posts, Func<Shop, T, CancellationToken, Task<ApiAnswer>> execute)
+    /// <param name="done">Called once what the POST did is committed (not for a refusal, nor a replayed answer): counted there.</param>
+    private static async Task<IResult> PostAsync<T>(HttpContext http, IdempotentPosts posts, Func<Shop, T, CancellationToken, Task<ApiAnswer>> execute, Action? done = null)
         where T : class
     {
         if (!IsJson(http.Request))
@@ -151,6 +153,11 @@ public static class ApiEndpoints
         }
 
         var (answer, replayed) = await posts.RunAsync(ShopOf(http), IdempotencyKeyOf(http), http.Request, bytes, ct => execute(ShopOf(http), body!, ct), http.RequestAborted);
+        if (!replayed && !answer.IsProblem)
+        {
+            done?.Invoke();
+        }
+
         return answer.ToResult(replayed);
     }
 

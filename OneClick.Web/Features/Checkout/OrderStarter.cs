@@ -79,7 +79,6 @@ public sealed class OrderStarter(
 
             logger.LogWarning("One-click token for shop {ShopId} not looked up: too many unknown tokens from this client", shop.Id);
             metrics.TokenRefused("guesses_limited");
-            metrics.RateLimitRefused("unknown-tokens");
         }
 
         // The instant path adds its order itself, in the write turn that spends the token; every other

@@ -79,7 +79,9 @@ public sealed class PostbackSender(
         catch (HttpRequestException ex)
         {
             error = ex.HttpRequestError == HttpRequestError.Unknown ? "Request failed" : ex.HttpRequestError.ToString();
-            failure = "connection_failed";
+            failure = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
+                ? "connection_failed"
+                : "failed"; // a broken answer: the connection closed mid-body, a malformed response
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
@@ -131,13 +133,15 @@ public sealed class PostbackSender(
             await write.CommitAsync(CancellationToken.None);
             if (!held)
             {
+                // The attempt was made, and counts; what became of the delivery is the other node's to say.
+                metrics.PostbackAttempted(Kind(delivery), Outcome(acknowledged, failure, status), givenUp: false);
                 logger.LogWarning("Postback {DeliveryId}: its claim ended during the attempt (it lapsed and another node took the postback over, or staff made it due); only the attempt is recorded", delivery.Id);
                 return false;
             }
         }
 
-        var kind = delivery.Kind == PostbackKind.Sale ? "sale" : "credit";
-        var outcome = acknowledged ? "delivered" : failure ?? (status is >= 200 and < 300 ? "not_ok" : "http_error");
+        var kind = Kind(delivery);
+        var outcome = Outcome(acknowledged, failure, status);
         metrics.PostbackAttempted(kind, outcome, givenUp);
         span?.SetTag("oneclick.postback.outcome", outcome);
         if (acknowledged)
@@ -155,6 +159,13 @@ public sealed class PostbackSender(
             acknowledged ? "OK" : error ?? $"HTTP {status}");
         return refunded;
     }
+
+    /// <summary>The postback's kind as a label.</summary>
+    private static string Kind(PostbackDelivery delivery) => delivery.Kind == PostbackKind.Sale ? "sale" : "credit";
+
+    /// <summary>An attempt's outcome as a label: delivered, the way it failed, or the merchant's wrong answer.</summary>
+    private static string Outcome(bool acknowledged, string? failure, int? status) =>
+        acknowledged ? "delivered" : failure ?? (status is >= 200 and < 300 ? "not_ok" : "http_error");
 
     /// <summary>
     /// The delivery, claimed by this node for <see cref="PostbackOptions.ClaimLease"/>; null when it is

@@ -15,13 +15,18 @@ public sealed class OneClickMetrics
 {
     public const string MeterName = "OneClick";
 
+    /// <summary>Each decline reason's label: its name in snake case, made once for every reason there is (a new one is named too).</summary>
+    private static readonly Dictionary<DeclineReason, string> ReasonNames = Enum.GetValues<DeclineReason>()
+        .ToDictionary(r => r, r => string.Concat(r.ToString().Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "_") + char.ToLowerInvariant(c) : c.ToString())));
+
     private readonly Counter<long> ordersStarted;
     private readonly Counter<long> sales;
     private readonly Histogram<double> paymentDuration;
     private readonly Histogram<double> acquirerDuration;
     private readonly Counter<long> postbackDeliveries;
     private readonly Histogram<double> postbackLag;
-    private readonly Gauge<long> outboxDue;
+    private readonly TimeProvider clock;
+    private OutboxReading? lastSweep;
     private readonly Counter<long> automaticRefunds;
     private readonly Counter<long> tokensSpent;
     private readonly Counter<long> tokensRefused;
@@ -29,8 +34,9 @@ public sealed class OneClickMetrics
     private readonly Counter<long> jobRuns;
     private readonly Histogram<double> jobDuration;
 
-    public OneClickMetrics(IMeterFactory meters)
+    public OneClickMetrics(IMeterFactory meters, TimeProvider clock)
     {
+        this.clock = clock;
         var meter = meters.Create(MeterName);
         ordersStarted = meter.CreateCounter<long>("oneclick.orders.started", "{order}", "Orders saved, by channel (startorder, hosted_page, pay_by_link).");
         sales = meter.CreateCounter<long>("oneclick.sales", "{sale}", "Payments answered, by result (approved, declined, unavailable), decline reason and channel (card, saved_card, instant_one_click, contract).");
@@ -38,7 +44,7 @@ public sealed class OneClickMetrics
         acquirerDuration = meter.CreateHistogram<double>("oneclick.acquirer.duration", "s", "One call to the acquirer, by operation (authorize, authentication, refund) and outcome.", advice: Seconds);
         postbackDeliveries = meter.CreateCounter<long>("oneclick.postback.deliveries", "{attempt}", "Postback attempts, by kind (sale, credit) and outcome (delivered, not_ok, http_error, timeout, refused_address, connection_failed, failed) and whether it was given up.");
         postbackLag = meter.CreateHistogram<double>("oneclick.postback.lag", "s", "From a postback's writing (the sale's approval) to the merchant's OK, by kind.", advice: Seconds);
-        outboxDue = meter.CreateGauge<long>("oneclick.outbox.due", "{item}", "Postbacks, e-mails and refunds due and not sent, as the last outbox sweep counted them (retries due included), by kind.");
+        meter.CreateObservableGauge("oneclick.outbox.due", ObserveOutboxDue, "{item}", "Postbacks, e-mails and refunds due and not sent, as this node's last outbox sweep counted them within the last minute (retries due included), by kind.");
         automaticRefunds = meter.CreateCounter<long>("oneclick.refunds.automatic", "{refund}", "Refunds booked because a sale's postback was never acknowledged.");
         tokensSpent = meter.CreateCounter<long>("oneclick.tokens.spent", "{token}", "oneClickTokens spent by an instant one-click purchase.");
         tokensRefused = meter.CreateCounter<long>("oneclick.tokens.refused", "{token}", "oneClickTokens that could not pay, by reason (unknown: a guess; not_usable: used, expired, another shop or browser, a card that cannot pay; spent_in_parallel; guesses_limited: not looked up, too many unknown tokens from the client).");
@@ -84,12 +90,9 @@ public sealed class OneClickMetrics
     public void PostbackDelivered(string kind, TimeSpan sinceWritten) =>
         postbackLag.Record(Math.Max(0, sinceWritten.TotalSeconds), new KeyValuePair<string, object?>("kind", kind));
 
-    public void OutboxDue(int postbacks, int emails, int refunds)
-    {
-        outboxDue.Record(postbacks, new KeyValuePair<string, object?>("kind", "postback"));
-        outboxDue.Record(emails, new KeyValuePair<string, object?>("kind", "email"));
-        outboxDue.Record(refunds, new KeyValuePair<string, object?>("kind", "refund"));
-    }
+    /// <summary>What an outbox sweep counted: read while it is fresh (Hangfire runs each sweep on one node, any one).</summary>
+    public void OutboxDue(int postbacks, int emails, int refunds) =>
+        Volatile.Write(ref lastSweep, new OutboxReading(postbacks, emails, refunds, clock.GetUtcNow()));
 
     public void AutomaticRefundBooked() => automaticRefunds.Add(1);
 
@@ -104,6 +107,22 @@ public sealed class OneClickMetrics
         var name = new KeyValuePair<string, object?>("job", job);
         jobRuns.Add(1, name, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed"));
         jobDuration.Record(took.TotalSeconds, name);
+    }
+
+    /// <summary>
+    /// The last sweep's counts while under a minute old (the sweep runs every 15 s by default); older,
+    /// nothing: a node whose last sweep was long ago would otherwise report its stale backlog for ever.
+    /// </summary>
+    private IEnumerable<Measurement<long>> ObserveOutboxDue()
+    {
+        if (Volatile.Read(ref lastSweep) is not { } sweep || clock.GetUtcNow() - sweep.At > TimeSpan.FromMinutes(1))
+        {
+            yield break;
+        }
+
+        yield return new Measurement<long>(sweep.Postbacks, new KeyValuePair<string, object?>("kind", "postback"));
+        yield return new Measurement<long>(sweep.Emails, new KeyValuePair<string, object?>("kind", "email"));
+        yield return new Measurement<long>(sweep.Refunds, new KeyValuePair<string, object?>("kind", "refund"));
     }
 
     /// <summary>How the sale was paid, as the operator tells one-click from card entry.</summary>
@@ -129,18 +148,8 @@ public sealed class OneClickMetrics
         _ => "pending",
     };
 
-    /// <summary>The reason as a label: snake case of the enum's name (a fixed set).</summary>
-    private static string ReasonName(DeclineReason reason) => reason switch
-    {
-        DeclineReason.CardDeclined => "card_declined",
-        DeclineReason.InsufficientFunds => "insufficient_funds",
-        DeclineReason.IncorrectCvc => "incorrect_cvc",
-        DeclineReason.ExpiredCard => "expired_card",
-        DeclineReason.AuthenticationFailed => "authentication_failed",
-        DeclineReason.AcquirerUnavailable => "acquirer_unavailable",
-        DeclineReason.TurnoverLimitReached => "turnover_limit_reached",
-        DeclineReason.ContractDeactivated => "contract_deactivated",
-        DeclineReason.AuthenticationAbandoned => "authentication_abandoned",
-        _ => "other",
-    };
+    private static string ReasonName(DeclineReason reason) => ReasonNames.TryGetValue(reason, out var name) ? name : "other";
+
+
+    private sealed record OutboxReading(int Postbacks, int Emails, int Refunds, DateTimeOffset At);
 }

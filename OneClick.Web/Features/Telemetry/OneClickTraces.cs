@@ -18,8 +18,13 @@ public static class OneClickTraces
 
     public static ActivitySource Source { get; } = new(SourceName);
 
-    /// <summary>The span running now, as a traceparent to keep, when it is recorded (a span nobody records would cut the trace off).</summary>
-    public static string? CurrentTraceParent() => Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+    /// <summary>
+    /// The span running now, as a traceparent to keep, while the gateway traces. A span the sampler
+    /// dropped is kept too: its flags say "not sampled", so the payment and the postback that join it
+    /// are dropped alike, and a purchase is traced whole or not at all.
+    /// </summary>
+    public static string? CurrentTraceParent() =>
+        Source.HasListeners() && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 
     /// <summary>A payment of <paramref name="order"/>: a child of the span running now, or of the order's trace when this request is another one.</summary>
     public static Activity? StartPayment(Order order, string name = "payment")

@@ -18,8 +18,11 @@ public sealed class TelemetryOptions
     /// <summary>An OpenTelemetry collector to push metrics and traces to (OTLP); else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
     public Uri? OtlpEndpoint { get; set; }
 
-    /// <summary><c>Grpc</c> (port 4317, the default) or <c>HttpProtobuf</c> (port 4318, paths <c>/v1/traces</c> and <c>/v1/metrics</c>).</summary>
-    public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
+    /// <summary>
+    /// <c>Grpc</c> (port 4317) or <c>HttpProtobuf</c> (port 4318, paths <c>/v1/traces</c> and <c>/v1/metrics</c>);
+    /// unset, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> decides (<c>http/protobuf</c>), else gRPC.
+    /// </summary>
+    public OtlpTransport? OtlpProtocol { get; set; }
 
     /// <summary>Records spans even with no collector (for an exporter added in code, such as a test's); on whenever <see cref="OtlpEndpoint"/> is set.</summary>
     public bool Tracing { get; set; }

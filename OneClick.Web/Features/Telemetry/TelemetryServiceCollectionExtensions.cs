@@ -1,3 +1,5 @@
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -19,6 +21,7 @@ public static class TelemetryServiceCollectionExtensions
             options.OtlpEndpoint = fromEnvironment;
         }
 
+        options.OtlpProtocol ??= configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is "http/protobuf" ? OtlpTransport.HttpProtobuf : OtlpTransport.Grpc;
         if (options.MetricsPort is < 1 or > 65535)
         {
             throw new InvalidOperationException($"{TelemetryOptions.Section}:MetricsPort is {options.MetricsPort}: give a TCP port from 1 to 65535 that the gateway also listens on, or leave it out.");
@@ -31,6 +34,8 @@ public static class TelemetryServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton<OneClickMetrics>();
+        // ASP.NET Core's hosting reads a request's trace context through this: never from the caller.
+        services.AddSingleton<System.Diagnostics.DistributedContextPropagator, OwnTracesOnly>();
         if (!options.MetricsOn && !options.TracingOn)
         {
             return services;
@@ -42,9 +47,9 @@ public static class TelemetryServiceCollectionExtensions
         {
             telemetry.WithMetrics(metrics =>
             {
+                // Not HttpClient's metrics: they are labelled with the host called, a merchant's postback host.
                 metrics.AddMeter(OneClickMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
                 if (options.MetricsPort is not null)
                 {
@@ -64,6 +69,10 @@ public static class TelemetryServiceCollectionExtensions
 
         if (options.TracingOn)
         {
+            // OpenTelemetry's ASP.NET Core instrumentation reads the caller's context itself through this
+            // (process-wide) propagator unless it is the plain W3C one, which leaves it to hosting, and so
+            // to OwnTracesOnly. The gateway's own outgoing requests still carry traceparent.
+            Sdk.SetDefaultTextMapPropagator(new TraceContextPropagator());
             telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(OneClickTraces.SourceName)
@@ -110,7 +119,8 @@ public static class TelemetryServiceCollectionExtensions
     private static bool Traced(PathString path) =>
         !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
         && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics")
-        && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !Path.HasExtension(path.Value);
+        && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
+        && (path.StartsWithSegments("/api") || !Path.HasExtension(path.Value)); // an API order id may hold a dot
 
     private static void Point(OtlpExporterOptions exporter, TelemetryOptions options, string httpPath)
     {

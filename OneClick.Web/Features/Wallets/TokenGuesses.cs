@@ -15,7 +15,7 @@ public sealed class TokenGuesses(RateLimitOptions limits, TimeProvider clock) : 
     private const string Reason = "Too many unknown oneClickTokens came from this address.";
 
     private readonly PartitionedRateLimiter<string> failures = PartitionedRateLimiter.Create<string, string>(client =>
-        RateLimitPartition.Get(client, _ => new ClockWindowLimiter(clock, limits.UnknownTokensPerHour, TimeSpan.FromHours(1), Reason, "unknown-tokens")));
+        RateLimitPartition.Get(client, _ => new ClockWindowLimiter(clock, limits.UnknownTokensPerHour, TimeSpan.FromHours(1), Reason)));
 
     /// <summary>Whether this client may have a token looked up now (a check: it counts nothing).</summary>
     public bool MayTry(string client)

@@ -85,6 +85,18 @@ public sealed class MetricsEndpointTests : IDisposable
 
         after.Text.ShouldNotContain(Email);
         after.Text.ShouldNotContain(token);
+        var merchantPort = merchant.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        after.Samples.ShouldNotContain(s => s.Labels.Values.Contains(merchantPort), "no label names the merchant's postback host or port");
+        after.Samples.ShouldContain(s => s.Name == "oneclick_outbox_due" && s.Labels["kind"] == "postback", "the outbox sweep (every second here) reports what is due");
+    }
+
+    [Fact]
+    public async Task Metrics_on_the_public_port_stay_hidden_whatever_host_the_request_names()
+    {
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, new Uri(publicBase, "/metrics"));
+        spoofed.Headers.Host = $"127.0.0.1:{metricsPort}";
+
+        (await operators.SendAsync(spoofed)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using OneClick.Core.Postbacks;
@@ -18,7 +17,7 @@ public sealed class PurchaseTraceTests : IDisposable
 {
     private readonly MerchantSite merchant = new();
     private readonly GatewayFactory gateway = new();
-    private readonly Spans spans = new();
+    private readonly ExportedSpanCollection spans = new();
 
     public PurchaseTraceTests()
     {
@@ -49,6 +48,8 @@ public sealed class PurchaseTraceTests : IDisposable
         var trace = startorder.TraceId;
         await GatewayFactory.EventuallyAsync(() => Task.FromResult(spans.Any(s => s.TraceId == trace && s.DisplayName == "postback delivery")), "the delivery's span has ended");
 
+        // The form post's own span ends after its answer is sent: waited for, not assumed.
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(spans.Any(s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /order/{OrderId}")), "the payment request's span has ended");
         var purchase = spans.Where(s => s.TraceId == trace).ToList();
         var names = purchase.Select(s => s.DisplayName).ToList();
         names.ShouldContain("payment");
@@ -96,75 +97,5 @@ public sealed class PurchaseTraceTests : IDisposable
         payment.Links.ShouldBeEmpty("paid on the startorder's own request");
         purchase.ShouldContain(s => s.DisplayName == "acquirer authorize" && s.ParentSpanId == payment.SpanId);
         purchase.Single(s => s.DisplayName == "postback delivery").ParentSpanId.ShouldBe(payment.SpanId);
-    }
-
-    /// <summary>The exporter's collection, written from the threads that end spans.</summary>
-    private sealed class Spans : ICollection<Activity>
-    {
-        private readonly List<Activity> items = [];
-        private readonly Lock gate = new();
-
-        public int Count
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return items.Count;
-                }
-            }
-        }
-
-        public bool IsReadOnly => false;
-
-        public void Add(Activity item)
-        {
-            lock (gate)
-            {
-                items.Add(item);
-            }
-        }
-
-        public void Clear()
-        {
-            lock (gate)
-            {
-                items.Clear();
-            }
-        }
-
-        public bool Contains(Activity item)
-        {
-            lock (gate)
-            {
-                return items.Contains(item);
-            }
-        }
-
-        public void CopyTo(Activity[] array, int arrayIndex)
-        {
-            lock (gate)
-            {
-                items.CopyTo(array, arrayIndex);
-            }
-        }
-
-        public bool Remove(Activity item)
-        {
-            lock (gate)
-            {
-                return items.Remove(item);
-            }
-        }
-
-        public IEnumerator<Activity> GetEnumerator()
-        {
-            lock (gate)
-            {
-                return items.ToList().GetEnumerator();
-            }
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

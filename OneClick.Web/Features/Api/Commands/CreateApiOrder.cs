@@ -15,7 +15,7 @@ namespace OneClick.Web.Features.Api.Commands;
 /// (docs/protocol.md section 7). It checks the order and adds it to the context; it runs in the
 /// caller's write turn, which saves it with the idempotency record (decision 021).
 /// </summary>
-public sealed class CreateApiOrder(OneClickDbContext db, IOptions<OneClickOptions> options, OneClickMetrics metrics, TimeProvider clock, ILogger<CreateApiOrder> logger)
+public sealed class CreateApiOrder(OneClickDbContext db, IOptions<OneClickOptions> options, TimeProvider clock, ILogger<CreateApiOrder> logger)
 {
     public async Task<ApiAnswer> RunAsync(Shop shop, OrderChannel channel, OrderBody body, Uri requestBase, CancellationToken cancellationToken)
     {
@@ -38,7 +38,6 @@ public sealed class CreateApiOrder(OneClickDbContext db, IOptions<OneClickOption
 
         var order = db.Orders.Add(new Order(request, Now)).Entity;
         order.TraceAs(OneClickTraces.CurrentTraceParent()); // the buyer's payment on the hosted page joins this request's trace
-        metrics.OrderStarted(channel);
         var page = new Uri(PublicBase(requestBase), $"/order/{order.Id}").AbsoluteUri;
         logger.LogInformation("API order {OrderId} ({Channel}, {Recurrence}) created for shop {ShopId}", order.Id, channel, request.Recurrence, shop.Id);
         return channel == OrderChannel.PayByLink

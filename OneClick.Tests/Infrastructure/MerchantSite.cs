@@ -8,21 +8,36 @@ namespace OneClick.Tests.Infrastructure;
 /// <summary>A merchant's web site on a loopback port: it answers every page and records what it was sent.</summary>
 public sealed class MerchantSite : IDisposable
 {
-    private readonly HttpListener listener = new();
     private readonly CancellationTokenSource stop = new();
+    private readonly HttpListener listener = new();
 
     public MerchantSite()
     {
-        Port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{Port}";
-        listener.Prefixes.Add(BaseUrl + "/");
-        listener.Start();
+        // A port found free is bound a moment later, and another test's server may take it between:
+        // CI saw "Address already in use" once. Another free port is tried then.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            BaseUrl = $"http://127.0.0.1:{Port}";
+            listener.Prefixes.Add(BaseUrl + "/");
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+                listener = new HttpListener();
+            }
+        }
+
         _ = Task.Run(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    public string BaseUrl { get; }
+    public string BaseUrl { get; private set; }
 
     public ConcurrentQueue<Uri> Requests { get; } = new();
 

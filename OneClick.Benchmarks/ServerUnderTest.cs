@@ -142,7 +142,8 @@ public abstract class ServerUnderTest : IAsyncDisposable
 
     protected static Uri LoopbackAddress(int port) => new($"http://127.0.0.1:{port}");
 
-    protected static int FreePort()
+    /// <summary>A loopback port free a moment ago, for a server of the benchmark's (the collector's metrics port too).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -58,7 +57,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var collector = new TelemetryCollector(app, FreePort(), traces);
+        var collector = new TelemetryCollector(app, ServerUnderTest.FreePort(), traces);
         app.Run(collector.TakeAsync);
         await app.StartAsync();
         collector.OtlpEndpoint = new Uri(app.Urls.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
@@ -133,12 +132,5 @@ public sealed class TelemetryCollector : IAsyncDisposable
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,7 +10,7 @@ public static class CheckoutServiceCollectionExtensions
     public static IServiceCollection AddCheckout(this IServiceCollection services)
     {
         services.AddSingleton<SandboxAcquirer>();
-        // Each call timed and traced (oneclick.acquirer.duration); a real acquirer is measured the same way.
+        // Each call timed and traced (oneclick.acquirer.duration); a real acquirer is to be wrapped here the same way.
         services.AddSingleton<IAcquirer>(sp => new MeasuredAcquirer(sp.GetRequiredService<SandboxAcquirer>(), sp.GetRequiredService<OneClickMetrics>()));
         services.AddScoped<OrderStarter>();
         services.AddScoped<OrderViews>();

@@ -13,7 +13,7 @@ public sealed class TwoNodes : IAsyncDisposable
 {
     private readonly TemporaryFolder state = new("two-nodes");
     private readonly Dictionary<string, string> settings;
-    private readonly int balancerPort = LoopbackPort.Free();
+    private int balancerPort = LoopbackPort.FreeRun(3);
 
     public TwoNodes(IDictionary<string, string> settings)
     {
@@ -32,8 +32,28 @@ public sealed class TwoNodes : IAsyncDisposable
     public async Task StartAsync()
     {
         await TestDatabase.CreateAsync(Database);
-        await RunScriptAsync("start");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunScriptAsync("start");
+                return;
+            }
+            catch (InvalidOperationException failed) when (attempt < 3 && PortWasTaken(failed.Message))
+            {
+                // Another test's server took one of the three ports between the check and the bind (CI saw it
+                // once): start both nodes again on three others.
+                await RunScriptAsync("stop");
+                balancerPort = LoopbackPort.FreeRun(3);
+            }
+        }
     }
+
+    /// <summary>Whether a node (its log) or the balancer (the script's output) could not bind its port.</summary>
+    private bool PortWasTaken(string scriptOutput) =>
+        new[] { scriptOutput, LogTail(1), LogTail(2) }.Any(text =>
+            text.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("cannot bind socket", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>kill -9 of a node, as a crash would.</summary>
     public Task KillAsync(int node) => RunScriptAsync("kill", node.ToString(System.Globalization.CultureInfo.InvariantCulture));

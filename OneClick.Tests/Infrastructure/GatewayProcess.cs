@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace OneClick.Tests.Infrastructure;
 
@@ -20,7 +19,7 @@ public sealed class GatewayProcess : IDisposable
 
     public GatewayProcess(string dataDirectory, IDictionary<string, string> settings)
     {
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         this.dataDirectory = dataDirectory;
         environment = new Dictionary<string, string>(settings)
@@ -183,12 +182,5 @@ public sealed class GatewayProcess : IDisposable
         while (!CardDataSweep.Enabled && output.Count > 200 && output.TryDequeue(out _))
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

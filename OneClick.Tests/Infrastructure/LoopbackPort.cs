@@ -5,13 +5,12 @@ namespace OneClick.Tests.Infrastructure;
 
 public static class LoopbackPort
 {
-    /// <summary>A port on 127.0.0.1 that was free a moment ago, for a server the test starts itself.</summary>
-    public static int Free()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
+    /// <summary>
+    /// A port on 127.0.0.1 that was free a moment ago, for a server the test starts itself. It is taken below the
+    /// kernel's ephemeral range, like <see cref="FreeRun"/>'s, so that neither a client's socket nor another
+    /// test's server bound to port 0 is handed it before this test's server binds it.
+    /// </summary>
+    public static int Free() => FreeRun(1);
 
     /// <summary>
     /// The first of <paramref name="count"/> consecutive ports on 127.0.0.1 that were all free a moment ago,

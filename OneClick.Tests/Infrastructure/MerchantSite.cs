@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace OneClick.Tests.Infrastructure;
@@ -17,7 +16,7 @@ public sealed class MerchantSite : IDisposable
         // CI saw "Address already in use" once. Another free port is tried then.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = LoopbackPort.Free();
             BaseUrl = $"http://127.0.0.1:{Port}";
             listener.Prefixes.Add(BaseUrl + "/");
             try
@@ -124,12 +123,5 @@ public sealed class MerchantSite : IDisposable
         {
             // The gateway gave up waiting, or the site is shutting down.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

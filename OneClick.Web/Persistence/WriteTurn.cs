@@ -74,7 +74,7 @@ public sealed class WriteTurn : IAsyncDisposable
         catch
         {
             commit.Undo(savepoint);
-            EndSpan(failed: true);
+            EndFailedSpan();
             throw;
         }
         finally
@@ -82,7 +82,7 @@ public sealed class WriteTurn : IAsyncDisposable
             LeaveEndingSpanIfItThrows(kept);
         }
 
-        return span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span);
+        return Committed();
     }
 
     /// <summary>
@@ -107,37 +107,32 @@ public sealed class WriteTurn : IAsyncDisposable
         }
 
         span?.SetTag("oneclick.write.undone", true);
-        await (span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span));
+        await Committed();
     }
 
     /// <summary>Leaves the gate; if that throws, the turn's span ends here (no commit will end it).</summary>
     private void LeaveEndingSpanIfItThrows(bool kept)
     {
-        var left = false;
         try
         {
             Leave(kept);
-            left = true;
         }
-        finally
+        catch
         {
-            if (!left)
-            {
-                EndSpan(failed: true);
-            }
+            EndFailedSpan();
+            throw;
         }
     }
 
     /// <summary>The turn failed before its commit: its span ends here, marked as an error.</summary>
-    private void EndSpan(bool failed)
+    private void EndFailedSpan()
     {
-        if (failed)
-        {
-            span?.SetStatus(ActivityStatusCode.Error);
-        }
-
+        span?.SetStatus(ActivityStatusCode.Error);
         span?.Dispose();
     }
+
+    /// <summary>The shared commit, what the caller waits for; the turn's span, if any, ends with it.</summary>
+    private Task Committed() => span is null ? commit.Done.Task : EndSpanAfter(commit.Done.Task, span);
 
     /// <summary>
     /// The turn's span lasts until the shared commit is on disk (or failed), what its caller waits for.

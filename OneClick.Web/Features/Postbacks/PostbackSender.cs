@@ -92,6 +92,8 @@ public sealed class PostbackSender(
         }
 
         var acknowledged = status is { } code && PostbackAttempt.IsAcknowledgement(code, wholeBody);
+        var kind = Kind(delivery);
+        var outcome = Outcome(acknowledged, failure, status);
         var attempt = new PostbackAttempt(delivery, started, stopwatch.Elapsed, status, body, error, acknowledged);
         var givenUp = false;
         var refunded = false;
@@ -134,14 +136,12 @@ public sealed class PostbackSender(
             if (!held)
             {
                 // The attempt was made, and counts; what became of the delivery is the other node's to say.
-                metrics.PostbackAttempted(Kind(delivery), Outcome(acknowledged, failure, status), givenUp: false);
+                metrics.PostbackAttempted(kind, outcome, givenUp: false);
                 logger.LogWarning("Postback {DeliveryId}: its claim ended during the attempt (it lapsed and another node took the postback over, or staff made it due); only the attempt is recorded", delivery.Id);
                 return false;
             }
         }
 
-        var kind = Kind(delivery);
-        var outcome = Outcome(acknowledged, failure, status);
         metrics.PostbackAttempted(kind, outcome, givenUp);
         span?.SetTag("oneclick.postback.outcome", outcome);
         if (acknowledged)

@@ -65,17 +65,19 @@ public sealed class OneClickMetrics
     /// <summary>A payment's answer is saved: counted once per sale, with its time since the sale began.</summary>
     public void SaleAnswered(Order order, Sale sale, TimeSpan took)
     {
+        var result = ResultName(sale.Result);
+        var channel = ChannelOf(order, sale);
         var tags = new TagList
         {
-            { "result", ResultName(sale.Result) },
+            { "result", result },
             { "reason", sale.DeclineReason is { } reason ? ReasonName(reason) : "none" },
-            { "channel", ChannelOf(order, sale) },
+            { "channel", channel },
         };
         sales.Add(1, tags);
         var timing = new TagList
         {
-            { "result", ResultName(sale.Result) },
-            { "channel", ChannelOf(order, sale) },
+            { "result", result },
+            { "channel", channel },
             { "three_d_secure", sale.ThreeDSecureChallenged ? "challenged" : "none" },
         };
         paymentDuration.Record(Math.Max(0, took.TotalSeconds), timing);
@@ -149,7 +151,6 @@ public sealed class OneClickMetrics
     };
 
     private static string ReasonName(DeclineReason reason) => ReasonNames.TryGetValue(reason, out var name) ? name : "other";
-
 
     private sealed record OutboxReading(int Postbacks, int Emails, int Refunds, DateTimeOffset At);
 }

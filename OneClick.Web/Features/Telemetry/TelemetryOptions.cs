@@ -42,6 +42,23 @@ public sealed class TelemetryOptions
     public bool MetricsOn => MetricsPort is not null || OtlpEndpoint is not null;
 
     public bool TracingOn => Tracing || OtlpEndpoint is not null;
+
+    /// <summary>What is wrong with the settings, each saying what to fix; empty when they are valid.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (MetricsPort is < 1 or > 65535)
+        {
+            problems.Add($"{Section}:MetricsPort is {MetricsPort}: give a TCP port from 1 to 65535 that the gateway also listens on, or leave it out.");
+        }
+
+        if (TraceSampleRatio is < 0 or > 1 || double.IsNaN(TraceSampleRatio))
+        {
+            problems.Add($"{Section}:TraceSampleRatio is {TraceSampleRatio}: give a share from 0 (none) to 1 (every purchase).");
+        }
+
+        return problems;
+    }
 }
 
 public enum OtlpTransport

@@ -1,3 +1,4 @@
+using OneClick.Web.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Exporter;
@@ -22,14 +23,9 @@ public static class TelemetryServiceCollectionExtensions
         }
 
         options.OtlpProtocol ??= configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is "http/protobuf" ? OtlpTransport.HttpProtobuf : OtlpTransport.Grpc;
-        if (options.MetricsPort is < 1 or > 65535)
+        if (options.Problems() is { Count: > 0 } problems)
         {
-            throw new InvalidOperationException($"{TelemetryOptions.Section}:MetricsPort is {options.MetricsPort}: give a TCP port from 1 to 65535 that the gateway also listens on, or leave it out.");
-        }
-
-        if (options.TraceSampleRatio is < 0 or > 1 || double.IsNaN(options.TraceSampleRatio))
-        {
-            throw new InvalidOperationException($"{TelemetryOptions.Section}:TraceSampleRatio is {options.TraceSampleRatio}: give a share from 0 (none) to 1 (every purchase).");
+            throw new InvalidOperationException(string.Join(" ", problems));
         }
 
         services.AddSingleton(options);
@@ -41,8 +37,9 @@ public static class TelemetryServiceCollectionExtensions
             return services;
         }
 
+        // A node's instance id is its job server's name, which the Jobs page shows (with Hangfire's unique part after it).
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource =>
-            resource.AddService(options.ServiceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"));
+            resource.AddService(options.ServiceName, serviceInstanceId: Scheduling.ServerName));
         if (options.MetricsOn)
         {
             telemetry.WithMetrics(metrics =>

@@ -109,6 +109,8 @@ public sealed class HealthEndpointTests : IDisposable
         purchase["email"] = "buyer@example.com";
         (await buyer.PayAsync(await buyer.StartAsync(purchase), remember: true)).Heading.ShouldBe("Payment approved");
         await GatewayFactory.EventuallyAsync(() => gateway.WithDbAsync(db => db.PostbackDeliveries.AnyAsync(d => d.Attempts == 1)), "the postback has failed once");
+        // The sale's own receipt goes out on its own: once it has, the dispatcher's round of e-mails is over.
+        await GatewayFactory.EventuallyAsync(() => gateway.WithDbAsync(db => db.OutboxEmails.AnyAsync(e => e.State == EmailState.Sent)), "the sale's receipt is sent");
         // A receipt due now, that nothing but the (held) sweep would send.
         await gateway.WithDbAsync(async db =>
         {

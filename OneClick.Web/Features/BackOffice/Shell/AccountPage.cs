@@ -84,6 +84,19 @@ public abstract class AccountPage : ComponentBase
         }
     }
 
+    /// <summary>
+    /// Runs a grid's query for one of its loads. The grid cancels <paramref name="load"/> when it asks
+    /// again (another page, order or filter) and takes no answer from it: a load given up on ends here,
+    /// even when its answer came, so that it never sets the page's filter, page or address over the newer one.
+    /// </summary>
+    protected async Task<TResult?> ReadForGridAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation, CancellationToken load)
+        where TOperation : notnull
+    {
+        var result = await RunAsync(operation);
+        load.ThrowIfCancellationRequested();
+        return result;
+    }
+
     /// <summary>Runs one operation for this page's person; default when it failed (<see cref="Failure"/> says why).</summary>
     protected async Task<TResult?> RunAsync<TOperation, TResult>(Func<TOperation, Task<TResult>> operation)
         where TOperation : notnull

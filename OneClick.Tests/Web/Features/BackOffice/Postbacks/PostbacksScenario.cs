@@ -71,6 +71,8 @@ public sealed class PostbacksScenario : IDisposable
     public Task<long> InsertGivenUpCreditAsync(long saleId) => Gateway.WithDbAsync(async db =>
     {
         var now = Gateway.Clock.GetUtcNow().UtcDateTime;
+        // One transaction: a pending row committed on its own is due, and the gateway's dispatcher would deliver it.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var delivery = new PostbackDelivery(GatewayFactory.ShopId, saleId, PostbackKind.Credit, Site.PostbackUrl + "?event=credit", now);
         db.PostbackDeliveries.Add(delivery);
         await db.SaveChangesAsync();
@@ -78,6 +80,7 @@ public sealed class PostbacksScenario : IDisposable
         delivery.Failed(new RetrySchedule([TimeSpan.FromDays(1)]), now);
         delivery.Failed(new RetrySchedule([TimeSpan.FromDays(1)]), now);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return delivery.Id;
     });
 

@@ -144,34 +144,13 @@ public sealed class PostbackListTests : IAsyncLifetime, IDisposable
         var first = ListedDeliveries(page);
         page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("1-25 of 31");
         page.Find("button[aria-label='Next page']").Click();
+        page.Render(); // a render before the next page's rows come keeps the grid on the page it turned to
 
         first.Count.ShouldBe(25);
         first[0].ShouldBe(await scenario.DeliveryIdAsync(saleId)); // the newest
         page.WaitForAssertion(() => ListedDeliveries(page).Count.ShouldBe(6));
         context.Address.ShouldBe("/account/postbacks?sort=created&dir=desc&page=2");
         ListedDeliveries(page).Intersect(first).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task Page_rendered_again_while_the_next_page_loads_stays_on_the_next_page()
-    {
-        var saleId = await scenario.BuyAsync();
-        await scenario.DeliveredAsync(saleId);
-        await scenario.OlderDeliveredAsync(saleId, count: 30);
-        await context.ActAsNewAsync(StaffRoles.Staff, await BackOfficeStaff.SeededMerchantIdAsync(scenario.Gateway));
-        var page = await OpenAsync();
-
-        // Whatever renders the page before the next page's rows come (another load ending, a sign above
-        // the grid) must not send the grid back to the page it left.
-        page.Find("button[aria-label='Next page']").Click();
-        page.Render();
-
-        page.WaitForAssertion(() =>
-        {
-            ListedDeliveries(page).Count.ShouldBe(6);
-            page.Find(".mud-table-pagination-caption").TextContent.ShouldBe("26-31 of 31");
-        });
-        context.Address.ShouldBe("/account/postbacks?sort=created&dir=desc&page=2");
     }
 
     [Fact]
